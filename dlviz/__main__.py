@@ -1,0 +1,3 @@
+from dlviz.cli import run
+
+run()

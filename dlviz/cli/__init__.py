@@ -1,0 +1,70 @@
+"""The ``dlviz`` command line: one file per topic, registered here.
+
+Importing this package must stay cheap (``dlviz --help`` is typed often):
+numpy, matplotlib and manim are imported inside the command bodies only.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import typer
+
+from dlviz import __version__
+from dlviz.cli import doctor, landscape
+from dlviz.errors import DlvizError
+
+app = typer.Typer(
+    name="dlviz",
+    help="Pictures and lecture videos for deep-learning concepts.\n\n"
+    "Each topic draws a figure (png/svg/pdf), an animation (gif/mp4) or, with "
+    "--engine manim, a lecture video; --data exports the numbers as JSON.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"dlviz {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", "-V", callback=_version, is_eager=True,
+                                 help="Show the version and exit."),
+) -> None:
+    """Pictures and lecture videos for deep-learning concepts."""
+
+
+for module in (landscape, doctor):
+    module.register(app)
+
+
+def _error(message: str, code: int) -> int:
+    sys.stderr.write(f"dlviz: error: {message}\n")
+    return code
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Console entry point: every failure is one line on stderr and an exit
+    status (2 bad input, 1 missing tool or failure, 130 interrupted)."""
+    try:
+        code = app(args=argv, prog_name="dlviz", standalone_mode=False)
+    except click.exceptions.UsageError as exc:
+        return _error(exc.format_message().replace("\n", " "), 2)
+    except DlvizError as exc:
+        return _error(str(exc), exc.exit_code)
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        return _error("interrupted; nothing was written", 130)
+    except click.exceptions.ClickException as exc:
+        return _error(exc.format_message(), exc.exit_code)
+    return code if isinstance(code, int) else 0
+
+
+def run() -> None:
+    sys.exit(main())

@@ -1,0 +1,90 @@
+"""The steps every topic command shares around its own compute and render:
+deciding what to write (before any work), writing it, and the summary table."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from dlviz.cli.common import Common
+from dlviz.errors import BadInput
+
+# Manim's quality presets, also used to size matplotlib animations.
+QUALITY = {"low": (854, 480, 15), "medium": (1280, 720, 30), "high": (1920, 1080, 60),
+           "4k": (3840, 2160, 60)}
+ANIMATION_FPS = 12
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Where a run writes, decided and checked before any computation."""
+
+    path: Path
+    format: str
+    data: Path | None
+
+    @property
+    def animated(self) -> bool:
+        return self.format in ("gif", "mp4")
+
+
+def plan_outputs(common: Common, topic: str, name: str, given: Mapping,
+                 defaults: Mapping) -> Plan:
+    """Resolve --out/--format/--engine/--data into paths, failing early (exit 2)
+    on anything that cannot be written."""
+    from dlviz.output import STATIC_FORMATS, check_data_path, output_stem, resolve_output
+
+    fmt = common.format
+    default_format = "png"
+    if common.engine == "manim":
+        if fmt in STATIC_FORMATS:
+            raise BadInput("--format", fmt, "--engine manim writes a video: mp4 or gif")
+        default_format = "mp4"
+    shared = common.parameters()
+    named = {**given, **{k: shared[k] for k in ("engine", "theme", "lang", "seed")}}
+    if common.engine == "manim" or fmt in ("gif", "mp4"):
+        named["quality"] = common.quality
+    stem = output_stem(topic, name, named, {**defaults, **_SHARED_DEFAULTS})
+    path, fmt = resolve_output(common.out, stem, fmt, default_format)
+    check_data_path(common.data)
+    if common.data is not None and Path(common.data).resolve() == path.resolve():
+        raise BadInput("--data", common.data, "must differ from the figure's path")
+    return Plan(path, fmt, common.data)
+
+
+_SHARED_DEFAULTS = {"engine": "matplotlib", "theme": "light", "lang": "en", "seed": 0,
+                    "quality": "medium"}
+
+
+def write_matplotlib(plan: Plan, common: Common, build_figure: Callable,
+                     build_animation: Callable) -> None:
+    """Save a static figure or an animation, under the theme's rcParams."""
+    from dlviz.output import save_animation, save_figure
+    from dlviz.render.base import themed
+    from dlviz.theme import get_theme
+
+    theme = get_theme(common.theme)
+    with themed(theme):
+        if plan.animated:
+            anim = build_animation()
+            width = QUALITY[common.quality][0]
+            dpi = max(50, round(width / anim._fig.get_figwidth()))
+            save_animation(anim, plan.path, plan.format, ANIMATION_FPS, dpi)
+        else:
+            save_figure(build_figure(), plan.path, plan.format)
+
+
+def report(title: str, rows: Mapping[str, object], written: list[Path]) -> None:
+    """The short summary table after a run."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, show_header=False, title_justify="left")
+    table.add_column(style="bold")
+    table.add_column()
+    for key, value in rows.items():
+        table.add_row(key, str(value))
+    for path in written:
+        table.add_row("written", str(path))
+    Console().print(table)

@@ -1,0 +1,1 @@
+"""Pure NumPy computations: one module per topic, no plotting, no files."""

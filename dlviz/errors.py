@@ -1,0 +1,31 @@
+"""The two ways a command fails on purpose, each with its exit status."""
+
+from __future__ import annotations
+
+
+class DlvizError(Exception):
+    """A failure the user can fix; the message is printed as one line."""
+
+    exit_code = 1
+
+
+class BadInput(DlvizError):
+    """An option has a value dlviz cannot use: exit status 2, nothing written."""
+
+    exit_code = 2
+
+    def __init__(self, option: str, value: object, allowed: str):
+        super().__init__(f"{option} {value!s}: {allowed}")
+        self.option, self.value, self.allowed = option, value, allowed
+
+
+class MissingTool(DlvizError):
+    """A system tool (ffmpeg, LaTeX, ...) is missing: exit status 1."""
+
+    exit_code = 1
+
+    def __init__(self, tool: str, package: str, needed_for: str):
+        super().__init__(
+            f"{tool} is needed for {needed_for} but was not found; "
+            f"install it with: sudo apt-get install {package}"
+        )

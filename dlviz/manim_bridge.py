@@ -1,0 +1,55 @@
+"""Render a Manim scene from the command line into an output path.
+
+Manim normally writes ``media/`` (videos, partial movies, LaTeX and text
+caches) into the current directory. dlviz renders in a private temporary
+folder instead and moves only the finished video into place, atomically.
+"""
+
+from __future__ import annotations
+
+import importlib
+import shutil
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+from dlviz.output import atomic_path
+
+QUALITY_PRESETS = {"low": "low_quality", "medium": "medium_quality", "high": "high_quality",
+                   "4k": "fourk_quality"}
+
+
+def load_scene(module: str, name: str):
+    """The scene class ``name`` of ``dlviz.scenes.<module>``."""
+    return getattr(importlib.import_module(f"dlviz.scenes.{module}"), name)
+
+
+def render_scene(scene_class, params: Mapping, *, quality: str, fmt: str, out: Path,
+                 background: str, progress: bool = True) -> Path:
+    """Render ``scene_class`` with ``params`` (merged over its own defaults)
+    at ``quality`` and write the video to ``out``."""
+    import manim
+
+    with tempfile.TemporaryDirectory(prefix="dlviz-manim-") as media:
+        settings = {
+            "quality": QUALITY_PRESETS[quality],
+            "media_dir": media,
+            "output_file": "scene",
+            "format": fmt,
+            "disable_caching": True,
+            "progress_bar": "display" if progress else "none",
+            "verbosity": "WARNING",
+            "background_color": background,
+            "write_to_movie": True,
+            "save_last_frame": False,
+        }
+        with manim.tempconfig(settings):
+            configured = type(scene_class.__name__, (scene_class,),
+                              {"params": {**scene_class.params, **params}})
+            scene = configured()
+            scene.render()
+            writer = scene.renderer.file_writer
+            produced = Path(writer.gif_file_path if fmt == "gif" else writer.movie_file_path)
+        with atomic_path(out) as tmp:
+            shutil.copyfile(produced, tmp)
+    return out

@@ -1,0 +1,170 @@
+"""Output naming, atomic writes, format dispatch and JSON export.
+
+Every file dlviz writes goes through ``atomic_path``: it is written under a
+temporary name in the destination folder and renamed into place only when
+complete, so an interrupted or failed render never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+from dlviz import __version__
+from dlviz.errors import BadInput, MissingTool
+
+STATIC_FORMATS = ("png", "svg", "pdf")
+ANIMATED_FORMATS = ("gif", "mp4")
+FORMATS = STATIC_FORMATS + ANIMATED_FORMATS
+DEFAULT_FOLDER = Path("outputs")
+MAX_STEM = 120
+
+# Fixed metadata: no dates, so the same figure gives the same bytes.
+_METADATA = {
+    "png": {"Software": f"dlviz {__version__}"},
+    "svg": {"Date": None, "Creator": f"dlviz {__version__}"},
+    "pdf": {"CreationDate": None, "ModDate": None, "Creator": f"dlviz {__version__}",
+            "Producer": f"dlviz {__version__}"},
+}
+
+
+def _slug(value: object) -> str:
+    if isinstance(value, float):
+        value = f"{value:g}"
+    elif isinstance(value, (list, tuple)):
+        value = ",".join(_slug(v) for v in value)
+    return re.sub(r"[^A-Za-z0-9.,+=-]+", "", str(value)) or "x"
+
+
+def output_stem(topic: str, name: str, parameters: Mapping, defaults: Mapping) -> str:
+    """A file name built from the parameters that differ from their defaults,
+    so the same command always writes the same file and different ones don't
+    collide. Long names are cut and completed with a hash of the whole."""
+    parts = [topic, _slug(name)]
+    for key in sorted(parameters):
+        if key in defaults and parameters[key] != defaults[key]:
+            parts.append(f"{key.replace('_', '-')}-{_slug(parameters[key])}")
+    stem = "_".join(parts)
+    if len(stem) > MAX_STEM:
+        digest = hashlib.sha256(stem.encode()).hexdigest()[:10]
+        stem = f"{stem[:MAX_STEM - 11]}-{digest}"
+    return stem
+
+
+def resolve_output(out: Path | None, stem: str, fmt: str | None,
+                   default_format: str = "png") -> tuple[Path, str]:
+    """The file to write and its format. ``out`` is a file (its suffix gives
+    the format) or a folder (the file is named from the parameters)."""
+    out = DEFAULT_FOLDER if out is None else Path(out)
+    suffix = out.suffix.lower().lstrip(".")
+    if suffix and not out.is_dir():
+        if suffix not in FORMATS:
+            raise BadInput("--out", out, f"the file must end in one of {', '.join(FORMATS)}")
+        if fmt is not None and fmt != suffix:
+            raise BadInput("--out", out, f"the suffix does not match --format {fmt}")
+        path, fmt = out, suffix
+    else:
+        fmt = fmt or default_format
+        path = out / f"{stem}.{fmt}"
+    check_writable(path)
+    return path, fmt
+
+
+def check_writable(path: Path) -> None:
+    """Fail before any work if ``path`` cannot be created: its nearest existing
+    ancestor must be a writable folder, and ``path`` itself not a folder."""
+    if path.is_dir():
+        raise BadInput("--out", path, "is a folder; name a file or its parent folder")
+    parent = path.parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
+        raise BadInput("--out", path, f"cannot write there ({parent} is not a writable folder)")
+
+
+def check_data_path(path: Path | None) -> None:
+    if path is None:
+        return
+    if Path(path).suffix.lower() != ".json":
+        raise BadInput("--data", path, "must be a file ending in .json")
+    check_writable(Path(path))
+
+
+@contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; rename it into place on success,
+    delete it on any failure."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".part{path.suffix}",
+                               dir=path.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def save_figure(fig, path: Path, fmt: str) -> Path:
+    """Write a static figure (png, svg, pdf) atomically with fixed metadata."""
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format=fmt, metadata=_METADATA[fmt])
+    return path
+
+
+def require_tool(tool: str, package: str, needed_for: str) -> str:
+    found = shutil.which(tool)
+    if found is None:
+        raise MissingTool(tool, package, needed_for)
+    return found
+
+
+def save_animation(anim, path: Path, fmt: str, fps: int, dpi: int) -> Path:
+    """Write a matplotlib animation as gif (Pillow) or mp4 (ffmpeg), atomically."""
+    from matplotlib import animation
+
+    if fmt == "mp4":
+        require_tool("ffmpeg", "ffmpeg", "mp4 output")
+        writer = animation.FFMpegWriter(fps=fps, codec="libx264",
+                                        extra_args=["-pix_fmt", "yuv420p"])
+    else:
+        writer = animation.PillowWriter(fps=fps)
+    with atomic_path(path) as tmp:
+        anim.save(tmp, writer=writer, dpi=dpi)
+    return path
+
+
+def to_jsonable(value: object) -> object:
+    """Arrays to nested lists, tuples to lists, non-finite floats to None."""
+    if hasattr(value, "tolist"):
+        value = value.tolist()
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, Mapping):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+def write_json(path: Path, topic: str, parameters: Mapping, result: Mapping) -> Path:
+    """The ``--data`` export: topic, version, every effective parameter, result."""
+    document = {"topic": topic, "dlviz_version": __version__,
+                "parameters": to_jsonable(parameters)}
+    document.update(to_jsonable(result))
+    with atomic_path(path) as tmp:
+        tmp.write_text(json.dumps(document, indent=1, allow_nan=False) + "\n", encoding="utf-8")
+    return path

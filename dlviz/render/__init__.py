@@ -1,0 +1,1 @@
+"""matplotlib figures and animations: ``draw_*(ax, result)`` and ``plot_*(result)``."""

@@ -1,0 +1,33 @@
+"""What every figure module shares: the themed rc context and a pyplot-free figure."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import matplotlib as mpl
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from dlviz.theme import Theme, matplotlib_rc
+
+
+@contextmanager
+def themed(theme: Theme) -> Iterator[None]:
+    """The theme's rcParams for the duration of building and saving a figure."""
+    with mpl.rc_context(matplotlib_rc(theme)):
+        yield
+
+
+def new_figure(theme: Theme, figsize: tuple[float, float] | None = None) -> Figure:
+    """A Figure on an Agg canvas: no pyplot, so no global figure registry."""
+    fig = Figure(figsize=figsize or theme.figsize, dpi=theme.dpi, layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def style_3d_axes(ax, theme: Theme) -> None:
+    """3-D panes follow the theme instead of matplotlib's fixed grey."""
+    for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
+        axis.set_pane_color(mpl.colors.to_rgba(theme.background, 1.0))
+        axis._axinfo["grid"]["color"] = theme.grid

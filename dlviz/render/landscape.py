@@ -1,0 +1,168 @@
+"""Loss landscape figures: contour, heatmap or 3-D surface, minimum marked."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib import colors, ticker
+from matplotlib.animation import FuncAnimation
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from dlviz.compute.landscape import LandscapeResult, log_floor
+from dlviz.render.base import new_figure, style_3d_axes, themed
+from dlviz.theme import LIGHT, Theme, landscape_name, text
+
+VIEWS = ("contour", "heatmap", "surface")
+LEVELS = 30
+SURFACE_MAX = 120  # surface polygons per axis: more adds time, not detail
+
+
+def axis_labels(result: LandscapeResult, lang: str) -> tuple[str, str]:
+    """'φ₀ (offset)' for data models, plain 'x', 'y' otherwise. Unicode, not
+    mathtext: mathtext cannot render Chinese in the same string."""
+    if result.data is None:
+        return "x", "y"
+    names = ("intercept", "slope") if result.name == "linear" else ("offset", "frequency")
+    open_, close = ("（", "）") if lang == "zh" else (" (", ")")
+    return tuple(f"φ{sub}{open_}{text(n, lang)}{close}" for sub, n in zip("₀₁", names))
+
+
+def color_norm(loss: np.ndarray, log_scale: bool) -> tuple[colors.Normalize, np.ndarray]:
+    """The colour normalisation and contour levels for a loss grid."""
+    finite = loss[np.isfinite(loss)]
+    lo, hi = float(finite.min()), float(finite.max())
+    if hi <= lo:
+        hi = lo + 1.0
+    if not log_scale:
+        return colors.Normalize(lo, hi), np.linspace(lo, hi, LEVELS + 1)
+    floor = log_floor(loss)
+    return colors.LogNorm(floor, hi), np.geomspace(floor, hi, LEVELS + 1)
+
+
+def _mark_points(ax: Axes, result: LandscapeResult, theme: Theme, lang: str) -> None:
+    xs = [p.x for p in result.minima]
+    ys = [p.y for p in result.minima]
+    label = text("global_minimum" if len(xs) > 1 else "minimum", lang)
+    ax.plot(xs, ys, linestyle="none", marker="*", markersize=16, color=theme.minimum,
+            markeredgecolor=theme.background, label=label, zorder=5)
+    if result.saddles:
+        ax.plot([p.x for p in result.saddles], [p.y for p in result.saddles], linestyle="none",
+                marker="X", markersize=11, color=theme.saddle, markeredgecolor=theme.background,
+                label=text("saddle_point", lang), zorder=5)
+
+
+def draw_landscape(ax: Axes, result: LandscapeResult, *, view: str = "contour",
+                   log_scale: bool = False, theme: Theme = LIGHT, lang: str = "en"):
+    """Draw the loss on ``ax`` (a 3-D Axes for ``view='surface'``); returns the
+    mappable for a colour bar."""
+    norm, levels = color_norm(result.loss, log_scale)
+    xlabel, ylabel = axis_labels(result, lang)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if view == "surface":
+        return _draw_surface(ax, result, norm, theme)
+    loss = np.clip(result.loss, levels[0], None) if log_scale else result.loss
+    if view == "heatmap":
+        mappable = ax.pcolormesh(result.x, result.y, loss, norm=norm, cmap=theme.cmap,
+                                 shading="nearest", rasterized=True)
+    else:
+        mappable = ax.contourf(result.x, result.y, loss, levels=levels, norm=norm,
+                               cmap=theme.cmap, extend="neither")
+        ax.contour(result.x, result.y, loss, levels=levels[::3], norm=norm, colors="k",
+                   linewidths=0.4, alpha=0.35)
+    _mark_points(ax, result, theme, lang)
+    ax.set_xlim(result.x[0], result.x[-1])
+    ax.set_ylim(result.y[0], result.y[-1])
+    return mappable
+
+
+def _draw_surface(ax, result: LandscapeResult, norm, theme: Theme):
+    step = max(1, int(np.ceil(result.x.size / SURFACE_MAX)))
+    gx, gy = np.meshgrid(result.x[::step], result.y[::step])
+    z = result.loss[::step, ::step]
+    log = isinstance(norm, colors.LogNorm)
+    shown = np.log10(np.clip(z, norm.vmin, None)) if log else z
+    mappable = ax.plot_surface(gx, gy, shown, cmap=theme.cmap, linewidth=0, antialiased=False,
+                               rstride=1, cstride=1,
+                               norm=colors.Normalize(shown.min(), shown.max()))
+    for p in result.minima:
+        zp = np.log10(max(p.loss, norm.vmin)) if log else p.loss
+        ax.scatter([p.x], [p.y], [zp], marker="*", s=180, color=theme.minimum, depthshade=False,
+                   zorder=10)
+    style_3d_axes(ax, theme)
+    ax.view_init(elev=35, azim=-60)
+    return mappable
+
+
+def _title(fig: Figure, result: LandscapeResult, theme: Theme, lang: str) -> None:
+    title = text("landscape_title", lang, name=landscape_name(result.name, lang))
+    fig.suptitle(title, fontsize=theme.title_size)
+
+
+def _draw_fit(ax: Axes, result: LandscapeResult, theme: Theme, lang: str) -> Axes:
+    """The data panel: the training set and the model at the minimum."""
+    (dx, dy), (fx, fy) = result.data, result.fit
+    ax.plot(fx, fy, color=theme.palette[1], linewidth=2, label=text("best_fit", lang))
+    ax.scatter(dx, dy, s=18, color=theme.palette[0], zorder=3, label=text("training_data", lang))
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    ax.legend(loc="best", fontsize="small")
+    return ax
+
+
+def plot_landscape(result: LandscapeResult, *, view: str = "contour", log_scale: bool = False,
+                   theme: Theme = LIGHT, lang: str = "en") -> Figure:
+    """The landscape with its colour bar and formula; data models get a second
+    panel with the training data and the best fit."""
+    with themed(theme):
+        fig = new_figure(theme, _figsize(result, theme))
+        if result.data is not None:
+            grid = fig.add_gridspec(1, 2, width_ratios=(1.35, 1))
+            ax = fig.add_subplot(grid[0], projection="3d" if view == "surface" else None)
+            _draw_fit(fig.add_subplot(grid[1]), result, theme, lang)
+        else:
+            ax = fig.add_subplot(projection="3d" if view == "surface" else None)
+        mappable = draw_landscape(ax, result, view=view, log_scale=log_scale, theme=theme,
+                                  lang=lang)
+        label = text("log_loss" if log_scale and view == "surface" else "loss", lang)
+        bar = fig.colorbar(mappable, ax=ax, shrink=0.85, pad=0.02)
+        bar.set_label(label)
+        if view != "surface":  # round ticks, not the contour levels
+            log = isinstance(mappable.norm, colors.LogNorm)
+            bar.set_ticks(ticker.LogLocator() if log else ticker.MaxNLocator(6))
+        if view != "surface":
+            ax.legend(loc="upper right", fontsize="small", framealpha=0.85)
+        _title(fig, result, theme, lang)
+        fig.supxlabel(f"${result.formula}$", fontsize=theme.font_size * 0.9)
+    return fig
+
+
+def _figsize(result: LandscapeResult, theme: Theme) -> tuple[float, float]:
+    if result.data is None or theme.figsize[0] / theme.figsize[1] > 1.5:
+        return theme.figsize
+    return theme.figsize[0] * 1.7, theme.figsize[1]
+
+
+def animate_landscape(result: LandscapeResult, *, view: str = "contour", log_scale: bool = False,
+                      theme: Theme = LIGHT, lang: str = "en", frames: int = 48) -> FuncAnimation:
+    """Surface view: one turn around the surface. Other views: the sublevel set
+    {L ≤ c} fills up from the minimum as c rises, showing the basins."""
+    fig = plot_landscape(result, view=view, log_scale=log_scale, theme=theme, lang=lang)
+    ax = fig.axes[0]
+    if view == "surface":
+        def turn(i: int):
+            ax.view_init(elev=35, azim=-60 + 360 * i / frames)
+            return ()
+        return FuncAnimation(fig, turn, frames=frames, blit=False)
+    _, levels = color_norm(result.loss, log_scale)
+    state = {"fill": None}
+
+    def flood(i: int):
+        if state["fill"] is not None:
+            state["fill"].remove()
+        level = levels[min(len(levels) - 1, 1 + i * (len(levels) - 1) // max(1, frames - 1))]
+        state["fill"] = ax.contourf(result.x, result.y, result.loss, levels=[-np.inf, level],
+                                    colors=[theme.foreground], alpha=0.35)
+        return ()
+
+    return FuncAnimation(fig, flood, frames=frames, blit=False)

@@ -1,0 +1,151 @@
+"""The one place for colours, fonts, sizes and language (en / zh).
+
+Plain data only: the figure layer turns ``matplotlib_rc`` into an
+``rc_context`` and the scenes read the Manim colours from here, so a theme
+change reaches every picture and video at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+THEMES = ("light", "dark")
+LANGS = ("en", "zh")
+
+# Noto CJK ships with Debian's fonts-noto-cjk; listed after the Latin font,
+# matplotlib falls back to it glyph by glyph, so mixed text renders whole.
+CJK_SANS = "Noto Sans CJK SC"
+CJK_SERIF = "Noto Serif CJK SC"
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Colours and sizes for one look; ``figsize`` in inches at ``dpi``."""
+
+    name: str
+    background: str
+    foreground: str
+    muted: str
+    grid: str
+    cmap: str
+    minimum: str  # marker colour for minima
+    saddle: str
+    palette: tuple[str, ...]  # series colours, colour-blind safe order
+    figsize: tuple[float, float]
+    dpi: int
+    font_size: float
+    title_size: float
+    serif: bool
+
+
+LIGHT = Theme(
+    name="light", background="#ffffff", foreground="#1a1a1a", muted="#6b6b6b", grid="#d9d9d9",
+    cmap="viridis", minimum="#d62728", saddle="#ff7f0e",
+    palette=("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#f0e442"),
+    figsize=(6.4, 4.8), dpi=150, font_size=10.0, title_size=11.0, serif=True,
+)
+# Lecture slides: 16:9, large type, a background that is easy on a projector.
+DARK = Theme(
+    name="dark", background="#111318", foreground="#eceff4", muted="#9aa3b2", grid="#3b4252",
+    cmap="magma", minimum="#5ee0ff", saddle="#ffd166",
+    palette=("#5ee0ff", "#ff6b6b", "#7ee787", "#d2a8ff", "#ffd166", "#79c0ff", "#f0e442"),
+    figsize=(12.8, 7.2), dpi=150, font_size=18.0, title_size=22.0, serif=False,
+)
+
+_THEMES = {"light": LIGHT, "dark": DARK}
+
+
+def get_theme(name: str) -> Theme:
+    return _THEMES[name]
+
+
+def font_family(theme: Theme) -> list[str]:
+    """Latin font first, CJK after it: matplotlib falls back per glyph."""
+    if theme.serif:
+        return ["DejaVu Serif", CJK_SERIF, CJK_SANS]
+    return ["DejaVu Sans", CJK_SANS]
+
+
+def matplotlib_rc(theme: Theme) -> dict:
+    """rcParams for ``matplotlib.rc_context``; also pins what would make
+    output files differ between runs (SVG ids). The font list serves both
+    languages: Latin glyphs come from the first font, Chinese from the next."""
+    return {
+        "font.family": font_family(theme),
+        "font.size": theme.font_size,
+        "axes.titlesize": theme.title_size,
+        "axes.labelsize": theme.font_size,
+        "mathtext.fontset": "dejavuserif" if theme.serif else "dejavusans",
+        "axes.unicode_minus": False,  # U+2212 is missing from some CJK fonts
+        "figure.facecolor": theme.background,
+        "savefig.facecolor": theme.background,
+        "axes.facecolor": theme.background,
+        "axes.edgecolor": theme.foreground,
+        "axes.labelcolor": theme.foreground,
+        "text.color": theme.foreground,
+        "xtick.color": theme.foreground,
+        "ytick.color": theme.foreground,
+        "grid.color": theme.grid,
+        "legend.facecolor": theme.background,
+        "legend.edgecolor": theme.muted,
+        "figure.dpi": theme.dpi,
+        "savefig.dpi": theme.dpi,
+        "svg.hashsalt": "dlviz",
+        "svg.fonttype": "path",
+        "pdf.fonttype": 42,
+    }
+
+
+# Colour maps as evenly spaced anchors, for the Manim scenes (which draw
+# images without matplotlib); the same maps matplotlib uses by name.
+CMAP_ANCHORS = {
+    "viridis": ("#440154", "#472d7b", "#3b528b", "#2c728e", "#21918c", "#28ae80", "#5ec962",
+                "#addc30", "#fde725"),
+    "magma": ("#000004", "#1c1044", "#4f127b", "#812581", "#b5367a", "#e55064", "#fb8761",
+              "#fec287", "#fcfdbf"),
+}
+
+
+# Manim (Pango) font for plain text; Chinese needs the CJK family.
+def manim_font(lang: str) -> str:
+    return CJK_SANS if lang == "zh" else "DejaVu Sans"
+
+
+# --------------------------------------------------------------------------- language
+
+STRINGS: dict[str, dict[str, str]] = {
+    "loss": {"en": "loss", "zh": "损失"},
+    "loss_function": {"en": "Loss function", "zh": "损失函数"},
+    "log_loss": {"en": "log₁₀ loss", "zh": "log₁₀ 损失"},
+    "minimum": {"en": "minimum", "zh": "最小值"},
+    "global_minimum": {"en": "global minimum", "zh": "全局最小值"},
+    "saddle_point": {"en": "saddle point", "zh": "鞍点"},
+    "landscape_title": {"en": "Loss landscape: {name}", "zh": "损失曲面：{name}"},
+    "intercept": {"en": "intercept", "zh": "截距"},
+    "slope": {"en": "slope", "zh": "斜率"},
+    "offset": {"en": "offset", "zh": "偏移"},
+    "frequency": {"en": "frequency", "zh": "频率"},
+    "training_data": {"en": "training data", "zh": "训练数据"},
+    "best_fit": {"en": "best fit", "zh": "最优拟合"},
+    "parameter": {"en": "parameter", "zh": "参数"},
+}
+
+LANDSCAPE_NAMES: dict[str, dict[str, str]] = {
+    "gabor": {"en": "Gabor model", "zh": "Gabor 模型"},
+    "linear": {"en": "linear regression", "zh": "线性回归"},
+    "rosenbrock": {"en": "Rosenbrock", "zh": "Rosenbrock 函数"},
+    "rastrigin": {"en": "Rastrigin", "zh": "Rastrigin 函数"},
+    "beale": {"en": "Beale", "zh": "Beale 函数"},
+    "himmelblau": {"en": "Himmelblau", "zh": "Himmelblau 函数"},
+    "quadratic": {"en": "quadratic bowl", "zh": "二次函数"},
+    "saddle": {"en": "saddle", "zh": "鞍面"},
+}
+
+
+def text(key: str, lang: str, **fields: object) -> str:
+    """The label ``key`` in ``lang``, with ``{fields}`` filled in."""
+    return STRINGS[key][lang].format(**fields)
+
+
+def landscape_name(name: str, lang: str) -> str:
+    return LANDSCAPE_NAMES[name][lang]
