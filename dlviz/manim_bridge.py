@@ -15,8 +15,12 @@ from pathlib import Path
 
 from dlviz.output import atomic_path
 
-QUALITY_PRESETS = {"low": "low_quality", "medium": "medium_quality", "high": "high_quality",
-                   "4k": "fourk_quality"}
+QUALITY_PRESETS = {
+    "low": "low_quality",
+    "medium": "medium_quality",
+    "high": "high_quality",
+    "4k": "fourk_quality",
+}
 
 
 def load_scene(module: str, name: str):
@@ -24,8 +28,16 @@ def load_scene(module: str, name: str):
     return getattr(importlib.import_module(f"dlviz.scenes.{module}"), name)
 
 
-def render_scene(scene_class, params: Mapping, *, quality: str, fmt: str, out: Path,
-                 background: str, progress: bool = True) -> Path:
+def render_scene(
+    scene_class,
+    params: Mapping,
+    *,
+    quality: str,
+    fmt: str,
+    out: Path,
+    background: str,
+    progress: bool = True,
+) -> Path:
     """Render ``scene_class`` with ``params`` (merged over its own defaults)
     at ``quality`` and write the video to ``out``."""
     import manim
@@ -44,8 +56,9 @@ def render_scene(scene_class, params: Mapping, *, quality: str, fmt: str, out: P
             "save_last_frame": False,
         }
         with manim.tempconfig(settings):
-            configured = type(scene_class.__name__, (scene_class,),
-                              {"params": {**scene_class.params, **params}})
+            configured = type(
+                scene_class.__name__, (scene_class,), {"params": {**scene_class.params, **params}}
+            )
             scene = configured()
             scene.render()
             writer = scene.renderer.file_writer

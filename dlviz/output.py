@@ -31,8 +31,12 @@ MAX_STEM = 120
 _METADATA = {
     "png": {"Software": f"dlviz {__version__}"},
     "svg": {"Date": None, "Creator": f"dlviz {__version__}"},
-    "pdf": {"CreationDate": None, "ModDate": None, "Creator": f"dlviz {__version__}",
-            "Producer": f"dlviz {__version__}"},
+    "pdf": {
+        "CreationDate": None,
+        "ModDate": None,
+        "Creator": f"dlviz {__version__}",
+        "Producer": f"dlviz {__version__}",
+    },
 }
 
 
@@ -55,12 +59,13 @@ def output_stem(topic: str, name: str, parameters: Mapping, defaults: Mapping) -
     stem = "_".join(parts)
     if len(stem) > MAX_STEM:
         digest = hashlib.sha256(stem.encode()).hexdigest()[:10]
-        stem = f"{stem[:MAX_STEM - 11]}-{digest}"
+        stem = f"{stem[: MAX_STEM - 11]}-{digest}"
     return stem
 
 
-def resolve_output(out: Path | None, stem: str, fmt: str | None,
-                   default_format: str = "png") -> tuple[Path, str]:
+def resolve_output(
+    out: Path | None, stem: str, fmt: str | None, default_format: str = "png"
+) -> tuple[Path, str]:
     """The file to write and its format. ``out`` is a file (its suffix gives
     the format) or a folder (the file is named from the parameters)."""
     out = DEFAULT_FOLDER if out is None else Path(out)
@@ -104,8 +109,9 @@ def atomic_path(path: Path) -> Iterator[Path]:
     delete it on any failure."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".part{path.suffix}",
-                               dir=path.parent)
+    fd, tmp = tempfile.mkstemp(
+        prefix=f".{path.stem}.", suffix=f".part{path.suffix}", dir=path.parent
+    )
     os.close(fd)
     try:
         yield Path(tmp)
@@ -136,8 +142,9 @@ def save_animation(anim, path: Path, fmt: str, fps: int, dpi: int) -> Path:
 
     if fmt == "mp4":
         require_tool("ffmpeg", "ffmpeg", "mp4 output")
-        writer = animation.FFMpegWriter(fps=fps, codec="libx264",
-                                        extra_args=["-pix_fmt", "yuv420p"])
+        writer = animation.FFMpegWriter(
+            fps=fps, codec="libx264", extra_args=["-pix_fmt", "yuv420p"]
+        )
     else:
         writer = animation.PillowWriter(fps=fps)
     with atomic_path(path) as tmp:
@@ -162,8 +169,7 @@ def to_jsonable(value: object) -> object:
 
 def write_json(path: Path, topic: str, parameters: Mapping, result: Mapping) -> Path:
     """The ``--data`` export: topic, version, every effective parameter, result."""
-    document = {"topic": topic, "dlviz_version": __version__,
-                "parameters": to_jsonable(parameters)}
+    document = {"topic": topic, "dlviz_version": __version__, "parameters": to_jsonable(parameters)}
     document.update(to_jsonable(result))
     with atomic_path(path) as tmp:
         tmp.write_text(json.dumps(document, indent=1, allow_nan=False) + "\n", encoding="utf-8")

@@ -39,17 +39,37 @@ class Theme:
 
 
 LIGHT = Theme(
-    name="light", background="#ffffff", foreground="#1a1a1a", muted="#6b6b6b", grid="#d9d9d9",
-    cmap="viridis", minimum="#d62728", saddle="#ff7f0e",
+    name="light",
+    background="#ffffff",
+    foreground="#1a1a1a",
+    muted="#6b6b6b",
+    grid="#d9d9d9",
+    cmap="viridis",
+    minimum="#d62728",
+    saddle="#ff7f0e",
     palette=("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#f0e442"),
-    figsize=(6.4, 4.8), dpi=150, font_size=10.0, title_size=11.0, serif=True,
+    figsize=(6.4, 4.8),
+    dpi=150,
+    font_size=10.0,
+    title_size=11.0,
+    serif=True,
 )
 # Lecture slides: 16:9, large type, a background that is easy on a projector.
 DARK = Theme(
-    name="dark", background="#111318", foreground="#eceff4", muted="#9aa3b2", grid="#3b4252",
-    cmap="magma", minimum="#5ee0ff", saddle="#ffd166",
+    name="dark",
+    background="#111318",
+    foreground="#eceff4",
+    muted="#9aa3b2",
+    grid="#3b4252",
+    cmap="magma",
+    minimum="#5ee0ff",
+    saddle="#ffd166",
     palette=("#5ee0ff", "#ff6b6b", "#7ee787", "#d2a8ff", "#ffd166", "#79c0ff", "#f0e442"),
-    figsize=(12.8, 7.2), dpi=150, font_size=18.0, title_size=22.0, serif=False,
+    figsize=(12.8, 7.2),
+    dpi=150,
+    font_size=18.0,
+    title_size=22.0,
+    serif=False,
 )
 
 _THEMES = {"light": LIGHT, "dark": DARK}
@@ -99,10 +119,28 @@ def matplotlib_rc(theme: Theme) -> dict:
 # Colour maps as evenly spaced anchors, for the Manim scenes (which draw
 # images without matplotlib); the same maps matplotlib uses by name.
 CMAP_ANCHORS = {
-    "viridis": ("#440154", "#472d7b", "#3b528b", "#2c728e", "#21918c", "#28ae80", "#5ec962",
-                "#addc30", "#fde725"),
-    "magma": ("#000004", "#1c1044", "#4f127b", "#812581", "#b5367a", "#e55064", "#fb8761",
-              "#fec287", "#fcfdbf"),
+    "viridis": (
+        "#440154",
+        "#472d7b",
+        "#3b528b",
+        "#2c728e",
+        "#21918c",
+        "#28ae80",
+        "#5ec962",
+        "#addc30",
+        "#fde725",
+    ),
+    "magma": (
+        "#000004",
+        "#1c1044",
+        "#4f127b",
+        "#812581",
+        "#b5367a",
+        "#e55064",
+        "#fb8761",
+        "#fec287",
+        "#fcfdbf",
+    ),
 }
 
 
@@ -149,3 +187,16 @@ def text(key: str, lang: str, **fields: object) -> str:
 
 def landscape_name(name: str, lang: str) -> str:
     return LANDSCAPE_NAMES[name][lang]
+
+
+_PARAMETER_KEYS = {"gabor": ("offset", "frequency"), "linear": ("intercept", "slope")}
+
+
+def landscape_axis_names(name: str, lang: str) -> tuple[str, str]:
+    """'φ₀ (offset)' for the data models, 'x' and 'y' for the test functions.
+    Unicode rather than mathtext: mathtext cannot set Chinese in one string."""
+    if name not in _PARAMETER_KEYS:
+        return "x", "y"
+    open_, close = ("（", "）") if lang == "zh" else (" (", ")")
+    first, second = _PARAMETER_KEYS[name]
+    return (f"φ₀{open_}{text(first, lang)}{close}", f"φ₁{open_}{text(second, lang)}{close}")

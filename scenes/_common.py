@@ -32,10 +32,26 @@ def label(text: str, theme: Theme, lang: str, font_size: float = 32, **kwargs) -
 
 
 _PLAIN = [
-    (r"\left", ""), (r"\right", ""), (r"\,", " "), (r"\sum_i", "Σᵢ "), (r"\sum", "Σ"),
-    (r"\phi_0", "φ₀"), (r"\phi_1", "φ₁"), (r"\phi", "φ"), (r"\lambda", "λ"), (r"\pi", "π"),
-    (r"\sin", "sin"), (r"\cos", "cos"), (r"\|", "‖"), (r"\in", "∈"), (r"\{", "{"),
-    (r"\}", "}"), ("^2", "²"), ("^3", "³"), ("x_i", "xᵢ"), ("y_i", "yᵢ"),
+    (r"\left", ""),
+    (r"\right", ""),
+    (r"\,", " "),
+    (r"\sum_i", "Σᵢ "),
+    (r"\sum", "Σ"),
+    (r"\phi_0", "φ₀"),
+    (r"\phi_1", "φ₁"),
+    (r"\phi", "φ"),
+    (r"\lambda", "λ"),
+    (r"\pi", "π"),
+    (r"\sin", "sin"),
+    (r"\cos", "cos"),
+    (r"\|", "‖"),
+    (r"\in", "∈"),
+    (r"\{", "{"),
+    (r"\}", "}"),
+    ("^2", "²"),
+    ("^3", "³"),
+    ("x_i", "xᵢ"),
+    ("y_i", "yᵢ"),
 ]
 
 
@@ -56,8 +72,10 @@ def formula(tex: str, theme: Theme, font_size: float = 36):
         except (OSError, ValueError, RuntimeError) as exc:  # a LaTeX install that fails
             warn_once(f"LaTeX failed ({type(exc).__name__}); formulas drawn as plain text")
     else:
-        warn_once("LaTeX not found (sudo apt-get install texlive-latex-base "
-                  "texlive-latex-extra dvisvgm); formulas drawn as plain text")
+        warn_once(
+            "LaTeX not found (sudo apt-get install texlive-latex-base "
+            "texlive-latex-extra dvisvgm); formulas drawn as plain text"
+        )
     return Text(tex_to_plain(tex), color=theme.foreground, font_size=font_size * 0.8)
 
 
@@ -68,8 +86,9 @@ def colormap_image(values: np.ndarray, cmap: str, levels: int | None = None) -> 
     v = np.clip(np.nan_to_num(values, nan=1.0), 0.0, 1.0)
     if levels:
         v = np.minimum(np.floor(v * levels), levels - 1) / max(1, levels - 1)
-    anchors = np.array([[int(h[i:i + 2], 16) for i in (1, 3, 5)]
-                        for h in CMAP_ANCHORS[cmap]], float)
+    anchors = np.array(
+        [[int(h[i : i + 2], 16) for i in (1, 3, 5)] for h in CMAP_ANCHORS[cmap]], float
+    )
     pos = v * (len(anchors) - 1)
     lo = np.minimum(np.floor(pos).astype(int), len(anchors) - 2)
     frac = (pos - lo)[..., None]

@@ -75,24 +75,72 @@ def _opt(*names: str, help: str, **kw) -> typer.models.OptionInfo:
 
 
 _SHARED: list[tuple[str, object, object]] = [
-    ("out", None, Annotated[Path | None, _opt(
-        "--out", "-o", metavar="PATH",
-        help="File to write, or a folder for a name built from the parameters (default: outputs/)",
-    )]),
-    ("format", None, Annotated[Format | None, _opt(
-        "--format", "-f", help="png, svg, pdf (figures) or gif, mp4 (animations) (default: png; "
-        "mp4 with --engine manim)")]),
-    ("engine", Engine.matplotlib, Annotated[Engine, _opt(
-        "--engine", help="matplotlib for figures and quick animations, manim for lecture videos")]),
-    ("quality", Quality.medium, Annotated[Quality, _opt(
-        "--quality", "-q", help="Video quality: low 480p15, medium 720p30, high 1080p60, "
-        "4k 2160p60")]),
-    ("theme", ThemeName.light, Annotated[ThemeName, _opt(
-        "--theme", help="light (print, notes) or dark (16:9 lecture slides)")]),
+    (
+        "out",
+        None,
+        Annotated[
+            Path | None,
+            _opt(
+                "--out",
+                "-o",
+                metavar="PATH",
+                help="File to write, or a folder for a name built from the parameters "
+                "(default: outputs/)",
+            ),
+        ],
+    ),
+    (
+        "format",
+        None,
+        Annotated[
+            Format | None,
+            _opt(
+                "--format",
+                "-f",
+                help="png, svg, pdf (figures) or gif, mp4 (animations) (default: png; "
+                "mp4 with --engine manim)",
+            ),
+        ],
+    ),
+    (
+        "engine",
+        Engine.matplotlib,
+        Annotated[
+            Engine,
+            _opt(
+                "--engine",
+                help="matplotlib for figures and quick animations, manim for lecture videos",
+            ),
+        ],
+    ),
+    (
+        "quality",
+        Quality.medium,
+        Annotated[
+            Quality,
+            _opt(
+                "--quality",
+                "-q",
+                help="Video quality: low 480p15, medium 720p30, high 1080p60, 4k 2160p60",
+            ),
+        ],
+    ),
+    (
+        "theme",
+        ThemeName.light,
+        Annotated[
+            ThemeName, _opt("--theme", help="light (print, notes) or dark (16:9 lecture slides)")
+        ],
+    ),
     ("lang", Lang.en, Annotated[Lang, _opt("--lang", help="Label language: en or zh (中文)")]),
     ("seed", 0, Annotated[int, _opt("--seed", help="Random seed; same seed, same bytes")]),
-    ("data", None, Annotated[Path | None, _opt(
-        "--data", metavar="PATH.json", help="Also export the numbers as JSON")]),
+    (
+        "data",
+        None,
+        Annotated[
+            Path | None, _opt("--data", metavar="PATH.json", help="Also export the numbers as JSON")
+        ],
+    ),
 ]
 
 
@@ -100,8 +148,12 @@ def shared_options(command: Callable) -> Callable:
     """Give ``command(..., common: Common)`` the shared options."""
     signature = inspect.signature(command, eval_str=True)
     own = [p for p in signature.parameters.values() if p.name != "common"]
-    shared = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default,
-                                annotation=annotation) for name, default, annotation in _SHARED]
+    shared = [
+        inspect.Parameter(
+            name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation
+        )
+        for name, default, annotation in _SHARED
+    ]
 
     @functools.wraps(command)
     def wrapper(**kwargs):

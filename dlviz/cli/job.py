@@ -11,8 +11,12 @@ from dlviz.cli.common import Common
 from dlviz.errors import BadInput
 
 # Manim's quality presets, also used to size matplotlib animations.
-QUALITY = {"low": (854, 480, 15), "medium": (1280, 720, 30), "high": (1920, 1080, 60),
-           "4k": (3840, 2160, 60)}
+QUALITY = {
+    "low": (854, 480, 15),
+    "medium": (1280, 720, 30),
+    "high": (1920, 1080, 60),
+    "4k": (3840, 2160, 60),
+}
 ANIMATION_FPS = 12
 
 
@@ -29,8 +33,7 @@ class Plan:
         return self.format in ("gif", "mp4")
 
 
-def plan_outputs(common: Common, topic: str, name: str, given: Mapping,
-                 defaults: Mapping) -> Plan:
+def plan_outputs(common: Common, topic: str, name: str, given: Mapping, defaults: Mapping) -> Plan:
     """Resolve --out/--format/--engine/--data into paths, failing early (exit 2)
     on anything that cannot be written."""
     from dlviz.output import STATIC_FORMATS, check_data_path, output_stem, resolve_output
@@ -53,12 +56,18 @@ def plan_outputs(common: Common, topic: str, name: str, given: Mapping,
     return Plan(path, fmt, common.data)
 
 
-_SHARED_DEFAULTS = {"engine": "matplotlib", "theme": "light", "lang": "en", "seed": 0,
-                    "quality": "medium"}
+_SHARED_DEFAULTS = {
+    "engine": "matplotlib",
+    "theme": "light",
+    "lang": "en",
+    "seed": 0,
+    "quality": "medium",
+}
 
 
-def write_matplotlib(plan: Plan, common: Common, build_figure: Callable,
-                     build_animation: Callable) -> None:
+def write_matplotlib(
+    plan: Plan, common: Common, build_figure: Callable, build_animation: Callable
+) -> None:
     """Save a static figure or an animation, under the theme's rcParams."""
     from dlviz.output import save_animation, save_figure
     from dlviz.render.base import themed

@@ -13,8 +13,7 @@ from dlviz.errors import BadInput
 
 # Kept here rather than imported from dlviz.compute so that `dlviz --help`
 # does not import numpy; a test checks both lists agree.
-NAMES = ("gabor", "linear", "rosenbrock", "rastrigin", "beale", "himmelblau", "quadratic",
-         "saddle")
+NAMES = ("gabor", "linear", "rosenbrock", "rastrigin", "beale", "himmelblau", "quadratic", "saddle")
 LandscapeName = Enum("LandscapeName", {n: n for n in NAMES}, type=str)
 
 
@@ -42,32 +41,64 @@ Examples:
   dlviz landscape gabor --engine manim --quality high
 """
 
-DEFAULTS = {"view": "contour", "resolution": 201, "x_range": None, "y_range": None,
-            "log_scale": None, "coeffs": None, "ridge": 0.0}
+DEFAULTS = {
+    "view": "contour",
+    "resolution": 201,
+    "x_range": None,
+    "y_range": None,
+    "log_scale": None,
+    "coeffs": None,
+    "ridge": 0.0,
+}
 
 
 @shared_options
 def landscape(
     name: Annotated[LandscapeName, typer.Argument(help="Which landscape.")] = "gabor",
-    x_range: Annotated[str | None, typer.Option(
-        "--x-range", metavar="A,B", help="First parameter's range (default: per landscape)")] = None,
-    y_range: Annotated[str | None, typer.Option(
-        "--y-range", metavar="C,D", help="Second parameter's range (default: per landscape)")] = None,
-    resolution: Annotated[int, typer.Option(
-        help="Grid points per axis, endpoints included (2 to 4096)")] = 201,
+    x_range: Annotated[
+        str | None,
+        typer.Option(
+            "--x-range", metavar="A,B", help="First parameter's range (default: per topic)"
+        ),
+    ] = None,
+    y_range: Annotated[
+        str | None,
+        typer.Option(
+            "--y-range", metavar="C,D", help="Second parameter's range (default: per topic)"
+        ),
+    ] = None,
+    resolution: Annotated[
+        int, typer.Option(help="Grid points per axis, endpoints included (2 to 4096)")
+    ] = 201,
     view: Annotated[View, typer.Option(help="contour, heatmap or 3-D surface")] = View.contour,
-    log_scale: Annotated[bool | None, typer.Option(
-        "--log-scale/--linear-scale", help="Colour by decades of loss "
-        "(default: log for rosenbrock, beale, himmelblau)", show_default=False)] = None,
-    coeffs: Annotated[str | None, typer.Option(
-        metavar="A,B", help="quadratic only: L = a·x² + b·y² (default: 0.1,2)")] = None,
-    ridge: Annotated[float, typer.Option(
-        metavar="λ", help="gabor, linear only: add λ‖φ‖² (L2 regularisation)")] = 0.0,
-    *, common: Common,
+    log_scale: Annotated[
+        bool | None,
+        typer.Option(
+            "--log-scale/--linear-scale",
+            help="Colour by decades of loss (default: log for rosenbrock, beale, himmelblau)",
+            show_default=False,
+        ),
+    ] = None,
+    coeffs: Annotated[
+        str | None,
+        typer.Option(metavar="A,B", help="quadratic only: L = a·x² + b·y² (default: 0.1,2)"),
+    ] = None,
+    ridge: Annotated[
+        float, typer.Option(metavar="λ", help="gabor, linear only: add λ‖φ‖² (L2 regularisation)")
+    ] = 0.0,
+    *,
+    common: Common,
 ) -> None:
     name, view = LandscapeName(name).value, View(view).value
-    given = {"x_range": x_range, "y_range": y_range, "resolution": resolution, "view": view,
-             "log_scale": log_scale, "coeffs": coeffs, "ridge": ridge}
+    given = {
+        "x_range": x_range,
+        "y_range": y_range,
+        "resolution": resolution,
+        "view": view,
+        "log_scale": log_scale,
+        "coeffs": coeffs,
+        "ridge": ridge,
+    }
     xr, yr = parse_range("--x-range", x_range), parse_range("--y-range", y_range)
     check_int_range("--resolution", resolution, 2, 4096)
     coeff_values = _check_model_options(name, coeffs, ridge)
@@ -79,12 +110,23 @@ def landscape(
     log = land.log_scale if log_scale is None else log_scale
     result = compute_landscape(land, x_range=xr, y_range=yr, resolution=resolution)
     if log and result.loss.min() <= 0 and name in ("saddle", "quadratic"):
-        raise BadInput("--log-scale", name, "needs a positive loss; this landscape goes "
-                       "below zero (use --linear-scale)")
-    parameters = {"name": name, "x_range": [result.x[0], result.x[-1]],
-                  "y_range": [result.y[0], result.y[-1]], "resolution": resolution, "view": view,
-                  "log_scale": log, "coeffs": land.options.get("coeffs"), "ridge": ridge,
-                  **common.parameters(), "format": plan.format}
+        raise BadInput(
+            "--log-scale",
+            name,
+            "needs a positive loss; this landscape goes below zero (use --linear-scale)",
+        )
+    parameters = {
+        "name": name,
+        "x_range": [result.x[0], result.x[-1]],
+        "y_range": [result.y[0], result.y[-1]],
+        "resolution": resolution,
+        "view": view,
+        "log_scale": log,
+        "coeffs": land.options.get("coeffs"),
+        "ridge": ridge,
+        **common.parameters(),
+        "format": plan.format,
+    }
     _render(plan, common, result, view, log, parameters)
     written = [plan.path]
     if plan.data is not None:
@@ -92,11 +134,15 @@ def landscape(
 
         written.append(write_json(plan.data, "landscape", parameters, _json_result(result)))
     m = result.minimum
-    report(f"landscape {name}", {
-        "grid": f"{resolution} × {resolution}",
-        "loss range": f"{result.loss.min():.6g} … {result.loss.max():.6g}",
-        "minimum": f"({m.x:.6g}, {m.y:.6g})  loss {m.loss:.6g}  [{m.method}]",
-    }, written)
+    report(
+        f"landscape {name}",
+        {
+            "grid": f"{resolution} × {resolution}",
+            "loss range": f"{result.loss.min():.6g} … {result.loss.max():.6g}",
+            "minimum": f"({m.x:.6g}, {m.y:.6g})  loss {m.loss:.6g}  [{m.method}]",
+        },
+        written,
+    )
 
 
 def _check_model_options(name: str, coeffs: str | None, ridge: float):
@@ -114,34 +160,60 @@ def _render(plan, common: Common, result, view: str, log: bool, parameters: dict
         from dlviz.manim_bridge import load_scene, render_scene
         from dlviz.theme import get_theme
 
-        scene_params = {k: parameters[k] for k in ("name", "resolution", "ridge", "theme",
-                                                   "lang", "x_range", "y_range", "coeffs")}
+        scene_params = {
+            k: parameters[k]
+            for k in (
+                "name",
+                "resolution",
+                "ridge",
+                "theme",
+                "lang",
+                "x_range",
+                "y_range",
+                "coeffs",
+            )
+        }
         scene_params["log_scale"] = log
-        render_scene(load_scene("landscape", "LandscapeScene"), scene_params,
-                     quality=common.quality, fmt=plan.format, out=plan.path,
-                     background=get_theme(common.theme).background)
+        render_scene(
+            load_scene("landscape", "LandscapeScene"),
+            scene_params,
+            quality=common.quality,
+            fmt=plan.format,
+            out=plan.path,
+            background=get_theme(common.theme).background,
+        )
         return
     from dlviz.render.landscape import animate_landscape, plot_landscape
     from dlviz.theme import get_theme
 
     style = {"view": view, "log_scale": log, "theme": get_theme(common.theme), "lang": common.lang}
-    write_matplotlib(plan, common, lambda: plot_landscape(result, **style),
-                     lambda: animate_landscape(result, **style))
+    write_matplotlib(
+        plan,
+        common,
+        lambda: plot_landscape(result, **style),
+        lambda: animate_landscape(result, **style),
+    )
 
 
 def _json_result(result) -> dict:
     m = result.minimum
-    out = {"x": result.x, "y": result.y, "loss": result.loss,
-           "minimum": {"x": m.x, "y": m.y, "loss": m.loss, "method": m.method},
-           "minima": [{"x": p.x, "y": p.y, "loss": p.loss} for p in result.minima],
-           "saddles": [{"x": p.x, "y": p.y, "loss": p.loss} for p in result.saddles],
-           "formula": result.formula}
+    out = {
+        "x": result.x,
+        "y": result.y,
+        "loss": result.loss,
+        "minimum": {"x": m.x, "y": m.y, "loss": m.loss, "method": m.method},
+        "minima": [{"x": p.x, "y": p.y, "loss": p.loss} for p in result.minima],
+        "saddles": [{"x": p.x, "y": p.y, "loss": p.loss} for p in result.saddles],
+        "formula": result.formula,
+    }
     if result.data is not None:
         out["training_data"] = {"x": result.data[0], "y": result.data[1]}
     return out
 
 
 def register(app: typer.Typer) -> None:
-    app.command("landscape", help=HELP,
-                short_help="Loss surfaces over two parameters.  e.g. dlviz landscape gabor")(
-        landscape)
+    app.command(
+        "landscape",
+        help=HELP,
+        short_help="Loss surfaces over two parameters.  e.g. dlviz landscape gabor",
+    )(landscape)

@@ -22,17 +22,74 @@ Array = np.ndarray
 GradFn = Callable[[Array, Array], tuple[Array, Array]]
 
 # The course's Gabor training set (Understanding Deep Learning, chapter 6).
-GABOR_X = np.array([
-    -1.920, -14.22, 1.490, -1.940, -2.389, -5.090, -8.861, 3.578, -6.010, -6.995,
-    3.634, 0.8743, -10.96, 0.4073, -9.467, 8.560, 10.62, -0.1729, 10.40, -12.61,
-    0.1574, -13.04, -2.156, -12.10, -11.19, 2.902, -8.220, -11.79, -8.391, -4.505,
-])
-GABOR_Y = np.array([
-    -1.051, -0.02482, 0.8896, -0.4943, -0.9371, 0.4306, 0.009577, -0.07944, 0.1624,
-    -0.2682, -0.3129, 0.8303, -0.02365, 0.5098, -0.2777, 0.3367, 0.1927, -0.2222,
-    0.06352, 0.006888, 0.03224, 0.01091, -0.5706, -0.05258, -0.03666, 0.1709,
-    -0.04805, 0.2008, -0.1904, 0.5952,
-])
+GABOR_X = np.array(
+    [
+        -1.920,
+        -14.22,
+        1.490,
+        -1.940,
+        -2.389,
+        -5.090,
+        -8.861,
+        3.578,
+        -6.010,
+        -6.995,
+        3.634,
+        0.8743,
+        -10.96,
+        0.4073,
+        -9.467,
+        8.560,
+        10.62,
+        -0.1729,
+        10.40,
+        -12.61,
+        0.1574,
+        -13.04,
+        -2.156,
+        -12.10,
+        -11.19,
+        2.902,
+        -8.220,
+        -11.79,
+        -8.391,
+        -4.505,
+    ]
+)
+GABOR_Y = np.array(
+    [
+        -1.051,
+        -0.02482,
+        0.8896,
+        -0.4943,
+        -0.9371,
+        0.4306,
+        0.009577,
+        -0.07944,
+        0.1624,
+        -0.2682,
+        -0.3129,
+        0.8303,
+        -0.02365,
+        0.5098,
+        -0.2777,
+        0.3367,
+        0.1927,
+        -0.2222,
+        0.06352,
+        0.006888,
+        0.03224,
+        0.01091,
+        -0.5706,
+        -0.05258,
+        -0.03666,
+        0.1709,
+        -0.04805,
+        0.2008,
+        -0.1904,
+        0.5952,
+    ]
+)
 # The course's line-fitting training set (Understanding Deep Learning, chapter 2).
 LINEAR_X = np.array([0.03, 0.19, 0.34, 0.46, 0.78, 0.81, 1.08, 1.18, 1.39, 1.60, 1.65, 1.90])
 LINEAR_Y = np.array([0.67, 0.85, 1.05, 1.00, 1.40, 1.50, 1.30, 1.54, 1.55, 1.68, 1.73, 1.60])
@@ -120,7 +177,9 @@ class DataModel:
         return np.stack([r2 * d0, r2 * d1], axis=-1)
 
     def penalty_grad(self, phi0: Array, phi1: Array) -> tuple[Array, Array]:
-        return 2.0 * self.ridge * np.asarray(phi0, float), 2.0 * self.ridge * np.asarray(phi1, float)
+        return 2.0 * self.ridge * np.asarray(phi0, float), 2.0 * self.ridge * np.asarray(
+            phi1, float
+        )
 
     def grad(self, phi0: Array, phi1: Array) -> tuple[Array, Array]:
         g = self.per_example_grad(phi0, phi1).sum(axis=-2)
@@ -158,15 +217,23 @@ def _ridge_tex(ridge: float) -> str:
 
 def _data_landscape(name: str, model: DataModel, formula: str, **kwargs) -> Landscape:
     return Landscape(
-        name=name, formula=formula + _ridge_tex(model.ridge), loss=model.loss, grad=model.grad,
-        axis_symbols=(r"\phi_0", r"\phi_1"), data=model, options={"ridge": model.ridge}, **kwargs,
+        name=name,
+        formula=formula + _ridge_tex(model.ridge),
+        loss=model.loss,
+        grad=model.grad,
+        axis_symbols=(r"\phi_0", r"\phi_1"),
+        data=model,
+        options={"ridge": model.ridge},
+        **kwargs,
     )
 
 
 def gabor(ridge: float = 0.0) -> Landscape:
     model = DataModel(GABOR_X, GABOR_Y, gabor_model, ridge)
-    formula = (r"L(\phi) = \sum_i \left(\sin(\phi_0 + 0.06\phi_1 x_i)\,"
-               r"e^{-(\phi_0 + 0.06\phi_1 x_i)^2/32} - y_i\right)^2")
+    formula = (
+        r"L(\phi) = \sum_i \left(\sin(\phi_0 + 0.06\phi_1 x_i)\,"
+        r"e^{-(\phi_0 + 0.06\phi_1 x_i)^2/32} - y_i\right)^2"
+    )
     return _data_landscape("gabor", model, formula, x_range=(-10.0, 10.0), y_range=(2.5, 22.5))
 
 
@@ -174,8 +241,9 @@ def linear(ridge: float = 0.0) -> Landscape:
     model = DataModel(LINEAR_X, LINEAR_Y, linear_model, ridge)
     formula = r"L(\phi) = \sum_i \left(\phi_0 + \phi_1 x_i - y_i\right)^2"
     best = linear_least_squares(LINEAR_X, LINEAR_Y, ridge)
-    return _data_landscape("linear", model, formula, x_range=(0.0, 2.0), y_range=(-1.0, 1.0),
-                           minima=(best,))
+    return _data_landscape(
+        "linear", model, formula, x_range=(0.0, 2.0), y_range=(-1.0, 1.0), minima=(best,)
+    )
 
 
 # --------------------------------------------------------------------------- analytic
@@ -266,28 +334,58 @@ _HIMMELBLAU_MINIMA = ((3.0, 2.0),) + tuple(
 
 
 def rosenbrock() -> Landscape:
-    return Landscape("rosenbrock", r"L(x, y) = (1 - x)^2 + 100\,(y - x^2)^2", _rosenbrock,
-                     _rosenbrock_grad, (-2.0, 2.0), (-1.0, 3.0), minima=((1.0, 1.0),),
-                     log_scale=True)
+    return Landscape(
+        "rosenbrock",
+        r"L(x, y) = (1 - x)^2 + 100\,(y - x^2)^2",
+        _rosenbrock,
+        _rosenbrock_grad,
+        (-2.0, 2.0),
+        (-1.0, 3.0),
+        minima=((1.0, 1.0),),
+        log_scale=True,
+    )
 
 
 def rastrigin() -> Landscape:
-    return Landscape("rastrigin", r"L(x, y) = 20 + \sum_{v \in \{x, y\}} (v^2 - 10\cos 2\pi v)",
-                     _rastrigin, _rastrigin_grad, (-5.12, 5.12), (-5.12, 5.12),
-                     minima=((0.0, 0.0),))
+    return Landscape(
+        "rastrigin",
+        r"L(x, y) = 20 + \sum_{v \in \{x, y\}} (v^2 - 10\cos 2\pi v)",
+        _rastrigin,
+        _rastrigin_grad,
+        (-5.12, 5.12),
+        (-5.12, 5.12),
+        minima=((0.0, 0.0),),
+    )
 
 
 def beale() -> Landscape:
-    formula = (r"L(x, y) = (1.5 - x + xy)^2 + (2.25 - x + xy^2)^2"
-               r" + (2.625 - x + xy^3)^2")
-    return Landscape("beale", formula, _beale, _beale_grad, (-4.5, 4.5), (-4.5, 4.5),
-                     minima=((3.0, 0.5),), log_scale=True)
+    formula = (
+        r"L(x, y) = (1.5 - x + xy)^2 + (2.25 - x + xy^2)^2"
+        r" + (2.625 - x + xy^3)^2"
+    )
+    return Landscape(
+        "beale",
+        formula,
+        _beale,
+        _beale_grad,
+        (-4.5, 4.5),
+        (-4.5, 4.5),
+        minima=((3.0, 0.5),),
+        log_scale=True,
+    )
 
 
 def himmelblau() -> Landscape:
-    return Landscape("himmelblau", r"L(x, y) = (x^2 + y - 11)^2 + (x + y^2 - 7)^2", _himmelblau,
-                     _himmelblau_grad, (-5.0, 5.0), (-5.0, 5.0), minima=_HIMMELBLAU_MINIMA,
-                     log_scale=True)
+    return Landscape(
+        "himmelblau",
+        r"L(x, y) = (x^2 + y - 11)^2 + (x + y^2 - 7)^2",
+        _himmelblau,
+        _himmelblau_grad,
+        (-5.0, 5.0),
+        (-5.0, 5.0),
+        minima=_HIMMELBLAU_MINIMA,
+        log_scale=True,
+    )
 
 
 def quadratic(coeffs: tuple[float, float] = (0.1, 2.0)) -> Landscape:
@@ -301,24 +399,39 @@ def quadratic(coeffs: tuple[float, float] = (0.1, 2.0)) -> Landscape:
 
     bowl = a > 0 and b > 0
     saddle = a * b < 0
-    return Landscape("quadratic", rf"L(x, y) = {a:g}\,x^2 + {b:g}\,y^2", loss, grad,
-                     (-6.0, 6.0), (-3.0, 3.0), minima=((0.0, 0.0),) if bowl else (),
-                     saddles=((0.0, 0.0),) if saddle else (), options={"coeffs": [a, b]})
+    return Landscape(
+        "quadratic",
+        rf"L(x, y) = {a:g}\,x^2 + {b:g}\,y^2",
+        loss,
+        grad,
+        (-6.0, 6.0),
+        (-3.0, 3.0),
+        minima=((0.0, 0.0),) if bowl else (),
+        saddles=((0.0, 0.0),) if saddle else (),
+        options={"coeffs": [a, b]},
+    )
 
 
 def saddle() -> Landscape:
-    return Landscape("saddle", r"L(x, y) = x^2 - y^2", _saddle, _saddle_grad, (-2.0, 2.0),
-                     (-2.0, 2.0), saddles=((0.0, 0.0),))
+    return Landscape(
+        "saddle",
+        r"L(x, y) = x^2 - y^2",
+        _saddle,
+        _saddle_grad,
+        (-2.0, 2.0),
+        (-2.0, 2.0),
+        saddles=((0.0, 0.0),),
+    )
 
 
 ANALYTIC = {f.__name__: f for f in (rosenbrock, rastrigin, beale, himmelblau, saddle)}
 DATA_MODELS = {"gabor": gabor, "linear": linear}
-NAMES = ("gabor", "linear", "rosenbrock", "rastrigin", "beale", "himmelblau", "quadratic",
-         "saddle")
+NAMES = ("gabor", "linear", "rosenbrock", "rastrigin", "beale", "himmelblau", "quadratic", "saddle")
 
 
-def make_landscape(name: str, *, coeffs: tuple[float, float] | None = None,
-                   ridge: float = 0.0) -> Landscape:
+def make_landscape(
+    name: str, *, coeffs: tuple[float, float] | None = None, ridge: float = 0.0
+) -> Landscape:
     """The landscape called ``name``; ``coeffs`` is for quadratic, ``ridge`` for data models."""
     if name not in NAMES:
         raise ValueError(f"unknown landscape {name!r}; choose one of {', '.join(NAMES)}")
@@ -361,21 +474,23 @@ class LandscapeResult:
     fit: tuple[Array, Array] | None = None  # model curve at the minimum, (200,) each
 
 
-def evaluate_grid(land: Landscape, x: Array, y: Array,
-                  chunk_elements: int = CHUNK_ELEMENTS) -> Array:
+def evaluate_grid(
+    land: Landscape, x: Array, y: Array, chunk_elements: int = CHUNK_ELEMENTS
+) -> Array:
     """L on the grid (M, N), evaluated a block of rows at a time to bound memory."""
     x, y = np.asarray(x, float), np.asarray(y, float)
     per_point = len(land.data.x) if land.data is not None else 1
     rows = max(1, chunk_elements // max(1, x.size * per_point))
     out = np.empty((y.size, x.size))
     for start in range(0, y.size, rows):
-        yy = y[start:start + rows, None]
-        out[start:start + rows] = land.loss(x[None, :], yy)
+        yy = y[start : start + rows, None]
+        out[start : start + rows] = land.loss(x[None, :], yy)
     return out
 
 
-def refine_minimum(land: Landscape, x0: float, y0: float, box: tuple[float, float, float, float],
-                   steps: int = 100) -> tuple[float, float]:
+def refine_minimum(
+    land: Landscape, x0: float, y0: float, box: tuple[float, float, float, float], steps: int = 100
+) -> tuple[float, float]:
     """Descend from a grid point: Newton where the Hessian is positive definite,
     otherwise a gradient step; backtracking keeps every step downhill, and the
     point is kept inside ``box`` = (x_min, x_max, y_min, y_max)."""
@@ -441,9 +556,13 @@ def unit_scale(loss: Array, log_scale: bool) -> Array:
     return (loss - lo) / (hi - lo) if hi > lo else np.zeros_like(loss)
 
 
-def compute_landscape(land: Landscape, *, x_range: tuple[float, float] | None = None,
-                      y_range: tuple[float, float] | None = None,
-                      resolution: int = 201) -> LandscapeResult:
+def compute_landscape(
+    land: Landscape,
+    *,
+    x_range: tuple[float, float] | None = None,
+    y_range: tuple[float, float] | None = None,
+    resolution: int = 201,
+) -> LandscapeResult:
     """Sample ``land`` on a resolution × resolution grid (endpoints included)."""
     (x0, x1), (y0, y1) = x_range or land.x_range, y_range or land.y_range
     if not (x0 < x1 and y0 < y1):
@@ -453,8 +572,11 @@ def compute_landscape(land: Landscape, *, x_range: tuple[float, float] | None = 
     x, y = np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution)
     loss = evaluate_grid(land, x, y)
     box = (x0, x1, y0, y1)
-    saddles = tuple(Point(sx, sy, float(land.loss(sx, sy)), "closed form")
-                    for sx, sy in land.saddles if _inside((sx, sy), box))
+    saddles = tuple(
+        Point(sx, sy, float(land.loss(sx, sy)), "closed form")
+        for sx, sy in land.saddles
+        if _inside((sx, sy), box)
+    )
     minimum = find_minimum(land, x, y, loss)
     data = fit = None
     if land.data is not None:
@@ -462,7 +584,11 @@ def compute_landscape(land: Landscape, *, x_range: tuple[float, float] | None = 
         lo, hi = land.data.x.min(), land.data.x.max()
         curve_x = np.linspace(lo - 0.05 * (hi - lo), hi + 0.05 * (hi - lo), 200)
         fit = (curve_x, land.data.predict(minimum.x, minimum.y, curve_x))
-    minima = tuple(Point(px, py, float(land.loss(px, py)), "closed form")
-                   for px, py in land.minima if _inside((px, py), box)) or (minimum,)
-    return LandscapeResult(land.name, land.formula, land.axis_symbols, x, y, loss, minimum,
-                           minima, saddles, data, fit)
+    minima = tuple(
+        Point(px, py, float(land.loss(px, py)), "closed form")
+        for px, py in land.minima
+        if _inside((px, py), box)
+    ) or (minimum,)
+    return LandscapeResult(
+        land.name, land.formula, land.axis_symbols, x, y, loss, minimum, minima, saddles, data, fit
+    )

@@ -19,9 +19,11 @@ def themed(theme: Theme) -> Iterator[None]:
         yield
 
 
-def new_figure(theme: Theme, figsize: tuple[float, float] | None = None) -> Figure:
+def new_figure(
+    theme: Theme, figsize: tuple[float, float] | None = None, layout: str | None = "constrained"
+) -> Figure:
     """A Figure on an Agg canvas: no pyplot, so no global figure registry."""
-    fig = Figure(figsize=figsize or theme.figsize, dpi=theme.dpi, layout="constrained")
+    fig = Figure(figsize=figsize or theme.figsize, dpi=theme.dpi, layout=layout)
     FigureCanvasAgg(fig)
     return fig
 

@@ -10,21 +10,11 @@ from matplotlib.figure import Figure
 
 from dlviz.compute.landscape import LandscapeResult, log_floor
 from dlviz.render.base import new_figure, style_3d_axes, themed
-from dlviz.theme import LIGHT, Theme, landscape_name, text
+from dlviz.theme import LIGHT, Theme, landscape_axis_names, landscape_name, text
 
 VIEWS = ("contour", "heatmap", "surface")
 LEVELS = 30
 SURFACE_MAX = 120  # surface polygons per axis: more adds time, not detail
-
-
-def axis_labels(result: LandscapeResult, lang: str) -> tuple[str, str]:
-    """'φ₀ (offset)' for data models, plain 'x', 'y' otherwise. Unicode, not
-    mathtext: mathtext cannot render Chinese in the same string."""
-    if result.data is None:
-        return "x", "y"
-    names = ("intercept", "slope") if result.name == "linear" else ("offset", "frequency")
-    open_, close = ("（", "）") if lang == "zh" else (" (", ")")
-    return tuple(f"φ{sub}{open_}{text(n, lang)}{close}" for sub, n in zip("₀₁", names))
 
 
 def color_norm(loss: np.ndarray, log_scale: bool) -> tuple[colors.Normalize, np.ndarray]:
@@ -43,33 +33,67 @@ def _mark_points(ax: Axes, result: LandscapeResult, theme: Theme, lang: str) -> 
     xs = [p.x for p in result.minima]
     ys = [p.y for p in result.minima]
     label = text("global_minimum" if len(xs) > 1 else "minimum", lang)
-    ax.plot(xs, ys, linestyle="none", marker="*", markersize=16, color=theme.minimum,
-            markeredgecolor=theme.background, label=label, zorder=5)
+    ax.plot(
+        xs,
+        ys,
+        linestyle="none",
+        marker="*",
+        markersize=16,
+        color=theme.minimum,
+        markeredgecolor=theme.background,
+        label=label,
+        zorder=5,
+    )
     if result.saddles:
-        ax.plot([p.x for p in result.saddles], [p.y for p in result.saddles], linestyle="none",
-                marker="X", markersize=11, color=theme.saddle, markeredgecolor=theme.background,
-                label=text("saddle_point", lang), zorder=5)
+        ax.plot(
+            [p.x for p in result.saddles],
+            [p.y for p in result.saddles],
+            linestyle="none",
+            marker="X",
+            markersize=11,
+            color=theme.saddle,
+            markeredgecolor=theme.background,
+            label=text("saddle_point", lang),
+            zorder=5,
+        )
 
 
-def draw_landscape(ax: Axes, result: LandscapeResult, *, view: str = "contour",
-                   log_scale: bool = False, theme: Theme = LIGHT, lang: str = "en"):
+def draw_landscape(
+    ax: Axes,
+    result: LandscapeResult,
+    *,
+    view: str = "contour",
+    log_scale: bool = False,
+    theme: Theme = LIGHT,
+    lang: str = "en",
+):
     """Draw the loss on ``ax`` (a 3-D Axes for ``view='surface'``); returns the
     mappable for a colour bar."""
     norm, levels = color_norm(result.loss, log_scale)
-    xlabel, ylabel = axis_labels(result, lang)
+    xlabel, ylabel = landscape_axis_names(result.name, lang)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     if view == "surface":
         return _draw_surface(ax, result, norm, theme)
     loss = np.clip(result.loss, levels[0], None) if log_scale else result.loss
     if view == "heatmap":
-        mappable = ax.pcolormesh(result.x, result.y, loss, norm=norm, cmap=theme.cmap,
-                                 shading="nearest", rasterized=True)
+        mappable = ax.pcolormesh(
+            result.x, result.y, loss, norm=norm, cmap=theme.cmap, shading="nearest", rasterized=True
+        )
     else:
-        mappable = ax.contourf(result.x, result.y, loss, levels=levels, norm=norm,
-                               cmap=theme.cmap, extend="neither")
-        ax.contour(result.x, result.y, loss, levels=levels[::3], norm=norm, colors="k",
-                   linewidths=0.4, alpha=0.35)
+        mappable = ax.contourf(
+            result.x, result.y, loss, levels=levels, norm=norm, cmap=theme.cmap, extend="neither"
+        )
+        ax.contour(
+            result.x,
+            result.y,
+            loss,
+            levels=levels[::3],
+            norm=norm,
+            colors="k",
+            linewidths=0.4,
+            alpha=0.35,
+        )
     _mark_points(ax, result, theme, lang)
     ax.set_xlim(result.x[0], result.x[-1])
     ax.set_ylim(result.y[0], result.y[-1])
@@ -82,13 +106,22 @@ def _draw_surface(ax, result: LandscapeResult, norm, theme: Theme):
     z = result.loss[::step, ::step]
     log = isinstance(norm, colors.LogNorm)
     shown = np.log10(np.clip(z, norm.vmin, None)) if log else z
-    mappable = ax.plot_surface(gx, gy, shown, cmap=theme.cmap, linewidth=0, antialiased=False,
-                               rstride=1, cstride=1,
-                               norm=colors.Normalize(shown.min(), shown.max()))
+    mappable = ax.plot_surface(
+        gx,
+        gy,
+        shown,
+        cmap=theme.cmap,
+        linewidth=0,
+        antialiased=False,
+        rstride=1,
+        cstride=1,
+        norm=colors.Normalize(shown.min(), shown.max()),
+    )
     for p in result.minima:
         zp = np.log10(max(p.loss, norm.vmin)) if log else p.loss
-        ax.scatter([p.x], [p.y], [zp], marker="*", s=180, color=theme.minimum, depthshade=False,
-                   zorder=10)
+        ax.scatter(
+            [p.x], [p.y], [zp], marker="*", s=180, color=theme.minimum, depthshade=False, zorder=10
+        )
     style_3d_axes(ax, theme)
     ax.view_init(elev=35, azim=-60)
     return mappable
@@ -110,31 +143,54 @@ def _draw_fit(ax: Axes, result: LandscapeResult, theme: Theme, lang: str) -> Axe
     return ax
 
 
-def plot_landscape(result: LandscapeResult, *, view: str = "contour", log_scale: bool = False,
-                   theme: Theme = LIGHT, lang: str = "en") -> Figure:
+def plot_landscape(
+    result: LandscapeResult,
+    *,
+    view: str = "contour",
+    log_scale: bool = False,
+    theme: Theme = LIGHT,
+    lang: str = "en",
+) -> Figure:
     """The landscape with its colour bar and formula; data models get a second
     panel with the training data and the best fit."""
+    surface = view == "surface"
     with themed(theme):
-        fig = new_figure(theme, _figsize(result, theme))
-        if result.data is not None:
-            grid = fig.add_gridspec(1, 2, width_ratios=(1.35, 1))
-            ax = fig.add_subplot(grid[0], projection="3d" if view == "surface" else None)
-            _draw_fit(fig.add_subplot(grid[1]), result, theme, lang)
+        # constrained layout shrinks 3-D axes into a corner: place them by hand
+        fig = new_figure(theme, _figsize(result, theme), None if surface else "constrained")
+        ax, fit_ax, bar_ax = _panels(fig, result, surface)
+        if fit_ax is not None:
+            _draw_fit(fit_ax, result, theme, lang)
+        mappable = draw_landscape(
+            ax, result, view=view, log_scale=log_scale, theme=theme, lang=lang
+        )
+        label = text("log_loss" if log_scale and surface else "loss", lang)
+        if surface:
+            ax.set_zlabel(label)
+            bar = fig.colorbar(mappable, cax=bar_ax)
         else:
-            ax = fig.add_subplot(projection="3d" if view == "surface" else None)
-        mappable = draw_landscape(ax, result, view=view, log_scale=log_scale, theme=theme,
-                                  lang=lang)
-        label = text("log_loss" if log_scale and view == "surface" else "loss", lang)
-        bar = fig.colorbar(mappable, ax=ax, shrink=0.85, pad=0.02)
-        bar.set_label(label)
-        if view != "surface":  # round ticks, not the contour levels
-            log = isinstance(mappable.norm, colors.LogNorm)
+            bar = fig.colorbar(mappable, ax=ax, shrink=0.85, pad=0.02)
+            log = isinstance(mappable.norm, colors.LogNorm)  # round ticks, not the levels
             bar.set_ticks(ticker.LogLocator() if log else ticker.MaxNLocator(6))
-        if view != "surface":
             ax.legend(loc="upper right", fontsize="small", framealpha=0.85)
+        bar.set_label(label)
         _title(fig, result, theme, lang)
         fig.supxlabel(f"${result.formula}$", fontsize=theme.font_size * 0.9)
     return fig
+
+
+def _panels(fig: Figure, result: LandscapeResult, surface: bool):
+    """(landscape axes, data-fit axes or None, colour-bar axes or None)."""
+    has_fit = result.data is not None
+    if not surface:
+        grid = fig.add_gridspec(1, 2, width_ratios=(1.35, 1)) if has_fit else None
+        ax = fig.add_subplot(grid[0] if has_fit else 111)
+        return ax, fig.add_subplot(grid[1]) if has_fit else None, None
+    width = 0.5 if has_fit else 0.78
+    # computed_zorder off: the minimum's star stays in front of the surface
+    ax = fig.add_axes((0.0, 0.08, width, 0.84), projection="3d", computed_zorder=False)
+    bar_ax = fig.add_axes((width + 0.01, 0.22, 0.015, 0.56))
+    fit_ax = fig.add_axes((width + 0.17, 0.16, 0.98 - width - 0.17, 0.7)) if has_fit else None
+    return ax, fit_ax, bar_ax
 
 
 def _figsize(result: LandscapeResult, theme: Theme) -> tuple[float, float]:
@@ -143,16 +199,25 @@ def _figsize(result: LandscapeResult, theme: Theme) -> tuple[float, float]:
     return theme.figsize[0] * 1.7, theme.figsize[1]
 
 
-def animate_landscape(result: LandscapeResult, *, view: str = "contour", log_scale: bool = False,
-                      theme: Theme = LIGHT, lang: str = "en", frames: int = 48) -> FuncAnimation:
+def animate_landscape(
+    result: LandscapeResult,
+    *,
+    view: str = "contour",
+    log_scale: bool = False,
+    theme: Theme = LIGHT,
+    lang: str = "en",
+    frames: int = 48,
+) -> FuncAnimation:
     """Surface view: one turn around the surface. Other views: the sublevel set
     {L ≤ c} fills up from the minimum as c rises, showing the basins."""
     fig = plot_landscape(result, view=view, log_scale=log_scale, theme=theme, lang=lang)
     ax = fig.axes[0]
     if view == "surface":
+
         def turn(i: int):
             ax.view_init(elev=35, azim=-60 + 360 * i / frames)
             return ()
+
         return FuncAnimation(fig, turn, frames=frames, blit=False)
     _, levels = color_norm(result.loss, log_scale)
     state = {"fill": None}
@@ -161,8 +226,14 @@ def animate_landscape(result: LandscapeResult, *, view: str = "contour", log_sca
         if state["fill"] is not None:
             state["fill"].remove()
         level = levels[min(len(levels) - 1, 1 + i * (len(levels) - 1) // max(1, frames - 1))]
-        state["fill"] = ax.contourf(result.x, result.y, result.loss, levels=[-np.inf, level],
-                                    colors=[theme.foreground], alpha=0.35)
+        state["fill"] = ax.contourf(
+            result.x,
+            result.y,
+            result.loss,
+            levels=[-np.inf, level],
+            colors=[theme.foreground],
+            alpha=0.35,
+        )
         return ()
 
     return FuncAnimation(fig, flood, frames=frames, blit=False)
