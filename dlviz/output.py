@@ -142,8 +142,10 @@ def save_animation(anim, path: Path, fmt: str, fps: int, dpi: int) -> Path:
 
     if fmt == "mp4":
         require_tool("ffmpeg", "ffmpeg", "mp4 output")
+        # libx264 with yuv420p needs even frame sizes; players need yuv420p
+        even = "scale=trunc(iw/2)*2:trunc(ih/2)*2"
         writer = animation.FFMpegWriter(
-            fps=fps, codec="libx264", extra_args=["-pix_fmt", "yuv420p"]
+            fps=fps, codec="libx264", extra_args=["-vf", even, "-pix_fmt", "yuv420p"]
         )
     else:
         writer = animation.PillowWriter(fps=fps)

@@ -6,6 +6,7 @@ numpy, matplotlib and manim are imported inside the command bodies only.
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -69,6 +70,12 @@ def main(argv: list[str] | None = None) -> int:
         return _error("interrupted; nothing was written", 130)
     except click.exceptions.ClickException as exc:
         return _error(exc.format_message(), exc.exit_code)
+    except Exception as exc:  # a bug: still one line, the traceback on request
+        if os.environ.get("DLVIZ_DEBUG"):
+            raise
+        return _error(
+            f"unexpected {type(exc).__name__}: {exc} (DLVIZ_DEBUG=1 shows the traceback)", 1
+        )
     return code if isinstance(code, int) else 0
 
 

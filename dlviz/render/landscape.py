@@ -220,20 +220,33 @@ def animate_landscape(
 
         return FuncAnimation(fig, turn, frames=frames, blit=False)
     _, levels = color_norm(result.loss, log_scale)
-    state = {"fill": None}
+    state = {"veil": None}
+    caption = ax.text(
+        0.02,
+        0.97,
+        "",
+        transform=ax.transAxes,
+        va="top",
+        ha="left",
+        zorder=6,
+        bbox={"facecolor": theme.background, "alpha": 0.85, "edgecolor": "none"},
+    )
 
-    def flood(i: int):
-        if state["fill"] is not None:
-            state["fill"].remove()
+    def reveal(i: int):
+        # Veil everything above the level c: what stays in colour is {L ≤ c}.
+        if state["veil"] is not None:
+            state["veil"].remove()
         level = levels[min(len(levels) - 1, 1 + i * (len(levels) - 1) // max(1, frames - 1))]
-        state["fill"] = ax.contourf(
+        state["veil"] = ax.contourf(
             result.x,
             result.y,
             result.loss,
-            levels=[-np.inf, level],
-            colors=[theme.foreground],
-            alpha=0.35,
+            levels=[level, np.inf],
+            colors=[theme.background],
+            alpha=0.8,
+            zorder=4,
         )
+        caption.set_text(f"{text('loss', lang)} ≤ {level:.3g}")
         return ()
 
-    return FuncAnimation(fig, flood, frames=frames, blit=False)
+    return FuncAnimation(fig, reveal, frames=frames, blit=False)
