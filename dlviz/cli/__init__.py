@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import sys
 
-import click
 import typer
 
 from dlviz import __version__
@@ -62,14 +61,13 @@ def main(argv: list[str] | None = None) -> int:
     status (2 bad input, 1 missing tool or failure, 130 interrupted)."""
     try:
         code = app(args=argv, prog_name="dlviz", standalone_mode=False)
-    except click.exceptions.UsageError as exc:
-        return _error(exc.format_message().replace("\n", " "), 2)
     except DlvizError as exc:
         return _error(str(exc), exc.exit_code)
-    except (KeyboardInterrupt, click.exceptions.Abort):
+    except (KeyboardInterrupt, typer.Abort):
         return _error("interrupted; nothing was written", 130)
-    except click.exceptions.ClickException as exc:
-        return _error(exc.format_message(), exc.exit_code)
+    except typer.TyperException as exc:  # usage errors found while parsing: exit 2
+        message = exc.format_message().replace("Value error, ", "").replace("\n", " ")
+        return _error(message, getattr(exc, "exit_code", 2))
     except Exception as exc:  # a bug: still one line, the traceback on request
         if os.environ.get("DLVIZ_DEBUG"):
             raise

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def dlviz(capsys, monkeypatch, tmp_path):
+    """Run the dlviz command line in-process in a fresh folder:
+    dlviz("landscape", "gabor") → (exit status, stdout, stderr)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COLUMNS", "200")  # no wrapping of paths in the summary table
+
+    from dlviz.cli import main
+
+    def run(*args: str):
+        code = main(list(args))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run

@@ -1,0 +1,59 @@
+"""The layer rules of DESIGN.md, enforced."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+STDLIB = set(sys.stdlib_module_names)
+
+
+def imported_modules(path: Path, depth: int = 1) -> set[str]:
+    """Top-level (depth 1) or dotted names of every module ``path`` imports."""
+    tree = ast.parse(path.read_text())
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            names.add(node.module)
+            names.update(f"{node.module}.{a.name}" for a in node.names)
+    return {".".join(n.split(".")[:depth]) for n in names}
+
+
+def test_importing_the_cli_pulls_in_no_heavy_library():
+    code = (
+        "import sys, dlviz.cli; "
+        "print(','.join(m for m in ('numpy', 'matplotlib', 'manim') if m in sys.modules))"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == ""
+
+
+def test_compute_imports_only_numpy_and_the_standard_library():
+    for path in (ROOT / "dlviz/compute").glob("*.py"):
+        extra = imported_modules(path) - STDLIB - {"numpy", "dlviz"}
+        assert not extra, f"{path.name} imports {extra}"
+
+
+def test_theme_imports_nothing_heavy():
+    assert imported_modules(ROOT / "dlviz/theme.py") <= STDLIB
+
+
+def test_figures_never_use_pyplot_or_manim():
+    for path in (ROOT / "dlviz/render").glob("*.py"):
+        dotted = imported_modules(path, depth=2)
+        assert "matplotlib.pyplot" not in dotted, path.name
+        assert "manim" not in imported_modules(path), path.name
+
+
+def test_scenes_use_setup_not_init_and_no_matplotlib():
+    for path in (ROOT / "scenes").glob("*.py"):
+        assert "matplotlib" not in imported_modules(path), path.name
+        tree = ast.parse(path.read_text())
+        for cls in (n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)):
+            methods = {f.name for f in cls.body if isinstance(f, ast.FunctionDef)}
+            assert "__init__" not in methods, f"{path.name}:{cls.name} overrides __init__"
