@@ -136,7 +136,7 @@ def require_tool(tool: str, package: str, needed_for: str) -> str:
     return found
 
 
-def save_animation(anim, path: Path, fmt: str, fps: int, dpi: int) -> Path:
+def save_animation(anim, path: Path, fmt: str, fps: int, dpi: int, progress=None) -> Path:
     """Write a matplotlib animation as gif (Pillow) or mp4 (ffmpeg), atomically."""
     from matplotlib import animation
 
@@ -150,7 +150,7 @@ def save_animation(anim, path: Path, fmt: str, fps: int, dpi: int) -> Path:
     else:
         writer = animation.PillowWriter(fps=fps)
     with atomic_path(path) as tmp:
-        anim.save(tmp, writer=writer, dpi=dpi)
+        anim.save(tmp, writer=writer, dpi=dpi, progress_callback=progress)
     return path
 
 

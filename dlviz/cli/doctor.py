@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import ctypes.util
-import importlib.metadata
 import importlib.util
 import shutil
-import subprocess
 from dataclasses import dataclass
 
 import typer
@@ -28,14 +25,16 @@ class Check:
 
 
 def _package(name: str, enables: str, required: bool, fix: str) -> Check:
+    from importlib.metadata import PackageNotFoundError, version
+
     if importlib.util.find_spec(name) is None:
         return Check(name, False, "not installed", enables, required, fix)
     dist = {"PIL": "pillow"}.get(name, name)
     try:
-        version = importlib.metadata.version(dist)
-    except importlib.metadata.PackageNotFoundError:
-        version = "installed"
-    return Check(name, True, version, enables, required, fix)
+        found = version(dist)
+    except PackageNotFoundError:
+        found = "installed"
+    return Check(name, True, found, enables, required, fix)
 
 
 def _tool(names: list[str], label: str, enables: str, package: str) -> Check:
@@ -45,6 +44,8 @@ def _tool(names: list[str], label: str, enables: str, package: str) -> Check:
 
 
 def _libraries() -> Check:
+    import ctypes.util
+
     found = {lib: ctypes.util.find_library(lib) for lib in ("cairo", "pango-1.0")}
     missing = [lib for lib, path in found.items() if path is None]
     detail = "not found: " + ", ".join(missing) if missing else "libcairo, libpango"
@@ -60,6 +61,8 @@ def _libraries() -> Check:
 
 def cjk_font() -> str | None:
     """A CJK font family fontconfig knows, or None."""
+    import subprocess
+
     if shutil.which("fc-list") is None:
         return None
     listing = subprocess.run(

@@ -3,7 +3,8 @@ deciding what to write (before any work), writing it, and the summary table."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,9 +80,25 @@ def write_matplotlib(
             anim = build_animation()
             width = QUALITY[common.quality][0]
             dpi = max(50, round(width / anim._fig.get_figwidth()))
-            save_animation(anim, plan.path, plan.format, ANIMATION_FPS, dpi)
+            with progress_bar(f"writing {plan.path.name}") as update:
+                save_animation(anim, plan.path, plan.format, ANIMATION_FPS, dpi, update)
         else:
             save_figure(build_figure(), plan.path, plan.format)
+
+
+@contextmanager
+def progress_bar(description: str, enabled: bool = True) -> Iterator[Callable[[int, int], None]]:
+    """A rich progress bar on stderr, driven by ``update(done, total)``; it
+    disappears when the work is done (and shows nothing off a terminal)."""
+    if not enabled:
+        yield lambda done, total: None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(description, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
 def report(title: str, rows: Mapping[str, object], written: list[Path]) -> None:

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from dlviz.cli.common import Common, check_int_range, parse_floats, parse_range, shared_options
-from dlviz.cli.job import plan_outputs, report, write_matplotlib
+from dlviz.cli.job import plan_outputs, progress_bar, report, write_matplotlib
 from dlviz.errors import BadInput
 
 # Kept here rather than imported from dlviz.compute so that `dlviz --help`
@@ -108,8 +108,13 @@ def landscape(
 
     land = make_landscape(name, coeffs=coeff_values, ridge=ridge)
     log = land.log_scale if log_scale is None else log_scale
-    result = compute_landscape(land, x_range=xr, y_range=yr, resolution=resolution)
-    if log and result.loss.min() <= 0 and name in ("saddle", "quadratic"):
+    examples = len(land.data.x) if land.data is not None else 1
+    large = resolution**2 * examples > 20_000_000
+    with progress_bar("evaluating the grid", enabled=large) as update:
+        result = compute_landscape(
+            land, x_range=xr, y_range=yr, resolution=resolution, progress=update
+        )
+    if log and result.loss.min() < 0:
         raise BadInput(
             "--log-scale",
             name,

@@ -475,9 +475,14 @@ class LandscapeResult:
 
 
 def evaluate_grid(
-    land: Landscape, x: Array, y: Array, chunk_elements: int = CHUNK_ELEMENTS
+    land: Landscape,
+    x: Array,
+    y: Array,
+    chunk_elements: int = CHUNK_ELEMENTS,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Array:
-    """L on the grid (M, N), evaluated a block of rows at a time to bound memory."""
+    """L on the grid (M, N), evaluated a block of rows at a time to bound memory;
+    ``progress(rows_done, rows_total)`` is called after each block."""
     x, y = np.asarray(x, float), np.asarray(y, float)
     per_point = len(land.data.x) if land.data is not None else 1
     rows = max(1, chunk_elements // max(1, x.size * per_point))
@@ -485,6 +490,8 @@ def evaluate_grid(
     for start in range(0, y.size, rows):
         yy = y[start : start + rows, None]
         out[start : start + rows] = land.loss(x[None, :], yy)
+        if progress is not None:
+            progress(min(start + rows, y.size), y.size)
     return out
 
 
@@ -562,15 +569,17 @@ def compute_landscape(
     x_range: tuple[float, float] | None = None,
     y_range: tuple[float, float] | None = None,
     resolution: int = 201,
+    progress: Callable[[int, int], None] | None = None,
 ) -> LandscapeResult:
-    """Sample ``land`` on a resolution × resolution grid (endpoints included)."""
+    """Sample ``land`` on a resolution × resolution grid (endpoints included);
+    ``progress`` follows the grid evaluation (see ``evaluate_grid``)."""
     (x0, x1), (y0, y1) = x_range or land.x_range, y_range or land.y_range
     if not (x0 < x1 and y0 < y1):
         raise ValueError("ranges must satisfy min < max")
     if not 2 <= resolution <= 4096:
         raise ValueError("resolution must be from 2 to 4096")
     x, y = np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution)
-    loss = evaluate_grid(land, x, y)
+    loss = evaluate_grid(land, x, y, progress=progress)
     box = (x0, x1, y0, y1)
     saddles = tuple(
         Point(sx, sy, float(land.loss(sx, sy)), "closed form")
