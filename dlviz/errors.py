@@ -24,8 +24,7 @@ class MissingTool(DlvizError):
 
     exit_code = 1
 
-    def __init__(self, tool: str, package: str, needed_for: str):
+    def __init__(self, tool: str, needed_for: str, install: str):
         super().__init__(
-            f"{tool} is needed for {needed_for} but was not found; "
-            f"install it with: sudo apt-get install {package}"
+            f"{tool} is needed for {needed_for} but was not found; install it with: {install}"
         )

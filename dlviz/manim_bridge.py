@@ -13,6 +13,7 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
+from dlviz.errors import MissingTool
 from dlviz.output import atomic_path
 
 QUALITY_PRESETS = {
@@ -23,8 +24,21 @@ QUALITY_PRESETS = {
 }
 
 
+def _require_manim():
+    try:
+        import manim
+    except ImportError:
+        raise MissingTool(
+            "Manim",
+            "--engine manim",
+            "sudo apt-get install libcairo2-dev libpango1.0-dev pkg-config && pip install manim",
+        ) from None
+    return manim
+
+
 def load_scene(module: str, name: str):
     """The scene class ``name`` of ``dlviz.scenes.<module>``."""
+    _require_manim()
     return getattr(importlib.import_module(f"dlviz.scenes.{module}"), name)
 
 
@@ -40,8 +54,7 @@ def render_scene(
 ) -> Path:
     """Render ``scene_class`` with ``params`` (merged over its own defaults)
     at ``quality`` and write the video to ``out``."""
-    import manim
-
+    manim = _require_manim()
     with tempfile.TemporaryDirectory(prefix="dlviz-manim-") as media:
         settings = {
             "quality": QUALITY_PRESETS[quality],

@@ -132,7 +132,7 @@ def save_figure(fig, path: Path, fmt: str) -> Path:
 def require_tool(tool: str, package: str, needed_for: str) -> str:
     found = shutil.which(tool)
     if found is None:
-        raise MissingTool(tool, package, needed_for)
+        raise MissingTool(tool, needed_for, f"sudo apt-get install {package}")
     return found
 
 

@@ -12,6 +12,7 @@ from manim import (
     UP,
     Axes,
     Create,
+    Cross,
     FadeIn,
     Flash,
     GrowFromCenter,
@@ -139,3 +140,7 @@ class LandscapeScene(Scene):
         caption.next_to(axes, RIGHT, buff=0.35).align_to(axes, UP)
         self.play(*[GrowFromCenter(s) for s in stars], run_time=0.8)
         self.play(*[Flash(s, color=theme.minimum) for s in stars], FadeIn(caption))
+        for p in self.result.saddles:
+            mark = Cross(scale_factor=0.15, stroke_color=theme.saddle).move_to(axes.c2p(p.x, p.y))
+            name = label(text("saddle_point", lang), theme, lang, font_size=22, color=theme.saddle)
+            self.play(Create(mark), FadeIn(name.next_to(mark, DOWN, buff=0.12)), run_time=0.8)

@@ -52,9 +52,23 @@ def plan_outputs(common: Common, topic: str, name: str, given: Mapping, defaults
     stem = output_stem(topic, name, named, {**defaults, **_SHARED_DEFAULTS})
     path, fmt = resolve_output(common.out, stem, fmt, default_format)
     check_data_path(common.data)
+    if common.lang == "zh":
+        warn_if_no_cjk_font()
     if common.data is not None and Path(common.data).resolve() == path.resolve():
         raise BadInput("--data", common.data, "must differ from the figure's path")
     return Plan(path, fmt, common.data)
+
+
+def warn_if_no_cjk_font() -> None:
+    import sys
+
+    from dlviz.cli.doctor import cjk_font
+
+    if cjk_font() is None:
+        sys.stderr.write(
+            "dlviz: warning: no CJK font found, Chinese labels would show as "
+            "boxes; install one with: sudo apt-get install fonts-noto-cjk\n"
+        )
 
 
 _SHARED_DEFAULTS = {
@@ -90,13 +104,15 @@ def write_matplotlib(
 def progress_bar(description: str, enabled: bool = True) -> Iterator[Callable[[int, int], None]]:
     """A rich progress bar on stderr, driven by ``update(done, total)``; it
     disappears when the work is done (and shows nothing off a terminal)."""
-    if not enabled:
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    if not (enabled and console.is_terminal):
         yield lambda done, total: None
         return
-    from rich.console import Console
     from rich.progress import Progress
 
-    with Progress(console=Console(stderr=True), transient=True) as bar:
+    with Progress(console=console, transient=True) as bar:
         task = bar.add_task(description, total=None)
         yield lambda done, total: bar.update(task, completed=done, total=total)
 

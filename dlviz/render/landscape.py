@@ -33,6 +33,9 @@ def _mark_points(ax: Axes, result: LandscapeResult, theme: Theme, lang: str) -> 
     xs = [p.x for p in result.minima]
     ys = [p.y for p in result.minima]
     label = text("global_minimum" if len(xs) > 1 else "minimum", lang)
+    if len(xs) == 1:  # the point itself, so a reader can check it
+        m = result.minimum
+        label += f" ({m.x:.3g}, {m.y:.3g}), {text('loss', lang)} {m.loss:.3g}"
     ax.plot(
         xs,
         ys,

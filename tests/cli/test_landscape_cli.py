@@ -264,3 +264,50 @@ def test_version(dlviz):
 
 def test_cli_names_match_the_compute_layer():
     assert cli_landscape.NAMES == compute.NAMES
+
+
+def test_unwritable_folder_is_refused_before_any_work(dlviz, tmp_path, monkeypatch):
+    # root may write anywhere, so simulate a read-only folder through os.access
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    real_access = os.access
+
+    def access(path, mode):
+        if Path(path).resolve() == locked and mode & os.W_OK:
+            return False
+        return real_access(path, mode)
+
+    monkeypatch.setattr(os, "access", access)
+    code, _, err = dlviz("landscape", "gabor", "--out", "locked")
+    assert code == 2 and err.count("\n") == 1
+    assert "--out locked/landscape_gabor.png: cannot write there" in err
+    assert list(locked.iterdir()) == []
+
+
+def test_missing_ffmpeg_is_exit_1_with_the_package(dlviz, tmp_path, monkeypatch):
+    monkeypatch.setattr("shutil.which", lambda name: None)
+    code, _, err = dlviz("landscape", "saddle", "--resolution", "5", "-f", "mp4")
+    assert code == 1 and "sudo apt-get install ffmpeg" in err and err.count("\n") == 1
+    assert not (tmp_path / "outputs").exists() or not any((tmp_path / "outputs").iterdir())
+
+
+def test_missing_manim_is_exit_1_with_the_install_line(dlviz, monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_manim(name, *args, **kwargs):
+        if name == "manim":
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_manim)
+    code, _, err = dlviz("landscape", "saddle", "--resolution", "5", "--engine", "manim")
+    assert code == 1 and "pip install manim" in err
+
+
+def test_chinese_without_a_cjk_font_warns_in_one_line(dlviz, monkeypatch):
+    monkeypatch.setattr("dlviz.cli.doctor.cjk_font", lambda: None)
+    code, _, err = dlviz("landscape", "saddle", "--resolution", "5", "--lang", "zh")
+    assert code == 0
+    assert err.count("\n") == 1 and "fonts-noto-cjk" in err
