@@ -112,7 +112,6 @@ def matplotlib_rc(theme: Theme) -> dict:
         "savefig.dpi": theme.dpi,
         "svg.hashsalt": "dlviz",
         "svg.fonttype": "path",
-        "pdf.fonttype": 42,
     }
 
 

@@ -87,6 +87,10 @@ def draw_landscape(
         mappable = ax.contourf(
             result.x, result.y, loss, levels=levels, norm=norm, cmap=theme.cmap, extend="neither"
         )
+        # Stroke each band in its own colour: vector viewers otherwise show
+        # hairline gaps between neighbouring bands.
+        mappable.set_edgecolor("face")
+        mappable.set_linewidth(0.25)
         ax.contour(
             result.x,
             result.y,
