@@ -22,10 +22,8 @@ from pathlib import Path
 PYTHON = sys.executable
 DLVIZ = [PYTHON, "-m", "dlviz"]
 
-# The same picture as `dlviz landscape gabor` with plain pyplot: the same grid,
-# size and resolution, filled contours with lines, colour bar, minimum marker,
-# the data panel and the titles.
-PLAIN_SCRIPT = """
+# Both plain scripts compute the Gabor grid the same way.
+GRID = """
 import numpy as np
 import matplotlib
 matplotlib.use("Agg")
@@ -35,6 +33,14 @@ y = np.array({y})
 p0, p1 = np.meshgrid(np.linspace(-10, 10, 201), np.linspace(2.5, 22.5, 201))
 z = p0[..., None] + 0.06 * p1[..., None] * x
 loss = ((np.sin(z) * np.exp(-z**2 / 32) - y) ** 2).sum(-1)
+"""
+
+# The same picture as `dlviz landscape gabor` with plain pyplot: the same grid,
+# size and resolution, filled contours with lines, colour bar, minimum marker,
+# the data panel and the titles.
+PLAIN_SCRIPT = (
+    GRID
+    + """
 i = np.unravel_index(loss.argmin(), loss.shape)
 fig, (ax, ax2) = plt.subplots(1, 2, figsize=(10.88, 4.8), dpi=150,
                               gridspec_kw={{"width_ratios": (1.35, 1)}})
@@ -54,22 +60,17 @@ fig.suptitle("Loss landscape: Gabor model")
 fig.supxlabel(r"$L(\\phi) = \\sum_i (f(x_i; \\phi) - y_i)^2$")
 fig.savefig("plain.png")
 """
+)
 
 # The shortest script that draws the grid at all: matplotlib's defaults.
-MINIMAL_SCRIPT = """
-import numpy as np
-import matplotlib
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
-x = np.array({x})
-y = np.array({y})
-p0, p1 = np.meshgrid(np.linspace(-10, 10, 201), np.linspace(2.5, 22.5, 201))
-z = p0[..., None] + 0.06 * p1[..., None] * x
-loss = ((np.sin(z) * np.exp(-z**2 / 32) - y) ** 2).sum(-1)
+MINIMAL_SCRIPT = (
+    GRID
+    + """
 fig, ax = plt.subplots()
 fig.colorbar(ax.contourf(p0, p1, loss, levels=30))
 fig.savefig("minimal.png")
 """
+)
 
 MEMORY_SCRIPT = """
 import resource, time, numpy as np

@@ -66,8 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     except (KeyboardInterrupt, typer.Abort):
         return _error("interrupted; nothing was written", 130)
     except typer.TyperException as exc:  # usage errors found while parsing: exit 2
-        message = exc.format_message().replace("Value error, ", "").replace("\n", " ")
-        return _error(message, getattr(exc, "exit_code", 2))
+        return _error(exc.format_message().replace("\n", " "), getattr(exc, "exit_code", 2))
     except Exception as exc:  # a bug: still one line, the traceback on request
         if os.environ.get("DLVIZ_DEBUG"):
             raise

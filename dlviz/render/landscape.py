@@ -162,7 +162,6 @@ def plot_landscape(
     panel with the training data and the best fit."""
     surface = view == "surface"
     with themed(theme):
-        # constrained layout shrinks 3-D axes into a corner: place them by hand
         fig = new_figure(theme, _figsize(result, theme), layout=None)
         ax, fit_ax, bar_ax = _panels(fig, result, surface, theme)
         if fit_ax is not None:

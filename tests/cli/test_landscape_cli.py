@@ -151,7 +151,7 @@ BAD = [
     (["landscape", "gabor", "--x-range", "nan,1"], "--x-range nan,1"),
     (["landscape", "gabor", "--resolution", "1"], "--resolution 1"),
     (["landscape", "gabor", "--resolution", "4097"], "--resolution 4097"),
-    (["landscape", "gabor", "--resolution", "ten"], "Input should be a valid integer"),
+    (["landscape", "gabor", "--resolution", "ten"], "'ten' is not a valid int"),
     (["landscape", "gabor", "--format", "bmp"], "'bmp' is not one of"),
     (["landscape", "gabor", "--out", "fig.bmp"], "--out fig.bmp"),
     (["landscape", "gabor", "--out", "fig.svg", "--format", "png"], "does not match"),
