@@ -90,45 +90,28 @@ def landscape(
     common: Common,
 ) -> None:
     name, view = LandscapeName(name).value, View(view).value
-    given = {
-        "x_range": x_range,
-        "y_range": y_range,
-        "resolution": resolution,
-        "view": view,
-        "log_scale": log_scale,
-        "coeffs": coeffs,
-        "ridge": ridge,
-    }
+    given = {"x_range": x_range, "y_range": y_range, "resolution": resolution, "view": view,
+             "log_scale": log_scale, "coeffs": coeffs, "ridge": ridge}  # fmt: skip
     xr, yr = parse_range("--x-range", x_range), parse_range("--y-range", y_range)
     check_int_range("--resolution", resolution, 2, 4096)
     coeff_values = _check_model_options(name, coeffs, ridge)
     plan = plan_outputs(common, "landscape", name, given, DEFAULTS)
 
-    from dlviz.compute.landscape import compute_landscape, make_landscape
+    from dlviz.compute.landscape import make_landscape
 
     land = make_landscape(name, coeffs=coeff_values, ridge=ridge)
     log = land.log_scale if log_scale is None else log_scale
-    examples = len(land.data.x) if land.data is not None else 1
-    large = resolution**2 * examples > 20_000_000
-    with progress_bar("evaluating the grid", enabled=large) as update:
-        result = compute_landscape(
-            land, x_range=xr, y_range=yr, resolution=resolution, progress=update
-        )
+    result = _compute(land, xr, yr, resolution)
     if log and result.loss.min() < 0:
-        raise BadInput(
-            "--log-scale",
-            name,
-            "needs a positive loss; this landscape goes below zero (use --linear-scale)",
-        )
+        raise BadInput("--log-scale", name, "needs a positive loss; this landscape goes "
+                       "below zero (use --linear-scale)")  # fmt: skip
     parameters = {
+        **given,
         "name": name,
         "x_range": [result.x[0], result.x[-1]],
         "y_range": [result.y[0], result.y[-1]],
-        "resolution": resolution,
-        "view": view,
         "log_scale": log,
         "coeffs": land.options.get("coeffs"),
-        "ridge": ridge,
         **common.parameters(),
         "format": plan.format,
     }
@@ -139,15 +122,23 @@ def landscape(
 
         written.append(write_json(plan.data, "landscape", parameters, _json_result(result)))
     m = result.minimum
-    report(
-        f"landscape {name}",
-        {
-            "grid": f"{resolution} × {resolution}",
-            "loss range": f"{result.loss.min():.6g} … {result.loss.max():.6g}",
-            "minimum": f"({m.x:.6g}, {m.y:.6g})  loss {m.loss:.6g}  [{m.method}]",
-        },
-        written,
-    )
+    report(f"landscape {name}", {
+        "grid": f"{resolution} × {resolution}",
+        "loss range": f"{result.loss.min():.6g} … {result.loss.max():.6g}",
+        "minimum": f"({m.x:.6g}, {m.y:.6g})  loss {m.loss:.6g}  [{m.method}]",
+    }, written)  # fmt: skip
+
+
+def _compute(land, x_range, y_range, resolution: int):
+    """The grid, with a progress bar when it is large."""
+    from dlviz.compute.landscape import compute_landscape
+
+    examples = len(land.data.x) if land.data is not None else 1
+    large = resolution**2 * examples > 20_000_000
+    with progress_bar("evaluating the grid", enabled=large) as update:
+        return compute_landscape(
+            land, x_range=x_range, y_range=y_range, resolution=resolution, progress=update
+        )
 
 
 def _check_model_options(name: str, coeffs: str | None, ridge: float):
