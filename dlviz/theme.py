@@ -47,7 +47,18 @@ LIGHT = Theme(
     cmap="viridis",
     minimum="#d62728",
     saddle="#ff7f0e",
-    palette=("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#f0e442"),
+    # one colour per optimizer, in dlviz.compute.optimizers.NAMES order
+    palette=(
+        "#0072b2",
+        "#56b4e9",
+        "#009e73",
+        "#004d40",
+        "#8c564b",
+        "#cc79a7",
+        "#e69f00",
+        "#7f7f7f",
+        "#d55e00",
+    ),  # fmt: skip
     figsize=(6.4, 4.8),
     dpi=150,
     font_size=10.0,
@@ -64,7 +75,17 @@ DARK = Theme(
     cmap="magma",
     minimum="#5ee0ff",
     saddle="#ffd166",
-    palette=("#5ee0ff", "#ff6b6b", "#7ee787", "#d2a8ff", "#ffd166", "#79c0ff", "#f0e442"),
+    palette=(
+        "#79c0ff",
+        "#a5d6ff",
+        "#7ee787",
+        "#3fb950",
+        "#d29922",
+        "#d2a8ff",
+        "#ffd166",
+        "#c9d1d9",
+        "#ff6b6b",
+    ),  # fmt: skip
     figsize=(12.8, 7.2),
     dpi=150,
     font_size=18.0,
@@ -165,6 +186,22 @@ STRINGS: dict[str, dict[str, str]] = {
     "training_data": {"en": "training data", "zh": "训练数据"},
     "best_fit": {"en": "best fit", "zh": "最优拟合"},
     "parameter": {"en": "parameter", "zh": "参数"},
+    "start": {"en": "start", "zh": "起点"},
+    "step": {"en": "step", "zh": "步数"},
+    "diverged": {"en": "diverged", "zh": "发散"},
+    "final_loss": {"en": "final loss", "zh": "最终损失"},
+    "reached_minimum": {"en": "minimum reached (0: none)", "zh": "到达的最小值（0：无）"},
+    "optimizers_title": {
+        "en": "Optimizers on the {name} ({convention} rules)",
+        "zh": "{name}上的优化器（{convention} 规则）",
+    },
+    "basins_title": {
+        "en": "Basins of {optimizer}: {n} × {n} starts, {steps} steps",
+        "zh": "{optimizer} 的吸引域：{n} × {n} 个起点，{steps} 步",
+    },
+    "learning_rate": {"en": "learning rate", "zh": "学习率"},
+    "momentum": {"en": "momentum", "zh": "动量"},
+    "gradient": {"en": "gradient", "zh": "梯度"},
 }
 
 LANDSCAPE_NAMES: dict[str, dict[str, str]] = {

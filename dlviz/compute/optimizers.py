@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dlviz.compute.landscape import Landscape
+from dlviz.compute.landscape import Landscape, LandscapeResult, compute_landscape
 
 Array = np.ndarray
 CONVENTIONS = ("udl", "d2l", "pytorch")
@@ -476,11 +476,14 @@ class Run:
 def run_optimizer(land: Landscape, rule: Rule, starts: Array, *, steps: int,
                   hyperparameters: Mapping | None = None, batch_size: int | None = None,
                   noise: float = 0.0, seed: int = 0,
-                  box: tuple[float, float, float, float] | None = None) -> Run:  # fmt: skip
+                  box: tuple[float, float, float, float] | None = None,
+                  record: bool = True) -> Run:  # fmt: skip
     """Run ``rule`` for ``steps`` steps from each row of ``starts`` (S, 2).
 
     A start diverges when its point becomes non-finite or leaves ``box``
     (x_min, x_max, y_min, y_max); it is then frozen and its rows are NaN.
+    With ``record`` off only the first and last rows are kept (params (2, S, 2)),
+    which is what many-start pictures need and saves memory.
     """
     hp = {**rule.defaults, **(hyperparameters or {})}
     unknown = set(hp) - set(rule.defaults)
@@ -490,7 +493,7 @@ def run_optimizer(land: Landscape, rule: Rule, starts: Array, *, steps: int,
     gradient = Gradient(land, mean=rule.convention != "udl", batch_size=batch_size, noise=noise,
                         seed=seed)  # fmt: skip
     x = np.array(starts, float).reshape(-1, 2)
-    params = np.full((steps + 1, *x.shape), np.nan)
+    params = np.full(((steps if record else 1) + 1, *x.shape), np.nan)
     params[0] = x
     diverged_at = np.full(len(x), -1)
     state: dict = {}
@@ -504,8 +507,9 @@ def run_optimizer(land: Landscape, rule: Rule, starts: Array, *, steps: int,
             diverged_at[bad] = t
             alive = diverged_at < 0
             x = np.where(alive[:, None], new, x)
-            params[t, alive] = x[alive]
-    loss = land.loss(params[..., 0], params[..., 1])
+            if record or t == steps:
+                params[t if record else 1, alive] = x[alive]
+        loss = land.loss(params[..., 0], params[..., 1])
     return Run(rule.name, rule.convention, hp, params, loss, diverged_at)
 
 
@@ -591,3 +595,136 @@ def nearest_minimum(points: Array, minima: Array, radius: float) -> Array:
     dist = np.linalg.norm(points[:, None, :] - np.asarray(minima)[None, :, :], axis=-1)
     index = np.argmin(dist, axis=1)
     return np.where(np.take_along_axis(dist, index[:, None], 1)[:, 0] <= radius, index, -1)
+
+
+# --------------------------------------------------------------------------- races
+
+
+@dataclass(frozen=True)
+class Race:
+    """Several optimizers from the same starts over one landscape.
+
+    landscape: the loss on a grid whose view contains every path (diverged
+    ones up to a limit); runs: one Run per optimizer, each over all starts;
+    minimum: the landscape's lowest point; tol: the loss gap counted as
+    "reached" in ``steps_to_tol``.
+    """
+
+    landscape: LandscapeResult
+    runs: tuple[Run, ...]
+    starts: Array  # (S, 2)
+    tol: float
+
+    def steps_to_tol(self, run: Run, k: int) -> int | None:
+        return steps_to_reach(run.loss[:, k], self.landscape.minimum.loss, self.tol)
+
+
+def view_containing(runs, x_range, y_range, margin: float = 0.05, limit: float = 3.0):
+    """The smallest view holding ``x_range`` × ``y_range`` and every finite
+    point of the runs, with a margin; it grows at most ``limit`` times the
+    original size, so one diverging path cannot shrink the picture to a dot."""
+    (x0, x1), (y0, y1) = x_range, y_range
+    pts = np.concatenate([r.params.reshape(-1, 2) for r in runs])
+    pts = pts[np.all(np.isfinite(pts), axis=1)]
+    w, h = x1 - x0, y1 - y0
+    lo = np.maximum(pts.min(axis=0), [x0 - limit * w, y0 - limit * h]) if len(pts) else [x0, y0]
+    hi = np.minimum(pts.max(axis=0), [x1 + limit * w, y1 + limit * h]) if len(pts) else [x1, y1]
+    nx0, nx1 = min(x0, lo[0]), max(x1, hi[0])
+    ny0, ny1 = min(y0, lo[1]), max(y1, hi[1])
+    if (nx0, nx1, ny0, ny1) == (x0, x1, y0, y1):
+        return (x0, x1), (y0, y1)
+    mx, my = margin * (nx1 - nx0), margin * (ny1 - ny0)
+    return (nx0 - (mx if nx0 < x0 else 0), nx1 + (mx if nx1 > x1 else 0)), (
+        ny0 - (my if ny0 < y0 else 0),
+        ny1 + (my if ny1 > y1 else 0),
+    )
+
+
+def race(land: Landscape, rules: list[Rule], starts, *, steps: int,
+         hyperparameters: Mapping[str, Mapping] | None = None, batch_size: int | None = None,
+         noise: float | None = None, seed: int = 0, x_range=None, y_range=None,
+         resolution: int = 201, tol: float | None = None) -> Race:  # fmt: skip
+    """Run every rule from ``starts`` and sample the landscape around the paths.
+
+    ``hyperparameters`` maps an optimizer name to its overrides; a missing
+    learning rate takes ``default_lr``. ``noise`` None means 0, except for sgd
+    on analytic landscapes, which gets SGD_NOISE; ``batch_size`` None means
+    full batch, except for sgd on data models, which gets SGD_BATCH.
+    """
+    x_range, y_range = x_range or land.x_range, y_range or land.y_range
+    box = divergence_box(x_range, y_range)
+    runs = []
+    for rule in rules:
+        hp = dict((hyperparameters or {}).get(rule.name, {}))
+        lr = default_lr(land, rule, hp)
+        if "lr" not in hp and lr is not None:
+            hp["lr"] = lr
+        is_sgd = rule.name == "sgd"
+        batch = batch_size if batch_size or not is_sgd or land.data is None else SGD_BATCH
+        sigma = noise if noise is not None else (SGD_NOISE if is_sgd else 0.0)
+        runs.append(run_optimizer(land, rule, starts, steps=steps, hyperparameters=hp,
+                                  batch_size=batch, noise=0.0 if land.data else sigma,
+                                  seed=seed, box=box))  # fmt: skip
+    view_x, view_y = view_containing(runs, x_range, y_range)
+    grid = compute_landscape(land, x_range=view_x, y_range=view_y, resolution=resolution)
+    if tol is None:
+        tol = 1e-3 * max(1.0, abs(grid.minimum.loss))
+    return Race(grid, tuple(runs), np.array(starts, float).reshape(-1, 2), tol)
+
+
+# --------------------------------------------------------------------------- basins
+
+
+@dataclass(frozen=True)
+class Basins:
+    """One optimizer from an n × n grid of starts covering the view.
+
+    xs, ys: (n,) start coordinates (start [i, j] = (xs[j], ys[i])); final:
+    (n, n, 2) where each run ends (NaN if it diverged); final_loss: (n, n);
+    diverged: (n, n); reached: (n, n) index into landscape.minima of the
+    minimum each run ends near (−1 none), or None when the landscape has
+    fewer than two known minima.
+    """
+
+    landscape: LandscapeResult
+    run: Run
+    xs: Array
+    ys: Array
+    final: Array
+    final_loss: Array
+    diverged: Array
+    reached: Array | None
+
+
+def basins(land: Landscape, rule: Rule, n: int, *, steps: int,
+           hyperparameters: Mapping | None = None, batch_size: int | None = None,
+           noise: float = 0.0, seed: int = 0, x_range=None, y_range=None,
+           resolution: int = 201) -> Basins:  # fmt: skip
+    """Run ``rule`` from n × n starts at once (vectorised across starts)."""
+    x_range, y_range = x_range or land.x_range, y_range or land.y_range
+    hp = dict(hyperparameters or {})
+    lr = default_lr(land, rule, hp)
+    if "lr" not in hp and lr is not None:
+        hp["lr"] = lr
+    starts = start_grid(x_range, y_range, n)
+    run = run_optimizer(land, rule, starts, steps=steps, hyperparameters=hp,
+                        batch_size=batch_size, noise=noise, seed=seed,
+                        box=divergence_box(x_range, y_range), record=False)  # fmt: skip
+    grid = compute_landscape(land, x_range=x_range, y_range=y_range, resolution=resolution)
+    final = run.params[-1]
+    (x0, x1), (y0, y1) = x_range, y_range
+    reached = None
+    if len(grid.minima) > 1:
+        radius = 0.02 * max(x1 - x0, y1 - y0)
+        minima = np.array([(p.x, p.y) for p in grid.minima])
+        reached = nearest_minimum(np.nan_to_num(final, nan=np.inf), minima, radius).reshape(n, n)
+    return Basins(
+        grid,
+        run,
+        starts[:n, 0],
+        starts[::n, 1],
+        final.reshape(n, n, 2),
+        run.loss[-1].reshape(n, n),
+        (run.diverged_at >= 0).reshape(n, n),
+        reached,
+    )

@@ -102,6 +102,8 @@ def draw_landscape(
             alpha=0.35,
         )
     _mark_points(ax, result, theme, lang)
+    ax.xaxis.set_major_locator(ticker.MaxNLocator(6))
+    ax.yaxis.set_major_locator(ticker.MaxNLocator(6))
     ax.set_xlim(result.x[0], result.x[-1])
     ax.set_ylim(result.y[0], result.y[-1])
     return mappable
@@ -174,14 +176,20 @@ def plot_landscape(
             ax.set_zlabel(label)
             bar = fig.colorbar(mappable, cax=bar_ax)
         else:
-            bar = fig.colorbar(mappable, ax=ax, shrink=0.85, pad=0.02)
-            log = isinstance(mappable.norm, colors.LogNorm)  # round ticks, not the levels
-            bar.set_ticks(ticker.LogLocator() if log else ticker.MaxNLocator(6))
+            bar = loss_colorbar(fig, mappable, ax)
             ax.legend(loc="upper right", fontsize="small", framealpha=0.85)
         bar.set_label(label)
         _title(fig, result, theme, lang)
         fig.supxlabel(f"${result.formula}$", fontsize=theme.font_size * 0.9)
     return fig
+
+
+def loss_colorbar(fig: Figure, mappable, ax: Axes):
+    """A colour bar beside ``ax`` with round ticks (not the contour levels)."""
+    bar = fig.colorbar(mappable, ax=ax, shrink=0.85, pad=0.02)
+    log = isinstance(mappable.norm, colors.LogNorm)
+    bar.set_ticks(ticker.LogLocator() if log else ticker.MaxNLocator(6))
+    return bar
 
 
 def _panels(fig: Figure, result: LandscapeResult, surface: bool, theme: Theme):

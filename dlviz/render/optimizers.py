@@ -1,0 +1,207 @@
+"""Optimizer trajectories over a landscape, loss curves, races and basins."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib import colors, patheffects
+from matplotlib.animation import FuncAnimation
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from dlviz.compute.optimizers import NAMES, Basins, Race, Run, get_rule
+from dlviz.render.base import new_figure, themed
+from dlviz.render.landscape import draw_landscape, loss_colorbar
+from dlviz.theme import LIGHT, Theme, landscape_name, text
+
+MAX_FRAMES = 120
+
+
+def optimizer_color(name: str, theme: Theme) -> str:
+    """One colour per optimizer name, the same in every picture."""
+    return theme.palette[NAMES.index(name) % len(theme.palette)]
+
+
+def finite_path(run: Run, k: int) -> np.ndarray:
+    """The rows of start ``k`` up to its last finite point."""
+    path = run.params[:, k]
+    return path[np.all(np.isfinite(path), axis=1)]
+
+
+def hyperparameter_text(run: Run) -> str:
+    shown = {
+        k: v
+        for k, v in run.hyperparameters.items()
+        if k in ("lr", "momentum", "rho", "beta1", "beta2")
+    }
+    return ", ".join(f"{k}={v:g}" for k, v in shown.items() if not isinstance(v, bool))
+
+
+def draw_trajectories(ax: Axes, race: Race, *, theme: Theme = LIGHT, lang: str = "en") -> Axes:
+    """Paths over an existing landscape plot: start (hollow circle), end
+    (filled dot) or divergence (cross), one colour per optimizer."""
+    halo = [patheffects.withStroke(linewidth=3.2, foreground=theme.background, alpha=0.7)]
+    for run in race.runs:
+        color = optimizer_color(run.optimizer, theme)
+        for k in range(len(race.starts)):
+            path = finite_path(run, k)
+            ax.plot(path[:, 0], path[:, 1], color=color, linewidth=1.8, zorder=6,
+                    path_effects=halo)  # fmt: skip
+            end_marker = "X" if run.diverged_at[k] >= 0 else "o"
+            ax.plot(*path[-1], marker=end_marker, markersize=8 if end_marker == "X" else 6,
+                    color=color, markeredgecolor=theme.background, zorder=7)  # fmt: skip
+    ax.plot(race.starts[:, 0], race.starts[:, 1], linestyle="none", marker="o", markersize=10,
+            markerfacecolor="none", markeredgecolor=theme.foreground, markeredgewidth=2,
+            label=text("start", lang), zorder=8)  # fmt: skip
+    return ax
+
+
+def draw_loss_curves(ax: Axes, race: Race, *, theme: Theme = LIGHT, lang: str = "en") -> Axes:
+    """Loss against step for every run, on a log axis when the loss stays positive."""
+    positive = True
+    for run in race.runs:
+        color = optimizer_color(run.optimizer, theme)
+        for k in range(len(race.starts)):
+            loss = run.loss[:, k]
+            steps = np.flatnonzero(np.isfinite(loss))
+            positive &= bool(np.all(loss[steps] > 0))
+            ax.plot(steps, loss[steps], color=color, linewidth=1.4)
+    ax.axhline(race.landscape.minimum.loss, color=theme.muted, linestyle="--", linewidth=1)
+    ax.set_yscale("log" if positive else "symlog")
+    ax.set_xlabel(text("step", lang))
+    ax.set_ylabel(text("loss", lang))
+    ax.grid(True, which="major", alpha=0.4)
+    return ax
+
+
+def legend_label(run: Run) -> str:
+    """'adam      φ ← φ − α·m̂/√(v̂ + ε)   [lr=0.05, …]': the rule that ran, so a
+    reader knows which formula was drawn, and its hyperparameters."""
+    rule = get_rule(run.optimizer, run.convention)
+    return f"{run.optimizer:<10} {rule.text}   [{hyperparameter_text(run)}]"
+
+
+def plot_optimizers(race: Race, *, log_scale: bool = False, theme: Theme = LIGHT,
+                    lang: str = "en") -> Figure:  # fmt: skip
+    """Paths over the filled contour and loss against step; below them a
+    legend giving each optimizer's colour, update rule and hyperparameters."""
+    light = theme.name == "light"
+    font = theme.font_size * (0.75 if light else 0.45)
+    legend_h = (len(race.runs) + 0.6) * font * 1.45 / 72  # inches
+    w = theme.figsize[0] * (1.7 if light else 1.0)
+    h = theme.figsize[1] + (legend_h if light else 0.0)  # slides stay 16:9
+    scale = theme.font_size / 10
+    with themed(theme):
+        fig = new_figure(theme, (w, h), layout=None)
+        grid = fig.add_gridspec(1, 2, width_ratios=(1.35, 1), left=0.8 * scale / w,
+                                right=1 - 0.15 / w, bottom=(legend_h + 0.8 * scale) / h,
+                                top=1 - 0.45 * scale / h, wspace=0.3)  # fmt: skip
+        ax, loss_ax = fig.add_subplot(grid[0]), fig.add_subplot(grid[1])
+        mappable = draw_landscape(ax, race.landscape, log_scale=log_scale, theme=theme, lang=lang)
+        loss_colorbar(fig, mappable, ax).set_label(text("loss", lang))
+        draw_trajectories(ax, race, theme=theme, lang=lang)
+        ax.legend(fontsize="x-small", loc="upper right", framealpha=0.85)
+        draw_loss_curves(loss_ax, race, theme=theme, lang=lang)
+        handles = loss_ax.get_lines()[: len(race.runs) * len(race.starts) : len(race.starts)]
+        fig.legend(handles, [legend_label(r) for r in race.runs], loc="lower left",
+                   frameon=False, bbox_to_anchor=(0.5 * scale / w, 0.0),
+                   prop={"family": "monospace", "size": font})  # fmt: skip
+        name = landscape_name(race.landscape.name, lang)
+        fig.suptitle(text("optimizers_title", lang, name=name, convention=race.runs[0].convention))
+    return fig
+
+
+def animate_optimizers(race: Race, *, log_scale: bool = False, theme: Theme = LIGHT,
+                       lang: str = "en", trail: int = 25) -> FuncAnimation:  # fmt: skip
+    """Dots moving along the paths with fading trails and a step counter."""
+    steps = race.runs[0].params.shape[0] - 1
+    frame_steps = np.unique(np.linspace(0, steps, min(MAX_FRAMES, steps + 1)).round().astype(int))
+    with themed(theme):
+        fig = new_figure(theme, theme.figsize, layout=None)
+        ax = fig.add_axes((0.1, 0.12, 0.72, 0.78))
+        draw_landscape(ax, race.landscape, log_scale=log_scale, theme=theme, lang=lang)
+        counter = ax.text(0.02, 0.97, "", transform=ax.transAxes, va="top", zorder=9,
+                          bbox={"facecolor": theme.background, "alpha": 0.85,
+                                "edgecolor": "none"})  # fmt: skip
+        artists = []
+        for run in race.runs:
+            color = optimizer_color(run.optimizer, theme)
+            for k in range(len(race.starts)):
+                trail_line = ax.scatter([], [], s=10, color=color, zorder=6)
+                (dot,) = ax.plot(
+                    [],
+                    [],
+                    "o",
+                    color=color,
+                    markeredgecolor=theme.background,
+                    markersize=8,
+                    zorder=7,
+                    label=run.optimizer if k == 0 else None,
+                )
+                artists.append((run, k, trail_line, dot))
+        ax.legend(fontsize="x-small", loc="upper right", framealpha=0.85)
+        fig.suptitle(landscape_name(race.landscape.name, lang))
+    base = colors.to_rgba_array([optimizer_color(r.optimizer, theme) for r, *_ in artists])
+
+    def update(i: int):
+        t = frame_steps[i]
+        counter.set_text(f"{text('step', lang)} {t}")
+        for j, (run, k, trail_line, dot) in enumerate(artists):
+            path = run.params[max(0, t - trail) : t + 1, k]
+            path = path[np.all(np.isfinite(path), axis=1)]
+            if len(path) == 0:
+                continue
+            fade = np.linspace(0.05, 0.8, len(path))
+            trail_line.set_offsets(path)
+            trail_line.set_facecolors(np.column_stack([np.tile(base[j, :3], (len(path), 1)),
+                                                       fade]))  # fmt: skip
+            dot.set_data([path[-1, 0]], [path[-1, 1]])
+        return ()
+
+    return FuncAnimation(fig, update, frames=len(frame_steps), blit=False)
+
+
+def plot_basins(basins: Basins, *, log_scale: bool = False, theme: Theme = LIGHT,
+                lang: str = "en") -> Figure:  # fmt: skip
+    """Every start coloured by where its run ends: which minimum it reaches
+    (when the landscape has several), else its final loss; contours on top."""
+    land = basins.landscape
+    with themed(theme):
+        fig = new_figure(theme, theme.figsize, layout=None)
+        ax = fig.add_axes((0.1, 0.12, 0.68, 0.78))
+        bar_ax = fig.add_axes((0.81, 0.2, 0.02, 0.62))
+        xs, ys = basins.xs, basins.ys
+        if basins.reached is not None:
+            mappable = _draw_reached(ax, basins, theme)
+            label = text("reached_minimum", lang)
+        else:
+            final = np.where(basins.diverged, np.nan, basins.final_loss)
+            norm = colors.LogNorm() if log_scale and np.nanmin(final) > 0 else None
+            mappable = ax.pcolormesh(xs, ys, final, cmap=theme.cmap, norm=norm, shading="nearest",
+                                     rasterized=True)  # fmt: skip
+            label = text("final_loss", lang)
+        ax.contour(land.x, land.y, land.loss, levels=12, colors=theme.foreground,
+                   linewidths=0.5, alpha=0.5)  # fmt: skip
+        if basins.diverged.any():
+            gx, gy = np.meshgrid(xs, ys)
+            ax.plot(gx[basins.diverged], gy[basins.diverged], "x", color=theme.foreground,
+                    markersize=3, label=text("diverged", lang))  # fmt: skip
+            ax.legend(fontsize="x-small", loc="upper right")
+        for p in land.minima:
+            ax.plot(p.x, p.y, "*", markersize=14, color=theme.minimum,
+                    markeredgecolor=theme.background)  # fmt: skip
+        fig.colorbar(mappable, cax=bar_ax).set_label(label)
+        ax.set_xlim(land.x[0], land.x[-1])
+        ax.set_ylim(land.y[0], land.y[-1])
+        n = len(xs)
+        fig.suptitle(text("basins_title", lang, optimizer=basins.run.optimizer, n=n,
+                          steps=basins.run.params.shape[0] - 1))  # fmt: skip
+    return fig
+
+
+def _draw_reached(ax: Axes, basins: Basins, theme: Theme):
+    count = len(basins.landscape.minima)
+    cmap = colors.ListedColormap([theme.grid, *theme.palette[:count]])
+    shown = np.where(basins.diverged, -1, basins.reached) + 1  # 0: none or diverged
+    mappable = ax.pcolormesh(basins.xs, basins.ys, shown, cmap=cmap, vmin=-0.5,
+                             vmax=count + 0.5, shading="nearest", rasterized=True)  # fmt: skip
+    return mappable

@@ -1,0 +1,286 @@
+"""Optimizer trajectories against independent oracles: d2l's published
+numbers, torch.optim (recorded, and live when torch is importable), naive
+scalar loops written from the course's formulas, and closed forms."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from dlviz.compute import optimizers as O
+from dlviz.compute.landscape import make_landscape
+
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "torch_trajectories.npz"
+
+
+# ------------------------------------------------------------- d2l's published results
+
+
+@pytest.mark.parametrize(("name", "coeffs", "hp", "expected"), [
+    ("gd", (1.0, 2.0), {"lr": 0.1}, (-0.057646, -0.000073)),
+    ("momentum", (0.1, 2.0), {"lr": 0.6, "momentum": 0.5}, (0.007188, 0.002553)),
+    ("adagrad", (0.1, 2.0), {"lr": 0.4}, (-2.382563, -0.158591)),
+    ("rmsprop", (0.1, 2.0), {"lr": 0.4, "rho": 0.9}, (-0.010599, 0.000000)),
+])  # fmt: skip
+def test_d2l_published_20_step_results(name, coeffs, hp, expected):
+    land = make_landscape("quadratic", coeffs=coeffs)
+    run = O.run_optimizer(land, O.get_rule(name, "d2l"), [(-5, -2)], steps=20,
+                          hyperparameters=hp)  # fmt: skip
+    assert run.params[-1, 0] == pytest.approx(expected, abs=5e-7)
+
+
+# ------------------------------------------------------------- torch.optim
+
+
+def torch_cases():
+    data = np.load(FIXTURE)
+    meta = json.loads(str(data["meta"]))
+    for landscape, configs in meta["configs"].items():
+        for k, (name, hp) in enumerate(configs):
+            start = tuple(meta["starts"][landscape])
+            yield landscape, name, hp, start, data[f"{landscape}/{k}"]
+
+
+@pytest.mark.parametrize(("landscape", "name", "hp", "start", "reference"), list(torch_cases()))
+def test_pytorch_convention_equals_recorded_torch_optim(landscape, name, hp, start, reference):
+    run = O.run_optimizer(make_landscape(landscape), O.get_rule(name, "pytorch"), [start],
+                          steps=len(reference) - 1, hyperparameters=hp)  # fmt: skip
+    assert len(reference) == 501 and np.all(np.isfinite(reference))
+    np.testing.assert_allclose(run.params[:, 0], reference, rtol=0, atol=1e-10)
+
+
+def test_pytorch_convention_equals_live_torch_optim():
+    torch = pytest.importorskip("torch")
+    import sys
+
+    sys.path.insert(0, str(FIXTURE.parent))
+    try:
+        import record_torch_trajectories as recorder
+    finally:
+        sys.path.pop(0)
+    assert torch.__version__
+    for landscape, configs in recorder.CONFIGS.items():
+        for name, hp in configs:
+            live = recorder.trajectory(landscape, name, dict(hp))
+            run = O.run_optimizer(make_landscape(landscape), O.get_rule(name, "pytorch"),
+                                  [recorder.STARTS[landscape]], steps=recorder.STEPS,
+                                  hyperparameters=hp)  # fmt: skip
+            np.testing.assert_allclose(run.params[:, 0], live, rtol=0, atol=1e-10)
+
+
+# ------------------------------------------------------------- udl, against naive loops
+
+
+def naive_udl(name: str, grad, start, steps, lr=0.1, rho=0.9, beta=0.9, gamma=0.999, eps=1e-8):
+    """The course's formulas, one coordinate at a time, in plain Python."""
+    x = list(start)
+    m, v, s = [0.0, 0.0], [0.0, 0.0], [0.0, 0.0]
+    for t in range(1, steps + 1):
+        look = [x[i] - lr * rho * m[i] for i in range(2)] if name == "nesterov" else x
+        g = grad(*look)
+        for i in range(2):
+            if name == "gd":
+                x[i] -= lr * g[i]
+            elif name in ("momentum", "nesterov"):
+                m[i] = rho * m[i] + (1 - rho) * g[i]
+                x[i] -= lr * m[i]
+            elif name == "normalized":
+                x[i] -= lr * g[i] / math.sqrt(g[i] ** 2 + eps)
+            elif name == "adagrad":
+                v[i] += g[i] ** 2
+                x[i] -= lr * g[i] / math.sqrt(v[i] + eps)
+            elif name == "rmsprop":
+                v[i] = rho * v[i] + (1 - rho) * g[i] ** 2
+                x[i] -= lr * g[i] / math.sqrt(v[i] + eps)
+            elif name == "adadelta":
+                v[i] = rho * v[i] + (1 - rho) * g[i] ** 2
+                delta = -math.sqrt(s[i] + eps) / math.sqrt(v[i] + eps) * g[i]
+                s[i] = rho * s[i] + (1 - rho) * delta**2
+                x[i] += delta
+            elif name == "adam":
+                m[i] = beta * m[i] + (1 - beta) * g[i]
+                v[i] = gamma * v[i] + (1 - gamma) * g[i] ** 2
+                m_hat, v_hat = m[i] / (1 - beta**t), v[i] / (1 - gamma**t)
+                x[i] -= lr * m_hat / math.sqrt(v_hat + eps)
+    return x
+
+
+def beale_grad(x, y):  # written out by hand, independent of dlviz's
+    t1, t2, t3 = 1.5 - x + x * y, 2.25 - x + x * y * y, 2.625 - x + x * y**3
+    return (2 * t1 * (y - 1) + 2 * t2 * (y * y - 1) + 2 * t3 * (y**3 - 1),
+            2 * t1 * x + 4 * t2 * x * y + 6 * t3 * x * y * y)  # fmt: skip
+
+
+@pytest.mark.parametrize("name", ["gd", "momentum", "nesterov", "normalized", "adagrad",
+                                  "rmsprop", "adadelta", "adam"])  # fmt: skip
+def test_udl_rules_equal_the_formulas_in_a_naive_loop(name):
+    lr = {"gd": 1e-3, "momentum": 1e-3, "nesterov": 1e-3, "adagrad": 0.3}.get(name, 0.02)
+    hp = {k: v for k, v in {"lr": lr, "momentum": 0.9, "rho": 0.9}.items()
+          if k in O.get_rule(name, "udl").defaults}  # fmt: skip
+    run = O.run_optimizer(make_landscape("beale"), O.get_rule(name, "udl"), [(1.0, 1.5)],
+                          steps=60, hyperparameters=hp)  # fmt: skip
+    expected = naive_udl(name, beale_grad, (1.0, 1.5), 60, lr=lr)
+    np.testing.assert_allclose(run.params[-1, 0], expected, rtol=1e-11, atol=1e-12)
+
+
+def test_normalized_and_first_adam_steps_have_length_lr_per_coordinate():
+    land = make_landscape("rosenbrock")
+    for name in ("normalized", "adam"):
+        run = O.run_optimizer(land, O.get_rule(name, "udl"), [(-1.5, 2.5)], steps=1,
+                              hyperparameters={"lr": 0.07})  # fmt: skip
+        step = run.params[1, 0] - run.params[0, 0]
+        np.testing.assert_allclose(np.abs(step), [0.07, 0.07], rtol=1e-9)
+        assert np.all(np.sign(step) == -np.sign(land.grad(-1.5, 2.5)))
+
+
+# ------------------------------------------------------------- minibatches
+
+
+def test_minibatches_cover_each_example_once_per_epoch_and_reshuffle():
+    land = make_landscape("gabor")
+    gradient = O.Gradient(land, mean=False, batch_size=7, noise=0.0, seed=3)
+    for _ in range(10):  # two epochs of ceil(30 / 7) = 5 batches
+        gradient.begin_step()
+    sizes = [len(b) for b in gradient.batches]
+    assert sizes == [7, 7, 7, 7, 2] * 2
+    first, second = np.concatenate(gradient.batches[:5]), np.concatenate(gradient.batches[5:])
+    assert sorted(first) == list(range(30)) and sorted(second) == list(range(30))
+    assert not np.array_equal(first, second)
+
+
+@pytest.mark.parametrize("mean", [False, True])
+def test_minibatch_gradient_is_the_sum_or_mean_over_the_batch(mean):
+    land = make_landscape("linear", ridge=0.3)
+    point = np.array([[0.4, -0.2]])
+    gradient = O.Gradient(land, mean=mean, batch_size=5, noise=0.0, seed=0)
+    gradient.begin_step()
+    batch = gradient.batch
+    # naive: the gradient of Σ_{i∈batch} (φ0 + φ1 x_i − y_i)² by hand
+    r = [0.4 - 0.2 * land.data.x[i] - land.data.y[i] for i in batch]
+    g = np.array([sum(2 * ri for ri in r), sum(2 * ri * land.data.x[i] for ri, i in
+                                               zip(r, batch, strict=True))])  # fmt: skip
+    penalty = 2 * 0.3 * point[0]
+    expected = g / 5 + penalty / 12 if mean else g + penalty
+    np.testing.assert_allclose(gradient(point)[0], expected, rtol=1e-12)
+
+
+def test_full_batch_udl_gradient_is_the_landscape_gradient():
+    land = make_landscape("gabor", ridge=0.01)
+    pts = np.array([[0.3, 9.0], [-2.0, 14.0]])
+    gradient = O.Gradient(land, mean=False, batch_size=None, noise=0.0, seed=0)
+    np.testing.assert_allclose(gradient(pts), np.stack(land.grad(pts[:, 0], pts[:, 1]), -1))
+
+
+def test_noise_is_seeded_and_has_the_asked_scale():
+    land = make_landscape("quadratic")
+    pts = np.zeros((20000, 2))  # gradient 0 there: what remains is the noise
+    a = O.Gradient(land, mean=False, batch_size=None, noise=0.5, seed=1)(pts)
+    b = O.Gradient(land, mean=False, batch_size=None, noise=0.5, seed=1)(pts)
+    np.testing.assert_array_equal(a, b)
+    assert a.std() == pytest.approx(0.5, rel=0.02) and abs(a.mean()) < 0.01
+
+
+def test_batch_size_is_checked():
+    with pytest.raises(ValueError, match="from 1 to 12"):
+        O.Gradient(make_landscape("linear"), mean=False, batch_size=13, noise=0, seed=0)
+    with pytest.raises(ValueError, match="data models"):
+        O.Gradient(make_landscape("beale"), mean=False, batch_size=2, noise=0, seed=0)
+
+
+# ------------------------------------------------------------- many starts, divergence
+
+
+def test_vectorised_starts_equal_separate_runs():
+    land = make_landscape("himmelblau")
+    starts = O.start_grid((-5, 5), (-5, 5), 4)
+    rule = O.get_rule("adam", "udl")
+    together = O.run_optimizer(land, rule, starts, steps=50, hyperparameters={"lr": 0.1})
+    for k, start in enumerate(starts):
+        alone = O.run_optimizer(land, rule, [start], steps=50, hyperparameters={"lr": 0.1})
+        np.testing.assert_array_equal(together.params[:, k], alone.params[:, 0])
+
+
+def test_divergence_freezes_the_start_at_the_step_it_left_the_box():
+    # gd on a·x² with lr η multiplies x by (1 − 2aη) each step: with a = 1,
+    # η = 1.5, x0 = 1 that is (−2)^t, which first leaves |x| ≤ 100 at t = 7.
+    land = make_landscape("quadratic", coeffs=(1.0, 1.0))
+    run = O.run_optimizer(land, O.get_rule("gd", "udl"), [(1.0, 0.0), (0.0, 0.0)], steps=12,
+                          hyperparameters={"lr": 1.5}, box=(-100, 100, -100, 100))  # fmt: skip
+    assert run.diverged_at.tolist() == [7, -1]
+    np.testing.assert_array_equal(run.params[:7, 0, 0], [(-2.0) ** t for t in range(7)])
+    assert np.all(np.isnan(run.params[7:, 0]))
+    assert np.all(run.params[:, 1] == 0)
+
+
+def test_nan_counts_as_divergence():
+    land = make_landscape("quadratic", coeffs=(1.0, 1.0))
+    run = O.run_optimizer(land, O.get_rule("gd", "udl"), [(1e300, 1.0)], steps=3,
+                          hyperparameters={"lr": 1e10})  # fmt: skip
+    assert run.diverged_at[0] == 1
+
+
+# ------------------------------------------------------------- the table and defaults
+
+
+def test_conventions_define_what_the_course_says():
+    assert set(O.RULES["udl"]) == set(O.NAMES)
+    assert set(O.RULES["d2l"]) == {"gd", "sgd", "momentum", "adagrad", "rmsprop", "adadelta",
+                                   "adam"}  # fmt: skip
+    assert "normalized" not in O.RULES["pytorch"]
+    with pytest.raises(ValueError, match="pytorch does not define 'normalized'; it offers"):
+        O.get_rule("normalized", "pytorch")
+    with pytest.raises(ValueError, match="unknown convention"):
+        O.get_rule("gd", "keras")
+
+
+def test_default_epsilons_follow_each_convention():
+    assert O.get_rule("adam", "d2l").defaults["eps"] == 1e-6
+    assert O.get_rule("adadelta", "d2l").defaults["eps"] == 1e-5
+    assert O.get_rule("adagrad", "pytorch").defaults["eps"] == 1e-10
+    assert O.get_rule("adadelta", "pytorch").defaults == {"lr": 1.0, "rho": 0.9, "eps": 1e-6}
+
+
+def test_unknown_hyperparameter_is_refused():
+    with pytest.raises(ValueError, match="no hyperparameter beta1"):
+        O.run_optimizer(make_landscape("saddle"), O.get_rule("gd", "udl"), [(1, 1)], steps=1,
+                        hyperparameters={"beta1": 0.5})  # fmt: skip
+
+
+def test_default_learning_rates_scale_with_the_convention():
+    gabor = make_landscape("gabor")
+    base = O.SETTINGS["gabor"].lr
+    assert O.default_lr(gabor, O.get_rule("gd", "udl"), {}) == base
+    assert O.default_lr(gabor, O.get_rule("gd", "d2l"), {}) == pytest.approx(base * 30)
+    assert O.default_lr(gabor, O.get_rule("momentum", "pytorch"), {"momentum": 0.8}) == (
+        pytest.approx(base * 30 * 0.2)
+    )
+    assert O.default_lr(gabor, O.get_rule("adadelta", "udl"), {}) is None
+    assert O.default_lr(gabor, O.get_rule("adadelta", "pytorch"), {}) == 1.0
+
+
+def test_gabor_defaults_show_gd_caught_and_momentum_escaping():
+    land = make_landscape("gabor")
+    s = O.SETTINGS["gabor"]
+    finals = {}
+    for name in ("gd", "momentum"):
+        rule = O.get_rule(name, "udl")
+        run = O.run_optimizer(land, rule, [s.start], steps=s.steps,
+                              hyperparameters={"lr": O.default_lr(land, rule, {})})  # fmt: skip
+        finals[name] = run.loss[-1, 0]
+    assert finals["gd"] > 10 and finals["momentum"] < 1.0  # global minimum: 0.6457
+
+
+def test_start_grid_and_nearest_minimum():
+    starts = O.start_grid((0, 4), (0, 2), 2)
+    np.testing.assert_array_equal(starts, [[1, 0.5], [3, 0.5], [1, 1.5], [3, 1.5]])
+    index = O.nearest_minimum(np.array([[0.0, 0.1], [5.0, 5.0]]), np.array([[9, 9], [0, 0]]), 0.5)
+    assert index.tolist() == [1, -1]
+
+
+def test_steps_to_reach():
+    assert O.steps_to_reach(np.array([5.0, 2.0, 1.05, 1.0]), 1.0, 0.1) == 2
+    assert O.steps_to_reach(np.array([5.0, 2.0]), 1.0, 0.1) is None
