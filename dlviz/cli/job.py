@@ -119,14 +119,21 @@ def progress_bar(description: str, enabled: bool = True) -> Iterator[Callable[[i
 
 def report(title: str, rows: Mapping[str, object], written: list[Path]) -> None:
     """The short summary table after a run."""
+    report_table(title, [], [[k, v] for k, v in rows.items()], written)
+
+
+def report_table(title: str, columns: list[str], rows: list[list[object]],
+                 written: list[Path]) -> None:  # fmt: skip
+    """A summary table with ``columns`` (none: a key/value table), then the paths written."""
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=title, show_header=False, title_justify="left")
-    table.add_column(style="bold")
-    table.add_column()
-    for key, value in rows.items():
-        table.add_row(key, str(value))
+    table = Table(title=title, show_header=bool(columns), title_justify="left")
+    for k, column in enumerate(columns or ["", ""]):
+        table.add_column(column, style="bold" if k == 0 else None)
+    for row in rows:
+        table.add_row(*(str(v) for v in row))
+    console = Console()
+    console.print(table)
     for path in written:
-        table.add_row("written", str(path))
-    Console().print(table)
+        console.print(f"written: {path}", highlight=False, soft_wrap=True)

@@ -52,59 +52,69 @@ DEFAULTS = {
 }
 
 
+# The landscape options, shared with every command that draws on a landscape.
+XRange = Annotated[
+    str | None,
+    typer.Option(
+        "--x-range", metavar="A,B", help="First parameter's range (default: per landscape)"
+    ),
+]
+YRange = Annotated[
+    str | None,
+    typer.Option(
+        "--y-range", metavar="C,D", help="Second parameter's range (default: per landscape)"
+    ),
+]
+Resolution = Annotated[
+    int, typer.Option(help="Grid points per axis, endpoints included (2 to 4096)")
+]
+LogScale = Annotated[
+    bool | None,
+    typer.Option(
+        "--log-scale/--linear-scale",
+        show_default=False,
+        help="Colour by decades of loss (default: log for rosenbrock, beale, himmelblau)",
+    ),
+]
+Coeffs = Annotated[
+    str | None, typer.Option(metavar="A,B", help="quadratic only: L = a·x² + b·y² (default: 0.1,2)")
+]
+Ridge = Annotated[float, typer.Option(
+    metavar="λ", help="gabor, linear only: add λ‖φ‖² (L2 regularisation)")]  # fmt: skip
+
+
+def landscape_options(name: str, x_range, y_range, resolution: int, coeffs, ridge):
+    """Check the landscape options (exit 2 on bad input) and build the landscape:
+    (landscape, x range or None, y range or None)."""
+    xr, yr = parse_range("--x-range", x_range), parse_range("--y-range", y_range)
+    check_int_range("--resolution", resolution, 2, 4096)
+    coeff_values = _check_model_options(name, coeffs, ridge)
+    from dlviz.compute.landscape import make_landscape
+
+    return make_landscape(name, coeffs=coeff_values, ridge=ridge), xr, yr
+
+
 @shared_options
 def landscape(
     name: Annotated[LandscapeName, typer.Argument(help="Which landscape.")] = "gabor",
-    x_range: Annotated[
-        str | None,
-        typer.Option(
-            "--x-range", metavar="A,B", help="First parameter's range (default: per topic)"
-        ),
-    ] = None,
-    y_range: Annotated[
-        str | None,
-        typer.Option(
-            "--y-range", metavar="C,D", help="Second parameter's range (default: per topic)"
-        ),
-    ] = None,
-    resolution: Annotated[
-        int, typer.Option(help="Grid points per axis, endpoints included (2 to 4096)")
-    ] = 201,
+    x_range: XRange = None,
+    y_range: YRange = None,
+    resolution: Resolution = 201,
     view: Annotated[View, typer.Option(help="contour, heatmap or 3-D surface")] = View.contour,
-    log_scale: Annotated[
-        bool | None,
-        typer.Option(
-            "--log-scale/--linear-scale",
-            help="Colour by decades of loss (default: log for rosenbrock, beale, himmelblau)",
-            show_default=False,
-        ),
-    ] = None,
-    coeffs: Annotated[
-        str | None,
-        typer.Option(metavar="A,B", help="quadratic only: L = a·x² + b·y² (default: 0.1,2)"),
-    ] = None,
-    ridge: Annotated[
-        float, typer.Option(metavar="λ", help="gabor, linear only: add λ‖φ‖² (L2 regularisation)")
-    ] = 0.0,
+    log_scale: LogScale = None,
+    coeffs: Coeffs = None,
+    ridge: Ridge = 0.0,
     *,
     common: Common,
 ) -> None:
     name, view = LandscapeName(name).value, View(view).value
     given = {"x_range": x_range, "y_range": y_range, "resolution": resolution, "view": view,
              "log_scale": log_scale, "coeffs": coeffs, "ridge": ridge}  # fmt: skip
-    xr, yr = parse_range("--x-range", x_range), parse_range("--y-range", y_range)
-    check_int_range("--resolution", resolution, 2, 4096)
-    coeff_values = _check_model_options(name, coeffs, ridge)
+    land, xr, yr = landscape_options(name, x_range, y_range, resolution, coeffs, ridge)
     plan = plan_outputs(common, "landscape", name, given, DEFAULTS)
-
-    from dlviz.compute.landscape import make_landscape
-
-    land = make_landscape(name, coeffs=coeff_values, ridge=ridge)
     log = land.log_scale if log_scale is None else log_scale
     result = _compute(land, xr, yr, resolution)
-    if log and result.loss.min() < 0:
-        raise BadInput("--log-scale", name, "needs a positive loss; this landscape goes "
-                       "below zero (use --linear-scale)")  # fmt: skip
+    check_log_scale(log, result, name)
     parameters = {
         **given,
         "name": name,
@@ -127,6 +137,12 @@ def landscape(
         "loss range": f"{result.loss.min():.6g} … {result.loss.max():.6g}",
         "minimum": f"({m.x:.6g}, {m.y:.6g})  loss {m.loss:.6g}  [{m.method}]",
     }, written)  # fmt: skip
+
+
+def check_log_scale(log: bool, result, name: str) -> None:
+    if log and result.loss.min() < 0:
+        raise BadInput("--log-scale", name, "needs a positive loss; this landscape goes "
+                       "below zero (use --linear-scale)")  # fmt: skip
 
 
 def _compute(land, x_range, y_range, resolution: int):

@@ -668,7 +668,7 @@ def race(land: Landscape, rules: list[Rule], starts, *, steps: int,
     view_x, view_y = view_containing(runs, x_range, y_range)
     grid = compute_landscape(land, x_range=view_x, y_range=view_y, resolution=resolution)
     if tol is None:
-        tol = 1e-3 * max(1.0, abs(grid.minimum.loss))
+        tol = 1e-2 * max(1.0, abs(grid.minimum.loss))
     return Race(grid, tuple(runs), np.array(starts, float).reshape(-1, 2), tol)
 
 
