@@ -190,7 +190,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "step": {"en": "step", "zh": "步数"},
     "diverged": {"en": "diverged", "zh": "发散"},
     "final_loss": {"en": "final loss", "zh": "最终损失"},
-    "reached_minimum": {"en": "minimum reached (0: none)", "zh": "到达的最小值（0：无）"},
+    "reached_minimum": {"en": "minimum reached", "zh": "到达的最小值"},
+    "none": {"en": "none", "zh": "无"},
     "optimizers_title": {
         "en": "Optimizers on the {name} ({convention} rules)",
         "zh": "{name}上的优化器（{convention} 规则）",

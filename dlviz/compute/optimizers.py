@@ -688,6 +688,7 @@ class Basins:
 
     landscape: LandscapeResult
     run: Run
+    steps: int
     xs: Array
     ys: Array
     final: Array
@@ -721,6 +722,7 @@ def basins(land: Landscape, rule: Rule, n: int, *, steps: int,
     return Basins(
         grid,
         run,
+        steps,
         starts[:n, 0],
         starts[::n, 1],
         final.reshape(n, n, 2),

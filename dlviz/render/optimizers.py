@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 from dlviz.compute.optimizers import NAMES, Basins, Race, Run, get_rule
 from dlviz.render.base import new_figure, themed
 from dlviz.render.landscape import draw_landscape, loss_colorbar
-from dlviz.theme import LIGHT, Theme, landscape_name, text
+from dlviz.theme import LIGHT, Theme, landscape_axis_names, landscape_name, text
 
 MAX_FRAMES = 120
 
@@ -173,6 +173,7 @@ def plot_basins(basins: Basins, *, log_scale: bool = False, theme: Theme = LIGHT
         if basins.reached is not None:
             mappable = _draw_reached(ax, basins, theme)
             label = text("reached_minimum", lang)
+            minima = [f"({p.x:.3g}, {p.y:.3g})" for p in land.minima]
         else:
             final = np.where(basins.diverged, np.nan, basins.final_loss)
             norm = colors.LogNorm() if log_scale and np.nanmin(final) > 0 else None
@@ -189,18 +190,24 @@ def plot_basins(basins: Basins, *, log_scale: bool = False, theme: Theme = LIGHT
         for p in land.minima:
             ax.plot(p.x, p.y, "*", markersize=14, color=theme.minimum,
                     markeredgecolor=theme.background)  # fmt: skip
-        fig.colorbar(mappable, cax=bar_ax).set_label(label)
+        bar = fig.colorbar(mappable, cax=bar_ax)
+        bar.set_label(label)
+        if basins.reached is not None:
+            bar.set_ticks(range(len(minima) + 1), labels=[text("none", lang), *minima])
         ax.set_xlim(land.x[0], land.x[-1])
         ax.set_ylim(land.y[0], land.y[-1])
-        n = len(xs)
-        fig.suptitle(text("basins_title", lang, optimizer=basins.run.optimizer, n=n,
-                          steps=basins.run.params.shape[0] - 1))  # fmt: skip
+        xlabel, ylabel = landscape_axis_names(land.name, lang)
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
+        fig.suptitle(text("basins_title", lang, optimizer=basins.run.optimizer, n=len(xs),
+                          steps=basins.steps))  # fmt: skip
     return fig
 
 
 def _draw_reached(ax: Axes, basins: Basins, theme: Theme):
     count = len(basins.landscape.minima)
-    cmap = colors.ListedColormap([theme.grid, *theme.palette[:count]])
+    distinct = [theme.palette[i] for i in (0, 8, 2, 6, 5, 3, 4, 7, 1)]
+    cmap = colors.ListedColormap([theme.grid, *distinct[:count]])
     shown = np.where(basins.diverged, -1, basins.reached) + 1  # 0: none or diverged
     mappable = ax.pcolormesh(basins.xs, basins.ys, shown, cmap=cmap, vmin=-0.5,
                              vmax=count + 0.5, shading="nearest", rasterized=True)  # fmt: skip
