@@ -72,7 +72,7 @@ export MPLBACKEND=Agg
 
 # --------------------------------------------------------------- the job
 if [ "$mode" = run ]; then
-  .venv/bin/dlviz landscape gabor
+  .venv/bin/dlviz optimizers --landscape gabor
   say "done: open the figure above; .venv/bin/dlviz --help lists every topic"
 else
   .venv/bin/ruff check --quiet .

@@ -96,6 +96,11 @@ DARK = Theme(
 _THEMES = {"light": LIGHT, "dark": DARK}
 
 
+def series_color(theme: Theme, index: int) -> str:
+    """The colour of series ``index`` (optimizers use their place in the list)."""
+    return theme.palette[index % len(theme.palette)]
+
+
 def get_theme(name: str) -> Theme:
     return _THEMES[name]
 
@@ -201,6 +206,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "{optimizer} 的吸引域：{n} × {n} 个起点，{steps} 步",
     },
     "learning_rate": {"en": "learning rate", "zh": "学习率"},
+    "step_taken": {"en": "step taken", "zh": "实际更新"},
+    "optimizer_step_title": {
+        "en": "{optimizer}, step by step, on the {name}",
+        "zh": "{optimizer} 逐步更新：{name}",
+    },
     "momentum": {"en": "momentum", "zh": "动量"},
     "gradient": {"en": "gradient", "zh": "梯度"},
 }

@@ -8,9 +8,12 @@ import shutil
 import sys
 
 import numpy as np
-from manim import MathTex, Text
+from manim import DOWN, LEFT, PI, Axes, ImageMobject, MathTex, Rectangle, Text, VGroup
 
-from dlviz.theme import CMAP_ANCHORS, Theme, manim_font
+from dlviz.compute.landscape import LandscapeResult, unit_scale
+from dlviz.theme import CMAP_ANCHORS, Theme, landscape_axis_names, manim_font
+
+BANDS = 24  # colour bands of the loss image: reads like a filled contour plot
 
 _warned: set[str] = set()
 
@@ -94,3 +97,33 @@ def colormap_image(values: np.ndarray, cmap: str, levels: int | None = None) -> 
     frac = (pos - lo)[..., None]
     rgb = anchors[lo] * (1 - frac) + anchors[lo + 1] * frac
     return np.round(rgb).astype(np.uint8)
+
+
+def plot_frame(result: LandscapeResult, theme: Theme, lang: str, *, center, width: float = 9.0,
+               height: float = 4.3) -> tuple[Axes, VGroup]:  # fmt: skip
+    """Coordinates (an invisible Axes: its own lines would cross the plot at
+    zero) and the visible frame with ticks and axis names."""
+    (x0, x1), (y0, y1) = (result.x[0], result.x[-1]), (result.y[0], result.y[-1])
+    axes = Axes(x_range=[x0, x1, (x1 - x0) / 4], y_range=[y0, y1, (y1 - y0) / 4],
+                x_length=width, y_length=height, tips=False).move_to(center)  # fmt: skip
+    box = Rectangle(width=width, height=height, color=theme.foreground, stroke_width=2)
+    frame = VGroup(box.move_to(axes))
+    for value in (x0, (x0 + x1) / 2, x1):
+        tick = label(f"{value:.3g}", theme, lang, font_size=20)
+        frame.add(tick.next_to(axes.c2p(value, y0), DOWN, buff=0.12))
+    for value in (y0, (y0 + y1) / 2, y1):
+        tick = label(f"{value:.3g}", theme, lang, font_size=20)
+        frame.add(tick.next_to(axes.c2p(x0, value), LEFT, buff=0.12))
+    x_name, y_name = landscape_axis_names(result.name, lang)
+    frame.add(label(x_name, theme, lang, font_size=24).next_to(box, DOWN, buff=0.45))
+    frame.add(label(y_name, theme, lang, font_size=24).rotate(PI / 2).next_to(box, LEFT, buff=0.75))
+    return axes, frame
+
+
+def loss_image(result: LandscapeResult, axes: Axes, theme: Theme, log_scale: bool) -> ImageMobject:
+    """The loss grid as a banded colour image filling ``axes``."""
+    values = unit_scale(result.loss, log_scale)[::-1]  # row 0 = top of the image
+    image = ImageMobject(colormap_image(values, theme.cmap, levels=BANDS))
+    image.stretch_to_fit_width(axes.x_length).stretch_to_fit_height(axes.y_length)
+    centre = ((result.x[0] + result.x[-1]) / 2, (result.y[0] + result.y[-1]) / 2)
+    return image.move_to(axes.c2p(*centre))

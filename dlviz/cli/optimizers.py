@@ -360,12 +360,10 @@ def summarise(result, basins: bool, written) -> None:
                 rows.append([f"reach ({p.x:.3g}, {p.y:.3g})", int((result.reached == i).sum())])
         report_table(f"basins of {result.run.optimizer}", [], rows, written)
         return
-    from dlviz.render.optimizers import finite_path
-
     rows = []
     for run in result.runs:
         for k in range(len(result.starts)):
-            last = finite_path(run, k)[-1]
+            last = run.path(k)[-1]
             at = run.diverged_at[k]
             reached = result.steps_to_tol(run, k)
             final_loss = run.loss[: at if at >= 0 else None, k][-1]

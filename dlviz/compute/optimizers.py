@@ -472,6 +472,11 @@ class Run:
     loss: Array
     diverged_at: Array
 
+    def path(self, k: int) -> Array:
+        """Start ``k``'s points up to its last finite one, (T, 2)."""
+        rows = self.params[:, k]
+        return rows[np.all(np.isfinite(rows), axis=1)]
+
 
 def run_optimizer(land: Landscape, rule: Rule, starts: Array, *, steps: int,
                   hyperparameters: Mapping | None = None, batch_size: int | None = None,

@@ -11,20 +11,14 @@ from matplotlib.figure import Figure
 from dlviz.compute.optimizers import NAMES, Basins, Race, Run, get_rule
 from dlviz.render.base import new_figure, themed
 from dlviz.render.landscape import draw_landscape, loss_colorbar
-from dlviz.theme import LIGHT, Theme, landscape_axis_names, landscape_name, text
+from dlviz.theme import LIGHT, Theme, landscape_axis_names, landscape_name, series_color, text
 
 MAX_FRAMES = 120
 
 
 def optimizer_color(name: str, theme: Theme) -> str:
     """One colour per optimizer name, the same in every picture."""
-    return theme.palette[NAMES.index(name) % len(theme.palette)]
-
-
-def finite_path(run: Run, k: int) -> np.ndarray:
-    """The rows of start ``k`` up to its last finite point."""
-    path = run.params[:, k]
-    return path[np.all(np.isfinite(path), axis=1)]
+    return series_color(theme, NAMES.index(name))
 
 
 def hyperparameter_text(run: Run) -> str:
@@ -43,7 +37,7 @@ def draw_trajectories(ax: Axes, race: Race, *, theme: Theme = LIGHT, lang: str =
     for run in race.runs:
         color = optimizer_color(run.optimizer, theme)
         for k in range(len(race.starts)):
-            path = finite_path(run, k)
+            path = run.path(k)
             ax.plot(path[:, 0], path[:, 1], color=color, linewidth=1.8, zorder=6,
                     path_effects=halo)  # fmt: skip
             end_marker = "X" if run.diverged_at[k] >= 0 else "o"

@@ -55,7 +55,7 @@ def test_divergence_is_marked_with_a_cross():
     )
     ax = R.plot_optimizers(r).axes[0]
     crosses = [line for line in ax.get_lines() if line.get_marker() == "X"]
-    last = R.finite_path(r.runs[0], 0)[-1]
+    last = r.runs[0].path(0)[-1]
     assert crosses and tuple(crosses[0].get_xydata()[0]) == tuple(last)
 
 

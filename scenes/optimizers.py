@@ -1,0 +1,233 @@
+"""Lecture scenes for optimizers.
+
+OptimizerRace: the contour appears, the optimizers race with traced paths and
+a legend, the minimum is revealed.
+OptimizerStep: one optimizer; its update rule is written, the first steps
+show the gradient step −α·∇L and the step actually taken (momentum, adaptive
+scaling), then the run speeds up.
+
+Run alone: ``manim -ql scenes/optimizers.py OptimizerRace`` (or OptimizerStep).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from dlviz.scenes._common import formula, label, loss_image, plot_frame
+from manim import (
+    DOWN,
+    LEFT,
+    ORIGIN,
+    RIGHT,
+    UP,
+    Arrow,
+    Create,
+    Cross,
+    Dot,
+    FadeIn,
+    FadeOut,
+    Flash,
+    GrowArrow,
+    GrowFromCenter,
+    Line,
+    Scene,
+    Star,
+    ValueTracker,
+    VGroup,
+    VMobject,
+    Write,
+    linear,
+)
+
+from dlviz.compute import optimizers as O
+from dlviz.compute.landscape import make_landscape
+from dlviz.theme import get_theme, landscape_name, series_color, text
+
+PLOT_CENTER = 0.25 * UP + 1.4 * LEFT
+
+
+class _OptimizerScene(Scene):
+    params = {
+        "landscape": "gabor",
+        "optimizer": ["gd", "momentum", "adam"],
+        "convention": "udl",
+        "start": None,
+        "steps": None,
+        "hyperparameters": {},
+        "batch_size": None,
+        "noise": None,
+        "x_range": None,
+        "y_range": None,
+        "coeffs": None,
+        "ridge": 0.0,
+        "log_scale": None,
+        "seed": 0,
+        "theme": "dark",
+        "lang": "en",
+        "race_seconds": 7.0,
+    }
+
+    def setup(self):
+        p = self.params
+        self.theme, self.lang = get_theme(p["theme"]), p["lang"]
+        land = make_landscape(p["landscape"], coeffs=p["coeffs"], ridge=p["ridge"])
+        setting = O.SETTINGS[land.name]
+        rules = [O.get_rule(n, p["convention"]) for n in p["optimizer"]]
+        self.race = O.race(land, rules, p["start"] or [setting.start],
+                           steps=p["steps"] or setting.steps,
+                           hyperparameters=p["hyperparameters"], batch_size=p["batch_size"],
+                           noise=p["noise"], seed=p["seed"], x_range=p["x_range"],
+                           y_range=p["y_range"], resolution=161)  # fmt: skip
+        self.land = land
+        self.log_scale = land.log_scale if p["log_scale"] is None else p["log_scale"]
+        self.camera.background_color = self.theme.background
+
+    def show_landscape(self, title_key: str, **fields):
+        theme, lang, result = self.theme, self.lang, self.race.landscape
+        title = label(text(title_key, lang, **fields), theme, lang, font_size=34)
+        title.to_edge(UP, buff=0.25)
+        self.axes, frame = plot_frame(result, theme, lang, center=PLOT_CENTER, width=8.6,
+                                      height=4.6)  # fmt: skip
+        image = loss_image(result, self.axes, theme, self.log_scale)
+        self.play(FadeIn(title), Create(frame), run_time=1.0)
+        self.play(FadeIn(image), run_time=1.0)
+
+    def point(self, xy) -> np.ndarray:
+        return self.axes.c2p(float(xy[0]), float(xy[1]))
+
+    def polyline(self, path: np.ndarray, color: str, width: float = 4) -> VMobject:
+        line = VMobject(stroke_color=color, stroke_width=width)
+        line.set_points_as_corners([self.point(p) for p in path])
+        return line
+
+    def reveal_minimum(self):
+        theme, m = self.theme, self.race.landscape.minimum
+        star = Star(outer_radius=0.18, color=theme.minimum, fill_opacity=1)
+        self.play(GrowFromCenter(star.move_to(self.point((m.x, m.y)))), run_time=0.6)
+        self.play(Flash(star, color=theme.minimum), run_time=0.6)
+
+
+class OptimizerRace(_OptimizerScene):
+    def construct(self):
+        race, theme, lang = self.race, self.theme, self.lang
+        name = landscape_name(self.land.name, lang)
+        self.show_landscape("optimizers_title", name=name, convention=race.runs[0].convention)
+        self.play(FadeIn(self.legend()), *[FadeIn(Dot(self.point(s), radius=0.09,
+                  color=theme.foreground)) for s in race.starts], run_time=0.8)  # fmt: skip
+        self.race_paths()
+        self.reveal_minimum()
+        self.wait(1.5)
+
+    def legend(self) -> VGroup:
+        rows = VGroup()
+        for run in self.race.runs:
+            color = series_color(self.theme, O.NAMES.index(run.optimizer))
+            swatch = Line(ORIGIN, 0.4 * RIGHT, color=color, stroke_width=6)
+            rows.add(
+                VGroup(
+                    swatch,
+                    label(run.optimizer, self.theme, self.lang, font_size=22, color=color).next_to(
+                        swatch, RIGHT, buff=0.15
+                    ),
+                )
+            )
+        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.16)
+        return rows.next_to(self.axes, RIGHT, buff=0.45).align_to(self.axes, UP)
+
+    def race_paths(self):
+        race, theme = self.race, self.theme
+        steps = race.runs[0].params.shape[0] - 1
+        clock = ValueTracker(0)
+        movers = []
+        for run in race.runs:
+            color = series_color(theme, O.NAMES.index(run.optimizer))
+            for k in range(len(race.starts)):
+                path = run.path(k)
+                trail = VMobject(stroke_color=color, stroke_width=4)
+                dot = Dot(self.point(path[0]), radius=0.08, color=color)
+                trail.add_updater(self._trail_updater(path, clock))
+                dot.add_updater(self._dot_updater(path, clock))
+                movers.append((trail, dot, run.diverged_at[k] >= 0, color))
+        self.add(*[m[0] for m in movers], *[m[1] for m in movers])
+        counter = label(f"{text('step', self.lang)} 0", theme, self.lang, font_size=24)
+        counter.next_to(self.axes, RIGHT, buff=0.45).align_to(self.axes, DOWN)
+        counter.add_updater(lambda m: m.become(
+            label(f"{text('step', self.lang)} {int(clock.get_value())}", theme, self.lang,
+                  font_size=24).move_to(m, aligned_edge=LEFT)))  # fmt: skip
+        self.add(counter)
+        self.play(clock.animate.set_value(steps), run_time=self.params["race_seconds"],
+                  rate_func=linear)  # fmt: skip
+        for trail, dot, diverged, color in movers:
+            trail.clear_updaters()
+            dot.clear_updaters()
+            if diverged:
+                self.add(Cross(scale_factor=0.15, stroke_color=color).move_to(dot))
+        counter.clear_updaters()
+
+    def _trail_updater(self, path, clock):
+        def update(trail):
+            n = min(len(path), int(clock.get_value()) + 1)
+            points = [self.point(p) for p in path[:n]]
+            if len(points) > 1:
+                trail.set_points_as_corners(points)
+
+        return update
+
+    def _dot_updater(self, path, clock):
+        def update(dot):
+            dot.move_to(self.point(path[min(len(path) - 1, int(clock.get_value()))]))
+
+        return update
+
+
+class OptimizerStep(_OptimizerScene):
+    params = {**_OptimizerScene.params, "optimizer": ["momentum"], "explained_steps": 4}
+
+    def construct(self):
+        race, theme, lang = self.race, self.theme, self.lang
+        run = race.runs[0]
+        rule = O.get_rule(run.optimizer, run.convention)
+        self.show_landscape("optimizer_step_title", optimizer=run.optimizer,
+                            name=landscape_name(self.land.name, lang))  # fmt: skip
+        rule_tex = formula(rule.formula, theme, font_size=30)
+        rule_tex.scale_to_fit_width(min(rule_tex.width, 12.5))
+        rule_tex.next_to(self.axes, DOWN, buff=0.95)
+        self.play(Write(rule_tex), run_time=1.5)
+        path = run.path(0)
+        dot = Dot(
+            self.point(path[0]),
+            radius=0.09,
+            color=series_color(theme, O.NAMES.index(run.optimizer)),
+        )
+        self.play(FadeIn(dot))
+        shown = min(self.params["explained_steps"], len(path) - 1)
+        self.explain_steps(path[: shown + 1], dot, run)
+        rest = self.polyline(path[shown:], series_color(theme, O.NAMES.index(run.optimizer)))
+        self.play(Create(rest), dot.animate.move_to(self.point(path[-1])), run_time=3,
+                  rate_func=linear)  # fmt: skip
+        self.reveal_minimum()
+        self.wait(1.5)
+
+    def explain_steps(self, path, dot, run):
+        """For each early step: the plain gradient step −α·∇L (what gd would do)
+        and the step the rule took; both drawn at one shared scale."""
+        theme, lang = self.theme, self.lang
+        lr = run.hyperparameters.get("lr", 1.0)
+        grads = np.array([self.land.grad(*p) for p in path[:-1]], float)
+        gd_steps, taken = -lr * grads, np.diff(path, axis=0)
+        origin = self.axes.c2p(0, 0)
+        lengths = [np.linalg.norm(self.axes.c2p(*v) - origin) for v in (*gd_steps, *taken)]
+        scale = 0.9 / max(max(lengths), 1e-9)  # the longest arrow: 0.9 scene units
+        key = VGroup(label(f"→ −α·∇L ({text('gradient', lang)})", theme, lang, font_size=22,
+                           color=theme.saddle),
+                     label(f"→ {text('step_taken', lang)}", theme, lang, font_size=22,
+                           color=theme.minimum)).arrange(DOWN, aligned_edge=LEFT)  # fmt: skip
+        self.play(FadeIn(key.next_to(self.axes, RIGHT, buff=0.4).align_to(self.axes, UP)))
+        for p, g_step, step in zip(path[:-1], gd_steps, taken, strict=True):
+            start = self.point(p)
+            arrows = [Arrow(start, start + scale * (self.point(p + v) - start), buff=0,
+                            color=c, stroke_width=5) for v, c in
+                      ((g_step, theme.saddle), (step, theme.minimum))]  # fmt: skip
+            self.play(*[GrowArrow(a) for a in arrows], run_time=0.7)
+            segment = Line(start, self.point(p + step), color=dot.get_color(), stroke_width=4)
+            self.play(Create(segment), dot.animate.move_to(self.point(p + step)), run_time=0.6)
+            self.play(*[FadeOut(a) for a in arrows], run_time=0.3)
