@@ -88,8 +88,8 @@ class _OptimizerScene(Scene):
         self.axes, frame = plot_frame(result, theme, lang, center=PLOT_CENTER, width=8.6,
                                       height=4.6)  # fmt: skip
         image = loss_image(result, self.axes, theme, self.log_scale)
+        self.add(image)  # no fade: resampling the image every frame is the slow part
         self.play(FadeIn(title), Create(frame), run_time=1.0)
-        self.play(FadeIn(image), run_time=1.0)
 
     def point(self, xy) -> np.ndarray:
         return self.axes.c2p(float(xy[0]), float(xy[1]))
@@ -134,25 +134,27 @@ class OptimizerRace(_OptimizerScene):
         return rows.next_to(self.axes, RIGHT, buff=0.45).align_to(self.axes, UP)
 
     def race_paths(self):
-        race, theme = self.race, self.theme
+        race, theme, lang = self.race, self.theme, self.lang
         steps = race.runs[0].params.shape[0] - 1
         clock = ValueTracker(0)
         movers = []
         for run in race.runs:
             color = series_color(theme, O.NAMES.index(run.optimizer))
             for k in range(len(race.starts)):
-                path = run.path(k)
+                points = self.scene_points(run.path(k))  # mapped once, not every frame
                 trail = VMobject(stroke_color=color, stroke_width=4)
-                dot = Dot(self.point(path[0]), radius=0.08, color=color)
-                trail.add_updater(self._trail_updater(path, clock))
-                dot.add_updater(self._dot_updater(path, clock))
+                dot = Dot(points[0], radius=0.08, color=color)
+                trail.add_updater(_trail_updater(points, clock))
+                dot.add_updater(_dot_updater(points, clock))
                 movers.append((trail, dot, run.diverged_at[k] >= 0, color))
         self.add(*[m[0] for m in movers], *[m[1] for m in movers])
-        counter = label(f"{text('step', self.lang)} 0", theme, self.lang, font_size=24)
+        counter = StepCounter(
+            label(text("step", lang), theme, lang, font_size=24),
+            [label(d, theme, lang, font_size=24) for d in "0123456789"],
+            len(str(steps)),
+        )
         counter.next_to(self.axes, RIGHT, buff=0.45).align_to(self.axes, DOWN)
-        counter.add_updater(lambda m: m.become(
-            label(f"{text('step', self.lang)} {int(clock.get_value())}", theme, self.lang,
-                  font_size=24).move_to(m, aligned_edge=LEFT)))  # fmt: skip
+        counter.add_updater(lambda m: m.show(int(clock.get_value())))
         self.add(counter)
         self.play(clock.animate.set_value(steps), run_time=self.params["race_seconds"],
                   rate_func=linear)  # fmt: skip
@@ -163,20 +165,71 @@ class OptimizerRace(_OptimizerScene):
                 self.add(Cross(scale_factor=0.15, stroke_color=color).move_to(dot))
         counter.clear_updaters()
 
-    def _trail_updater(self, path, clock):
-        def update(trail):
-            n = min(len(path), int(clock.get_value()) + 1)
-            points = [self.point(p) for p in path[:n]]
-            if len(points) > 1:
-                trail.set_points_as_corners(points)
+    def scene_points(self, path: np.ndarray) -> np.ndarray:
+        """Parameter-space points → scene coordinates, (T, 3), in one call."""
+        return np.array(self.axes.c2p(path[:, 0], path[:, 1])).T.reshape(-1, 3)
 
-        return update
 
-    def _dot_updater(self, path, clock):
-        def update(dot):
-            dot.move_to(self.point(path[min(len(path) - 1, int(clock.get_value()))]))
+class StepCounter(VGroup):
+    """'step 123': the word, then one glyph per digit slot whose outline is
+    swapped in place for the digit shown. Making a Text (or copying one) every
+    frame would cost more than drawing the whole race."""
 
-        return update
+    def __init__(self, word: VMobject, digits: list[VMobject], width: int):
+        self.shapes = [d.family_members_with_points()[0] for d in digits]
+        advance = max(d.width for d in digits) + 0.03
+        slots = VGroup(*[self.shapes[0].copy() for _ in range(width)])
+        self.centres = [word.get_right() + (0.15 + advance * (i + 0.5)) * RIGHT
+                        for i in range(width)]  # fmt: skip
+        super().__init__(word, slots)
+        self.bottom = word.get_bottom()[1]
+        self.shown = [None] * width
+        self.show(0)
+
+    def shift(self, *vectors):
+        super().shift(*vectors)
+        total = sum(vectors)
+        self.centres = [c + total for c in self.centres]
+        self.bottom += total[1]
+        return self
+
+    def show(self, value: int) -> None:
+        for i, char in enumerate(str(value).rjust(len(self.shown))):
+            if char == self.shown[i]:
+                continue
+            self.shown[i] = char
+            slot = self[1][i]
+            if char == " ":
+                slot.set_fill(opacity=0)
+                continue
+            shape = self.shapes[int(char)]
+            offset = self.centres[i] - shape.get_center()
+            offset[1] = self.bottom - shape.get_bottom()[1]
+            slot.points = shape.points + offset
+            slot.set_fill(opacity=1)
+
+
+TRAIL_POINTS = 120  # corners per drawn trail: more is invisible at video size but slower
+
+
+def _trail_updater(points: np.ndarray, clock: ValueTracker):
+    stride = max(1, -(-len(points) // TRAIL_POINTS))
+
+    def update(trail):
+        n = min(len(points), int(clock.get_value()) + 1)
+        if n > 1:
+            trail.set_points_as_corners(
+                np.concatenate([points[: n - 1 : stride], points[n - 1 : n]])
+            )
+
+    return update
+
+
+def _dot_updater(points: np.ndarray, clock: ValueTracker):
+    def update(dot):
+        dot.move_to(points[min(len(points) - 1, int(clock.get_value()))])
+
+    return update
 
 
 class OptimizerStep(_OptimizerScene):
