@@ -54,6 +54,12 @@ def test_scenes_use_setup_not_init_and_no_matplotlib():
     for path in (ROOT / "scenes").glob("*.py"):
         assert "matplotlib" not in imported_modules(path), path.name
         tree = ast.parse(path.read_text())
-        for cls in (n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)):
-            methods = {f.name for f in cls.body if isinstance(f, ast.FunctionDef)}
-            assert "__init__" not in methods, f"{path.name}:{cls.name} overrides __init__"
+        classes = [n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)]
+        scenes = {"Scene"}
+        for cls in classes:  # scene classes: Scene and whatever derives from one
+            if any(isinstance(b, ast.Name) and b.id in scenes for b in cls.bases):
+                scenes.add(cls.name)
+                methods = {f.name for f in cls.body if isinstance(f, ast.FunctionDef)}
+                assert "__init__" not in methods, f"{path.name}:{cls.name} overrides __init__"
+        if not path.name.startswith("_"):
+            assert len(scenes) > 1, f"{path.name} defines no scene"

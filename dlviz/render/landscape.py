@@ -84,13 +84,10 @@ def draw_landscape(
             result.x, result.y, loss, norm=norm, cmap=theme.cmap, shading="nearest", rasterized=True
         )
     else:
-        mappable = ax.contourf(
-            result.x, result.y, loss, levels=levels, norm=norm, cmap=theme.cmap, extend="neither"
-        )
-        # Stroke each band in its own colour: vector viewers otherwise show
-        # hairline gaps between neighbouring bands.
-        mappable.set_edgecolor("face")
-        mappable.set_linewidth(0.25)
+        # rasterized: a raster inside PDF/SVG, so vector viewers show no hairline
+        # gaps between bands and files stay small; lines, markers, text stay vector
+        mappable = ax.contourf(result.x, result.y, loss, levels=levels, norm=norm,
+                               cmap=theme.cmap, rasterized=True)  # fmt: skip
         ax.contour(
             result.x,
             result.y,
@@ -144,7 +141,7 @@ def _title(fig: Figure, result: LandscapeResult, theme: Theme, lang: str) -> Non
 def _draw_fit(ax: Axes, result: LandscapeResult, theme: Theme, lang: str) -> Axes:
     """The data panel: the training set and the model at the minimum."""
     (dx, dy), (fx, fy) = result.data, result.fit
-    ax.plot(fx, fy, color=theme.palette[1], linewidth=2, label=text("best_fit", lang))
+    ax.plot(fx, fy, color=theme.palette[8], linewidth=2, label=text("best_fit", lang))
     ax.scatter(dx, dy, s=18, color=theme.palette[0], zorder=3, label=text("training_data", lang))
     ax.set_xlabel("x")
     ax.set_ylabel("y")
