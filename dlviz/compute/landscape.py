@@ -176,6 +176,15 @@ class DataModel:
         r2 = 2.0 * (f - self.y)
         return np.stack([r2 * d0, r2 * d1], axis=-1)
 
+    def batch_grad(self, points: Array, batch: Array | None = None) -> Array:
+        """Σ over ``batch`` (all examples if None) of the per-example gradients,
+        for points (S, 2), as (S, 2); no penalty. The optimizers' hot path:
+        the model is evaluated on the batch's examples only."""
+        x, y = (self.x, self.y) if batch is None else (self.x[batch], self.y[batch])
+        f, d0, d1 = self.f(points[:, :1], points[:, 1:], x)
+        r2 = 2.0 * (f - y)
+        return np.column_stack([(r2 * d0).sum(axis=1), (r2 * d1).sum(axis=1)])
+
     def penalty_grad(self, phi0: Array, phi1: Array) -> tuple[Array, Array]:
         return 2.0 * self.ridge * np.asarray(phi0, float), 2.0 * self.ridge * np.asarray(
             phi1, float

@@ -441,13 +441,9 @@ class Gradient:
             if self.noise:
                 g = g + self.noise * self.rng.standard_normal(g.shape)
             return g
-        if self.batch is None:
-            g = data.per_example_grad(x[..., 0], x[..., 1]).sum(axis=-2)
-            count = self.n
-        else:
-            g = data.per_example_grad(x[..., 0], x[..., 1])[..., self.batch, :].sum(axis=-2)
-            count = len(self.batch)
-        penalty = np.stack(data.penalty_grad(x[..., 0], x[..., 1]), axis=-1)
+        g = data.batch_grad(x, self.batch)
+        count = self.n if self.batch is None else len(self.batch)
+        penalty = 2.0 * data.ridge * x
         if self.mean:  # the mean loss (1/n)·L: its penalty is scaled by 1/n too
             return g / count + penalty / self.n
         return g + penalty
@@ -502,18 +498,26 @@ def run_optimizer(land: Landscape, rule: Rule, starts: Array, *, steps: int,
     params[0] = x
     diverged_at = np.full(len(x), -1)
     state: dict = {}
+    all_alive = True
     with np.errstate(all="ignore"):
         for t in range(1, steps + 1):
             gradient.begin_step()
             new = rule.step(x, gradient, state, t, hp)
-            bad = ~np.all(np.isfinite(new), axis=1) & (diverged_at < 0)
+            ok = np.isfinite(new).all(axis=1)
             if box is not None:
-                bad |= ~_inside(new, box) & (diverged_at < 0)
-            diverged_at[bad] = t
+                ok &= _inside(new, box)
+            row = t if record else 1
+            if all_alive and ok.all():  # the usual case, kept cheap
+                x = new
+                if record or t == steps:
+                    params[row] = x
+                continue
+            diverged_at[~ok & (diverged_at < 0)] = t
             alive = diverged_at < 0
+            all_alive = False
             x = np.where(alive[:, None], new, x)
             if record or t == steps:
-                params[t if record else 1, alive] = x[alive]
+                params[row, alive] = x[alive]
         loss = land.loss(params[..., 0], params[..., 1])
     return Run(rule.name, rule.convention, hp, params, loss, diverged_at)
 

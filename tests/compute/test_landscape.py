@@ -278,3 +278,14 @@ def test_unit_scale_linear_and_log():
     # log: the zero is lifted to the floor (smallest positive value, 1.0)
     np.testing.assert_allclose(L.unit_scale(loss, True), [[0, 0], [0.5, 1]])
     assert L.log_floor(np.array([0.0, 1e-9, 1.0])) == pytest.approx(1e-6)
+
+
+@pytest.mark.parametrize("name", ["gabor", "linear"])
+def test_batch_gradient_is_the_sum_of_per_example_gradients(name):
+    model = L.make_landscape(name, ridge=0.4).data
+    points = np.array([[0.3, 9.0], [-1.0, 4.0], [2.0, -0.5]])
+    per = model.per_example_grad(points[:, 0], points[:, 1])  # (3, n, 2)
+    np.testing.assert_allclose(model.batch_grad(points), per.sum(axis=1), rtol=1e-12)
+    batch = np.array([4, 0, 7])
+    np.testing.assert_allclose(model.batch_grad(points, batch), per[:, batch].sum(axis=1),
+                               rtol=1e-12)  # fmt: skip
