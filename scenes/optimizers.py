@@ -64,6 +64,7 @@ class _OptimizerScene(Scene):
         "theme": "dark",
         "lang": "en",
         "race_seconds": 7.0,
+        "race": None,  # a computed Race (from the command line): drawn as it is
     }
 
     def setup(self):
@@ -72,7 +73,7 @@ class _OptimizerScene(Scene):
         land = make_landscape(p["landscape"], coeffs=p["coeffs"], ridge=p["ridge"])
         setting = O.SETTINGS[land.name]
         rules = [O.get_rule(n, p["convention"]) for n in p["optimizer"]]
-        self.race = O.race(land, rules, p["start"] or [setting.start],
+        self.race = p["race"] or O.race(land, rules, p["start"] or [setting.start],
                            steps=p["steps"] or setting.steps,
                            hyperparameters=p["hyperparameters"], batch_size=p["batch_size"],
                            noise=p["noise"], seed=p["seed"], x_range=p["x_range"],
@@ -270,10 +271,13 @@ class OptimizerStep(_OptimizerScene):
         origin = self.axes.c2p(0, 0)
         lengths = [np.linalg.norm(self.axes.c2p(*v) - origin) for v in (*gd_steps, *taken)]
         scale = 0.9 / max(max(lengths), 1e-9)  # the longest arrow: 0.9 scene units
-        key = VGroup(label(f"→ −α·∇L ({text('gradient', lang)})", theme, lang, font_size=22,
-                           color=theme.saddle),
-                     label(f"→ {text('step_taken', lang)}", theme, lang, font_size=22,
-                           color=theme.minimum)).arrange(DOWN, aligned_edge=LEFT)  # fmt: skip
+        # For the momentum family the step taken is the momentum term −α·m.
+        taken_key = "momentum" if run.optimizer in ("momentum", "nesterov") else "step_taken"
+        key = VGroup(
+            label(f"→ −α·∇L ({text('gradient', lang)})", theme, lang, font_size=22,
+                  color=theme.saddle),
+            label(f"→ {text(taken_key, lang)}", theme, lang, font_size=22, color=theme.minimum),
+        ).arrange(DOWN, aligned_edge=LEFT)  # fmt: skip
         self.play(FadeIn(key.next_to(self.axes, RIGHT, buff=0.4).align_to(self.axes, UP)))
         for p, g_step, step in zip(path[:-1], gd_steps, taken, strict=True):
             start = self.point(p)

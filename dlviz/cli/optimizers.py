@@ -309,6 +309,7 @@ def render(plan, common: Common, result, log: bool, parameters: dict, basins: bo
         scene_params["hyperparameters"] = {r.optimizer: dict(r.hyperparameters)
                                            for r in result.runs}  # fmt: skip
         scene_params["log_scale"] = log
+        scene_params["race"] = result  # the video shows exactly the numbers reported
         render_scene(load_scene("optimizers", scene), scene_params, quality=common.quality,
                      fmt=plan.format, out=plan.path, background=theme.background)  # fmt: skip
         return
