@@ -105,9 +105,12 @@ def plot_optimizers(race: Race, *, log_scale: bool = False, theme: Theme = LIGHT
 
 
 def animate_optimizers(race: Race, *, log_scale: bool = False, theme: Theme = LIGHT,
-                       lang: str = "en", trail: int = 25) -> FuncAnimation:  # fmt: skip
-    """Dots moving along the paths with fading trails and a step counter."""
+                       lang: str = "en", trail: int | None = None) -> FuncAnimation:  # fmt: skip
+    """Dots moving along the paths, each with the path so far (thin) and a
+    fading trail of its last ``trail`` steps (default: an eighth of the run),
+    and a step counter."""
     steps = race.runs[0].params.shape[0] - 1
+    trail = trail or max(10, steps // 8)
     frame_steps = np.unique(np.linspace(0, steps, min(MAX_FRAMES, steps + 1)).round().astype(int))
     with themed(theme):
         fig = new_figure(theme, theme.figsize, layout=None)
@@ -120,7 +123,8 @@ def animate_optimizers(race: Race, *, log_scale: bool = False, theme: Theme = LI
         for run in race.runs:
             color = optimizer_color(run.optimizer, theme)
             for k in range(len(race.starts)):
-                trail_line = ax.scatter([], [], s=10, color=color, zorder=6)
+                (travelled,) = ax.plot([], [], color=color, linewidth=1.0, alpha=0.6, zorder=5)
+                trail_line = ax.scatter([], [], s=12, color=color, zorder=6)
                 (dot,) = ax.plot(
                     [],
                     [],
@@ -131,17 +135,19 @@ def animate_optimizers(race: Race, *, log_scale: bool = False, theme: Theme = LI
                     zorder=7,
                     label=run.optimizer if k == 0 else None,
                 )
-                artists.append((run, k, trail_line, dot))
+                artists.append((run, k, travelled, trail_line, dot))
         ax.legend(fontsize="x-small", loc="upper right", framealpha=0.85)
-        fig.suptitle(landscape_name(race.landscape.name, lang))
+        name = landscape_name(race.landscape.name, lang)
+        fig.suptitle(text("optimizers_title", lang, name=name, convention=race.runs[0].convention))
     base = colors.to_rgba_array([optimizer_color(r.optimizer, theme) for r, *_ in artists])
 
     def update(i: int):
         t = frame_steps[i]
         counter.set_text(f"{text('step', lang)} {t}")
-        for j, (run, k, trail_line, dot) in enumerate(artists):
-            path = run.params[max(0, t - trail) : t + 1, k]
-            path = path[np.all(np.isfinite(path), axis=1)]
+        for j, (run, k, travelled, trail_line, dot) in enumerate(artists):
+            so_far = run.path(k)[: t + 1]
+            travelled.set_data(so_far[:, 0], so_far[:, 1])
+            path = so_far[max(0, t - trail) :]
             if len(path) == 0:
                 continue
             fade = np.linspace(0.05, 0.8, len(path))
