@@ -44,6 +44,8 @@ def _zeros(state: dict, x: Array, *keys: str) -> list[Array]:
 
 
 # --------------------------------------------------------------------------- udl
+# (AdaGrad, RMSProp and AdaDelta are the same mathematics in d2l, with other
+# letters and default ε; d2l uses these functions too.)
 
 
 def _udl_gd(x, grad, state, t, hp):
@@ -69,21 +71,21 @@ def _udl_normalized(x, grad, state, t, hp):
     return x - hp["lr"] * g / np.sqrt(g * g + hp["eps"])
 
 
-def _udl_adagrad(x, grad, state, t, hp):
+def _adagrad(x, grad, state, t, hp):
     (v,) = _zeros(state, x, "v")
     g = grad(x)
     state["v"] = v + g * g
     return x - hp["lr"] * g / np.sqrt(state["v"] + hp["eps"])
 
 
-def _udl_rmsprop(x, grad, state, t, hp):
+def _rmsprop(x, grad, state, t, hp):
     (v,) = _zeros(state, x, "v")
     g, rho = grad(x), hp["rho"]
     state["v"] = rho * v + (1 - rho) * g * g
     return x - hp["lr"] * g / np.sqrt(state["v"] + hp["eps"])
 
 
-def _udl_adadelta(x, grad, state, t, hp):
+def _adadelta(x, grad, state, t, hp):
     v, s = _zeros(state, x, "v", "s")
     g, rho, eps = grad(x), hp["rho"], hp["eps"]
     v = state["v"] = rho * v + (1 - rho) * g * g
@@ -108,29 +110,6 @@ def _d2l_momentum(x, grad, state, t, hp):
     (v,) = _zeros(state, x, "v")
     state["v"] = hp["momentum"] * v + hp["lr"] * grad(x)
     return x - state["v"]
-
-
-def _d2l_adagrad(x, grad, state, t, hp):
-    (s,) = _zeros(state, x, "s")
-    g = grad(x)
-    state["s"] = s + g * g
-    return x - hp["lr"] * g / np.sqrt(state["s"] + hp["eps"])
-
-
-def _d2l_rmsprop(x, grad, state, t, hp):
-    (s,) = _zeros(state, x, "s")
-    g, gamma = grad(x), hp["rho"]
-    state["s"] = gamma * s + (1 - gamma) * g * g
-    return x - hp["lr"] * g / np.sqrt(state["s"] + hp["eps"])
-
-
-def _d2l_adadelta(x, grad, state, t, hp):
-    s, dx = _zeros(state, x, "s", "delta")
-    g, rho, eps = grad(x), hp["rho"], hp["eps"]
-    s = state["s"] = rho * s + (1 - rho) * g * g
-    g_prime = np.sqrt(dx + eps) / np.sqrt(s + eps) * g
-    state["delta"] = rho * dx + (1 - rho) * g_prime * g_prime
-    return x - g_prime
 
 
 def _d2l_adam(x, grad, state, t, hp):
@@ -253,21 +232,21 @@ def _rules() -> dict[str, dict[str, Rule]]:
         ),
         (
             "adagrad",
-            _udl_adagrad,
+            _adagrad,
             _pick(u, "lr", "eps"),
             r"v \leftarrow v + g \odot g;\ \phi \leftarrow \phi - \alpha g / \sqrt{v + \epsilon}",
             "v ← v + g⊙g;  φ ← φ − α·g/√(v + ε)",
         ),
         (
             "rmsprop",
-            _udl_rmsprop,
+            _rmsprop,
             _pick(u, "lr", "rho", "eps"),
             r"v \leftarrow \rho v + (1-\rho) g \odot g;\ \phi \leftarrow \phi - \alpha g/\sqrt{v+\epsilon}",
             "v ← ρ·v + (1−ρ)·g⊙g;  φ ← φ − α·g/√(v + ε)",
         ),
         (
             "adadelta",
-            _udl_adadelta,
+            _adadelta,
             _pick(u, "rho", "eps"),
             r"\Delta \leftarrow -\sqrt{s+\epsilon}/\sqrt{v+\epsilon} \odot g;\ \phi \leftarrow \phi + \Delta",
             "v ← ρ·v + (1−ρ)·g⊙g;  Δ ← −√(s+ε)/√(v+ε)⊙g;  s ← ρ·s + (1−ρ)·Δ⊙Δ;  φ ← φ + Δ",
@@ -298,21 +277,21 @@ def _rules() -> dict[str, dict[str, Rule]]:
         ),
         (
             "adagrad",
-            _d2l_adagrad,
+            _adagrad,
             _pick(d, "lr", "eps"),
             r"s \leftarrow s + g \odot g;\ x \leftarrow x - \eta g / \sqrt{s + \epsilon}",
             "s ← s + g⊙g;  x ← x − η·g/√(s + ε)",
         ),
         (
             "rmsprop",
-            _d2l_rmsprop,
+            _rmsprop,
             _pick(d, "lr", "rho", "eps"),
             r"s \leftarrow \gamma s + (1-\gamma) g \odot g;\ x \leftarrow x - \eta g/\sqrt{s+\epsilon}",
             "s ← γ·s + (1−γ)·g⊙g;  x ← x − η·g/√(s + ε)",
         ),
         (
             "adadelta",
-            _d2l_adadelta,
+            _adadelta,
             _pick(d, "rho", eps=1e-5),
             r"g' = \sqrt{\Delta x+\epsilon}/\sqrt{s+\epsilon} \odot g;\ x \leftarrow x - g'",
             "s ← ρ·s + (1−ρ)·g⊙g;  g′ = √(Δx+ε)/√(s+ε)⊙g;  x ← x − g′;  Δx ← ρ·Δx + (1−ρ)·g′⊙g′",

@@ -284,3 +284,32 @@ def test_start_grid_and_nearest_minimum():
 def test_steps_to_reach():
     assert O.steps_to_reach(np.array([5.0, 2.0, 1.05, 1.0]), 1.0, 0.1) == 2
     assert O.steps_to_reach(np.array([5.0, 2.0]), 1.0, 0.1) is None
+
+
+def naive_d2l(name: str, grad, start, steps, lr=0.1, rho=0.9, b1=0.9, b2=0.999):
+    """d2l's formulas (its ε: 1e-5 for adadelta, 1e-6 otherwise), coordinate-wise."""
+    x, s, dx, v = list(start), [0.0, 0.0], [0.0, 0.0], [0.0, 0.0]
+    for t in range(1, steps + 1):
+        g = grad(*x)
+        for i in range(2):
+            if name == "adadelta":
+                s[i] = rho * s[i] + (1 - rho) * g[i] ** 2
+                g_prime = math.sqrt(dx[i] + 1e-5) / math.sqrt(s[i] + 1e-5) * g[i]
+                x[i] -= g_prime
+                dx[i] = rho * dx[i] + (1 - rho) * g_prime**2
+            else:  # adam
+                v[i] = b1 * v[i] + (1 - b1) * g[i]
+                s[i] = b2 * s[i] + (1 - b2) * g[i] ** 2
+                v_hat, s_hat = v[i] / (1 - b1**t), s[i] / (1 - b2**t)
+                x[i] -= lr * v_hat / (math.sqrt(s_hat) + 1e-6)
+    return x
+
+
+@pytest.mark.parametrize("name", ["adadelta", "adam"])
+def test_d2l_rules_equal_the_formulas_in_a_naive_loop(name):
+    rule = O.get_rule(name, "d2l")
+    hp = {"lr": 0.02} if "lr" in rule.defaults else {}
+    run = O.run_optimizer(make_landscape("beale"), rule, [(1.0, 1.5)], steps=80,
+                          hyperparameters=hp)  # fmt: skip
+    expected = naive_d2l(name, beale_grad, (1.0, 1.5), 80, lr=0.02)
+    np.testing.assert_allclose(run.params[-1, 0], expected, rtol=1e-11, atol=1e-12)

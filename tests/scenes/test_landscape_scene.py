@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -60,27 +59,6 @@ def test_cli_renders_the_scene_into_the_output_path_only(dlviz, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["v.mp4"]  # no media/ left behind
     info = video_info(tmp_path / "v.mp4")
     assert (info["width"], info["height"], info["r_frame_rate"]) == (854, 480, "15/1")
-
-
-def test_scene_runs_alone_with_the_manim_command(tmp_path):
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "manim",
-            "render",
-            "-ql",
-            "--media_dir",
-            str(tmp_path),
-            str(ROOT / "scenes/landscape.py"),
-            "LandscapeScene",
-        ],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-    )
-    assert run.returncode == 0, run.stderr[-2000:]
-    assert list(tmp_path.rglob("LandscapeScene.mp4"))
 
 
 def test_formula_falls_back_to_text_without_latex(monkeypatch, capsys):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -79,25 +78,3 @@ def test_scene_numbers_are_the_cli_numbers():
         hyperparameters={"lr": O.default_lr(land, rule, {})},
     )
     np.testing.assert_array_equal(scene.race.runs[1].params, direct.params)
-
-
-@pytest.mark.parametrize("scene", ["OptimizerRace", "OptimizerStep"])
-def test_scenes_run_alone_with_the_manim_command(tmp_path, scene):
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "manim",
-            "render",
-            "-ql",
-            "--media_dir",
-            str(tmp_path),
-            str(ROOT / "scenes/optimizers.py"),
-            scene,
-        ],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-    )
-    assert run.returncode == 0, run.stderr[-2000:]
-    assert list(tmp_path.rglob(f"{scene}.mp4"))

@@ -1,0 +1,35 @@
+"""Every scene runs alone with its defaults: `manim -ql scenes/<topic>.py <Scene>`."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("manim")
+
+ROOT = Path(__file__).resolve().parents[2]
+SCENES = [("landscape", "LandscapeScene"), ("optimizers", "OptimizerRace"),
+          ("optimizers", "OptimizerStep")]  # fmt: skip
+
+
+@pytest.mark.parametrize(("topic", "scene"), SCENES)
+def test_scene_runs_alone_with_the_manim_command(tmp_path, topic, scene):
+    run = subprocess.run([sys.executable, "-m", "manim", "render", "-ql", "--media_dir",
+                          str(tmp_path), str(ROOT / f"scenes/{topic}.py"), scene],
+                         cwd=tmp_path, capture_output=True, text=True)  # fmt: skip
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert list(tmp_path.rglob(f"{scene}.mp4"))
+
+
+def test_every_scene_is_listed_here():
+    import ast
+
+    found = set()
+    for path in (ROOT / "scenes").glob("[!_]*.py"):
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.ClassDef) and not node.name.startswith("_"):
+                found.add((path.stem, node.name))
+    assert found - {s for s in SCENES} <= {("optimizers", "StepCounter")}
