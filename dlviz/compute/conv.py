@@ -1,0 +1,407 @@
+"""Convolution (cross-correlation), pooling and transposed convolution, with
+every window they read, vectorised over output cells.
+
+Arrays are channel-first: an input is (C, H, W), a kernel (C_out, C_in, kh, kw)
+(transposed: (C_in, C_out, kh, kw), as PyTorch stores it). 1-D cases are the
+2-D ones with H = 1 and kh = 1; the functions take and return 2-D shapes and
+``ConvResult.dims`` remembers which was asked for.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+Array = np.ndarray
+PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
+POOLS = ("max", "avg")
+_NP_MODE = {"reflect": "reflect", "replicate": "edge", "circular": "wrap"}
+
+
+@dataclass(frozen=True)
+class ConvSpec:
+    """What to compute. Pairs are (height, width); padding is per side:
+    (top, bottom, left, right)."""
+
+    kernel_size: tuple[int, int]
+    stride: tuple[int, int] = (1, 1)
+    padding: tuple[int, int, int, int] = (0, 0, 0, 0)
+    dilation: tuple[int, int] = (1, 1)
+    padding_mode: str = "zeros"
+    pool: str | None = None
+    ceil_mode: bool = False
+    count_include_pad: bool = True
+    transposed: bool = False
+    output_padding: tuple[int, int] = (0, 0)
+
+
+@dataclass(frozen=True)
+class ConvResult:
+    """The computation and everything a picture of it needs.
+
+    padded: (C_in, Hp, Wp) the input the window slides over (padding and, for
+    transposed convolution, the inserted zeros included); kernel: as given
+    (None for pooling); slid_kernel: (C_out, C_in, kh, kw) the kernel that
+    slides (flipped and channel-swapped for transposed); output: (C_out, OH,
+    OW); windows: (OH, OW, kh, kw, 2) the input (row, col) each window tap
+    reads, in the coordinates of the input as given (padding: outside
+    [0, H) × [0, W); transposed: indices into ``padded`` instead);
+    origin: (row, col) of the input's first cell inside ``padded``.
+    """
+
+    spec: ConvSpec
+    dims: int
+    input: Array
+    kernel: Array | None
+    bias: Array | None
+    padded: Array
+    slid_kernel: Array | None
+    output: Array
+    windows: Array
+    origin: tuple[int, int]
+    formula: str
+
+
+# --------------------------------------------------------------------------- shapes
+
+
+def output_size(n: int, k: int, s: int, p_before: int, p_after: int, d: int = 1,
+                ceil_mode: bool = False) -> int:  # fmt: skip
+    """⌊(n + p₁ + p₂ − d(k−1) − 1)/s⌋ + 1; with ceil_mode the ceiling, less one
+    when the last window would start inside the right padding."""
+    span = n + p_before + p_after - d * (k - 1) - 1
+    if span < 0:
+        return 0
+    if not ceil_mode:
+        return span // s + 1
+    out = -(-span // s) + 1
+    if (out - 1) * s >= n + p_before:
+        out -= 1
+    return out
+
+
+def transposed_output_size(n: int, k: int, s: int, p: int, d: int, output_padding: int) -> int:
+    """(n − 1)s − 2p + d(k − 1) + output_padding + 1."""
+    return (n - 1) * s - 2 * p + d * (k - 1) + output_padding + 1
+
+
+def formula_text(n: int, k: int, s: int, p_before: int, p_after: int, d: int, out: int,
+                 spec: ConvSpec, op: int = 0) -> str:  # fmt: skip
+    """The output-size formula with this axis's numbers substituted."""
+    if spec.transposed:
+        return f"({n} − 1)·{s} − 2·{p_before} + {d}·({k} − 1) + {op} + 1 = {out}"
+    pad = f"2·{p_before}" if p_before == p_after else f"{p_before} + {p_after}"
+    bracket = "⌈" if spec.ceil_mode else "⌊"
+    close = "⌉" if spec.ceil_mode else "⌋"
+    return f"{bracket}({n} + {pad} − {d}·({k} − 1) − 1)/{s}{close} + 1 = {out}"
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def check(spec: ConvSpec, input_shape: tuple[int, int, int]) -> None:
+    """Refuse what PyTorch refuses, with the reason (ValueError)."""
+    _, h, w = input_shape
+    (kh, kw), (sh, sw), (dh, dw) = spec.kernel_size, spec.stride, spec.dilation
+    top, bottom, left, right = spec.padding
+    if min(kh, kw, sh, sw, dh, dw) < 1 or min(spec.padding) < 0:
+        raise ValueError("kernel, stride and dilation must be ≥ 1 and padding ≥ 0")
+    if spec.pool is not None:
+        for k, d, p in ((kh, dh, max(top, bottom)), (kw, dw, max(left, right))):
+            if p > (d * (k - 1) + 1) // 2:
+                raise ValueError(f"pooling padding {p} must be at most half the window "
+                                 f"({d * (k - 1) + 1})")  # fmt: skip
+        if spec.pool == "avg" and (dh, dw) != (1, 1):
+            raise ValueError("average pooling has no dilation")
+    if spec.transposed:
+        if spec.padding_mode != "zeros":
+            raise ValueError("a transposed convolution pads with zeros only")
+        for op, s, d in zip(spec.output_padding, spec.stride, spec.dilation, strict=True):
+            if op >= max(s, d):
+                raise ValueError(f"output padding {op} must be smaller than the stride or "
+                                 f"the dilation ({max(s, d)})")  # fmt: skip
+        return
+    if spec.padding_mode == "reflect" and (max(top, bottom) >= h or max(left, right) >= w):
+        raise ValueError(f"reflect padding must be smaller than the input ({h}×{w})")
+    if spec.padding_mode == "circular" and (max(top, bottom) > h or max(left, right) > w):
+        raise ValueError(f"circular padding must be at most the input size ({h}×{w})")
+    if dh * (kh - 1) + 1 > h + top + bottom or dw * (kw - 1) + 1 > w + left + right:
+        raise ValueError(f"the kernel ({dh * (kh - 1) + 1}×{dw * (kw - 1) + 1} with dilation) "
+                         f"is larger than the padded input ({h + top + bottom}×"
+                         f"{w + left + right})")  # fmt: skip
+
+
+def same_padding(kernel_size, dilation) -> tuple[int, int, int, int]:
+    """PyTorch's padding='same' (stride 1): total d(k−1), the extra one on the far side."""
+    out = []
+    for k, d in zip(kernel_size, dilation, strict=True):
+        total = d * (k - 1)
+        out += [total // 2, total - total // 2]
+    return tuple(out)
+
+
+# --------------------------------------------------------------------------- sliding
+
+
+def pad(x: Array, padding: tuple[int, int, int, int], mode: str, value: float = 0.0) -> Array:
+    """Pad (C, H, W) on the last two axes like torch.nn.functional.pad."""
+    top, bottom, left, right = padding
+    widths = ((0, 0), (top, bottom), (left, right))
+    if mode == "zeros":
+        return np.pad(x, widths, constant_values=value)
+    return np.pad(x, widths, mode=_NP_MODE[mode])
+
+
+def window_view(padded: Array, spec: ConvSpec, out_shape: tuple[int, int]) -> Array:
+    """(C, OH, OW, kh, kw): every window, dilation and stride applied, no copy."""
+    (kh, kw), (sh, sw), (dh, dw) = spec.kernel_size, spec.stride, spec.dilation
+    span = (dh * (kh - 1) + 1, dw * (kw - 1) + 1)
+    views = sliding_window_view(padded, span, axis=(1, 2))[:, :, :, ::dh, ::dw]
+    oh, ow = out_shape
+    return views[:, : (oh - 1) * sh + 1 : sh, : (ow - 1) * sw + 1 : sw]
+
+
+def window_indices(spec: ConvSpec, out_shape, origin=None) -> Array:
+    """(OH, OW, kh, kw, 2): the (row, col) each tap reads, relative to ``origin``."""
+    (kh, kw), (sh, sw), (dh, dw) = spec.kernel_size, spec.stride, spec.dilation
+    top, left = origin if origin is not None else (spec.padding[0], spec.padding[2])
+    oh, ow = out_shape
+    rows = np.arange(oh)[:, None, None, None] * sh + np.arange(kh)[None, None, :, None] * dh - top
+    cols = np.arange(ow)[None, :, None, None] * sw + np.arange(kw)[None, None, None, :] * dw - left
+    rows, cols = np.broadcast_arrays(rows, cols)
+    return np.stack([rows, cols], axis=-1)
+
+
+def _out_shape(spec: ConvSpec, h: int, w: int) -> tuple[int, int]:
+    (kh, kw), (sh, sw), (dh, dw) = spec.kernel_size, spec.stride, spec.dilation
+    top, bottom, left, right = spec.padding
+    ceil = spec.ceil_mode and spec.pool is not None
+    return (output_size(h, kh, sh, top, bottom, dh, ceil),
+            output_size(w, kw, sw, left, right, dw, ceil))  # fmt: skip
+
+
+def conv(x: Array, kernel: Array, spec: ConvSpec, bias: Array | None = None,
+         dims: int = 2) -> ConvResult:  # fmt: skip
+    """Cross-correlation of x (C_in, H, W) with kernel (C_out, C_in, kh, kw)."""
+    if spec.transposed:
+        return conv_transpose(x, kernel, spec, bias, dims)
+    check(spec, x.shape)
+    out_shape = _out_shape(spec, *x.shape[1:])
+    padded = pad(x, spec.padding, spec.padding_mode)
+    windows = window_view(padded, spec, out_shape)
+    output = np.einsum("chwij,ocij->ohw", windows, kernel)
+    if bias is not None:
+        output = output + bias[:, None, None]
+    formula = _formulas(spec, x.shape[1:], out_shape, dims)
+    return ConvResult(spec, dims, x, kernel, bias, padded, kernel, output,
+                      window_indices(spec, out_shape), (spec.padding[0], spec.padding[2]),
+                      formula)  # fmt: skip
+
+
+def pool(x: Array, spec: ConvSpec, dims: int = 2) -> ConvResult:
+    """Max or average pooling of every channel of x (C, H, W), PyTorch's rules."""
+    check(spec, x.shape)
+    _, h, w = x.shape
+    oh, ow = _out_shape(spec, h, w)
+    (kh, kw), (sh, sw) = spec.kernel_size, spec.stride
+    top, _, left, _ = spec.padding
+    # ceil mode may need windows past the right padding: extend with fill values
+    dh, dw = spec.dilation
+    need_h = (oh - 1) * sh + dh * (kh - 1) + 1
+    need_w = (ow - 1) * sw + dw * (kw - 1) + 1
+    extra = (
+        top,
+        max(spec.padding[1], need_h - h - top),
+        left,
+        max(spec.padding[3], need_w - w - left),
+    )
+    fill = -np.inf if spec.pool == "max" else 0.0
+    padded = pad(x.astype(float), extra, "zeros", fill)
+    windows = window_view(padded, spec, (oh, ow))
+    if spec.pool == "max":
+        output = windows.max(axis=(-2, -1))
+    else:
+        output = windows.sum(axis=(-2, -1)) / _avg_divisor(spec, h, w, oh, ow)
+    shown = pad(x.astype(float), extra, "zeros", 0.0)  # what a picture shows in the padding
+    return ConvResult(spec, dims, x, None, None, shown, None, output,
+                      window_indices(spec, (oh, ow)), (top, left),
+                      _formulas(spec, (h, w), (oh, ow), dims))  # fmt: skip
+
+
+def _avg_divisor(spec: ConvSpec, h: int, w: int, oh: int, ow: int) -> Array:
+    """PyTorch's avg_pool2d divisor: the window clipped to input + padding
+    (count_include_pad) or to the input alone."""
+    (kh, kw), (sh, sw) = spec.kernel_size, spec.stride
+    top, bottom, left, right = spec.padding
+    hs = np.arange(oh) * sh - top
+    ws = np.arange(ow) * sw - left
+    he, we = np.minimum(hs + kh, h + bottom), np.minimum(ws + kw, w + right)
+    if spec.count_include_pad:
+        return ((he - hs)[:, None] * (we - ws)[None, :]).astype(float)
+    hs, ws = np.maximum(hs, 0), np.maximum(ws, 0)
+    he, we = np.minimum(he, h), np.minimum(we, w)
+    return ((he - hs)[:, None] * (we - ws)[None, :]).astype(float)
+
+
+def conv_transpose(x: Array, kernel: Array, spec: ConvSpec, bias: Array | None = None,
+                   dims: int = 2) -> ConvResult:  # fmt: skip
+    """Transposed convolution as the lecture draws it: s − 1 zeros between input
+    values, d(k−1) − p zeros around (output padding on the far side), then an
+    ordinary stride-1 convolution with the flipped kernel."""
+    check(spec, x.shape)
+    c, h, w = x.shape
+    (kh, kw), (sh, sw), (dh, dw) = spec.kernel_size, spec.stride, spec.dilation
+    up = np.zeros((c, (h - 1) * sh + 1, (w - 1) * sw + 1))
+    up[:, ::sh, ::sw] = x
+    top, _, left, _ = spec.padding
+    (oph, opw) = spec.output_padding
+    qh, qw = dh * (kh - 1) - top, dw * (kw - 1) - left
+    grown = _pad_or_crop(up, 1, qh, qh + oph)
+    grown = _pad_or_crop(grown, 2, qw, qw + opw)
+    flipped = np.flip(kernel, axis=(-2, -1)).swapaxes(0, 1)  # (C_out, C_in, kh, kw)
+    inner = ConvSpec((kh, kw), dilation=(dh, dw))
+    out_shape = (transposed_output_size(h, kh, sh, top, dh, oph),
+                 transposed_output_size(w, kw, sw, left, dw, opw))  # fmt: skip
+    output = np.einsum("chwij,ocij->ohw", window_view(grown, inner, out_shape), flipped)
+    if bias is not None:
+        output = output + bias[:, None, None]
+    return ConvResult(spec, dims, x, kernel, bias, grown, flipped, output,
+                      window_indices(inner, out_shape, origin=(0, 0)), (qh, qw),
+                      _formulas(spec, (h, w), out_shape, dims))  # fmt: skip
+
+
+def _pad_or_crop(x: Array, axis: int, near: int, far: int) -> Array:
+    """Zeros on both ends of ``axis``; a negative amount crops instead."""
+    widths = [(0, 0)] * x.ndim
+    widths[axis] = (max(near, 0), max(far, 0))
+    x = np.pad(x, widths)
+    index = [slice(None)] * x.ndim
+    index[axis] = slice(max(-near, 0), x.shape[axis] - max(-far, 0))
+    return x[tuple(index)]
+
+
+def _formulas(spec: ConvSpec, in_shape, out_shape, dims: int) -> str:
+    top, bottom, left, right = spec.padding
+    axes = [(in_shape[0], spec.kernel_size[0], spec.stride[0], top, bottom, spec.dilation[0],
+             out_shape[0]),
+            (in_shape[1], spec.kernel_size[1], spec.stride[1], left, right, spec.dilation[1],
+             out_shape[1])]  # fmt: skip
+    if dims == 1:
+        axes = axes[1:]
+    names = ["H", "W"][-len(axes) :] if dims == 2 else ["L"]
+    ops = spec.output_padding[-len(axes) :]
+    lines = [f"{name}: {formula_text(*a, spec, op)}"
+             for name, a, op in zip(names, axes, ops, strict=True)]  # fmt: skip
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- stacks
+
+
+@dataclass(frozen=True)
+class Layer:
+    kernel: int
+    stride: int = 1
+    dilation: int = 1
+    padding: int = 0
+
+
+@dataclass(frozen=True)
+class ReceptiveField:
+    """For a stack of 1-D layers: per layer (input first) the cells one output
+    cell of the last layer depends on; sizes[l] and jumps[l] from the closed
+    recurrences r_l = r_{l−1} + d_l(k_l − 1)·j_{l−1}, j_l = j_{l−1}·s_l."""
+
+    layers: tuple[Layer, ...]
+    lengths: tuple[int, ...]  # cells per layer, input first
+    seen: tuple[Array, ...]  # sorted indices per layer, input first
+    sizes: tuple[int, ...]  # receptive-field size in input cells, after each layer
+    jumps: tuple[int, ...]
+
+
+def receptive_field(layers: list[Layer], input_length: int, cell: int | None = None):
+    lengths = [input_length]
+    for layer in layers:
+        lengths.append(output_size(lengths[-1], layer.kernel, layer.stride, layer.padding,
+                                   layer.padding, layer.dilation))  # fmt: skip
+        if lengths[-1] < 1:
+            raise ValueError(f"the input of {input_length} cells is too short for this stack")
+    cell = lengths[-1] // 2 if cell is None else cell
+    seen = [np.array([cell])]
+    for layer, n in zip(reversed(layers), reversed(lengths[:-1]), strict=True):
+        taps = np.arange(layer.kernel) * layer.dilation - layer.padding
+        below = (seen[0][:, None] * layer.stride + taps[None, :]).ravel()
+        seen.insert(0, np.unique(below[(below >= 0) & (below < n)]))
+    sizes, jumps = [1], [1]
+    for layer in layers:
+        sizes.append(sizes[-1] + layer.dilation * (layer.kernel - 1) * jumps[-1])
+        jumps.append(jumps[-1] * layer.stride)
+    return ReceptiveField(tuple(layers), tuple(lengths), tuple(seen), tuple(sizes), tuple(jumps))
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def seeded_integers(shape, seed: int, low: int, high: int) -> Array:
+    """Small integers, so a student can check the sums by eye."""
+    return np.random.default_rng(seed).integers(low, high + 1, size=shape).astype(float)
+
+
+NG_EDGE_INPUT = np.array([[3, 0, 1, 2, 7, 4], [1, 5, 8, 9, 3, 1], [2, 7, 2, 5, 1, 3],
+                          [0, 1, 3, 1, 7, 8], [4, 2, 1, 6, 2, 8], [2, 4, 5, 2, 3, 9]],
+                         float)  # fmt: skip
+
+
+def named_filter(name: str) -> Array:
+    """The classic filters, (k, k); 'gaussian:SIZE:SIGMA' and 'box:SIZE' take sizes."""
+    base, _, rest = name.partition(":")
+    if base == "gaussian":
+        size_text, _, sigma_text = rest.partition(":")
+        size, sigma = int(size_text), float(sigma_text)
+        if size < 1 or not sigma > 0:
+            raise ValueError("gaussian:SIZE:SIGMA needs SIZE ≥ 1 and SIGMA > 0")
+        t = np.arange(size) - (size - 1) / 2
+        g = np.exp(-(t[:, None] ** 2 + t[None, :] ** 2) / (2 * sigma**2))
+        return g / g.sum()
+    if base == "box":
+        size = int(rest)
+        if size < 1:
+            raise ValueError("box:SIZE needs SIZE ≥ 1")
+        return np.full((size, size), 1.0 / size**2)
+    if name not in FILTERS:
+        raise ValueError(f"unknown filter {name!r}")
+    return np.array(FILTERS[name], float)
+
+
+FILTERS = {
+    "vertical-edge": [[1, 0, -1], [1, 0, -1], [1, 0, -1]],
+    "horizontal-edge": [[1, 1, 1], [0, 0, 0], [-1, -1, -1]],
+    "sobel-x": [[1, 0, -1], [2, 0, -2], [1, 0, -1]],
+    "sobel-y": [[1, 2, 1], [0, 0, 0], [-1, -2, -1]],
+    "prewitt-x": [[1, 0, -1], [1, 0, -1], [1, 0, -1]],
+    "prewitt-y": [[1, 1, 1], [0, 0, 0], [-1, -1, -1]],
+    "laplacian": [[0, 1, 0], [1, -4, 1], [0, 1, 0]],
+    "sharpen": [[0, -1, 0], [-1, 5, -1], [0, -1, 0]],
+    "identity": [[0, 0, 0], [0, 1, 0], [0, 0, 0]],
+}
+FILTER_NAMES = (*FILTERS, "gaussian:SIZE:SIGMA", "box:SIZE")
+
+
+def shapes_image(size: int = 96) -> Array:
+    """A built-in test picture (no files, no downloads): a bright square, a disc
+    and a diagonal stripe on a dark gradient, so edges of every direction show."""
+    y, x = np.mgrid[0:size, 0:size] / (size - 1)
+    img = 0.15 + 0.15 * x
+    img = np.where((np.abs(x - 0.3) < 0.15) & (np.abs(y - 0.3) < 0.15), 0.9, img)
+    img = np.where((x - 0.68) ** 2 + (y - 0.62) ** 2 < 0.2**2, 0.65, img)
+    img = np.where(np.abs(x + y - 1.45) < 0.05, 1.0, img)
+    return img
+
+
+def check_positive(value: int, what: str) -> int:
+    if value < 1 or not math.isfinite(value):
+        raise ValueError(f"{what} must be ≥ 1")
+    return value
