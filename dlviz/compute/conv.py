@@ -265,6 +265,8 @@ def conv_transpose(x: Array, kernel: Array, spec: ConvSpec, bias: Array | None =
     inner = ConvSpec((kh, kw), dilation=(dh, dw))
     out_shape = (transposed_output_size(h, kh, sh, top, dh, oph),
                  transposed_output_size(w, kw, sw, left, dw, opw))  # fmt: skip
+    if min(out_shape) < 1:
+        raise ValueError(f"the padding leaves an empty output ({out_shape[0]}×{out_shape[1]})")
     output = np.einsum("chwij,ocij->ohw", window_view(grown, inner, out_shape), flipped)
     if bias is not None:
         output = output + bias[:, None, None]
