@@ -1,0 +1,293 @@
+"""Convolution figures: the window on the (padded) input, the kernel, the
+output, the products of one window written out; image filters; receptive
+fields; the sliding animation."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.animation import FuncAnimation
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+from dlviz.compute.conv import ConvResult, ReceptiveField
+from dlviz.render.base import new_figure, themed
+from dlviz.theme import LIGHT, Theme, text
+
+MAX_CELLS = 24 * 24  # larger grids are drawn as images, without numbers
+# The colour a padding value is written in, by padding mode.
+MODE_COLOURS = {"zeros": 6, "reflect": 0, "replicate": 2, "circular": 3}
+
+
+def number(v: float) -> str:
+    return f"{v:.0f}" if float(v).is_integer() else f"{v:.2f}".rstrip("0").rstrip(".")
+
+
+def draw_grid(
+    ax: Axes,
+    values: np.ndarray,
+    *,
+    theme: Theme = LIGHT,
+    inside=None,
+    pad_colour: str | None = None,
+    blank=None,
+    font: float | None = None,
+) -> Axes:
+    """A matrix as labelled cells, row 0 at the top. ``inside`` (bool mask)
+    marks real input cells; the rest are padding, shaded and written in
+    ``pad_colour``. ``blank`` (bool mask) hides values not computed yet."""
+    h, w = values.shape
+    inside = np.ones_like(values, bool) if inside is None else inside
+    font = font or theme.font_size * (0.9 if max(h, w) <= 8 else 0.65)
+    for (i, j), v in np.ndenumerate(values):
+        face = theme.background if inside[i, j] else theme.grid
+        ax.add_patch(Rectangle((j, i), 1, 1, facecolor=face, edgecolor=theme.muted,
+                               linewidth=0.8, hatch=None if inside[i, j] else "//"))  # fmt: skip
+        if blank is not None and blank[i, j]:
+            continue
+        colour = theme.foreground if inside[i, j] else (pad_colour or theme.muted)
+        ax.text(j + 0.5, i + 0.5, number(v), ha="center", va="center", fontsize=font,
+                color=colour)  # fmt: skip
+    ax.set_xlim(0, w)
+    ax.set_ylim(h, 0)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return ax
+
+
+def outline(ax: Axes, cells, colour: str, width: float = 2.5, zorder: int = 5) -> list:
+    """Outline each (row, col) cell: dilation's gaps stay visible."""
+    patches = []
+    for i, j in cells:
+        patch = Rectangle((j, i), 1, 1, fill=False, edgecolor=colour, linewidth=width,
+                          zorder=zorder)  # fmt: skip
+        ax.add_patch(patch)
+        patches.append(patch)
+    return patches
+
+
+def window_cells(result: ConvResult, step: int) -> tuple[tuple[int, int], np.ndarray]:
+    """The output cell of raster step ``step`` and its taps in ``padded`` coordinates."""
+    oh, ow = result.output.shape[1:]
+    r, c = divmod(step, ow)
+    taps = result.windows[r, c] + np.array(result.origin)
+    return (r, c), taps.reshape(-1, 2)
+
+
+def products_text(result: ConvResult, step: int, channel: int = 0) -> str:
+    """'3·1 + 0·0 + … = −5' for one window (max(…) or the mean for pooling)."""
+    (r, c), taps = window_cells(result, step)
+    values = [result.padded[channel, i, j] for i, j in taps]
+    out = result.output[0 if result.kernel is not None else channel, r, c]
+    if result.spec.pool == "max":
+        return f"max({', '.join(number(v) for v in values)}) = {number(out)}"
+    if result.spec.pool == "avg":
+        return f"({' + '.join(number(v) for v in values)}) / … = {number(out)}"
+    kernel = result.slid_kernel[0, channel].ravel()
+    terms = " + ".join(f"{number(v)}·{_paren(k)}" for v, k in zip(values, kernel, strict=True))
+    if result.input.shape[0] > 1:
+        return f"{terms} + … (other channels)"
+    bias = "" if result.bias is None else f" + {number(result.bias[0])}"
+    return f"{terms}{bias} = {number(out)}"
+
+
+def _paren(v: float) -> str:
+    return f"({number(v)})" if v < 0 else number(v)
+
+
+def _inside_mask(result: ConvResult) -> np.ndarray:
+    _, hp, wp = result.padded.shape
+    _, h, w = result.input.shape
+    r0, c0 = result.origin
+    mask = np.zeros((hp, wp), bool)
+    if result.spec.transposed:  # the inserted zeros are not input either
+        sh, sw = result.spec.stride
+        rows = r0 + sh * np.arange(h)
+        cols = c0 + sw * np.arange(w)
+        ok_r, ok_c = rows[(rows >= 0) & (rows < hp)], cols[(cols >= 0) & (cols < wp)]
+        mask[np.ix_(ok_r, ok_c)] = True
+        return mask
+    mask[r0 : r0 + h, c0 : c0 + w] = True
+    return mask
+
+
+def _title(result: ConvResult, lang: str) -> str:
+    spec = result.spec
+    _, h, w = result.input.shape
+    oh, ow = result.output.shape[1:]
+    shape = lambda a, b: f"{b}" if result.dims == 1 else f"{a}×{b}"  # noqa: E731
+    kind = ("pool_" + spec.pool) if spec.pool else ("conv_transposed" if spec.transposed
+                                                  else "conv")  # fmt: skip
+    return text(
+        "conv_title",
+        lang,
+        kind=text(kind, lang),
+        input=shape(h, w),
+        kernel=shape(*spec.kernel_size),
+        output=shape(oh, ow),
+    )
+
+
+def plot_conv(result: ConvResult, *, step: int = 0, theme: Theme = LIGHT,
+              lang: str = "en") -> Figure:  # fmt: skip
+    """Input (padding shaded), kernel, output; the window of raster step
+    ``step`` outlined and its multiply-and-sum written out; the output-size
+    formula with the numbers. Large inputs are drawn as images."""
+    if result.padded[0].size > MAX_CELLS:
+        return plot_filter(result, theme=theme, lang=lang)
+    channels = min(result.input.shape[0], 3) if result.kernel is not None else 1
+    with themed(theme):
+        fig = new_figure(theme, (theme.figsize[0] * 1.6, theme.figsize[1] * (0.75 + 0.35 *
+                                 channels)), layout=None)  # fmt: skip
+        grid = fig.add_gridspec(channels, 3, width_ratios=_widths(result), left=0.03, right=0.97,
+                                top=0.86, bottom=0.2, wspace=0.15, hspace=0.25)  # fmt: skip
+        cell, taps = window_cells(result, step)
+        mode_colour = theme.palette[MODE_COLOURS[result.spec.padding_mode]]
+        for c in range(channels):
+            ax_in = fig.add_subplot(grid[c, 0])
+            draw_grid(ax_in, result.padded[c], theme=theme, inside=_inside_mask(result),
+                      pad_colour=mode_colour)  # fmt: skip
+            outline(ax_in, taps, theme.palette[8])
+            ax_k = fig.add_subplot(grid[c, 1])
+            _draw_kernel(ax_k, result, c, theme, lang)
+        ax_out = fig.add_subplot(grid[:, 2])
+        draw_grid(ax_out, result.output[0], theme=theme)
+        outline(ax_out, [cell], theme.palette[8])
+        _labels(fig, result, theme, lang, channels)
+        fig.suptitle(_title(result, lang))
+        fig.text(0.03, 0.11, products_text(result, step), fontsize=theme.font_size * 0.9,
+                 family="monospace", color=theme.foreground, wrap=True)  # fmt: skip
+        fig.text(0.03, 0.03, result.formula.replace("\n", "     "),
+                 fontsize=theme.font_size * 0.9, color=theme.foreground)  # fmt: skip
+    return fig
+
+
+def _widths(result: ConvResult) -> tuple[float, float, float]:
+    kw = result.spec.kernel_size[1]
+    return (result.padded.shape[2], max(kw, 2) + 1, result.output.shape[2] + 0.5)
+
+
+def _draw_kernel(ax: Axes, result: ConvResult, channel: int, theme: Theme, lang: str) -> None:
+    if result.kernel is None:  # pooling: the window, no weights
+        kh, kw = result.spec.kernel_size
+        draw_grid(ax, np.zeros((kh, kw)), theme=theme, blank=np.ones((kh, kw), bool))
+        ax.text(kw / 2, kh / 2, result.spec.pool, ha="center", va="center",
+                fontsize=theme.font_size * 1.2, color=theme.foreground)  # fmt: skip
+        return
+    draw_grid(ax, result.slid_kernel[0, channel], theme=theme)
+    outline(
+        ax,
+        [
+            (i, j)
+            for i in range(result.slid_kernel.shape[2])
+            for j in range(result.slid_kernel.shape[3])
+        ],
+        theme.palette[8],
+        width=1.5,
+    )
+
+
+def _labels(fig: Figure, result: ConvResult, theme: Theme, lang: str, channels: int) -> None:
+    axes = fig.axes
+    first = axes[0]
+    first.set_title(text("conv_input", lang), fontsize=theme.font_size)
+    kernel_key = ("pool_window" if result.kernel is None else
+                  "flipped_kernel" if result.spec.transposed else "kernel")  # fmt: skip
+    axes[1].set_title(text(kernel_key, lang), fontsize=theme.font_size)
+    axes[-1].set_title(text("conv_output", lang), fontsize=theme.font_size)
+    if result.spec.transposed:
+        first.set_title(text("zero_inserted", lang), fontsize=theme.font_size)
+
+
+def plot_filter(result: ConvResult, *, theme: Theme = LIGHT, lang: str = "en") -> Figure:
+    """A real image, the filter (with its numbers) and the filtered image, side by side."""
+    with themed(theme):
+        fig = new_figure(theme, (theme.figsize[0] * 1.6, theme.figsize[1]), layout=None)
+        grid = fig.add_gridspec(1, 3, width_ratios=(3, 1.4, 3), left=0.03, right=0.97, top=0.85,
+                                bottom=0.12, wspace=0.12)  # fmt: skip
+        ax_in, ax_k, ax_out = (fig.add_subplot(grid[i]) for i in range(3))
+        ax_in.imshow(result.input[0], cmap="gray", interpolation="nearest")
+        if result.kernel is not None:
+            draw_grid(ax_k, result.slid_kernel[0, 0], theme=theme)
+        else:
+            _draw_kernel(ax_k, result, 0, theme, lang)
+        limit = np.abs(result.output[0]).max() or 1.0
+        signed = result.output[0].min() < 0
+        ax_out.imshow(result.output[0], cmap="RdBu_r" if signed else "gray",
+                      vmin=-limit if signed else None, vmax=limit if signed else None,
+                      interpolation="nearest")  # fmt: skip
+        for ax, key in ((ax_in, "input"), (ax_k, "kernel"), (ax_out, "conv_output")):
+            ax.set_title(text(key, lang), fontsize=theme.font_size)
+            ax.axis("off")
+        fig.suptitle(_title(result, lang))
+        fig.text(0.03, 0.03, result.formula.replace("\n", "     "),
+                 fontsize=theme.font_size * 0.9, color=theme.foreground)  # fmt: skip
+    return fig
+
+
+def animate_conv(result: ConvResult, *, theme: Theme = LIGHT, lang: str = "en") -> FuncAnimation:
+    """One frame per output cell in raster order: the window moves (stride
+    shows as jumps, dilation as gaps) and the output fills in."""
+    fig = plot_conv(result, step=0, theme=theme, lang=lang)
+    axes = fig.axes
+    ax_in, ax_out = axes[0], axes[-1]
+    oh, ow = result.output.shape[1:]
+    texts = [t for t in ax_out.texts]
+    products = [t for t in fig.texts if t.get_position()[1] > 0.1][0]
+    state = {"boxes": []}
+
+    def update(step: int):
+        for patch in state["boxes"]:
+            patch.remove()
+        cell, taps = window_cells(result, step)
+        state["boxes"] = (outline(ax_in, taps, theme.palette[8]) +
+                          outline(ax_out, [cell], theme.palette[8]))  # fmt: skip
+        for k, t in enumerate(texts):
+            t.set_visible(k <= step)
+        products.set_text(products_text(result, step))
+        return ()
+
+    for patch in list(ax_in.patches[-len(result.windows[0, 0].reshape(-1, 2)) :]):
+        patch.remove()  # the static figure's outline; frames draw their own
+    for patch in list(ax_out.patches[-1:]):
+        patch.remove()
+    return FuncAnimation(fig, update, frames=oh * ow, blit=False)
+
+
+def plot_receptive_field(rf: ReceptiveField, *, theme: Theme = LIGHT, lang: str = "en") -> Figure:
+    """Layers as rows of cells, the input on top and the last layer at the
+    bottom; filled: the cells the middle output cell depends on. Beside each
+    row, how many input cells one cell of that layer sees."""
+    layers = len(rf.lengths)
+    width = max(rf.lengths)
+    with themed(theme):
+        fig = new_figure(theme, (theme.figsize[0] * 1.6, 0.5 + 0.55 * layers), layout=None)
+        ax = fig.add_axes((0.12, 0.08, 0.86, 0.8))
+        for row, (n, seen) in enumerate(zip(rf.lengths, rf.seen, strict=True)):
+            offset = (width - n) / 2
+            y = layers - 1 - row
+            for i in range(n):
+                filled = i in set(seen.tolist())
+                ax.add_patch(Rectangle((offset + i, y + 0.1), 0.9, 0.8,
+                                       facecolor=theme.palette[0] if filled else theme.background,
+                                       edgecolor=theme.muted, linewidth=0.6))  # fmt: skip
+            name = text("input", lang) if row == 0 else _layer_name(rf.layers[row - 1], row)
+            ax.text(-0.5, y + 0.5, name, ha="right", va="center", fontsize=theme.font_size * 0.8)
+            ax.text(width + 0.5, y + 0.5, f"{rf.sizes[row]}", va="center",
+                    fontsize=theme.font_size * 0.8, color=theme.muted)  # fmt: skip
+        ax.text(width + 0.5, layers + 0.1, text("rf_column", lang), fontsize=theme.font_size * 0.7,
+                color=theme.muted)  # fmt: skip
+        ax.set_xlim(-0.5, width + 3)
+        ax.set_ylim(0, layers + 0.5)
+        ax.axis("off")
+        fig.suptitle(text("receptive_title", lang, size=rf.sizes[-1]))
+    return fig
+
+
+def _layer_name(layer, index: int) -> str:
+    parts = [f"k{layer.kernel}", f"s{layer.stride}"]
+    if layer.dilation > 1:
+        parts.append(f"d{layer.dilation}")
+    if layer.padding:
+        parts.append(f"p{layer.padding}")
+    return f"{index}: " + "".join(parts)
