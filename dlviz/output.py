@@ -52,7 +52,7 @@ def output_stem(topic: str, name: str, parameters: Mapping, defaults: Mapping) -
     """A file name built from the parameters that differ from their defaults,
     so the same command always writes the same file and different ones don't
     collide. Long names are cut and completed with a hash of the whole."""
-    parts = [topic, _slug(name)]
+    parts = [topic, _slug(name)] if name else [topic]
     for key in sorted(parameters):
         if key in defaults and parameters[key] != defaults[key]:
             parts.append(f"{key.replace('_', '-')}-{_slug(parameters[key])}")

@@ -70,7 +70,9 @@ def window_cells(result: ConvResult, step: int) -> tuple[tuple[int, int], np.nda
     """The output cell of raster step ``step`` and its taps in ``padded`` coordinates."""
     oh, ow = result.output.shape[1:]
     r, c = divmod(step, ow)
-    taps = result.windows[r, c] + np.array(result.origin)
+    # a transposed convolution's windows already index the zero-inserted input
+    offset = (0, 0) if result.spec.transposed else result.origin
+    taps = result.windows[r, c] + np.array(offset)
     return (r, c), taps.reshape(-1, 2)
 
 
@@ -83,11 +85,15 @@ def products_text(result: ConvResult, step: int, channel: int = 0) -> str:
         return f"max({', '.join(number(v) for v in values)}) = {number(out)}"
     if result.spec.pool == "avg":
         return f"({' + '.join(number(v) for v in values)}) / … = {number(out)}"
+    bias = "" if result.bias is None else f" + {number(result.bias[0])}"
+    if result.padded.shape[0] > 1:  # one partial sum per input channel, then they add
+        partial = [sum(result.padded[c, i, j] * result.slid_kernel[0, c].ravel()[t]
+                       for t, (i, j) in enumerate(taps))
+                   for c in range(result.padded.shape[0])]  # fmt: skip
+        sums = " + ".join(f"{_paren(p)}" for p in partial)
+        return f"Σ per input channel: {sums}{bias} = {number(out)}"
     kernel = result.slid_kernel[0, channel].ravel()
     terms = " + ".join(f"{number(v)}·{_paren(k)}" for v, k in zip(values, kernel, strict=True))
-    if result.input.shape[0] > 1:
-        return f"{terms} + … (other channels)"
-    bias = "" if result.bias is None else f" + {number(result.bias[0])}"
     return f"{terms}{bias} = {number(out)}"
 
 
