@@ -1,0 +1,66 @@
+"""The drawn artists of the convolution figures."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dlviz.compute import conv as C
+from dlviz.render import conv as R
+from dlviz.theme import DARK
+
+
+def cell_texts(ax):
+    return [t.get_text() for t in ax.texts]
+
+
+def test_grids_show_the_numbers_and_the_window():
+    x = np.arange(16, dtype=float).reshape(1, 4, 4)
+    r = C.conv(x, np.ones((1, 1, 2, 2)), C.ConvSpec((2, 2), padding=(1, 1, 1, 1)))
+    fig = R.plot_conv(r, step=7)  # output (1, 2) of a 5×5 output
+    ax_in, ax_k, ax_out = fig.axes
+    assert len(ax_in.texts) == 36 and "15" in cell_texts(ax_in)
+    assert cell_texts(ax_out) == [R.number(v) for v in r.output[0].ravel()]
+    outlined = [p for p in ax_in.patches if not p.get_fill()]
+    assert sorted((int(p.get_y()), int(p.get_x())) for p in outlined) == [
+        (1, 2),
+        (1, 3),
+        (2, 2),
+        (2, 3),
+    ]
+    products = [t.get_text() for t in fig.texts if "=" in t.get_text() and "·" in t.get_text()]
+    # window of output (1, 2): input rows 0..1, columns 1..2 → 1 + 2 + 5 + 6
+    assert products[0].endswith(f"= {R.number(r.output[0, 1, 2])}") and r.output[0, 1, 2] == 14
+
+
+def test_padding_is_shaded_and_written_in_the_mode_colour():
+    r = C.conv(np.ones((1, 3, 3)), np.ones((1, 1, 3, 3)),
+               C.ConvSpec((3, 3), padding=(1,) * 4, padding_mode="reflect"))  # fmt: skip
+    ax_in = R.plot_conv(r, theme=DARK).axes[0]
+    hatched = [p for p in ax_in.patches if p.get_hatch()]
+    assert len(hatched) == 25 - 9
+    colours = {t.get_color() for t in ax_in.texts}
+    assert DARK.palette[R.MODE_COLOURS["reflect"]] in colours
+
+
+def test_large_inputs_are_drawn_as_images():
+    img = C.shapes_image(48)
+    r = C.conv(img[None], C.named_filter("laplacian")[None, None], C.ConvSpec((3, 3)))
+    fig = R.plot_conv(r, lang="zh")
+    assert len(fig.axes[0].images) == 1 and len(fig.axes[2].images) == 1
+    np.testing.assert_array_equal(fig.axes[2].images[0].get_array(), r.output[0])
+
+
+def test_animation_fills_the_output_in_raster_order():
+    r = C.conv(np.ones((1, 4, 4)), np.ones((1, 1, 2, 2)), C.ConvSpec((2, 2)))
+    anim = R.animate_conv(r)
+    anim._func(4)
+    ax_out = anim._fig.axes[-1]
+    visible = [t.get_visible() for t in ax_out.texts]
+    assert visible == [True] * 5 + [False] * 4
+
+
+def test_receptive_field_figure_fills_the_seen_cells():
+    rf = C.receptive_field([C.Layer(3), C.Layer(3, 2)], 16)
+    fig = R.plot_receptive_field(rf)
+    filled = [p for p in fig.axes[0].patches if p.get_facecolor()[:3] != (1.0, 1.0, 1.0)]
+    assert len(filled) == sum(len(s) for s in rf.seen)
