@@ -162,7 +162,7 @@ def plot_conv(result: ConvResult, *, step: int = 0, theme: Theme = LIGHT,
         _labels(fig, result, theme, lang, channels)
         fig.suptitle(_title(result, lang))
         fig.text(0.03, 0.11, products_text(result, step), fontsize=theme.font_size * 0.9,
-                 family="monospace", color=theme.foreground, wrap=True)  # fmt: skip
+                 family="monospace", color=theme.foreground, wrap=True, gid="products")  # fmt: skip
         fig.text(0.03, 0.03, result.formula.replace("\n", "     "),
                  fontsize=theme.font_size * 0.9, color=theme.foreground)  # fmt: skip
     return fig
@@ -239,7 +239,7 @@ def animate_conv(result: ConvResult, *, theme: Theme = LIGHT, lang: str = "en") 
     ax_in, ax_out = axes[0], axes[-1]
     oh, ow = result.output.shape[1:]
     texts = [t for t in ax_out.texts]
-    products = [t for t in fig.texts if t.get_position()[1] > 0.1][0]
+    (products,) = [t for t in fig.texts if t.get_gid() == "products"]
     state = {"boxes": []}
 
     def update(step: int):

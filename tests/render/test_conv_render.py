@@ -57,6 +57,9 @@ def test_animation_fills_the_output_in_raster_order():
     ax_out = anim._fig.axes[-1]
     visible = [t.get_visible() for t in ax_out.texts]
     assert visible == [True] * 5 + [False] * 4
+    (products,) = [t for t in anim._fig.texts if t.get_gid() == "products"]
+    assert products.get_text() == R.products_text(r, 4)
+    assert "Convolution" in anim._fig.get_suptitle()
 
 
 def test_receptive_field_figure_fills_the_seen_cells():
