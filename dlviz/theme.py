@@ -216,6 +216,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "pool_avg": {"en": "Average pooling", "zh": "平均汇聚"},
     "conv_input": {"en": "input (padding shaded)", "zh": "输入（阴影为填充）"},
     "conv_output": {"en": "output", "zh": "输出"},
+    "conv_channels_title": {
+        "en": "{channels} input channels: each kernel slice sums its channel",
+        "zh": "{channels} 个输入通道：各通道与卷积核切片相乘求和后相加",
+    },
     "input": {"en": "input", "zh": "输入"},
     "rf_column": {"en": "input cells seen", "zh": "看到的输入单元"},
     "kernel": {"en": "kernel", "zh": "卷积核"},

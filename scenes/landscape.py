@@ -3,7 +3,6 @@ is revealed.  Run alone: ``manim -ql scenes/landscape.py LandscapeScene``."""
 
 from __future__ import annotations
 
-from dlviz.scenes._common import formula, label, loss_image, plot_frame
 from manim import (
     DOWN,
     LEFT,
@@ -21,6 +20,7 @@ from manim import (
 )
 
 from dlviz.compute.landscape import compute_landscape, make_landscape
+from dlviz.scenes._common import formula, label, loss_image, plot_frame
 from dlviz.theme import get_theme, landscape_name, text
 
 

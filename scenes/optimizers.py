@@ -12,7 +12,6 @@ Run alone: ``manim -ql scenes/optimizers.py OptimizerRace`` (or OptimizerStep).
 from __future__ import annotations
 
 import numpy as np
-from dlviz.scenes._common import formula, label, loss_image, plot_frame
 from manim import (
     DOWN,
     LEFT,
@@ -40,6 +39,7 @@ from manim import (
 
 from dlviz.compute import optimizers as O
 from dlviz.compute.landscape import make_landscape
+from dlviz.scenes._common import formula, label, loss_image, plot_frame
 from dlviz.theme import get_theme, landscape_name, series_color, text
 
 PLOT_CENTER = 0.25 * UP + 1.4 * LEFT

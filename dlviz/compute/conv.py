@@ -64,6 +64,26 @@ class ConvResult:
     origin: tuple[int, int]
     formula: str
 
+    def taps(self, step: int) -> tuple[tuple[int, int], Array]:
+        """Output cell number ``step`` (raster order) and its taps as rows of
+        (row, col) in ``padded`` coordinates."""
+        cell = divmod(step, self.output.shape[2])
+        # a transposed convolution's windows already index the zero-inserted input
+        offset = (0, 0) if self.spec.transposed else self.origin
+        return cell, (self.windows[cell] + np.array(offset)).reshape(-1, 2)
+
+    def input_mask(self) -> Array:
+        """(Hp, Wp) True where ``padded`` holds an input value (not padding,
+        not an inserted zero)."""
+        _, hp, wp = self.padded.shape
+        _, h, w = self.input.shape
+        r0, c0 = self.origin
+        sh, sw = self.spec.stride if self.spec.transposed else (1, 1)
+        rows, cols = r0 + sh * np.arange(h), c0 + sw * np.arange(w)
+        mask = np.zeros((hp, wp), bool)
+        mask[np.ix_(rows[(rows >= 0) & (rows < hp)], cols[(cols >= 0) & (cols < wp)])] = True
+        return mask
+
 
 # --------------------------------------------------------------------------- shapes
 
@@ -298,6 +318,37 @@ def _formulas(spec: ConvSpec, in_shape, out_shape, dims: int) -> str:
     lines = [f"{name}: {formula_text(*a, spec, op)}"
              for name, a, op in zip(names, axes, ops, strict=True)]  # fmt: skip
     return "\n".join(lines)
+
+
+def number(v: float) -> str:
+    """3, −1.5, 0.25: integers without a point, others to two places."""
+    return f"{v:.0f}" if float(v).is_integer() else f"{v:.2f}".rstrip("0").rstrip(".")
+
+
+def _signed(v: float) -> str:
+    return f"({number(v)})" if v < 0 else number(v)
+
+
+def window_text(result: ConvResult, step: int) -> str:
+    """One window's arithmetic: '3·1 + 0·0 + … = −5', 'max(…) = 9', the average,
+    or for several channels their partial sums adding up."""
+    cell, taps = result.taps(step)
+    channel_out = result.output[0, cell[0], cell[1]]
+    values = [result.padded[0, i, j] for i, j in taps]
+    if result.spec.pool == "max":
+        return f"max({', '.join(number(v) for v in values)}) = {number(channel_out)}"
+    if result.spec.pool == "avg":
+        return f"({' + '.join(number(v) for v in values)}) / … = {number(channel_out)}"
+    bias = "" if result.bias is None else f" + {_signed(result.bias[0])}"
+    if result.padded.shape[0] > 1:
+        partial = [float(np.sum(result.padded[c, taps[:, 0], taps[:, 1]] *
+                                result.slid_kernel[0, c].ravel()))
+                   for c in range(result.padded.shape[0])]  # fmt: skip
+        sums = " + ".join(_signed(p) for p in partial)
+        return f"Σ per input channel: {sums}{bias} = {number(channel_out)}"
+    kernel = result.slid_kernel[0, 0].ravel()
+    terms = " + ".join(f"{number(v)}·{_signed(k)}" for v, k in zip(values, kernel, strict=True))
+    return f"{terms}{bias} = {number(channel_out)}"
 
 
 # --------------------------------------------------------------------------- stacks

@@ -10,17 +10,13 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from dlviz.compute.conv import ConvResult, ReceptiveField
+from dlviz.compute.conv import ConvResult, ReceptiveField, number, window_text
 from dlviz.render.base import new_figure, themed
 from dlviz.theme import LIGHT, Theme, text
 
 MAX_CELLS = 24 * 24  # larger grids are drawn as images, without numbers
 # The colour a padding value is written in, by padding mode.
 MODE_COLOURS = {"zeros": 6, "reflect": 0, "replicate": 2, "circular": 3}
-
-
-def number(v: float) -> str:
-    return f"{v:.0f}" if float(v).is_integer() else f"{v:.2f}".rstrip("0").rstrip(".")
 
 
 def draw_grid(
@@ -66,57 +62,6 @@ def outline(ax: Axes, cells, colour: str, width: float = 2.5, zorder: int = 5) -
     return patches
 
 
-def window_cells(result: ConvResult, step: int) -> tuple[tuple[int, int], np.ndarray]:
-    """The output cell of raster step ``step`` and its taps in ``padded`` coordinates."""
-    oh, ow = result.output.shape[1:]
-    r, c = divmod(step, ow)
-    # a transposed convolution's windows already index the zero-inserted input
-    offset = (0, 0) if result.spec.transposed else result.origin
-    taps = result.windows[r, c] + np.array(offset)
-    return (r, c), taps.reshape(-1, 2)
-
-
-def products_text(result: ConvResult, step: int, channel: int = 0) -> str:
-    """'3·1 + 0·0 + … = −5' for one window (max(…) or the mean for pooling)."""
-    (r, c), taps = window_cells(result, step)
-    values = [result.padded[channel, i, j] for i, j in taps]
-    out = result.output[0 if result.kernel is not None else channel, r, c]
-    if result.spec.pool == "max":
-        return f"max({', '.join(number(v) for v in values)}) = {number(out)}"
-    if result.spec.pool == "avg":
-        return f"({' + '.join(number(v) for v in values)}) / … = {number(out)}"
-    bias = "" if result.bias is None else f" + {number(result.bias[0])}"
-    if result.padded.shape[0] > 1:  # one partial sum per input channel, then they add
-        partial = [sum(result.padded[c, i, j] * result.slid_kernel[0, c].ravel()[t]
-                       for t, (i, j) in enumerate(taps))
-                   for c in range(result.padded.shape[0])]  # fmt: skip
-        sums = " + ".join(f"{_paren(p)}" for p in partial)
-        return f"Σ per input channel: {sums}{bias} = {number(out)}"
-    kernel = result.slid_kernel[0, channel].ravel()
-    terms = " + ".join(f"{number(v)}·{_paren(k)}" for v, k in zip(values, kernel, strict=True))
-    return f"{terms}{bias} = {number(out)}"
-
-
-def _paren(v: float) -> str:
-    return f"({number(v)})" if v < 0 else number(v)
-
-
-def _inside_mask(result: ConvResult) -> np.ndarray:
-    _, hp, wp = result.padded.shape
-    _, h, w = result.input.shape
-    r0, c0 = result.origin
-    mask = np.zeros((hp, wp), bool)
-    if result.spec.transposed:  # the inserted zeros are not input either
-        sh, sw = result.spec.stride
-        rows = r0 + sh * np.arange(h)
-        cols = c0 + sw * np.arange(w)
-        ok_r, ok_c = rows[(rows >= 0) & (rows < hp)], cols[(cols >= 0) & (cols < wp)]
-        mask[np.ix_(ok_r, ok_c)] = True
-        return mask
-    mask[r0 : r0 + h, c0 : c0 + w] = True
-    return mask
-
-
 def _title(result: ConvResult, lang: str) -> str:
     spec = result.spec
     _, h, w = result.input.shape
@@ -147,11 +92,11 @@ def plot_conv(result: ConvResult, *, step: int = 0, theme: Theme = LIGHT,
                                  channels)), layout=None)  # fmt: skip
         grid = fig.add_gridspec(channels, 3, width_ratios=_widths(result), left=0.03, right=0.97,
                                 top=0.86, bottom=0.2, wspace=0.15, hspace=0.25)  # fmt: skip
-        cell, taps = window_cells(result, step)
+        cell, taps = result.taps(step)
         mode_colour = theme.palette[MODE_COLOURS[result.spec.padding_mode]]
         for c in range(channels):
             ax_in = fig.add_subplot(grid[c, 0])
-            draw_grid(ax_in, result.padded[c], theme=theme, inside=_inside_mask(result),
+            draw_grid(ax_in, result.padded[c], theme=theme, inside=result.input_mask(),
                       pad_colour=mode_colour)  # fmt: skip
             outline(ax_in, taps, theme.palette[8])
             ax_k = fig.add_subplot(grid[c, 1])
@@ -161,7 +106,7 @@ def plot_conv(result: ConvResult, *, step: int = 0, theme: Theme = LIGHT,
         outline(ax_out, [cell], theme.palette[8])
         _labels(fig, result, theme, lang, channels)
         fig.suptitle(_title(result, lang))
-        fig.text(0.03, 0.11, products_text(result, step), fontsize=theme.font_size * 0.9,
+        fig.text(0.03, 0.11, window_text(result, step), fontsize=theme.font_size * 0.9,
                  family="monospace", color=theme.foreground, wrap=True, gid="products")  # fmt: skip
         fig.text(0.03, 0.03, result.formula.replace("\n", "     "),
                  fontsize=theme.font_size * 0.9, color=theme.foreground)  # fmt: skip
@@ -245,12 +190,12 @@ def animate_conv(result: ConvResult, *, theme: Theme = LIGHT, lang: str = "en") 
     def update(step: int):
         for patch in state["boxes"]:
             patch.remove()
-        cell, taps = window_cells(result, step)
+        cell, taps = result.taps(step)
         state["boxes"] = (outline(ax_in, taps, theme.palette[8]) +
                           outline(ax_out, [cell], theme.palette[8]))  # fmt: skip
         for k, t in enumerate(texts):
             t.set_visible(k <= step)
-        products.set_text(products_text(result, step))
+        products.set_text(window_text(result, step))
         return ()
 
     for patch in list(ax_in.patches[-len(result.windows[0, 0].reshape(-1, 2)) :]):

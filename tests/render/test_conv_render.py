@@ -19,7 +19,7 @@ def test_grids_show_the_numbers_and_the_window():
     fig = R.plot_conv(r, step=7)  # output (1, 2) of a 5×5 output
     ax_in, ax_k, ax_out = fig.axes
     assert len(ax_in.texts) == 36 and "15" in cell_texts(ax_in)
-    assert cell_texts(ax_out) == [R.number(v) for v in r.output[0].ravel()]
+    assert cell_texts(ax_out) == [C.number(v) for v in r.output[0].ravel()]
     outlined = [p for p in ax_in.patches if not p.get_fill()]
     assert sorted((int(p.get_y()), int(p.get_x())) for p in outlined) == [
         (1, 2),
@@ -29,7 +29,7 @@ def test_grids_show_the_numbers_and_the_window():
     ]
     products = [t.get_text() for t in fig.texts if "=" in t.get_text() and "·" in t.get_text()]
     # window of output (1, 2): input rows 0..1, columns 1..2 → 1 + 2 + 5 + 6
-    assert products[0].endswith(f"= {R.number(r.output[0, 1, 2])}") and r.output[0, 1, 2] == 14
+    assert products[0].endswith(f"= {C.number(r.output[0, 1, 2])}") and r.output[0, 1, 2] == 14
 
 
 def test_padding_is_shaded_and_written_in_the_mode_colour():
@@ -58,7 +58,7 @@ def test_animation_fills_the_output_in_raster_order():
     visible = [t.get_visible() for t in ax_out.texts]
     assert visible == [True] * 5 + [False] * 4
     (products,) = [t for t in anim._fig.texts if t.get_gid() == "products"]
-    assert products.get_text() == R.products_text(r, 4)
+    assert products.get_text() == C.window_text(r, 4)
     assert "Convolution" in anim._fig.get_suptitle()
 
 

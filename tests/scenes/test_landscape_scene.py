@@ -13,7 +13,6 @@ import pytest
 pytest.importorskip("manim")
 
 from dlviz.scenes import _common  # noqa: E402
-
 from dlviz.theme import CMAP_ANCHORS, DARK  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]

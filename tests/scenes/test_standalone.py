@@ -12,7 +12,8 @@ pytest.importorskip("manim")
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENES = [("landscape", "LandscapeScene"), ("optimizers", "OptimizerRace"),
-          ("optimizers", "OptimizerStep")]  # fmt: skip
+          ("optimizers", "OptimizerStep"), ("conv", "ConvScene"),
+          ("conv", "ConvChannelsScene")]  # fmt: skip
 
 
 @pytest.mark.parametrize(("topic", "scene"), SCENES)
@@ -32,4 +33,4 @@ def test_every_scene_is_listed_here():
         for node in ast.parse(path.read_text()).body:
             if isinstance(node, ast.ClassDef) and not node.name.startswith("_"):
                 found.add((path.stem, node.name))
-    assert found - {s for s in SCENES} <= {("optimizers", "StepCounter")}
+    assert found - {s for s in SCENES} <= {("optimizers", "StepCounter"), ("conv", "Grid")}
