@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -60,9 +61,16 @@ class ConvResult:
     padded: Array
     slid_kernel: Array | None
     output: Array
-    windows: Array
     origin: tuple[int, int]
     formula: str
+    window_spec: ConvSpec  # the sliding that ``windows`` describes
+    window_origin: tuple[int, int] | None = None  # None: the input's own padding
+
+    @cached_property
+    def windows(self) -> Array:
+        """(OH, OW, kh, kw, 2), made on first use: for a large image it is
+        far bigger than the output and most pictures never need it."""
+        return window_indices(self.window_spec, self.output.shape[1:], self.window_origin)
 
     def taps(self, step: int) -> tuple[tuple[int, int], Array]:
         """Output cell number ``step`` (raster order) and its taps as rows of
@@ -217,8 +225,7 @@ def conv(x: Array, kernel: Array, spec: ConvSpec, bias: Array | None = None,
         output = output + bias[:, None, None]
     formula = _formulas(spec, x.shape[1:], out_shape, dims)
     return ConvResult(spec, dims, x, kernel, bias, padded, kernel, output,
-                      window_indices(spec, out_shape), (spec.padding[0], spec.padding[2]),
-                      formula)  # fmt: skip
+                      (spec.padding[0], spec.padding[2]), formula, spec)  # fmt: skip
 
 
 def pool(x: Array, spec: ConvSpec, dims: int = 2) -> ConvResult:
@@ -246,9 +253,8 @@ def pool(x: Array, spec: ConvSpec, dims: int = 2) -> ConvResult:
     else:
         output = windows.sum(axis=(-2, -1)) / _avg_divisor(spec, h, w, oh, ow)
     shown = pad(x.astype(float), extra, "zeros", 0.0)  # what a picture shows in the padding
-    return ConvResult(spec, dims, x, None, None, shown, None, output,
-                      window_indices(spec, (oh, ow)), (top, left),
-                      _formulas(spec, (h, w), (oh, ow), dims))  # fmt: skip
+    return ConvResult(spec, dims, x, None, None, shown, None, output, (top, left),
+                      _formulas(spec, (h, w), (oh, ow), dims), spec)  # fmt: skip
 
 
 def _avg_divisor(spec: ConvSpec, h: int, w: int, oh: int, ow: int) -> Array:
@@ -290,9 +296,8 @@ def conv_transpose(x: Array, kernel: Array, spec: ConvSpec, bias: Array | None =
     output = np.einsum("chwij,ocij->ohw", window_view(grown, inner, out_shape), flipped)
     if bias is not None:
         output = output + bias[:, None, None]
-    return ConvResult(spec, dims, x, kernel, bias, grown, flipped, output,
-                      window_indices(inner, out_shape, origin=(0, 0)), (qh, qw),
-                      _formulas(spec, (h, w), out_shape, dims))  # fmt: skip
+    return ConvResult(spec, dims, x, kernel, bias, grown, flipped, output, (qh, qw),
+                      _formulas(spec, (h, w), out_shape, dims), inner, (0, 0))  # fmt: skip
 
 
 def _pad_or_crop(x: Array, axis: int, near: int, far: int) -> Array:
