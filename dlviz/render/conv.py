@@ -88,10 +88,12 @@ def plot_conv(result: ConvResult, *, step: int = 0, theme: Theme = LIGHT,
         return plot_filter(result, theme=theme, lang=lang)
     channels = min(result.input.shape[0], 3) if result.kernel is not None else 1
     with themed(theme):
-        fig = new_figure(theme, (theme.figsize[0] * 1.6, theme.figsize[1] * (0.75 + 0.35 *
-                                 channels)), layout=None)  # fmt: skip
+        rows_scale = 0.35 if result.dims == 1 else 0.75
+        size = (theme.figsize[0] * 1.6, theme.figsize[1] * (rows_scale + 0.35 * channels))
+        fig = new_figure(theme, size, layout=None)
+        bottom = 0.36 if result.dims == 1 else 0.2
         grid = fig.add_gridspec(channels, 3, width_ratios=_widths(result), left=0.03, right=0.97,
-                                top=0.86, bottom=0.2, wspace=0.15, hspace=0.25)  # fmt: skip
+                                top=0.8, bottom=bottom, wspace=0.15, hspace=0.25)  # fmt: skip
         cell, taps = result.taps(step)
         mode_colour = theme.palette[MODE_COLOURS[result.spec.padding_mode]]
         for c in range(channels):
