@@ -12,12 +12,12 @@
 from __future__ import annotations
 
 import argparse
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from _timing import wall  # noqa: E402 (beside this script)
 
 PYTHON = sys.executable
 DLVIZ = [PYTHON, "-m", "dlviz"]
@@ -86,15 +86,6 @@ elapsed = time.perf_counter() - start
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(f"{{elapsed}} {{peak}} {{loss.sum()!r}}")
 """
-
-
-def wall(cmd: list[str], cwd: Path, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        subprocess.run(cmd, cwd=cwd, check=True, capture_output=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from dlviz.cli import conv as cli
 from dlviz.compute import conv as C
-
-
-def files_under(folder: Path) -> list[str]:
-    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+from tests.util import files_under
 
 
 def test_default_run(dlviz, tmp_path):

@@ -13,10 +13,7 @@ import pytest
 
 from dlviz.cli import landscape as cli_landscape
 from dlviz.compute import landscape as compute
-
-
-def files_under(folder: Path) -> list[str]:
-    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+from tests.util import files_under
 
 
 def test_default_run_writes_a_png_named_from_the_parameters(dlviz, tmp_path):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,10 +10,7 @@ import pytest
 from dlviz.cli import optimizers as cli
 from dlviz.compute import optimizers as O
 from dlviz.compute.landscape import make_landscape
-
-
-def files_under(folder: Path) -> list[str]:
-    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+from tests.util import files_under
 
 
 def test_default_run_draws_every_udl_optimizer(dlviz, tmp_path):
