@@ -141,21 +141,25 @@ class Landscape:
 class DataModel:
     """Least squares for a two-parameter model f(x; φ0, φ1) on a training set.
 
-    ``f`` returns (f, ∂f/∂φ0, ∂f/∂φ1) for arrays φ0, φ1 broadcast against x.
+    ``f`` returns (f, ∂f/∂φ0, ∂f/∂φ1) for arrays φ0, φ1 broadcast against x;
+    ``value`` returns f alone (losses on large grids need no derivatives).
     """
 
     x: Array  # (n,)
     y: Array  # (n,)
     f: Callable[[Array, Array, Array], tuple[Array, Array, Array]]
+    value: Callable[[Array, Array, Array], Array]
     ridge: float = 0.0
 
     def predict(self, phi0: Array, phi1: Array, x: Array) -> Array:
-        return self.f(np.asarray(phi0), np.asarray(phi1), np.asarray(x))[0]
+        return self.value(np.asarray(phi0), np.asarray(phi1), np.asarray(x))
 
     def residuals(self, phi0: Array, phi1: Array) -> Array:
         """f(x_i; φ) − y_i, shape (*φ.shape, n)."""
         p0, p1 = np.asarray(phi0, float)[..., None], np.asarray(phi1, float)[..., None]
-        return self.f(p0, p1, self.x)[0] - self.y
+        r = self.value(p0, p1, self.x)
+        r -= self.y
+        return r
 
     def loss(self, phi0: Array, phi1: Array) -> Array:
         r = self.residuals(phi0, phi1)
@@ -217,6 +221,21 @@ def gabor_model(phi0: Array, phi1: Array, x: Array) -> tuple[Array, Array, Array
     return f, df_dz, df_dz * (GABOR_FREQ * x)
 
 
+def gabor_value(phi0: Array, phi1: Array, x: Array) -> Array:
+    """f = sin(z)·exp(−z²/32), z = φ0 + 0.06·φ1·x, in place on one temporary."""
+    z = np.asarray(phi0 + phi1 * (GABOR_FREQ * x), dtype=float)
+    envelope = np.multiply(z, z, out=np.empty_like(z))
+    envelope *= -1.0 / GABOR_WIDTH
+    np.exp(envelope, out=envelope)
+    np.sin(z, out=z)
+    z *= envelope
+    return z
+
+
+def linear_value(phi0: Array, phi1: Array, x: Array) -> Array:
+    return np.asarray(phi0 + phi1 * x, dtype=float)
+
+
 def linear_model(phi0: Array, phi1: Array, x: Array) -> tuple[Array, Array, Array]:
     """f = φ0 + φ1·x, and its φ-derivatives."""
     f = phi0 + phi1 * x
@@ -249,7 +268,7 @@ def _data_landscape(name: str, model: DataModel, formula: str, **kwargs) -> Land
 
 
 def gabor(ridge: float = 0.0) -> Landscape:
-    model = DataModel(GABOR_X, GABOR_Y, gabor_model, ridge)
+    model = DataModel(GABOR_X, GABOR_Y, gabor_model, gabor_value, ridge)
     formula = (
         r"L(\phi) = \sum_i \left(\sin(\phi_0 + 0.06\phi_1 x_i)\,"
         r"e^{-(\phi_0 + 0.06\phi_1 x_i)^2/32} - y_i\right)^2"
@@ -258,7 +277,7 @@ def gabor(ridge: float = 0.0) -> Landscape:
 
 
 def linear(ridge: float = 0.0) -> Landscape:
-    model = DataModel(LINEAR_X, LINEAR_Y, linear_model, ridge)
+    model = DataModel(LINEAR_X, LINEAR_Y, linear_model, linear_value, ridge)
     formula = r"L(\phi) = \sum_i \left(\phi_0 + \phi_1 x_i - y_i\right)^2"
     best = linear_least_squares(LINEAR_X, LINEAR_Y, ridge)
     return _data_landscape(
