@@ -1,0 +1,205 @@
+"""ReLU networks as piecewise-linear functions: networks, exact 1-D pieces,
+region-count bounds and parameter counts.
+
+A network maps R^d → R: ReLU after every layer but the last, which is linear.
+Weights are stored as PyTorch does, rows = outputs.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+Array = np.ndarray
+INITS = ("he", "xavier", "uniform")  # and "normal:σ"
+
+
+@dataclass(frozen=True)
+class Network:
+    weights: tuple[Array, ...]  # W_l: (out, in)
+    biases: tuple[Array, ...]  # b_l: (out,)
+
+    @property
+    def input_dim(self) -> int:
+        return self.weights[0].shape[1]
+
+    @property
+    def widths(self) -> tuple[int, ...]:
+        """Hidden-layer widths (the last layer, the output, excluded)."""
+        return tuple(w.shape[0] for w in self.weights[:-1])
+
+    @property
+    def num_parameters(self) -> int:
+        return sum(w.size + b.size for w, b in zip(self.weights, self.biases, strict=True))
+
+    def forward(self, x: Array) -> Array:
+        """Outputs for inputs x (N, d), shape (N,)."""
+        h = np.asarray(x, float)
+        for w, b in zip(self.weights[:-1], self.biases[:-1], strict=True):
+            h = np.maximum(h @ w.T + b, 0.0)
+        return (h @ self.weights[-1].T + self.biases[-1])[:, 0]
+
+    def patterns(self, x: Array) -> Array:
+        """Activation patterns (N, Σ widths): which hidden units are on."""
+        h, on = np.asarray(x, float), []
+        for w, b in zip(self.weights[:-1], self.biases[:-1], strict=True):
+            z = h @ w.T + b
+            on.append(z > 0)
+            h = np.maximum(z, 0.0)
+        return np.concatenate(on, axis=1) if on else np.zeros((len(h), 0), bool)
+
+
+def random_network(input_dim: int, widths: Sequence[int], *, init: str = "he",
+                   seed: int = 0) -> Network:  # fmt: skip
+    """Weights and biases drawn from ``init`` (biases too, so that the regions
+    are in general position): he N(0, 2/fan_in), xavier N(0, 2/(fan_in +
+    fan_out)), uniform U(−1/√fan_in, 1/√fan_in), normal:σ N(0, σ²)."""
+    rng = np.random.default_rng(seed)
+    sizes = [input_dim, *widths, 1]
+    weights, biases = [], []
+    for fan_in, fan_out in zip(sizes[:-1], sizes[1:], strict=True):
+        draw = _initialiser(init, fan_in, fan_out, rng)
+        weights.append(draw((fan_out, fan_in)))
+        biases.append(draw((fan_out,)))
+    return Network(tuple(weights), tuple(biases))
+
+
+def _initialiser(init: str, fan_in: int, fan_out: int, rng: np.random.Generator):
+    if init == "he":
+        return lambda shape: rng.normal(0.0, math.sqrt(2.0 / fan_in), shape)
+    if init == "xavier":
+        return lambda shape: rng.normal(0.0, math.sqrt(2.0 / (fan_in + fan_out)), shape)
+    if init == "uniform":
+        bound = 1.0 / math.sqrt(fan_in)
+        return lambda shape: rng.uniform(-bound, bound, shape)
+    if init.startswith("normal:"):
+        sigma = float(init.split(":", 1)[1])
+        if not sigma > 0:
+            raise ValueError("normal:σ needs σ > 0")
+        return lambda shape: rng.normal(0.0, sigma, shape)
+    raise ValueError(f"unknown init {init!r}; choose he, xavier, uniform or normal:σ")
+
+
+def network_from_dict(doc: dict) -> Network:
+    """{"layers": [{"weight": [[...]], "bias": [...]}, ...]}, rows = outputs;
+    shapes must chain and the last layer must have one output."""
+    try:
+        layers = doc["layers"]
+        weights = [np.array(layer["weight"], float) for layer in layers]
+        biases = [np.array(layer["bias"], float) for layer in layers]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError(
+            f"expected {{'layers': [{{'weight': ..., 'bias': ...}}]}} ({exc})"
+        ) from None
+    if not weights:
+        raise ValueError("the network has no layers")
+    for k, (w, b) in enumerate(zip(weights, biases, strict=True)):
+        if w.ndim != 2 or b.shape != (w.shape[0],):
+            raise ValueError(f"layer {k}: weight must be out×in and bias of length out")
+        if k and w.shape[1] != weights[k - 1].shape[0]:
+            raise ValueError(f"layer {k} takes {w.shape[1]} inputs but layer {k - 1} gives "
+                             f"{weights[k - 1].shape[0]}")  # fmt: skip
+        if not (np.isfinite(w).all() and np.isfinite(b).all()):
+            raise ValueError(f"layer {k} has non-finite numbers")
+    if weights[-1].shape[0] != 1:
+        raise ValueError("the last layer must have one output")
+    return Network(tuple(weights), tuple(biases))
+
+
+# --------------------------------------------------------------------------- 1-D
+
+
+@dataclass(frozen=True)
+class Pieces1D:
+    """The exact pieces of a 1-input network on an interval.
+
+    intervals: (P, 2); patterns: (P, Σ widths) bool; slopes, intercepts: (P,)
+    with output = slope·x + intercept on each piece; joints: (P − 1,)."""
+
+    intervals: Array
+    patterns: Array
+    slopes: Array
+    intercepts: Array
+
+    @property
+    def joints(self) -> Array:
+        return self.intervals[1:, 0]
+
+    @property
+    def num_regions(self) -> int:
+        return len(self.intervals)
+
+
+def pieces_1d(net: Network, domain: tuple[float, float], tol: float = 1e-12) -> Pieces1D:
+    """Layer by layer, each piece is cut where a new unit's pre-activation (an
+    affine function of x on that piece) changes sign; all pieces at once."""
+    if net.input_dim != 1:
+        raise ValueError("pieces_1d needs a network with one input")
+    a, b = domain
+    left, right = np.array([a], float), np.array([b], float)
+    slope = np.ones((1, 1))  # h = slope·x + offset, per piece and unit
+    offset = np.zeros((1, 1))
+    patterns = np.zeros((1, 0), bool)
+    for w, bias in zip(net.weights[:-1], net.biases[:-1], strict=True):
+        zs, zo = slope @ w.T, offset @ w.T + bias  # pre-activations, (P, units)
+        left, right, parent = _split(left, right, zs, zo, tol)
+        mid = (left + right) / 2
+        on = zs[parent] * mid[:, None] + zo[parent] > 0
+        slope, offset = zs[parent] * on, zo[parent] * on
+        patterns = np.concatenate([patterns[parent], on], axis=1)
+    w, bias = net.weights[-1], net.biases[-1]
+    slopes, intercepts = (slope @ w.T)[:, 0], (offset @ w.T + bias)[:, 0]
+    return _merge(Pieces1D(np.column_stack([left, right]), patterns, slopes, intercepts))
+
+
+def _split(left, right, zs, zo, tol):
+    """Cut pieces at the zeros of their units: (new left, right, parent index)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        roots = -zo / zs
+    inside = (zs != 0) & (roots > left[:, None] + tol) & (roots < right[:, None] - tol)
+    cuts = [np.unique(r[m]) for r, m in zip(roots, inside, strict=True)]
+    counts = np.array([len(c) + 1 for c in cuts])
+    parent = np.repeat(np.arange(len(left)), counts)
+    edges = [np.concatenate([[lo], c, [hi]]) for lo, c, hi in zip(left, cuts, right, strict=True)]
+    new_left = np.concatenate([e[:-1] for e in edges])
+    new_right = np.concatenate([e[1:] for e in edges])
+    keep = new_right - new_left > tol  # zero-width slivers are not regions
+    return new_left[keep], new_right[keep], parent[keep]
+
+
+def _merge(p: Pieces1D) -> Pieces1D:
+    """Join neighbours with the same pattern (cuts at roots that coincide)."""
+    if p.num_regions <= 1:
+        return p
+    new = np.concatenate([[True], np.any(p.patterns[1:] != p.patterns[:-1], axis=1)])
+    starts = np.flatnonzero(new)
+    ends = np.append(starts[1:], p.num_regions) - 1
+    intervals = np.column_stack([p.intervals[starts, 0], p.intervals[ends, 1]])
+    return Pieces1D(intervals, p.patterns[starts], p.slopes[starts], p.intercepts[starts])
+
+
+# --------------------------------------------------------------------------- counts
+
+
+def shallow_bound(width: int, input_dim: int) -> int:
+    """Zaslavsky: D hyperplanes in general position cut R^d into Σ_{j≤d} C(D, j)."""
+    return sum(math.comb(width, j) for j in range(min(width, input_dim) + 1))
+
+
+def deep_bound(widths: Sequence[int], input_dim: int) -> int:
+    """∏_l Σ_{j ≤ d_l} C(D_l, j) with d_l = min(input_dim, D_1, …, D_{l−1})
+    (Serra, Tjandraatmadja & Ramalingam 2018); for one input it is ∏(D_l + 1)."""
+    total, dim = 1, input_dim
+    for width in widths:
+        total *= shallow_bound(width, dim)
+        dim = min(dim, width)
+    return total
+
+
+def parameter_count(widths: Sequence[int], input_dim: int) -> int:
+    """Weights and biases of a network with these hidden widths and one output."""
+    sizes = [input_dim, *widths, 1]
+    return sum(i * o + o for i, o in zip(sizes[:-1], sizes[1:], strict=True))

@@ -1,0 +1,124 @@
+"""ReLU networks: exact 1-D pieces against closed forms (the tent map), the
+forward pass, dense sampling and the known bounds."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from dlviz.compute import relu as R
+
+
+def tent_network(k: int) -> R.Network:
+    """t(x) = 2·relu(x) − 4·relu(x − ½) is the tent map on [0, 1]; k layers of
+    width 2 compute t∘…∘t, which has 2^k linear pieces."""
+    weights, biases = [np.array([[1.0], [1.0]])], [np.array([0.0, -0.5])]
+    for _ in range(k - 1):
+        weights.append(np.array([[2.0, -4.0], [2.0, -4.0]]))
+        biases.append(np.array([0.0, -0.5]))
+    weights.append(np.array([[2.0, -4.0]]))
+    biases.append(np.array([0.0]))
+    return R.Network(tuple(weights), tuple(biases))
+
+
+def tent(x, k):
+    for _ in range(k):
+        x = np.where(x < 0.5, 2 * x, 2 - 2 * x)
+    return x
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 5, 8])
+def test_composed_tent_map_has_two_to_the_k_regions(k):
+    net = tent_network(k)
+    xs = np.linspace(0, 1, 1001)
+    np.testing.assert_allclose(net.forward(xs[:, None]), tent(xs, k), atol=1e-12)
+    pieces = R.pieces_1d(net, (0.0, 1.0))
+    assert pieces.num_regions == 2**k
+    np.testing.assert_allclose(pieces.joints, np.arange(1, 2**k) / 2**k, atol=1e-12)
+    np.testing.assert_allclose(np.abs(pieces.slopes), 2.0**k)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_networks_pieces_reproduce_the_forward_pass(seed):
+    net = R.random_network(1, [8, 8, 8], seed=seed)
+    pieces = R.pieces_1d(net, (-3.0, 3.0))
+    assert pieces.num_regions <= R.deep_bound([8, 8, 8], 1) == 9**3
+    # contiguous cover of the domain
+    assert pieces.intervals[0, 0] == -3 and pieces.intervals[-1, 1] == 3
+    np.testing.assert_array_equal(pieces.intervals[1:, 0], pieces.intervals[:-1, 1])
+    rng = np.random.default_rng(seed)
+    for (lo, hi), s, c, pattern in zip(pieces.intervals, pieces.slopes, pieces.intercepts,
+                                       pieces.patterns, strict=True):  # fmt: skip
+        x = rng.uniform(lo, hi, 5)[:, None]
+        np.testing.assert_allclose(net.forward(x), s * x[:, 0] + c, rtol=1e-9, atol=1e-9)
+        mid = np.array([[(lo + hi) / 2]])
+        np.testing.assert_array_equal(net.patterns(mid)[0], pattern)
+
+
+def test_dense_sampling_finds_no_pattern_the_exact_pieces_miss():
+    net = R.random_network(1, [16, 16], seed=3)
+    pieces = R.pieces_1d(net, (-2.0, 2.0))
+    exact = {p.tobytes() for p in pieces.patterns}
+    sampled = net.patterns(np.linspace(-2, 2, 200001)[:, None])
+    found = {p.tobytes() for p in np.unique(sampled, axis=0)}
+    assert found <= exact
+    assert len(found) <= pieces.num_regions
+
+
+def test_shallow_network_has_at_most_one_plus_width_pieces():
+    for seed in range(5):
+        net = R.random_network(1, [12], seed=seed)
+        assert R.pieces_1d(net, (-10.0, 10.0)).num_regions <= 1 + 12
+
+
+def test_degenerate_units_make_no_false_regions():
+    # two identical units (the same joint twice), a dead unit, a constant unit
+    w1 = np.array([[1.0], [1.0], [0.0], [0.0]])
+    b1 = np.array([-0.5, -0.5, -1.0, 2.0])
+    net = R.Network((w1, np.array([[1.0, 1.0, 1.0, 1.0]])), (b1, np.array([0.0])))
+    pieces = R.pieces_1d(net, (-1.0, 1.0))
+    assert pieces.num_regions == 2
+    np.testing.assert_allclose(pieces.joints, [0.5])
+
+
+def test_bounds_and_parameter_counts():
+    assert R.shallow_bound(5, 1) == 6
+    assert R.shallow_bound(5, 2) == 1 + 5 + 10
+    assert R.deep_bound([4, 4, 4], 1) == 125
+    assert R.deep_bound([3, 5], 2) == (1 + 3 + 3) * (1 + 5 + 10)
+    d, k = 6, 4
+    assert R.parameter_count([d], 1) == 3 * d + 1
+    assert R.parameter_count([d] * k, 1) == 3 * d + 1 + (k - 1) * d * (d + 1)
+    assert R.random_network(1, [d] * k).num_parameters == R.parameter_count([d] * k, 1)
+
+
+def test_initialisations_have_their_variances():
+    # the first layer maps 400 inputs to 400 units: fan_in = fan_out = 400
+    expected = {"he": 2 / 400, "xavier": 2 / 800, "uniform": 1 / 3 / 400, "normal:0.3": 0.09}
+    for init, var in expected.items():
+        net = R.random_network(400, [400], init=init, seed=1)
+        assert net.weights[0].var() == pytest.approx(var, rel=0.05)
+    with pytest.raises(ValueError):
+        R.random_network(1, [3], init="glorot")
+
+
+def test_network_from_dict_checks_shapes():
+    net = R.network_from_dict(
+        {
+            "layers": [
+                {"weight": [[1.0], [-1.0]], "bias": [0, 0]},
+                {"weight": [[1.0, 1.0]], "bias": [0]},
+            ]
+        }
+    )
+    np.testing.assert_allclose(net.forward(np.array([[-2.0], [3.0]])), [2.0, 3.0])  # |x|
+    bad = [
+        {},
+        {"layers": []},
+        {"layers": [{"weight": [[1, 2]], "bias": [0, 0]}]},
+        {"layers": [{"weight": [[1]], "bias": [0]}, {"weight": [[1, 1]], "bias": [0]}]},
+        {"layers": [{"weight": [[1], [1]], "bias": [0, 0]}]},
+    ]
+    for doc in bad:
+        with pytest.raises(ValueError):
+            R.network_from_dict(doc)
