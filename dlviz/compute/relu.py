@@ -203,3 +203,165 @@ def parameter_count(widths: Sequence[int], input_dim: int) -> int:
     """Weights and biases of a network with these hidden widths and one output."""
     sizes = [input_dim, *widths, 1]
     return sum(i * o + o for i, o in zip(sizes[:-1], sizes[1:], strict=True))
+
+
+# --------------------------------------------------------------------------- 2-D
+
+
+@dataclass(frozen=True)
+class Regions2D:
+    """The exact activation regions of a 2-input network on a rectangle.
+
+    vertices: (R, K, 2) convex polygons, counter-clockwise; rows are padded
+    beyond counts[r] by repeating the first vertex; patterns: (R, Σ widths)
+    bool; affine: (R, 3) with output = a·x + b·y + c on each region.
+    """
+
+    vertices: Array
+    counts: Array
+    patterns: Array
+    affine: Array
+    domain: tuple[float, float, float, float]
+
+    @property
+    def num_regions(self) -> int:
+        return len(self.counts)
+
+    def polygon(self, r: int) -> Array:
+        return self.vertices[r, : self.counts[r]]
+
+    def areas(self) -> Array:
+        x, y = self.vertices[..., 0], self.vertices[..., 1]
+        k = np.arange(self.vertices.shape[1])
+        nxt = np.where(k[None, :] + 1 < self.counts[:, None], k[None, :] + 1, 0)
+        xn = np.take_along_axis(x, nxt, 1)
+        yn = np.take_along_axis(y, nxt, 1)
+        valid = k[None, :] < self.counts[:, None]
+        return 0.5 * np.where(valid, x * yn - xn * y, 0.0).sum(axis=1)
+
+
+class _Polygons:
+    """Growable padded storage of convex polygons and their per-region rows."""
+
+    def __init__(self, first: Array):
+        # rows past a polygon's count repeat its first vertex: min/max over a
+        # row need no masks and padding never changes which side a polygon is on
+        self.v = np.zeros((64, max(16, len(first) + 4), 2))
+        self.v[0] = first[0]
+        self.v[0, : len(first)] = first
+        self.n = np.zeros(64, int)
+        self.n[0] = len(first)
+        self.size = 1
+        self.rows: dict[str, Array] = {}
+
+    def add_row_arrays(self, **arrays: Array) -> None:
+        for name, a in arrays.items():
+            full = np.zeros((len(self.n), *a.shape[1:]), a.dtype)
+            full[: len(a)] = a
+            self.rows[name] = full
+
+    def set(self, r: int, poly: Array) -> None:
+        if len(poly) > self.v.shape[1]:
+            grown = np.repeat(self.v[:, :1], 2 * len(poly), axis=1)
+            grown[:, : self.v.shape[1]] = self.v
+            self.v = grown
+        self.v[r] = poly[0]
+        self.v[r, : len(poly)] = poly
+        self.n[r] = len(poly)
+
+    def append(self, poly: Array, like: int) -> None:
+        if self.size == len(self.n):
+            self.v = np.concatenate([self.v, np.zeros_like(self.v)])
+            self.n = np.concatenate([self.n, np.zeros_like(self.n)])
+            for name, a in self.rows.items():
+                self.rows[name] = np.concatenate([a, np.zeros_like(a)])
+        for a in self.rows.values():
+            a[self.size] = a[like]
+        self.set(self.size, poly)
+        self.size += 1
+
+
+def _area(points: list) -> float:
+    """Shoelace area of a polygon given as a list of (x, y); plain floats are
+    faster than NumPy for the handful of vertices a region has."""
+    total = 0.0
+    for (xa, ya), (xb, yb) in zip(points, points[1:] + points[:1], strict=True):
+        total += xa * yb - xb * ya
+    return 0.5 * total
+
+
+def _cut(poly: list, s: list, tol: float) -> tuple[list, list]:
+    """A convex polygon (list of (x, y)) split by the line s = 0 (s at the vertices)."""
+    pos, neg = [], []
+    k = len(poly)
+    for i in range(k):
+        p, sp = poly[i], s[i]
+        q, sq = poly[(i + 1) % k], s[(i + 1) % k]
+        if sp >= -tol:
+            pos.append(p)
+        if sp <= tol:
+            neg.append(p)
+        if (sp > tol and sq < -tol) or (sp < -tol and sq > tol):
+            t = sp / (sp - sq)
+            x = (p[0] + t * (q[0] - p[0]), p[1] + t * (q[1] - p[1]))
+            pos.append(x)
+            neg.append(x)
+    return pos, neg
+
+
+def regions_2d(net: Network, domain: tuple[float, float, float, float]) -> Regions2D:
+    """Layer by layer and unit by unit, every region is cut by the unit's zero
+    line pulled back through the region's affine map. Which regions a line
+    cuts is decided for all regions at once; only those are split."""
+    if net.input_dim != 2:
+        raise ValueError("regions_2d needs a network with two inputs")
+    x0, x1, y0, y1 = domain
+    box = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], float)
+    min_area = 1e-12 * (x1 - x0) * (y1 - y0)
+    polys = _Polygons(box)
+    # h = A x + c on each region: start with the identity on the input
+    polys.add_row_arrays(A=np.eye(2)[None], c=np.zeros((1, 2)), pattern=np.zeros((1, 0), bool))
+    for w, bias in zip(net.weights[:-1], net.biases[:-1], strict=True):
+        rows = polys.rows
+        grad = np.matmul(w, rows["A"][: polys.size])  # (R, units, 2), batched BLAS
+        const = rows["c"][: polys.size] @ w.T + bias  # (R, units)
+        polys.add_row_arrays(G=grad, g=const)
+        for unit in range(w.shape[0]):
+            _cut_all(polys, unit, min_area)
+        R = polys.size
+        real = np.arange(polys.v.shape[1])[None, :] < polys.n[:R, None]
+        centre = (polys.v[:R] * real[..., None]).sum(axis=1) / polys.n[:R, None]
+        G, g = polys.rows["G"][:R], polys.rows["g"][:R]
+        on = np.matmul(G, centre[..., None])[..., 0] + g > 0
+        polys.add_row_arrays(
+            A=G * on[..., None],
+            c=g * on,
+            pattern=np.concatenate([polys.rows["pattern"][:R], on], 1),
+        )
+    R = polys.size
+    w, bias = net.weights[-1], net.biases[-1]
+    a = np.matmul(w, polys.rows["A"][:R])[:, 0]
+    c = (polys.rows["c"][:R] @ w.T + bias)[:, 0]
+    return Regions2D(
+        polys.v[:R].copy(),
+        polys.n[:R].copy(),
+        polys.rows["pattern"][:R].copy(),
+        np.column_stack([a, c]),
+        (x0, x1, y0, y1),
+    )
+
+
+def _cut_all(polys: _Polygons, unit: int, min_area: float) -> None:
+    R = polys.size
+    G, g = polys.rows["G"][:R, unit], polys.rows["g"][:R, unit]
+    v = polys.v[:R, : polys.n[:R].max()]  # the padding columns only repeat vertices
+    s = v[..., 0] * G[:, :1] + v[..., 1] * G[:, 1:] + g[:, None]
+    top, bottom = s.max(axis=1), s.min(axis=1)
+    tol = 1e-10 * np.maximum(np.maximum(top, -bottom), 1e-300)
+    cut = (top > tol) & (bottom < -tol)
+    for r in np.flatnonzero(cut):
+        k = polys.n[r]
+        pos, neg = _cut(polys.v[r, :k].tolist(), s[r, :k].tolist(), float(tol[r]))
+        if _area(pos) > min_area and _area(neg) > min_area:  # no zero-width slivers
+            polys.set(r, np.array(pos))
+            polys.append(np.array(neg), like=r)

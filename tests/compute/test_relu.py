@@ -122,3 +122,68 @@ def test_network_from_dict_checks_shapes():
     for doc in bad:
         with pytest.raises(ValueError):
             R.network_from_dict(doc)
+
+
+# ------------------------------------------------------------------ 2-D
+
+
+def shallow_2d(lines: list[tuple[float, float, float]]) -> R.Network:
+    """One hidden unit per line a·x + b·y + c = 0, output their sum."""
+    w = np.array([[a, b] for a, b, _ in lines])
+    c = np.array([c for _, _, c in lines])
+    return R.Network((w, np.ones((1, len(lines)))), (c, np.zeros(1)))
+
+
+def test_shallow_lines_in_general_position_make_one_plus_d_plus_d_choose_2():
+    rng = np.random.default_rng(0)
+    d = 7
+    angles = np.linspace(0, np.pi, d, endpoint=False) + rng.uniform(0, 0.1, d)
+    lines = [(np.cos(t), np.sin(t), rng.uniform(-1, 1)) for t in angles]
+    # every pairwise crossing lies inside the domain
+    for i in range(d):
+        for j in range(i):
+            m = np.array([lines[i][:2], lines[j][:2]])
+            point = np.linalg.solve(m, -np.array([lines[i][2], lines[j][2]]))
+            assert np.all(np.abs(point) < 20)
+    regions = R.regions_2d(shallow_2d(lines), (-20, 20, -20, 20))
+    assert regions.num_regions == 1 + d + d * (d - 1) // 2 == R.shallow_bound(d, 2)
+
+
+def test_degenerate_lines_make_no_false_regions():
+    # two parallel lines and one across them: 6 regions
+    parallel = shallow_2d([(1, 0, 0), (1, 0, -1), (0, 1, 0)])
+    assert R.regions_2d(parallel, (-3, 3, -3, 3)).num_regions == 6
+    # three lines through one point: 6, not 7
+    concurrent = shallow_2d([(1, 0, 0), (0, 1, 0), (1, 1, 0)])
+    assert R.regions_2d(concurrent, (-3, 3, -3, 3)).num_regions == 6
+    # a line along the domain's edge and one through a corner cut nothing off
+    edge = shallow_2d([(1, 0, 3), (1, 1, 6)])
+    assert R.regions_2d(edge, (-3, 3, -3, 3)).num_regions == 1
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_regions_tile_the_domain_and_reproduce_the_forward_pass(seed):
+    net = R.random_network(2, [10, 10, 10], seed=seed)
+    regions = R.regions_2d(net, (-2, 2, -2, 2))
+    assert regions.num_regions <= R.deep_bound([10, 10, 10], 2)
+    areas = regions.areas()
+    assert np.all(areas > 0) and areas.sum() == pytest.approx(16.0, rel=1e-12)
+    rng = np.random.default_rng(seed)
+    for r in range(regions.num_regions):
+        poly = regions.polygon(r)
+        weights = rng.dirichlet(np.ones(len(poly)), size=3)  # points inside the polygon
+        points = weights @ poly
+        a, b, c = regions.affine[r]
+        np.testing.assert_allclose(net.forward(points), points @ [a, b] + c, rtol=1e-8,
+                                   atol=1e-9)  # fmt: skip
+        np.testing.assert_array_equal(net.patterns(points), np.tile(regions.patterns[r], (3, 1)))
+
+
+def test_dense_sampling_finds_no_pattern_the_exact_regions_miss():
+    net = R.random_network(2, [12, 12], seed=5)
+    regions = R.regions_2d(net, (-2, 2, -2, 2))
+    g = np.linspace(-2, 2, 700)
+    grid = np.column_stack([np.repeat(g, len(g)), np.tile(g, len(g))])
+    sampled = {p.tobytes() for p in np.unique(net.patterns(grid), axis=0)}
+    exact = {p.tobytes() for p in regions.patterns}
+    assert sampled <= exact
