@@ -231,6 +231,31 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "感受野：一个输出单元看到 {size} 个输入单元",
     },
     "stride": {"en": "stride", "zh": "步幅"},
+    "joints": {"en": "{n} joints", "zh": "{n} 个折点"},
+    "network_output": {"en": "network output", "zh": "网络输出"},
+    "layer_units": {"en": "layer {layer}", "zh": "第 {layer} 层"},
+    "relu_title_1d": {
+        "en": "A ReLU network ({widths}) is piecewise linear: {n} pieces",
+        "zh": "ReLU 网络（{widths}）是分段线性函数：{n} 段",
+    },
+    "relu_title_2d": {
+        "en": "Linear regions of a ReLU network ({widths})",
+        "zh": "ReLU 网络（{widths}）的线性区域",
+    },
+    "regions_found": {"en": "{n} linear regions", "zh": "{n} 个线性区域"},
+    "layer_boundary": {"en": "layer {layer} boundaries", "zh": "第 {layer} 层边界"},
+    "regions_measured": {
+        "en": "regions (exact, mean and range over seeds)",
+        "zh": "区域数（精确，多个种子的均值与范围）",
+    },
+    "regions_bound": {"en": "upper bound", "zh": "上界"},
+    "regions": {"en": "linear regions", "zh": "线性区域数"},
+    "depth": {"en": "depth (hidden layers)", "zh": "深度（隐藏层数）"},
+    "width": {"en": "width", "zh": "宽度"},
+    "sweep_title": {
+        "en": "Regions at a budget of about {budget} parameters",
+        "zh": "约 {budget} 个参数时的区域数",
+    },
     "padding": {"en": "padding", "zh": "填充"},
     "step_taken": {"en": "step taken", "zh": "实际更新"},
     "optimizer_step_title": {

@@ -365,3 +365,61 @@ def _cut_all(polys: _Polygons, unit: int, min_area: float) -> None:
         if _area(pos) > min_area and _area(neg) > min_area:  # no zero-width slivers
             polys.set(r, np.array(pos))
             polys.append(np.array(neg), like=r)
+
+
+# --------------------------------------------------------------------------- sweeps
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """Exact region counts at (about) one parameter budget.
+
+    kind: 'depth' (depth varies, width chosen to fit the budget) or 'width';
+    depths, widths, parameters: (S,); counts: (S, seeds)."""
+
+    kind: str
+    depths: Array
+    widths: Array
+    parameters: Array
+    counts: Array
+
+
+def width_for_budget(depth: int, budget: int, input_dim: int) -> int:
+    """The largest width whose network of this depth stays within the budget."""
+    width = 1
+    while parameter_count([width + 1] * depth, input_dim) <= budget:
+        width += 1
+    return width
+
+
+def count_regions(net: Network, domain: tuple[float, ...]) -> int:
+    if net.input_dim == 1:
+        return pieces_1d(net, (domain[0], domain[1])).num_regions
+    return regions_2d(net, domain).num_regions
+
+
+def sweep(kind: str, *, budget: int, input_dim: int, domain: tuple[float, ...],
+          steps: Sequence[int], seeds: int = 5, init: str = "he") -> Sweep:  # fmt: skip
+    """Region counts over ``steps`` (depths for kind='depth', widths for
+    'width'), each network sized to about ``budget`` parameters."""
+    depths, widths = [], []
+    for value in steps:
+        if kind == "depth":
+            depth, width = value, width_for_budget(value, budget, input_dim)
+        else:
+            width = value
+            depth = max(
+                1,
+                max(
+                    k
+                    for k in range(1, 65)
+                    if parameter_count([width] * k, input_dim) <= budget or k == 1
+                ),
+            )
+        depths.append(depth)
+        widths.append(width)
+    counts = np.array([[count_regions(random_network(input_dim, [w] * d, init=init, seed=s),
+                                      domain) for s in range(seeds)]
+                       for d, w in zip(depths, widths, strict=True)])  # fmt: skip
+    params = [parameter_count([w] * d, input_dim) for d, w in zip(depths, widths, strict=True)]
+    return Sweep(kind, np.array(depths), np.array(widths), np.array(params), counts)
