@@ -269,16 +269,19 @@ class _Polygons:
         self.v[r, : len(poly)] = poly
         self.n[r] = len(poly)
 
-    def append(self, poly: Array, like: int) -> None:
-        if self.size == len(self.n):
+    def append_many(self, polys: list[Array], like: Array) -> None:
+        """New regions, each copying the per-region rows of its parent in ``like``."""
+        m = len(polys)
+        while self.size + m > len(self.n):
             self.v = np.concatenate([self.v, np.zeros_like(self.v)])
             self.n = np.concatenate([self.n, np.zeros_like(self.n)])
             for name, a in self.rows.items():
                 self.rows[name] = np.concatenate([a, np.zeros_like(a)])
         for a in self.rows.values():
-            a[self.size] = a[like]
-        self.set(self.size, poly)
-        self.size += 1
+            a[self.size : self.size + m] = a[like]
+        for k, poly in enumerate(polys):
+            self.set(self.size + k, poly)
+        self.size += m
 
 
 def _area(points: list) -> float:
@@ -359,12 +362,16 @@ def _cut_all(polys: _Polygons, unit: int, min_area: float) -> None:
     top, bottom = s.max(axis=1), s.min(axis=1)
     tol = 1e-10 * np.maximum(np.maximum(top, -bottom), 1e-300)
     cut = (top > tol) & (bottom < -tol)
+    new, parents = [], []
     for r in np.flatnonzero(cut):
         k = polys.n[r]
         pos, neg = _cut(polys.v[r, :k].tolist(), s[r, :k].tolist(), float(tol[r]))
         if _area(pos) > min_area and _area(neg) > min_area:  # no zero-width slivers
             polys.set(r, np.array(pos))
-            polys.append(np.array(neg), like=r)
+            new.append(np.array(neg))
+            parents.append(r)
+    if new:
+        polys.append_many(new, np.array(parents))
 
 
 # --------------------------------------------------------------------------- sweeps
