@@ -243,6 +243,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "ReLU 网络（{widths}）的线性区域",
     },
     "regions_found": {"en": "{n} linear regions", "zh": "{n} 个线性区域"},
+    "relu_cut_frame": {
+        "en": "layer {layer}, unit {unit}: {n} regions",
+        "zh": "第 {layer} 层，第 {unit} 个单元：{n} 个区域",
+    },
+    "relu_sum_frame": {
+        "en": "units added: {k} of {n} (blue: the unit just added)",
+        "zh": "已相加的单元：{k} / {n}（蓝色：刚加入的单元）",
+    },
     "layer_boundary": {"en": "layer {layer} boundaries", "zh": "第 {layer} 层边界"},
     "regions_measured": {
         "en": "regions (exact, mean and range over seeds)",

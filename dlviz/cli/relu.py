@@ -80,9 +80,8 @@ def relu(
     net = load_network(weights) if weights else None
     dims = net.input_dim if net else check_int_range("--input-dim", input_dim, 1, 2)
     box = parse_domain(domain, dims)
-    if common.format in ("gif", "mp4") or common.engine == "manim":
-        raise BadInput("--format", common.format or common.engine,
-                       "dlviz relu draws figures: png, svg or pdf")  # fmt: skip
+    if sweep and (common.format in ("gif", "mp4") or common.engine == "manim"):
+        raise BadInput("--sweep", sweep.value, "draws a figure: png, svg or pdf")
     if sweep:
         return run_sweep(sweep.value, budget, seeds, dims, box, init, given, common)
     if net is None:
@@ -97,12 +96,7 @@ def relu(
     seconds = time.perf_counter() - start
     parameters = {**given, "input_dim": dims, "widths": list(net.widths),
                   "domain": list(box), **common.parameters(), "format": plan.format}  # fmt: skip
-    from dlviz.render import relu as P
-    from dlviz.theme import get_theme
-
-    style = {"theme": get_theme(common.theme), "lang": common.lang}
-    draw = P.plot_relu_1d if dims == 1 else P.plot_relu_2d
-    write_matplotlib(plan, common, lambda: draw(net, result, **style), None)
+    render(plan, common, net, result, dims, box)
     payload = regions_json(net, result, dims)
     written = [plan.path]
     if plan.data is not None:
@@ -114,6 +108,27 @@ def relu(
     rows.append(["parameters", net.num_parameters, ""])
     report_table(f"relu {dims}-D {'×'.join(map(str, net.widths))}", ["", "count", "time"], rows,
                  written)  # fmt: skip
+
+
+def render(plan, common: Common, net, result, dims: int, box) -> None:
+    from dlviz.theme import get_theme
+
+    theme = get_theme(common.theme)
+    if common.engine == "manim":
+        from dlviz.manim_bridge import load_scene, render_scene
+
+        scene = "ReluSumScene" if dims == 1 else "ReluRegionsScene"
+        render_scene(load_scene("relu", scene), {"network": net, "domain": box,
+                     "theme": common.theme, "lang": common.lang}, quality=common.quality,
+                     fmt=plan.format, out=plan.path, background=theme.background)  # fmt: skip
+        return
+    from dlviz.render import relu as P
+
+    style = {"theme": theme, "lang": common.lang}
+    draw = P.plot_relu_1d if dims == 1 else P.plot_relu_2d
+    animate = P.animate_relu_1d if dims == 1 else P.animate_relu_2d
+    write_matplotlib(plan, common, lambda: draw(net, result, **style),
+                     lambda: animate(net, box, **style))  # fmt: skip
 
 
 def parse_widths(text: str) -> list[int]:

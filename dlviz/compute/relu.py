@@ -8,7 +8,7 @@ Weights are stored as PyTorch does, rows = outputs.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -312,10 +312,14 @@ def _cut(poly: list, s: list, tol: float) -> tuple[list, list]:
     return pos, neg
 
 
-def regions_2d(net: Network, domain: tuple[float, float, float, float]) -> Regions2D:
+def regions_2d(net: Network, domain: tuple[float, float, float, float],
+               on_cut: Callable | None = None) -> Regions2D:  # fmt: skip
     """Layer by layer and unit by unit, every region is cut by the unit's zero
     line pulled back through the region's affine map. Which regions a line
-    cuts is decided for all regions at once; only those are split."""
+    cuts is decided for all regions at once; only those are split.
+
+    ``on_cut(layer, unit, polygons)`` is called after each unit with the
+    current polygons (a list of (k, 2) arrays): the frames of an animation."""
     if net.input_dim != 2:
         raise ValueError("regions_2d needs a network with two inputs")
     x0, x1, y0, y1 = domain
@@ -324,13 +328,15 @@ def regions_2d(net: Network, domain: tuple[float, float, float, float]) -> Regio
     polys = _Polygons(box)
     # h = A x + c on each region: start with the identity on the input
     polys.add_row_arrays(A=np.eye(2)[None], c=np.zeros((1, 2)), pattern=np.zeros((1, 0), bool))
-    for w, bias in zip(net.weights[:-1], net.biases[:-1], strict=True):
+    for layer, (w, bias) in enumerate(zip(net.weights[:-1], net.biases[:-1], strict=True)):
         rows = polys.rows
         grad = np.matmul(w, rows["A"][: polys.size])  # (R, units, 2), batched BLAS
         const = rows["c"][: polys.size] @ w.T + bias  # (R, units)
         polys.add_row_arrays(G=grad, g=const)
         for unit in range(w.shape[0]):
             _cut_all(polys, unit, min_area)
+            if on_cut is not None:
+                on_cut(layer, unit, [polys.v[r, : polys.n[r]].copy() for r in range(polys.size)])
         R = polys.size
         real = np.arange(polys.v.shape[1])[None, :] < polys.n[:R, None]
         centre = (polys.v[:R] * real[..., None]).sum(axis=1) / polys.n[:R, None]

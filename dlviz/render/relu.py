@@ -138,3 +138,80 @@ def plot_sweep(result: Sweep, input_dim: int, *, theme: Theme = LIGHT,
         ax.legend(fontsize="small")
         ax.set_title(text("sweep_title", lang, budget=int(result.parameters.max())))
     return fig
+
+
+MAX_FRAMES = 120
+
+
+def animate_relu_2d(net: Network, domain, *, theme: Theme = LIGHT, lang: str = "en"):
+    """Unit by unit, layer by layer: each new unit's line cuts the regions it
+    crosses, and the count ticks up."""
+    from matplotlib.animation import FuncAnimation
+
+    from dlviz.compute.relu import regions_2d
+
+    frames: list[tuple[int, int, list]] = []
+    regions_2d(net, domain, on_cut=lambda layer, unit, polys: frames.append((layer, unit, polys)))
+    if len(frames) > MAX_FRAMES:  # keep the last unit of every layer
+        keep = set(np.linspace(0, len(frames) - 1, MAX_FRAMES).round().astype(int))
+        keep |= {i for i, (layer, unit, _) in enumerate(frames) if unit == net.widths[layer] - 1}
+        frames = [f for i, f in enumerate(frames) if i in keep]
+    x0, x1, y0, y1 = domain
+    with themed(theme):
+        fig = new_figure(theme, layout="constrained")
+        ax = fig.add_subplot()
+        ax.set_xlim(x0, x1)
+        ax.set_ylim(y0, y1)
+        ax.set_aspect("equal")
+        state = {"polys": None}
+
+        def update(i: int):
+            layer, unit, polys = frames[i]
+            if state["polys"] is not None:
+                state["polys"].remove()
+            colours = [REGION_COLOURS[(7 * k) % len(REGION_COLOURS)] for k in range(len(polys))]
+            state["polys"] = ax.add_collection(
+                PolyCollection(
+                    polys, facecolors=colours, edgecolors=theme.foreground, linewidths=0.3
+                )
+            )
+            ax.set_title(text("relu_cut_frame", lang, layer=layer + 1, unit=unit + 1,
+                              n=len(polys)))  # fmt: skip
+            return ()
+
+        update(0)
+    return FuncAnimation(fig, update, frames=len(frames), blit=False)
+
+
+def animate_relu_1d(net: Network, domain, *, theme: Theme = LIGHT, lang: str = "en"):
+    """The last hidden layer's units, weighted, added into the output one by one."""
+    from matplotlib.animation import FuncAnimation
+
+    lo, hi = domain[0], domain[1]
+    xs = np.linspace(lo, hi, 801)[:, None]
+    h = xs
+    for w, b in zip(net.weights[:-1], net.biases[:-1], strict=True):
+        h = np.maximum(h @ w.T + b, 0.0)
+    terms = h * net.weights[-1][0]  # (points, units): each unit's weighted contribution
+    partial = net.biases[-1][0] + np.cumsum(terms, axis=1)
+    with themed(theme):
+        fig = new_figure(theme, layout="constrained")
+        ax = fig.add_subplot()
+        ax.plot(xs[:, 0], net.forward(xs), color=theme.muted, linestyle="--", linewidth=1,
+                label=text("network_output", lang))  # fmt: skip
+        (curve,) = ax.plot([], [], color=theme.palette[8], linewidth=2.2)
+        (unit_line,) = ax.plot([], [], color=theme.palette[0], linewidth=1.2)
+        span = np.concatenate([partial.ravel(), terms.ravel()])
+        ax.set_xlim(lo, hi)
+        ax.set_ylim(span.min() - 0.1 * np.ptp(span), span.max() + 0.1 * np.ptp(span))
+        ax.set_xlabel("x")
+        ax.legend(fontsize="small", loc="upper left")
+
+        def update(j: int):
+            curve.set_data(xs[:, 0], partial[:, j])
+            unit_line.set_data(xs[:, 0], terms[:, j])
+            ax.set_title(text("relu_sum_frame", lang, k=j + 1, n=terms.shape[1]))
+            return ()
+
+        update(0)
+    return FuncAnimation(fig, update, frames=terms.shape[1], blit=False)

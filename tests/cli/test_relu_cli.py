@@ -75,7 +75,7 @@ BAD = [
     (["--init", "glorot"], "--init glorot"),
     (["--domain", "2,1"], "--domain 2,1"),
     (["--weights", "none.json"], "no such file"),
-    (["--format", "gif"], "draws figures"),
+    (["--sweep", "depth", "--format", "gif"], "draws a figure"),
     (["--sweep", "depth", "--budget", "5"], "--budget 5"),
 ]
 
