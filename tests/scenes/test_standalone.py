@@ -13,7 +13,8 @@ pytest.importorskip("manim")
 ROOT = Path(__file__).resolve().parents[2]
 SCENES = [("landscape", "LandscapeScene"), ("optimizers", "OptimizerRace"),
           ("optimizers", "OptimizerStep"), ("conv", "ConvScene"),
-          ("conv", "ConvChannelsScene")]  # fmt: skip
+          ("conv", "ConvChannelsScene"), ("relu", "ReluRegionsScene"),
+          ("relu", "ReluSumScene")]  # fmt: skip
 
 
 @pytest.mark.parametrize(("topic", "scene"), SCENES)
