@@ -257,6 +257,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "区域数（精确，多个种子的均值与范围）",
     },
     "regions_bound": {"en": "upper bound", "zh": "上界"},
+    "regions_constructed": {
+        "en": "sawtooth construction (same depth × width)",
+        "zh": "锯齿构造（相同深度 × 宽度）",
+    },
     "regions": {"en": "linear regions", "zh": "线性区域数"},
     "depth": {"en": "depth (hidden layers)", "zh": "深度（隐藏层数）"},
     "width": {"en": "width", "zh": "宽度"},

@@ -380,6 +380,19 @@ def _cut_all(polys: _Polygons, unit: int, min_area: float) -> None:
         polys.append_many(new, np.array(parents))
 
 
+def sawtooth_network(width: int, depth: int) -> Network:
+    """The construction that makes depth pay (Montúfar et al. 2014, Telgarsky
+    2016): every layer computes a w-tooth sawtooth of its input on [0, 1],
+    t(x) = w·relu(x) + Σ_k (−1)^k·2w·relu(x − k/w), so depth K gives w^K pieces."""
+    if width < 2 or depth < 1:
+        raise ValueError("a sawtooth needs width ≥ 2 and depth ≥ 1")
+    shifts = -np.arange(width) / width
+    mix = np.array([width] + [(-1) ** k * 2 * width for k in range(1, width)], float)
+    weights = [np.ones((width, 1))] + [np.outer(np.ones(width), mix)] * (depth - 1)
+    biases = [shifts] * depth
+    return Network(tuple(weights) + (mix[None, :],), tuple(biases) + (np.zeros(1),))
+
+
 # --------------------------------------------------------------------------- sweeps
 
 
@@ -388,13 +401,15 @@ class Sweep:
     """Exact region counts at (about) one parameter budget.
 
     kind: 'depth' (depth varies, width chosen to fit the budget) or 'width';
-    depths, widths, parameters: (S,); counts: (S, seeds)."""
+    depths, widths, parameters: (S,); counts: (S, seeds) for random networks;
+    constructed: (S,) the sawtooth construction's pieces (1-D only, else None)."""
 
     kind: str
     depths: Array
     widths: Array
     parameters: Array
     counts: Array
+    constructed: Array | None = None
 
 
 def width_for_budget(depth: int, budget: int, input_dim: int) -> int:
@@ -435,4 +450,8 @@ def sweep(kind: str, *, budget: int, input_dim: int, domain: tuple[float, ...],
                                       domain) for s in range(seeds)]
                        for d, w in zip(depths, widths, strict=True)])  # fmt: skip
     params = [parameter_count([w] * d, input_dim) for d, w in zip(depths, widths, strict=True)]
-    return Sweep(kind, np.array(depths), np.array(widths), np.array(params), counts)
+    constructed = None
+    if input_dim == 1:
+        constructed = np.array([pieces_1d(sawtooth_network(max(w, 2), d), (0.0, 1.0)).num_regions
+                                for d, w in zip(depths, widths, strict=True)])  # fmt: skip
+    return Sweep(kind, np.array(depths), np.array(widths), np.array(params), counts, constructed)

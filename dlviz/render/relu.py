@@ -123,6 +123,9 @@ def plot_sweep(result: Sweep, input_dim: int, *, theme: Theme = LIGHT,
                         color=theme.palette[0], alpha=0.25)  # fmt: skip
         ax.plot(x, mean, "o-", color=theme.palette[0], label=text("regions_measured", lang))
         ax.plot(x, bounds, "s--", color=theme.palette[8], label=text("regions_bound", lang))
+        if result.constructed is not None:
+            ax.plot(x, result.constructed, "^-", color=theme.palette[2],
+                    label=text("regions_constructed", lang))  # fmt: skip
         ax.set_yscale("log")
         ax.set_xlabel(text("depth" if result.kind == "depth" else "width", lang))
         ax.set_ylabel(text("regions", lang))

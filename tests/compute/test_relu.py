@@ -187,3 +187,21 @@ def test_dense_sampling_finds_no_pattern_the_exact_regions_miss():
     sampled = {p.tobytes() for p in np.unique(net.patterns(grid), axis=0)}
     exact = {p.tobytes() for p in regions.patterns}
     assert sampled <= exact
+
+
+@pytest.mark.parametrize(("width", "depth"), [(2, 1), (2, 4), (3, 3), (4, 2), (5, 2)])
+def test_sawtooth_construction_has_width_to_the_depth_pieces(width, depth):
+    net = R.sawtooth_network(width, depth)
+    assert R.pieces_1d(net, (0.0, 1.0)).num_regions == width**depth
+    xs = np.linspace(0, 1, 2001)[:, None]
+    out = net.forward(xs)
+    assert out.min() == pytest.approx(0.0, abs=1e-9) and out.max() == pytest.approx(1.0)
+
+
+def test_sweep_at_a_budget():
+    s = R.sweep("depth", budget=120, input_dim=1, domain=(-3, 3), steps=[1, 2, 3], seeds=2)
+    assert list(s.depths) == [1, 2, 3] and np.all(s.parameters <= 120)
+    np.testing.assert_array_equal(s.constructed, s.widths**s.depths)
+    assert s.counts.shape == (3, 2) and np.all(
+        s.counts <= (s.widths + 1)[:, None] ** s.depths[:, None]
+    )
