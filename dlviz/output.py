@@ -83,16 +83,25 @@ def resolve_output(
     return path, fmt
 
 
-def check_writable(path: Path) -> None:
+def check_writable(path: Path, option: str = "--out") -> None:
     """Fail before any work if ``path`` cannot be created: its nearest existing
-    ancestor must be a writable folder, and ``path`` itself not a folder."""
+    ancestor must be a folder that takes a file (tried, then removed: as root,
+    permission bits alone do not tell), and ``path`` itself not a folder."""
     if path.is_dir():
-        raise BadInput("--out", path, "is a folder; name a file or its parent folder")
+        raise BadInput(option, path, "is a folder; name a file or its parent folder")
     parent = path.parent
     while not parent.exists():
         parent = parent.parent
-    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
-        raise BadInput("--out", path, f"cannot write there ({parent} is not a writable folder)")
+    problem = None if parent.is_dir() and os.access(parent, os.W_OK | os.X_OK) else "read-only"
+    if problem is None:
+        try:
+            fd, probe = tempfile.mkstemp(prefix=".dlviz-probe.", dir=parent)
+            os.close(fd)
+            os.unlink(probe)
+        except OSError as exc:
+            problem = exc.strerror
+    if problem is not None:
+        raise BadInput(option, path, f"cannot write there ({parent} is not a writable folder)")
 
 
 def check_data_path(path: Path | None) -> None:
@@ -100,18 +109,21 @@ def check_data_path(path: Path | None) -> None:
         return
     if Path(path).suffix.lower() != ".json":
         raise BadInput("--data", path, "must be a file ending in .json")
-    check_writable(Path(path))
+    check_writable(Path(path), "--data")
 
 
 @contextmanager
-def atomic_path(path: Path) -> Iterator[Path]:
+def atomic_path(path: Path, option: str = "--out") -> Iterator[Path]:
     """Yield a temporary path beside ``path``; rename it into place on success,
-    delete it on any failure."""
+    delete it on any failure. A folder that refuses the temporary file is bad
+    input for ``option`` (exit 2)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(
-        prefix=f".{path.stem}.", suffix=f".part{path.suffix}", dir=path.parent
-    )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".part{path.suffix}",
+                                   dir=path.parent)  # fmt: skip
+    except OSError as exc:
+        raise BadInput(option, path, f"cannot write there ({exc.strerror})") from None
     os.close(fd)
     try:
         yield Path(tmp)
@@ -194,6 +206,6 @@ def write_json(path: Path, topic: str, parameters: Mapping, result: Mapping) -> 
     """The ``--data`` export: topic, version, every effective parameter, result."""
     document = {"topic": topic, "dlviz_version": __version__, "parameters": to_jsonable(parameters)}
     document.update(to_jsonable(result))
-    with atomic_path(path) as tmp:
+    with atomic_path(path, "--data") as tmp:
         tmp.write_text(json.dumps(document, indent=1, allow_nan=False) + "\n", encoding="utf-8")
     return path

@@ -416,22 +416,29 @@ NG_EDGE_INPUT = np.array([[3, 0, 1, 2, 7, 4], [1, 5, 8, 9, 3, 1], [2, 7, 2, 5, 1
 def named_filter(name: str) -> Array:
     """The classic filters, (k, k); 'gaussian:SIZE:SIGMA' and 'box:SIZE' take sizes."""
     base, _, rest = name.partition(":")
-    if base == "gaussian":
-        size_text, _, sigma_text = rest.partition(":")
-        size, sigma = int(size_text), float(sigma_text)
-        if size < 1 or not sigma > 0:
-            raise ValueError("gaussian:SIZE:SIGMA needs SIZE ≥ 1 and SIGMA > 0")
-        t = np.arange(size) - (size - 1) / 2
-        g = np.exp(-(t[:, None] ** 2 + t[None, :] ** 2) / (2 * sigma**2))
-        return g / g.sum()
-    if base == "box":
-        size = int(rest)
-        if size < 1:
-            raise ValueError("box:SIZE needs SIZE ≥ 1")
-        return np.full((size, size), 1.0 / size**2)
+    if base in ("gaussian", "box"):
+        return _sized_filter(base, rest)
     if name not in FILTERS:
         raise ValueError(f"unknown filter {name!r}")
     return np.array(FILTERS[name], float)
+
+
+def _sized_filter(base: str, rest: str) -> Array:
+    gaussian = base == "gaussian"
+    usage = ("gaussian:SIZE:SIGMA needs a whole SIZE ≥ 1 and SIGMA > 0" if gaussian
+             else "box:SIZE needs a whole SIZE ≥ 1")  # fmt: skip
+    size_text, _, sigma_text = rest.partition(":")
+    try:
+        size, sigma = int(size_text), float(sigma_text) if gaussian else 1.0
+    except ValueError:
+        raise ValueError(usage) from None
+    if size < 1 or not sigma > 0 or (not gaussian and sigma_text):
+        raise ValueError(usage)
+    if not gaussian:
+        return np.full((size, size), 1.0 / size**2)
+    t = np.arange(size) - (size - 1) / 2
+    g = np.exp(-(t[:, None] ** 2 + t[None, :] ** 2) / (2 * sigma**2))
+    return g / g.sum()
 
 
 FILTERS = {

@@ -76,7 +76,10 @@ def _initialiser(init: str, fan_in: int, fan_out: int, rng: np.random.Generator)
         bound = 1.0 / math.sqrt(fan_in)
         return lambda shape: rng.uniform(-bound, bound, shape)
     if init.startswith("normal:"):
-        sigma = float(init.split(":", 1)[1])
+        try:
+            sigma = float(init.split(":", 1)[1])
+        except ValueError:
+            raise ValueError("normal:σ needs a number σ > 0, e.g. normal:0.5") from None
         if not sigma > 0:
             raise ValueError("normal:σ needs σ > 0")
         return lambda shape: rng.normal(0.0, sigma, shape)

@@ -308,3 +308,24 @@ def test_chinese_without_a_cjk_font_warns_in_one_line(dlviz, monkeypatch):
     code, _, err = dlviz("landscape", "saddle", "--resolution", "5", "--lang", "zh")
     assert code == 0
     assert err.count("\n") == 1 and "fonts-noto-cjk" in err
+
+
+def test_folder_that_refuses_files_is_refused_before_any_work(dlviz, tmp_path, monkeypatch):
+    # as root, permission bits say yes where the file system says no (/proc):
+    # the check tries a file for real
+    import tempfile
+
+    real = tempfile.mkstemp
+
+    def refuse(*args, **kwargs):
+        if str(kwargs.get("dir", "")).endswith("locked"):
+            raise PermissionError(13, "Permission denied")
+        return real(*args, **kwargs)
+
+    (tmp_path / "locked").mkdir()
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    code, _, err = dlviz(
+        "landscape", "saddle", "--resolution", "5", "--out", "ok.png", "--data", "locked/d.json"
+    )
+    assert code == 2 and "--data locked/d.json: cannot write there" in err
+    assert files_under(tmp_path) == []
