@@ -1,0 +1,80 @@
+"""Residual variance growth against the closed forms (the issue's tolerances:
+finite width makes single runs wander by a few percent per block)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from dlviz.compute import residual as V
+
+
+@pytest.fixture(scope="module")
+def big():
+    return V.simulate(depth=4, width=1000, batch=2000, repeats=1, seed=3)
+
+
+def ratios(values: np.ndarray) -> np.ndarray:
+    return values[1:] / values[:-1]
+
+
+def test_residual_second_moment_doubles_per_block(big):
+    np.testing.assert_allclose(ratios(big.mean("residual")), 2.0, atol=0.15)
+
+
+def test_scaled_residual_stays_at_one(big):
+    np.testing.assert_allclose(big.mean("scaled"), 1.0, atol=0.15)
+
+
+def test_batchnorm_adds_one_per_block(big):
+    np.testing.assert_allclose(np.diff(big.mean("batchnorm")), 1.0, atol=0.1)
+
+
+def test_plain_he_stays_constant(big):
+    np.testing.assert_allclose(big.mean("plain"), 1.0, atol=0.12)
+
+
+def test_theory_curves():
+    assert V.theory("residual", 3, 1.0).tolist() == [1, 2, 4, 8]
+    assert V.theory("scaled", 3, 1.0).tolist() == [1, 1, 1, 1]
+    assert V.theory("batchnorm", 3, 1.0).tolist() == [1, 2, 3, 4]
+    assert V.theory("plain", 2, 0.5).tolist() == [1, 0.5, 0.25]
+
+
+def test_first_residual_block_batch_variance_is_two_minus_one_over_pi():
+    r = V.simulate(variants=["residual"], depth=1, width=1000, batch=2000, repeats=1,
+                   statistic_name="batch-variance", seed=5)  # fmt: skip
+    assert r.mean("residual")[1] == pytest.approx(2 - 1 / math.pi, abs=0.05)
+    assert r.theory["residual"] is None
+
+
+def test_block_equals_a_naive_loop():
+    rng = np.random.default_rng(0)
+    h, w = rng.normal(size=(5, 4)), rng.normal(size=(4, 4))
+    relu = np.maximum(h, 0)
+    naive = np.array([[sum(w[j, i] * relu[b, i] for i in range(4)) for j in range(4)]
+                      for b in range(5)])  # fmt: skip
+    np.testing.assert_allclose(V.block(h, w, "plain"), naive)
+    np.testing.assert_allclose(V.block(h, w, "residual"), h + naive)
+    np.testing.assert_allclose(V.block(h, w, "scaled"), (h + naive) / math.sqrt(2))
+    normed = (h - h.mean(0)) / np.sqrt(h.var(0) + V.BN_EPS)
+    bn = np.array([[sum(w[j, i] * max(normed[b, i], 0) for i in range(4)) for j in range(4)]
+                   for b in range(5)])  # fmt: skip
+    np.testing.assert_allclose(V.block(h, w, "batchnorm"), h + bn)
+
+
+def test_small_init_makes_plain_vanish():
+    r = V.simulate(variants=["plain", "residual"], depth=6, width=200, batch=400,
+                   init="normal:0.05", repeats=1)  # fmt: skip
+    q = 0.05**2 * 200 / 2
+    np.testing.assert_allclose(r.theory["plain"], q ** np.arange(7))
+    assert r.mean("plain")[-1] < 1e-3 and r.mean("residual")[-1] > 0.5
+
+
+def test_bad_options():
+    with pytest.raises(ValueError):
+        V.simulate(variants=["dense"])
+    with pytest.raises(ValueError):
+        V.weight_scale("kaiming", 10)
