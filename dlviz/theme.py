@@ -263,6 +263,18 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "regions": {"en": "linear regions", "zh": "线性区域数"},
     "depth": {"en": "depth (hidden layers)", "zh": "深度（隐藏层数）"},
+    "plain": {"en": "plain", "zh": "普通网络"},
+    "residual": {"en": "residual", "zh": "残差"},
+    "scaled": {"en": "scaled residual (÷√2)", "zh": "缩放残差（÷√2）"},
+    "batchnorm": {"en": "residual + batch norm", "zh": "残差 + 批量规范化"},
+    "block": {"en": "block", "zh": "块"},
+    "second_moment": {"en": "E[h²] (second moment)", "zh": "E[h²]（二阶矩）"},
+    "batch_variance": {"en": "variance over the batch", "zh": "批内方差"},
+    "theory": {"en": "theory", "zh": "理论值"},
+    "residual_title": {
+        "en": "Activations through depth at initialisation (D = {width}, B = {batch})",
+        "zh": "初始化时激活值随深度的变化（D = {width}，B = {batch}）",
+    },
     "width": {"en": "width", "zh": "宽度"},
     "sweep_title": {
         "en": "Regions at a budget of about {budget} parameters",

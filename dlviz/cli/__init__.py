@@ -12,7 +12,7 @@ import sys
 import typer
 
 from dlviz import __version__
-from dlviz.cli import conv, doctor, landscape, optimizers, relu
+from dlviz.cli import conv, doctor, landscape, optimizers, relu, residual
 from dlviz.errors import DlvizError
 
 app = typer.Typer(
@@ -47,7 +47,7 @@ def _root(
     """Pictures and lecture videos for deep-learning concepts."""
 
 
-for module in (optimizers, landscape, conv, relu, doctor):
+for module in (optimizers, landscape, conv, relu, residual, doctor):
     module.register(app)
 
 

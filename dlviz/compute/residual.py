@@ -82,6 +82,11 @@ class VarianceResult:
     batch: int
     forward: dict[str, Array]
     theory: dict[str, Array | None]
+    samples: dict[str, dict[int, Array]]  # first repeat: activations at a few blocks
+
+    @property
+    def sampled_blocks(self) -> list[int]:
+        return sorted(next(iter(self.samples.values())))
 
     def mean(self, variant: str) -> Array:
         return self.forward[variant].mean(axis=0)
@@ -103,6 +108,9 @@ def simulate(*, variants: Sequence[str] = VARIANTS, depth: int = 20, width: int 
         raise ValueError(f"unknown statistic {statistic_name!r}")
     sigma = weight_scale(init, width)
     forward = {v: np.empty((repeats, depth + 1)) for v in variants}
+    shown = sorted({0, depth // 4, depth // 2, depth})
+    samples: dict[str, dict[int, Array]] = {v: {} for v in variants}
+    pick = np.random.default_rng(seed).choice(batch * width, min(4000, batch * width), False)
     for r in range(repeats):
         rng = np.random.default_rng([seed, r])
         h0 = rng.standard_normal((batch, width))
@@ -110,12 +118,16 @@ def simulate(*, variants: Sequence[str] = VARIANTS, depth: int = 20, width: int 
         for v in variants:
             h = h0
             forward[v][r, 0] = statistic(h, statistic_name)
-            for k in range(depth):  # the same W_k for every variant
+            for k in range(depth + 1):
+                if r == 0 and k in shown:
+                    samples[v][k] = h.ravel()[pick].copy()
+                if k == depth:
+                    break
                 w = np.random.default_rng(seeds[k]).normal(0.0, sigma, (width, width))
                 with np.errstate(over="ignore", invalid="ignore"):
-                    h = block(h, w, v)
+                    h = block(h, w, v)  # the same W_k for every variant
                 forward[v][r, k + 1] = statistic(h, statistic_name)
     q = sigma**2 * width / 2.0
     expected = {v: theory(v, depth, q) if statistic_name == "second-moment" else None
                 for v in variants}  # fmt: skip
-    return VarianceResult(statistic_name, depth, width, batch, forward, expected)
+    return VarianceResult(statistic_name, depth, width, batch, forward, expected, samples)

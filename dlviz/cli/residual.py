@@ -1,0 +1,111 @@
+"""`dlviz residual`: activation statistics through depth, measured and theory."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated
+
+import typer
+
+from dlviz.cli.common import Common, check_int_range, shared_options
+from dlviz.cli.job import plan_outputs, report_table, write_matplotlib
+from dlviz.errors import BadInput
+
+VARIANTS = ("plain", "residual", "scaled", "batchnorm")  # as in dlviz.compute.residual
+
+
+class Statistic(str, Enum):
+    second_moment = "second-moment"
+    batch_variance = "batch-variance"
+
+
+HELP = """Why residual networks need care at initialisation: the statistic of the
+activations block by block, measured (band over repeats) beside the theory
+(residual doubles E[h²], scaled stays at 1, batchnorm grows as 1 + k, plain
+stays constant under He).
+
+Examples:
+
+  dlviz residual
+
+  dlviz residual --variant residual --variant scaled --depth 30
+
+  dlviz residual --statistic batch-variance --width 1000 --batch 2000
+
+  dlviz residual --variant plain --init normal:0.02
+"""
+
+DEFAULTS = {"variant": None, "depth": 20, "width": 256, "batch": 512, "init": "he",
+            "statistic": "second-moment", "repeats": 3}  # fmt: skip
+
+
+@shared_options
+def residual(
+    variant: Annotated[
+        list[str] | None,
+        typer.Option(help="plain, residual, scaled, batchnorm; repeatable (default: all)"),
+    ] = None,
+    depth: Annotated[int, typer.Option(help="Blocks")] = 20,
+    width: Annotated[int, typer.Option(help="Features D")] = 256,
+    batch: Annotated[int, typer.Option(help="Batch size B")] = 512,
+    init: Annotated[str, typer.Option(help="he, xavier or normal:σ")] = "he",
+    statistic: Annotated[Statistic, typer.Option(help="Which statistic")] = (
+        Statistic.second_moment
+    ),
+    repeats: Annotated[int, typer.Option(help="Runs with fresh weights and inputs")] = 3,
+    *,
+    common: Common,
+) -> None:
+    from dlviz.compute import residual as V
+
+    names = [n.strip() for v in variant or VARIANTS for n in v.split(",") if n.strip()]
+    for name in names:
+        if name not in VARIANTS:
+            raise BadInput("--variant", name, f"choose from {', '.join(VARIANTS)}")
+    check_int_range("--depth", depth, 1, 500)
+    check_int_range("--width", width, 1, 4096)
+    check_int_range("--batch", batch, 2, 20000)
+    check_int_range("--repeats", repeats, 1, 50)
+    try:
+        V.weight_scale(init, width)
+    except ValueError as exc:
+        raise BadInput("--init", init, str(exc)) from None
+    if common.format in ("gif", "mp4") or common.engine == "manim":
+        raise BadInput("--format", common.format or common.engine, "draws a figure for now: "
+                       "png, svg or pdf")  # fmt: skip
+    stat = Statistic(statistic).value
+    given = {"variant": names if variant else None, "depth": depth, "width": width,
+             "batch": batch, "init": init, "statistic": stat, "repeats": repeats}  # fmt: skip
+    plan = plan_outputs(common, "residual", "", given, DEFAULTS)
+    result = V.simulate(variants=list(dict.fromkeys(names)), depth=depth, width=width,
+                        batch=batch, init=init, statistic_name=stat, repeats=repeats,
+                        seed=common.seed)  # fmt: skip
+    from dlviz.render.residual import plot_residual
+    from dlviz.theme import get_theme
+
+    write_matplotlib(plan, common, lambda: plot_residual(result, theme=get_theme(common.theme),
+                                                         lang=common.lang), None)  # fmt: skip
+    parameters = {**given, "variant": list(result.forward), **common.parameters(),
+                  "format": plan.format}  # fmt: skip
+    written = [plan.path]
+    if plan.data is not None:
+        from dlviz.output import write_json
+
+        variants = {v: {"forward": result.mean(v), "forward_std": result.std(v),
+                        "theory": result.theory[v]} for v in result.forward}  # fmt: skip
+        written.append(write_json(plan.data, "residual", parameters,
+                                  {"statistic": stat, "variants": variants}))  # fmt: skip
+    rows = []
+    for v in result.forward:
+        mean = result.mean(v)
+        theory = result.theory[v]
+        rows.append([v, f"{mean[1] / mean[0]:.3f}", f"{mean[-1]:.4g}",
+                     "–" if theory is None else f"{theory[-1]:.4g}"])  # fmt: skip
+    report_table(f"residual, {stat}, depth {depth}",
+                 ["variant", "first-block ratio", f"after {depth} blocks", "theory"], rows,
+                 written)  # fmt: skip
+
+
+def register(app: typer.Typer) -> None:
+    app.command("residual", help=HELP, short_help="Activation variance through residual "
+                "networks.  e.g. dlviz residual --depth 30")(residual)  # fmt: skip

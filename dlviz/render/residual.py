@@ -1,0 +1,51 @@
+"""Residual variance figures: the statistic against depth (measured with a
+band over repeats, theory dashed) and activation histograms at a few depths."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from dlviz.compute.residual import VARIANTS, VarianceResult
+from dlviz.render.base import new_figure, themed
+from dlviz.theme import LIGHT, Theme, series_color, text
+
+
+def variant_color(variant: str, theme: Theme) -> str:
+    return series_color(theme, (0, 8, 2, 6)[VARIANTS.index(variant)])
+
+
+def plot_residual(result: VarianceResult, *, theme: Theme = LIGHT, lang: str = "en") -> Figure:
+    with themed(theme):
+        fig = new_figure(theme, (theme.figsize[0] * 1.7, theme.figsize[1]), layout="constrained")
+        grid = fig.add_gridspec(len(result.forward), 2, width_ratios=(1.6, 1))
+        ax = fig.add_subplot(grid[:, 0])
+        blocks = np.arange(result.depth + 1)
+        for variant in result.forward:
+            colour = variant_color(variant, theme)
+            mean, runs = result.mean(variant), result.forward[variant]
+            ax.fill_between(blocks, runs.min(axis=0), runs.max(axis=0), color=colour, alpha=0.2)
+            ax.plot(blocks, mean, "o-", color=colour, markersize=3, label=text(variant, lang))
+            if result.theory[variant] is not None:
+                ax.plot(blocks, result.theory[variant], "--", color=colour, linewidth=1)
+        ax.set_yscale("log")
+        ax.set_xlabel(text("block", lang))
+        ax.set_ylabel(text(result.statistic.replace("-", "_"), lang))
+        ax.plot([], [], "--", color=theme.muted, label=text("theory", lang))
+        ax.legend(fontsize="small")
+        ax.grid(True, alpha=0.3)
+        ax.set_title(text("residual_title", lang, width=result.width, batch=result.batch),
+                     fontsize=theme.font_size)  # fmt: skip
+        for row, variant in enumerate(result.forward):
+            hist = fig.add_subplot(grid[row, 1])
+            for k in result.sampled_blocks:
+                values = result.samples[variant][k]
+                values = values[np.isfinite(values)]
+                hist.hist(values, bins=60, histtype="step", density=True, label=f"{k}",
+                          color=variant_color(variant, theme),
+                          alpha=0.3 + 0.7 * k / max(1, result.depth))  # fmt: skip
+            hist.set_title(text(variant, lang), fontsize=theme.font_size * 0.8)
+            hist.tick_params(labelsize=theme.font_size * 0.7)
+            hist.set_yticks([])
+        fig.axes[1].legend(title=text("block", lang), fontsize="x-small", title_fontsize="x-small")
+    return fig
