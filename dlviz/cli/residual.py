@@ -36,7 +36,7 @@ Examples:
 """
 
 DEFAULTS = {"variant": None, "depth": 20, "width": 256, "batch": 512, "init": "he",
-            "statistic": "second-moment", "repeats": 3}  # fmt: skip
+            "statistic": "second-moment", "repeats": 3, "backward": False}  # fmt: skip
 
 
 @shared_options
@@ -53,6 +53,9 @@ def residual(
         Statistic.second_moment
     ),
     repeats: Annotated[int, typer.Option(help="Runs with fresh weights and inputs")] = 3,
+    backward: Annotated[
+        bool, typer.Option(help="Also the gradient through the blocks (loss Σ R⊙h at the output)")
+    ] = False,
     *,
     common: Common,
 ) -> None:
@@ -75,11 +78,12 @@ def residual(
                        "png, svg or pdf")  # fmt: skip
     stat = Statistic(statistic).value
     given = {"variant": names if variant else None, "depth": depth, "width": width,
-             "batch": batch, "init": init, "statistic": stat, "repeats": repeats}  # fmt: skip
+             "batch": batch, "init": init, "statistic": stat, "repeats": repeats,
+             "backward": backward}  # fmt: skip
     plan = plan_outputs(common, "residual", "", given, DEFAULTS)
     result = V.simulate(variants=list(dict.fromkeys(names)), depth=depth, width=width,
                         batch=batch, init=init, statistic_name=stat, repeats=repeats,
-                        seed=common.seed)  # fmt: skip
+                        seed=common.seed, backward=backward)  # fmt: skip
     from dlviz.render.residual import plot_residual
     from dlviz.theme import get_theme
 
@@ -93,6 +97,9 @@ def residual(
 
         variants = {v: {"forward": result.mean(v), "forward_std": result.std(v),
                         "theory": result.theory[v]} for v in result.forward}  # fmt: skip
+        if result.backward:
+            for v in variants:
+                variants[v]["backward"] = result.backward[v].mean(axis=0)
         written.append(write_json(plan.data, "residual", parameters,
                                   {"statistic": stat, "variants": variants}))  # fmt: skip
     rows = []

@@ -57,6 +57,32 @@ def block(h: Array, w: Array, variant: str) -> Array:
     return (h + branch) / math.sqrt(2.0)
 
 
+def block_backward(h: Array, w: Array, variant: str, grad: Array) -> Array:
+    """dL/dh_in from dL/dh_out for one block whose input was h (B, D)."""
+    if variant == "batchnorm":
+        mean, var = h.mean(axis=0), h.var(axis=0) + BN_EPS
+        normed = (h - mean) / np.sqrt(var)
+        g_normed = (grad @ w) * (normed > 0)
+        # batch norm's backward: project out the mean and the normed direction
+        g_bn = (g_normed - g_normed.mean(axis=0)
+                - normed * (g_normed * normed).mean(axis=0)) / np.sqrt(var)  # fmt: skip
+        return grad + g_bn
+    through = (grad @ w) * (h > 0)
+    if variant == "plain":
+        return through
+    if variant == "residual":
+        return grad + through
+    return (grad + through) / math.sqrt(2.0)
+
+
+def theory_backward(variant: str, depth: int, q: float) -> Array | None:
+    """E[g²] at the input of each block relative to the output's, for the
+    variants with a closed form (batch norm's depends on the activations)."""
+    k = np.arange(depth + 1, dtype=float)
+    factor = {"plain": q, "residual": 1.0 + q, "scaled": (1.0 + q) / 2.0}.get(variant)
+    return None if factor is None else factor ** (depth - k)
+
+
 def theory(variant: str, depth: int, q: float) -> Array:
     """E[h²] after each block for h0 ~ N(0, 1), with q = σ²·D/2 the factor one
     ReLU branch multiplies the second moment by (q = 1 under He)."""
@@ -83,6 +109,8 @@ class VarianceResult:
     forward: dict[str, Array]
     theory: dict[str, Array | None]
     samples: dict[str, dict[int, Array]]  # first repeat: activations at a few blocks
+    backward: dict[str, Array] | None = None  # (repeats, depth + 1) E[g²] at each block
+    theory_backward: dict[str, Array | None] | None = None
 
     @property
     def sampled_blocks(self) -> list[int]:
@@ -97,10 +125,16 @@ class VarianceResult:
 
 def simulate(*, variants: Sequence[str] = VARIANTS, depth: int = 20, width: int = 256,
              batch: int = 512, init: str = "he", statistic_name: str = "second-moment",
-             repeats: int = 3, seed: int = 0) -> VarianceResult:  # fmt: skip
+             repeats: int = 3, seed: int = 0,
+             backward: bool = False) -> VarianceResult:  # fmt: skip
     """The statistic through ``depth`` blocks for each variant, ``repeats``
     times with fresh weights and inputs. Every variant of a repeat sees the
-    same input and the same weights."""
+    same input and the same weights.
+
+    With ``backward``, the gradient of L = Σ R ⊙ h_depth (R ~ N(0, 1) fixed)
+    is carried back and E[g²] recorded at each block. Activations are kept
+    only at √depth checkpoints and recomputed segment by segment, so memory
+    stays at a few blocks' worth."""
     for v in variants:
         if v not in VARIANTS:
             raise ValueError(f"unknown variant {v!r}; choose from {', '.join(VARIANTS)}")
@@ -130,4 +164,41 @@ def simulate(*, variants: Sequence[str] = VARIANTS, depth: int = 20, width: int 
     q = sigma**2 * width / 2.0
     expected = {v: theory(v, depth, q) if statistic_name == "second-moment" else None
                 for v in variants}  # fmt: skip
-    return VarianceResult(statistic_name, depth, width, batch, forward, expected, samples)
+    grads = expected_back = None
+    if backward:
+        grads = {v: np.empty((repeats, depth + 1)) for v in variants}
+        for r in range(repeats):
+            for v in variants:
+                grads[v][r] = _backward(v, depth, width, batch, sigma, [seed, r])
+        expected_back = {v: theory_backward(v, depth, q) for v in variants}
+    return VarianceResult(statistic_name, depth, width, batch, forward, expected, samples, grads,
+                          expected_back)  # fmt: skip
+
+
+def _backward(variant: str, depth: int, width: int, batch: int, sigma: float, key) -> Array:
+    """E[g²] at each block's input (and the output), checkpointed recomputation."""
+    rng = np.random.default_rng(key)
+    h = rng.standard_normal((batch, width))
+    seeds = rng.integers(0, 2**63, size=depth)
+    weight = lambda k: np.random.default_rng(seeds[k]).normal(0.0, sigma, (width, width))  # noqa: E731
+    every = max(1, int(math.sqrt(depth)))
+    checkpoints = {0: h}
+    with np.errstate(over="ignore", invalid="ignore"):
+        for k in range(depth):
+            h = block(h, weight(k), variant)
+            if (k + 1) % every == 0:
+                checkpoints[k + 1] = h
+        grad = np.random.default_rng([*key, 1]).standard_normal((batch, width))
+        out = np.empty(depth + 1)
+        out[depth] = np.mean(grad * grad)
+        for start in sorted(checkpoints, reverse=True):
+            stop = min(start + every, depth)
+            if start >= depth:
+                continue
+            inputs = [checkpoints[start]]  # recompute this segment's inputs
+            for k in range(start, stop - 1):
+                inputs.append(block(inputs[-1], weight(k), variant))
+            for k in range(stop - 1, start - 1, -1):
+                grad = block_backward(inputs[k - start], weight(k), variant, grad)
+                out[k] = np.mean(grad * grad)
+    return out

@@ -18,8 +18,10 @@ def variant_color(variant: str, theme: Theme) -> str:
 def plot_residual(result: VarianceResult, *, theme: Theme = LIGHT, lang: str = "en") -> Figure:
     with themed(theme):
         fig = new_figure(theme, (theme.figsize[0] * 1.7, theme.figsize[1]), layout="constrained")
-        grid = fig.add_gridspec(len(result.forward), 2, width_ratios=(1.6, 1))
-        ax = fig.add_subplot(grid[:, 0])
+        rows = len(result.forward) * (2 if result.backward else 1)
+        grid = fig.add_gridspec(rows, 2, width_ratios=(1.6, 1))
+        half = rows // 2 if result.backward else rows
+        ax = fig.add_subplot(grid[:half, 0])
         blocks = np.arange(result.depth + 1)
         for variant in result.forward:
             colour = variant_color(variant, theme)
@@ -36,8 +38,11 @@ def plot_residual(result: VarianceResult, *, theme: Theme = LIGHT, lang: str = "
         ax.grid(True, alpha=0.3)
         ax.set_title(text("residual_title", lang, width=result.width, batch=result.batch),
                      fontsize=theme.font_size)  # fmt: skip
+        if result.backward:
+            _draw_backward(fig.add_subplot(grid[half:, 0]), result, theme, lang)
+        step = rows // len(result.forward)
         for row, variant in enumerate(result.forward):
-            hist = fig.add_subplot(grid[row, 1])
+            hist = fig.add_subplot(grid[row * step : (row + 1) * step, 1])
             for k in result.sampled_blocks:
                 values = result.samples[variant][k]
                 values = values[np.isfinite(values)]
@@ -47,5 +52,23 @@ def plot_residual(result: VarianceResult, *, theme: Theme = LIGHT, lang: str = "
             hist.set_title(text(variant, lang), fontsize=theme.font_size * 0.8)
             hist.tick_params(labelsize=theme.font_size * 0.7)
             hist.set_yticks([])
-        fig.axes[1].legend(title=text("block", lang), fontsize="x-small", title_fontsize="x-small")
+        fig.axes[2 if result.backward else 1].legend(title=text("block", lang), fontsize="x-small",
+                                                     title_fontsize="x-small")  # fmt: skip
     return fig
+
+
+def _draw_backward(ax, result: VarianceResult, theme: Theme, lang: str) -> None:
+    """E[g²] at each block's input, relative to the output's gradient."""
+    blocks = np.arange(result.depth + 1)
+    for variant, runs in result.backward.items():
+        colour = variant_color(variant, theme)
+        relative = runs / runs[:, -1:]
+        ax.fill_between(blocks, relative.min(axis=0), relative.max(axis=0), color=colour,
+                        alpha=0.2)  # fmt: skip
+        ax.plot(blocks, relative.mean(axis=0), "o-", color=colour, markersize=3)
+        if result.theory_backward[variant] is not None:
+            ax.plot(blocks, result.theory_backward[variant], "--", color=colour, linewidth=1)
+    ax.set_yscale("log")
+    ax.set_xlabel(text("block", lang))
+    ax.set_ylabel(text("gradient_second_moment", lang))
+    ax.grid(True, alpha=0.3)

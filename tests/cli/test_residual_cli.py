@@ -48,3 +48,26 @@ def test_bad_input(dlviz, tmp_path, args, message):
     code, _, err = dlviz("residual", *args)
     assert code == 2 and err.count("\n") == 1 and message in err, err
     assert files_under(tmp_path) == []
+
+
+def test_backward_in_json(dlviz, tmp_path):
+    code, _, err = dlviz(
+        "residual",
+        "--depth",
+        "4",
+        "--width",
+        "64",
+        "--batch",
+        "128",
+        "--repeats",
+        "1",
+        "--backward",
+        "--data",
+        "b.json",
+    )
+    assert code == 0, err
+    doc = json.loads((tmp_path / "b.json").read_text())
+    direct = V.simulate(depth=4, width=64, batch=128, repeats=1, seed=0, backward=True)
+    assert doc["variants"]["residual"]["backward"] == pytest.approx(
+        direct.backward["residual"][0].tolist(), rel=1e-12
+    )

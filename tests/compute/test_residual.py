@@ -78,3 +78,56 @@ def test_bad_options():
         V.simulate(variants=["dense"])
     with pytest.raises(ValueError):
         V.weight_scale("kaiming", 10)
+
+
+@pytest.mark.parametrize("variant", V.VARIANTS)
+def test_block_backward_equals_finite_differences(variant):
+    rng = np.random.default_rng(1)
+    h0, r = rng.normal(size=(6, 4)), rng.normal(size=(6, 4))
+    ws = [rng.normal(size=(4, 4)) for _ in range(3)]
+
+    def loss(h):
+        for w in ws:
+            h = V.block(h, w, variant)
+        return float(np.sum(r * h))
+
+    inputs = [h0]
+    for w in ws[:-1]:
+        inputs.append(V.block(inputs[-1], w, variant))
+    grad = r
+    for h, w in zip(reversed(inputs), reversed(ws), strict=True):
+        grad = V.block_backward(h, w, variant, grad)
+    eps = 1e-6
+    for index in [(0, 0), (2, 3), (5, 1)]:
+        plus, minus = h0.copy(), h0.copy()
+        plus[index] += eps
+        minus[index] -= eps
+        assert grad[index] == pytest.approx((loss(plus) - loss(minus)) / (2 * eps), rel=1e-5,
+                                            abs=1e-7)  # fmt: skip
+
+
+def test_checkpointed_backward_equals_keeping_every_block():
+    sigma = V.weight_scale("he", 20)
+    got = V._backward("residual", 7, 20, 10, sigma, [0, 0])
+    rng = np.random.default_rng([0, 0])
+    h = rng.standard_normal((10, 20))
+    seeds = rng.integers(0, 2**63, size=7)
+    ws = [np.random.default_rng(s).normal(0, sigma, (20, 20)) for s in seeds]
+    inputs = [h]
+    for w in ws:
+        inputs.append(V.block(inputs[-1], w, "residual"))
+    grad = np.random.default_rng([0, 0, 1]).standard_normal((10, 20))
+    expected = [np.mean(grad**2)]
+    for k in range(6, -1, -1):
+        grad = V.block_backward(inputs[k], ws[k], "residual", grad)
+        expected.insert(0, np.mean(grad**2))
+    np.testing.assert_allclose(got, expected, rtol=1e-12)
+
+
+def test_backward_residual_gradients_double_per_block_going_back():
+    r = V.simulate(variants=["residual", "scaled"], depth=3, width=1000, batch=2000, repeats=1,
+                   backward=True)  # fmt: skip
+    g = r.backward["residual"][0]
+    np.testing.assert_allclose(g[:-1] / g[1:], 2.0, atol=0.15)
+    s = r.backward["scaled"][0]
+    np.testing.assert_allclose(s / s[-1], 1.0, atol=0.15)
