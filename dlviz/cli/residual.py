@@ -14,6 +14,11 @@ from dlviz.errors import BadInput
 VARIANTS = ("plain", "residual", "scaled", "batchnorm")  # as in dlviz.compute.residual
 
 
+class Branch(str, Enum):
+    single = "single"
+    deep = "deep"
+
+
 class Statistic(str, Enum):
     second_moment = "second-moment"
     batch_variance = "batch-variance"
@@ -36,7 +41,8 @@ Examples:
 """
 
 DEFAULTS = {"variant": None, "depth": 20, "width": 256, "batch": 512, "init": "he",
-            "statistic": "second-moment", "repeats": 3, "backward": False}  # fmt: skip
+            "statistic": "second-moment", "repeats": 3, "backward": False,
+            "branch": "single"}  # fmt: skip
 
 
 @shared_options
@@ -79,11 +85,12 @@ def residual(
     stat = Statistic(statistic).value
     given = {"variant": names if variant else None, "depth": depth, "width": width,
              "batch": batch, "init": init, "statistic": stat, "repeats": repeats,
-             "backward": backward}  # fmt: skip
+             "backward": backward, "branch": Branch(branch).value}  # fmt: skip
     plan = plan_outputs(common, "residual", "", given, DEFAULTS)
     result = V.simulate(variants=list(dict.fromkeys(names)), depth=depth, width=width,
                         batch=batch, init=init, statistic_name=stat, repeats=repeats,
-                        seed=common.seed, backward=backward)  # fmt: skip
+                        seed=common.seed, backward=backward,
+                        branch=Branch(branch).value)  # fmt: skip
     from dlviz.render.residual import plot_residual
     from dlviz.theme import get_theme
 

@@ -18,6 +18,7 @@ import numpy as np
 Array = np.ndarray
 VARIANTS = ("plain", "residual", "scaled", "batchnorm")
 STATISTICS = ("second-moment", "batch-variance")
+BRANCHES = ("single", "deep")
 BN_EPS = 1e-5
 
 
@@ -44,12 +45,31 @@ def statistic(h: Array, name: str) -> float:
     return float(np.mean(h.var(axis=0)))
 
 
-def block(h: Array, w: Array, variant: str) -> Array:
-    """One block of ``variant`` on activations h (B, D)."""
+def _branch(x: Array, ws: tuple[Array, ...]) -> Array:
+    """W·ReLU(x) (single), or W2·ReLU(W1·x) (deep: Linear → ReLU → Linear)."""
+    if len(ws) == 1:
+        return np.maximum(x, 0.0) @ ws[0].T
+    return np.maximum(x @ ws[0].T, 0.0) @ ws[1].T
+
+
+def _branch_backward(x: Array, ws: tuple[Array, ...], grad: Array) -> Array:
+    if len(ws) == 1:
+        return (grad @ ws[0]) * (x > 0)
+    return ((grad @ ws[1]) * (x @ ws[0].T > 0)) @ ws[0]
+
+
+def _normalise(h: Array) -> tuple[Array, Array]:
+    var = h.var(axis=0) + BN_EPS
+    return (h - h.mean(axis=0)) / np.sqrt(var), var
+
+
+def block(h: Array, ws, variant: str) -> Array:
+    """One block of ``variant`` on activations h (B, D); ``ws`` is the branch's
+    weight matrix, or a tuple of one (single) or two (deep) matrices."""
+    ws = ws if isinstance(ws, tuple) else (ws,)
     if variant == "batchnorm":
-        normed = (h - h.mean(axis=0)) / np.sqrt(h.var(axis=0) + BN_EPS)
-        return h + np.maximum(normed, 0.0) @ w.T
-    branch = np.maximum(h, 0.0) @ w.T
+        return h + _branch(_normalise(h)[0], ws)
+    branch = _branch(h, ws)
     if variant == "plain":
         return branch
     if variant == "residual":
@@ -57,17 +77,17 @@ def block(h: Array, w: Array, variant: str) -> Array:
     return (h + branch) / math.sqrt(2.0)
 
 
-def block_backward(h: Array, w: Array, variant: str, grad: Array) -> Array:
+def block_backward(h: Array, ws, variant: str, grad: Array) -> Array:
     """dL/dh_in from dL/dh_out for one block whose input was h (B, D)."""
+    ws = ws if isinstance(ws, tuple) else (ws,)
     if variant == "batchnorm":
-        mean, var = h.mean(axis=0), h.var(axis=0) + BN_EPS
-        normed = (h - mean) / np.sqrt(var)
-        g_normed = (grad @ w) * (normed > 0)
+        normed, var = _normalise(h)
+        g_normed = _branch_backward(normed, ws, grad)
         # batch norm's backward: project out the mean and the normed direction
         g_bn = (g_normed - g_normed.mean(axis=0)
                 - normed * (g_normed * normed).mean(axis=0)) / np.sqrt(var)  # fmt: skip
         return grad + g_bn
-    through = (grad @ w) * (h > 0)
+    through = _branch_backward(h, ws, grad)
     if variant == "plain":
         return through
     if variant == "residual":
@@ -75,17 +95,24 @@ def block_backward(h: Array, w: Array, variant: str, grad: Array) -> Array:
     return (grad + through) / math.sqrt(2.0)
 
 
+def branch_factor(q: float, branch: str) -> float:
+    """What one branch multiplies E[h²] by: q = σ²·D/2 per ReLU-and-linear
+    step (q = 1 under He); the deep branch W2·ReLU(W1·h) gives 2q²."""
+    return q if branch == "single" else 2.0 * q * q
+
+
 def theory_backward(variant: str, depth: int, q: float) -> Array | None:
     """E[g²] at the input of each block relative to the output's, for the
-    variants with a closed form (batch norm's depends on the activations)."""
+    variants with a closed form (batch norm's depends on the activations);
+    ``q`` here is the branch factor."""
     k = np.arange(depth + 1, dtype=float)
     factor = {"plain": q, "residual": 1.0 + q, "scaled": (1.0 + q) / 2.0}.get(variant)
     return None if factor is None else factor ** (depth - k)
 
 
 def theory(variant: str, depth: int, q: float) -> Array:
-    """E[h²] after each block for h0 ~ N(0, 1), with q = σ²·D/2 the factor one
-    ReLU branch multiplies the second moment by (q = 1 under He)."""
+    """E[h²] after each block for h0 ~ N(0, 1), with q the factor one branch
+    multiplies the second moment by (see ``branch_factor``)."""
     k = np.arange(depth + 1, dtype=float)
     if variant == "plain":
         return q**k
@@ -125,8 +152,8 @@ class VarianceResult:
 
 def simulate(*, variants: Sequence[str] = VARIANTS, depth: int = 20, width: int = 256,
              batch: int = 512, init: str = "he", statistic_name: str = "second-moment",
-             repeats: int = 3, seed: int = 0,
-             backward: bool = False) -> VarianceResult:  # fmt: skip
+             repeats: int = 3, seed: int = 0, backward: bool = False,
+             branch: str = "single") -> VarianceResult:  # fmt: skip
     """The statistic through ``depth`` blocks for each variant, ``repeats``
     times with fresh weights and inputs. Every variant of a repeat sees the
     same input and the same weights.
@@ -140,7 +167,10 @@ def simulate(*, variants: Sequence[str] = VARIANTS, depth: int = 20, width: int 
             raise ValueError(f"unknown variant {v!r}; choose from {', '.join(VARIANTS)}")
     if statistic_name not in STATISTICS:
         raise ValueError(f"unknown statistic {statistic_name!r}")
+    if branch not in BRANCHES:
+        raise ValueError(f"unknown branch {branch!r}; choose single or deep")
     sigma = weight_scale(init, width)
+    weights = _weights_maker(width, sigma, branch)
     forward = {v: np.empty((repeats, depth + 1)) for v in variants}
     shown = sorted({0, depth // 4, depth // 2, depth})
     samples: dict[str, dict[int, Array]] = {v: {} for v in variants}
@@ -157,11 +187,10 @@ def simulate(*, variants: Sequence[str] = VARIANTS, depth: int = 20, width: int 
                     samples[v][k] = h.ravel()[pick].copy()
                 if k == depth:
                     break
-                w = np.random.default_rng(seeds[k]).normal(0.0, sigma, (width, width))
                 with np.errstate(over="ignore", invalid="ignore"):
-                    h = block(h, w, v)  # the same W_k for every variant
+                    h = block(h, weights(seeds[k]), v)  # the same W_k for every variant
                 forward[v][r, k + 1] = statistic(h, statistic_name)
-    q = sigma**2 * width / 2.0
+    q = branch_factor(sigma**2 * width / 2.0, branch)
     expected = {v: theory(v, depth, q) if statistic_name == "second-moment" else None
                 for v in variants}  # fmt: skip
     grads = expected_back = None
@@ -169,18 +198,32 @@ def simulate(*, variants: Sequence[str] = VARIANTS, depth: int = 20, width: int 
         grads = {v: np.empty((repeats, depth + 1)) for v in variants}
         for r in range(repeats):
             for v in variants:
-                grads[v][r] = _backward(v, depth, width, batch, sigma, [seed, r])
+                grads[v][r] = _backward(v, depth, width, batch, weights, [seed, r])
         expected_back = {v: theory_backward(v, depth, q) for v in variants}
     return VarianceResult(statistic_name, depth, width, batch, forward, expected, samples, grads,
                           expected_back)  # fmt: skip
 
 
-def _backward(variant: str, depth: int, width: int, batch: int, sigma: float, key) -> Array:
+def _weights_maker(width: int, sigma: float, branch: str):
+    """Block weights from a seed: one matrix (single branch) or two (deep)."""
+    count = 1 if branch == "single" else 2
+
+    def make(seed) -> tuple[Array, ...]:
+        rng = np.random.default_rng(seed)
+        return tuple(rng.normal(0.0, sigma, (width, width)) for _ in range(count))
+
+    return make
+
+
+def _backward(variant: str, depth: int, width: int, batch: int, weights, key) -> Array:
     """E[g²] at each block's input (and the output), checkpointed recomputation."""
     rng = np.random.default_rng(key)
     h = rng.standard_normal((batch, width))
     seeds = rng.integers(0, 2**63, size=depth)
-    weight = lambda k: np.random.default_rng(seeds[k]).normal(0.0, sigma, (width, width))  # noqa: E731
+
+    def weight(k: int) -> tuple[Array, ...]:
+        return weights(seeds[k])
+
     every = max(1, int(math.sqrt(depth)))
     checkpoints = {0: h}
     with np.errstate(over="ignore", invalid="ignore"):

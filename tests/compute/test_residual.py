@@ -81,10 +81,12 @@ def test_bad_options():
 
 
 @pytest.mark.parametrize("variant", V.VARIANTS)
-def test_block_backward_equals_finite_differences(variant):
+@pytest.mark.parametrize("deep", [False, True])
+def test_block_backward_equals_finite_differences(variant, deep):
     rng = np.random.default_rng(1)
     h0, r = rng.normal(size=(6, 4)), rng.normal(size=(6, 4))
-    ws = [rng.normal(size=(4, 4)) for _ in range(3)]
+    ws = [(rng.normal(size=(4, 4)), rng.normal(size=(4, 4))) if deep else rng.normal(size=(4, 4))
+          for _ in range(3)]  # fmt: skip
 
     def loss(h):
         for w in ws:
@@ -108,7 +110,7 @@ def test_block_backward_equals_finite_differences(variant):
 
 def test_checkpointed_backward_equals_keeping_every_block():
     sigma = V.weight_scale("he", 20)
-    got = V._backward("residual", 7, 20, 10, sigma, [0, 0])
+    got = V._backward("residual", 7, 20, 10, V._weights_maker(20, sigma, "single"), [0, 0])
     rng = np.random.default_rng([0, 0])
     h = rng.standard_normal((10, 20))
     seeds = rng.integers(0, 2**63, size=7)
@@ -131,3 +133,13 @@ def test_backward_residual_gradients_double_per_block_going_back():
     np.testing.assert_allclose(g[:-1] / g[1:], 2.0, atol=0.15)
     s = r.backward["scaled"][0]
     np.testing.assert_allclose(s / s[-1], 1.0, atol=0.15)
+
+
+def test_deep_branch_theory_and_measurement():
+    # W2·ReLU(W1·h) under He multiplies E[h²] by 2: residual triples per block,
+    # scaled grows 1.5x, batchnorm adds 2
+    r = V.simulate(depth=3, width=1000, batch=2000, repeats=1, branch="deep")
+    assert r.theory["residual"].tolist() == [1, 3, 9, 27]
+    np.testing.assert_allclose(ratios(r.mean("residual")), 3.0, atol=0.25)
+    np.testing.assert_allclose(ratios(r.mean("scaled")), 1.5, atol=0.12)
+    np.testing.assert_allclose(np.diff(r.mean("batchnorm")), 2.0, atol=0.2)
