@@ -59,6 +59,9 @@ def residual(
         Statistic.second_moment
     ),
     repeats: Annotated[int, typer.Option(help="Runs with fresh weights and inputs")] = 3,
+    branch: Annotated[
+        Branch, typer.Option(help="single: W·ReLU(h); deep: W2·ReLU(W1·h) (Linear → ReLU → Linear)")
+    ] = Branch.single,
     backward: Annotated[
         bool, typer.Option(help="Also the gradient through the blocks (loss Σ R⊙h at the output)")
     ] = False,
