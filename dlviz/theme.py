@@ -271,6 +271,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "second_moment": {"en": "E[h²] (second moment)", "zh": "E[h²]（二阶矩）"},
     "batch_variance": {"en": "variance over the batch", "zh": "批内方差"},
     "theory": {"en": "theory", "zh": "理论值"},
+    "activation": {"en": "activation value", "zh": "激活值"},
     "gradient_second_moment": {"en": "E[g²] ÷ E[g²] at the output", "zh": "E[g²] ÷ 输出处的 E[g²]"},
     "residual_title": {
         "en": "Activations through depth at initialisation (D = {width}, B = {batch})",

@@ -82,9 +82,6 @@ def residual(
         V.weight_scale(init, width)
     except ValueError as exc:
         raise BadInput("--init", init, str(exc)) from None
-    if common.format in ("gif", "mp4") or common.engine == "manim":
-        raise BadInput("--format", common.format or common.engine, "draws a figure for now: "
-                       "png, svg or pdf")  # fmt: skip
     stat = Statistic(statistic).value
     given = {"variant": names if variant else None, "depth": depth, "width": width,
              "batch": batch, "init": init, "statistic": stat, "repeats": repeats,
@@ -94,11 +91,7 @@ def residual(
                         batch=batch, init=init, statistic_name=stat, repeats=repeats,
                         seed=common.seed, backward=backward,
                         branch=Branch(branch).value)  # fmt: skip
-    from dlviz.render.residual import plot_residual
-    from dlviz.theme import get_theme
-
-    write_matplotlib(plan, common, lambda: plot_residual(result, theme=get_theme(common.theme),
-                                                         lang=common.lang), None)  # fmt: skip
+    render(plan, common, result)
     parameters = {**given, "variant": list(result.forward), **common.parameters(),
                   "format": plan.format}  # fmt: skip
     written = [plan.path]
@@ -121,6 +114,24 @@ def residual(
     report_table(f"residual, {stat}, depth {depth}",
                  ["variant", "first-block ratio", f"after {depth} blocks", "theory"], rows,
                  written)  # fmt: skip
+
+
+def render(plan, common: Common, result) -> None:
+    from dlviz.theme import get_theme
+
+    theme = get_theme(common.theme)
+    if common.engine == "manim":
+        from dlviz.manim_bridge import load_scene, render_scene
+
+        render_scene(load_scene("residual", "ResidualFlowScene"), {"result": result,
+                     "theme": common.theme, "lang": common.lang}, quality=common.quality,
+                     fmt=plan.format, out=plan.path, background=theme.background)  # fmt: skip
+        return
+    from dlviz.render.residual import animate_residual, plot_residual
+
+    style = {"theme": theme, "lang": common.lang}
+    write_matplotlib(plan, common, lambda: plot_residual(result, **style),
+                     lambda: animate_residual(result, **style))  # fmt: skip
 
 
 def register(app: typer.Typer) -> None:

@@ -135,13 +135,14 @@ class VarianceResult:
     batch: int
     forward: dict[str, Array]
     theory: dict[str, Array | None]
-    samples: dict[str, dict[int, Array]]  # first repeat: activations at a few blocks
+    samples: dict[str, dict[int, Array]]  # first repeat: 4000 activations at every block
     backward: dict[str, Array] | None = None  # (repeats, depth + 1) E[g²] at each block
     theory_backward: dict[str, Array | None] | None = None
 
     @property
     def sampled_blocks(self) -> list[int]:
-        return sorted(next(iter(self.samples.values())))
+        """A few depths for histograms: the input, a quarter, half, the end."""
+        return sorted({0, self.depth // 4, self.depth // 2, self.depth})
 
     def mean(self, variant: str) -> Array:
         return self.forward[variant].mean(axis=0)
@@ -172,7 +173,6 @@ def simulate(*, variants: Sequence[str] = VARIANTS, depth: int = 20, width: int 
     sigma = weight_scale(init, width)
     weights = _weights_maker(width, sigma, branch)
     forward = {v: np.empty((repeats, depth + 1)) for v in variants}
-    shown = sorted({0, depth // 4, depth // 2, depth})
     samples: dict[str, dict[int, Array]] = {v: {} for v in variants}
     pick = np.random.default_rng(seed).choice(batch * width, min(4000, batch * width), False)
     for r in range(repeats):
@@ -183,7 +183,7 @@ def simulate(*, variants: Sequence[str] = VARIANTS, depth: int = 20, width: int 
             h = h0
             forward[v][r, 0] = statistic(h, statistic_name)
             for k in range(depth + 1):
-                if r == 0 and k in shown:
+                if r == 0:  # a sample of the activations at every block
                     samples[v][k] = h.ravel()[pick].copy()
                 if k == depth:
                     break

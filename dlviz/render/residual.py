@@ -72,3 +72,45 @@ def _draw_backward(ax, result: VarianceResult, theme: Theme, lang: str) -> None:
     ax.set_xlabel(text("block", lang))
     ax.set_ylabel(text("gradient_second_moment", lang))
     ax.grid(True, alpha=0.3)
+
+
+def animate_residual(result: VarianceResult, *, theme: Theme = LIGHT, lang: str = "en"):
+    """Block by block, each variant's distribution of activations (on a fixed
+    axis, so widening shows) and the variance sum written with its numbers."""
+    from matplotlib.animation import FuncAnimation
+
+    variants = list(result.forward)
+    with themed(theme):
+        fig = new_figure(theme, layout="constrained")
+        axes = np.atleast_1d(fig.subplots(len(variants), 1))
+        limits = {v: 4.0 * np.sqrt(np.nanmax(result.mean(v))) for v in variants}
+        caption = fig.suptitle("")
+
+        def update(k: int):
+            for ax, v in zip(axes, variants, strict=True):
+                ax.clear()
+                values = result.samples[v][k]
+                values = values[np.isfinite(values)]
+                ax.hist(values, bins=60, range=(-limits[v], limits[v]), density=True,
+                        color=variant_color(v, theme), alpha=0.8)  # fmt: skip
+                ax.set_yticks([])
+                ax.set_ylabel(text(v, lang), fontsize=theme.font_size * 0.7, rotation=0,
+                              ha="right", va="center")  # fmt: skip
+            caption.set_text(_sum_text(result, k, lang))
+            axes[-1].set_xlabel(text("activation", lang))
+            return ()
+
+        update(0)
+    return FuncAnimation(fig, update, frames=result.depth + 1, blit=False)
+
+
+def _sum_text(result: VarianceResult, k: int, lang: str) -> str:
+    """'block 3: E[(h + f)²] = E[h²] + E[f²] = 8 + 8 = 16', for the residual variant."""
+    head = f"{text('block', lang)} {k}"
+    if "residual" not in result.forward or k == 0:
+        return head
+    m = result.mean("residual")
+    return (
+        f"{head}: E[(h + f(h))²] = E[h²] + E[f(h)²] = {m[k - 1]:.3g} + "
+        f"{m[k] - m[k - 1]:.3g} = {m[k]:.3g}"
+    )

@@ -39,7 +39,6 @@ BAD = [
     (["--depth", "0"], "--depth 0"),
     (["--init", "kaiming"], "--init kaiming"),
     (["--batch", "1"], "--batch 1"),
-    (["--format", "gif"], "draws a figure"),
 ]
 
 
