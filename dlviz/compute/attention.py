@@ -1,0 +1,132 @@
+"""Attention weights of the course's attention forms, computed stably.
+
+Rows are queries, columns keys. Scores are the raw compatibilities (before
+softmax; masked entries −inf), weights the softmax over the unmasked keys
+(masked weights exactly 0), output = weights · values.
+"""
+
+from __future__ import annotations
+
+import math
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+
+Array = np.ndarray
+KINDS = ("dot", "scaled", "additive", "self", "multihead")
+
+
+@dataclass(frozen=True)
+class AttentionResult:
+    """scores, weights: (heads, queries, keys); output: (heads, queries, d_v)."""
+
+    kind: str
+    query_tokens: tuple[str, ...]
+    key_tokens: tuple[str, ...]
+    scores: Array
+    weights: Array
+    output: Array
+    mask: Array  # (queries, keys) True where a key is masked
+
+    @property
+    def heads(self) -> int:
+        return self.scores.shape[0]
+
+
+def softmax_rows(scores: Array, mask: Array) -> Array:
+    """Softmax over the last axis, ignoring masked entries: the row maximum is
+    subtracted first, so scores of 1e4 do not overflow; masked weights are 0."""
+    masked = np.where(mask, -np.inf, scores)
+    if np.any(np.all(mask, axis=-1)):
+        raise ValueError("a query has every key masked")
+    shifted = masked - masked.max(axis=-1, keepdims=True)
+    e = np.exp(shifted)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def build_mask(queries: int, keys: int, *, causal: bool = False, padding: int = 0) -> Array:
+    """True where query i may not look at key j: the future (causal) or the
+    last ``padding`` keys."""
+    if causal and queries != keys:
+        raise ValueError("a causal mask needs as many queries as keys")
+    if not 0 <= padding < keys:
+        raise ValueError(f"mask-padding must leave at least one key (0 to {keys - 1})")
+    mask = np.zeros((queries, keys), bool)
+    if causal:
+        mask |= np.triu(np.ones((queries, keys), bool), k=1)
+    if padding:
+        mask[:, keys - padding :] = True
+    return mask
+
+
+def token_embeddings(tokens: list[str], dim: int, seed: int) -> Array:
+    """One seeded N(0, 1) vector per token: the same token, the same vector."""
+    return np.stack([np.random.default_rng([seed, zlib.crc32(t.encode())]).standard_normal(dim)
+                     for t in tokens])  # fmt: skip
+
+
+def attend(q: Array, k: Array, v: Array, mask: Array, scale: float = 1.0):
+    """(scores, weights, output) for one head: scores = scale·q·kᵀ."""
+    scores = scale * (q @ k.T)
+    weights = softmax_rows(scores, mask)
+    return np.where(mask, -np.inf, scores), weights, weights @ v
+
+
+def additive_scores(q: Array, k: Array, w_q: Array, w_k: Array, w_v: Array) -> Array:
+    """Bahdanau: score(i, j) = w_vᵀ·tanh(W_q·q_i + W_k·k_j), all pairs at once."""
+    hidden = np.tanh((q @ w_q.T)[:, None, :] + (k @ w_k.T)[None, :, :])
+    return hidden @ w_v
+
+
+def compute(kind: str, queries: Array, keys: Array, values: Array | None = None, *,
+            query_tokens=None, key_tokens=None, heads: int = 1, causal: bool = False,
+            padding: int = 0, seed: int = 0,
+            hidden: int | None = None) -> AttentionResult:  # fmt: skip
+    """The attention of ``kind`` for queries (n_q, d), keys (n_k, d), values
+    (n_k, d_v; default the keys). 'self' and 'multihead' project with seeded
+    W_Q, W_K, W_V (d × d); 'additive' uses seeded W_q, W_k (hidden × d), w_v."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}; choose from {', '.join(KINDS)}")
+    queries, keys = np.asarray(queries, float), np.asarray(keys, float)
+    values = keys if values is None else np.asarray(values, float)
+    if len(queries) == 0 or len(keys) == 0:
+        raise ValueError("an empty sequence has nothing to attend to")
+    if queries.shape[1] != keys.shape[1] and kind != "additive":
+        raise ValueError(f"queries have dimension {queries.shape[1]}, keys {keys.shape[1]}")
+    if len(values) != len(keys):
+        raise ValueError(f"{len(values)} values for {len(keys)} keys")
+    mask = build_mask(len(queries), len(keys), causal=causal, padding=padding)
+    d = queries.shape[1]
+    rng = np.random.default_rng([seed, 7])
+    if kind in ("dot", "scaled"):
+        parts = [attend(queries, keys, values, mask, 1.0 if kind == "dot" else 1 / math.sqrt(d))]
+    elif kind == "additive":
+        h = hidden or d
+        w_q, w_k = rng.normal(0, 1 / math.sqrt(d), (h, d)), rng.normal(0, 1 / math.sqrt(
+            keys.shape[1]), (h, keys.shape[1]))  # fmt: skip
+        w_v = rng.normal(0, 1 / math.sqrt(h), h)
+        scores = additive_scores(queries, keys, w_q, w_k, w_v)
+        weights = softmax_rows(scores, mask)
+        parts = [(np.where(mask, -np.inf, scores), weights, weights @ values)]
+    else:
+        if kind == "self":
+            heads = 1
+        if heads < 1 or d % heads:
+            raise ValueError(f"the dimension {d} is not divisible by {heads} heads")
+        w = [rng.normal(0, 1 / math.sqrt(d), (d, d)) for _ in range(3)]
+        parts = multihead(queries, keys, values, *w, heads, mask)
+    scores, weights, output = (np.stack(x) for x in zip(*parts, strict=True))
+    qt = tuple(query_tokens) if query_tokens is not None else tuple(map(str, range(len(queries))))
+    kt = tuple(key_tokens) if key_tokens is not None else tuple(map(str, range(len(keys))))
+    return AttentionResult(kind, qt, kt, scores, weights, output, mask)
+
+
+def multihead(queries, keys, values, w_q, w_k, w_v, heads: int, mask: Array) -> list:
+    """Project with W (d × d, applied as X·W), split the columns into heads,
+    scaled dot-product attention per head."""
+    q, k, v = queries @ w_q, keys @ w_k, values @ w_v
+    dk = q.shape[1] // heads
+    return [attend(q[:, h * dk : (h + 1) * dk], k[:, h * dk : (h + 1) * dk],
+                   v[:, h * dk : (h + 1) * dk], mask, 1 / math.sqrt(dk))
+            for h in range(heads)]  # fmt: skip
