@@ -271,6 +271,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "second_moment": {"en": "E[h²] (second moment)", "zh": "E[h²]（二阶矩）"},
     "batch_variance": {"en": "variance over the batch", "zh": "批内方差"},
     "theory": {"en": "theory", "zh": "理论值"},
+    "keys": {"en": "keys", "zh": "键"},
+    "queries": {"en": "queries", "zh": "查询"},
+    "head": {"en": "head {h}", "zh": "第 {h} 个头"},
+    "attention_weight": {"en": "attention weight", "zh": "注意力权重"},
+    "attention_title": {"en": "Attention weights ({kind})", "zh": "注意力权重（{kind}）"},
     "activation": {"en": "activation value", "zh": "激活值"},
     "gradient_second_moment": {"en": "E[g²] ÷ E[g²] at the output", "zh": "E[g²] ÷ 输出处的 E[g²]"},
     "residual_title": {

@@ -1,0 +1,66 @@
+"""`dlviz attention` end to end."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from dlviz.compute import attention as A
+from tests.util import files_under
+
+
+def test_default_run_and_json(dlviz, tmp_path):
+    code, out, err = dlviz("attention", "--causal", "--data", "a.json")
+    assert code == 0, err
+    doc = json.loads((tmp_path / "a.json").read_text())
+    assert doc["key_tokens"] == ["the", "cat", "sat", "on", "the", "mat"]
+    weights, scores = np.array(doc["weights"]), doc["scores"]
+    assert weights.shape == (1, 6, 6)
+    np.testing.assert_allclose(weights.sum(axis=-1), 1.0)
+    assert scores[0][0][1] is None and weights[0, 0, 1] == 0  # masked: null score, zero weight
+    assert np.array(doc["output"]).shape == (1, 6, 8)
+
+
+def test_explicit_matrices_reproduce_a_worked_example(dlviz, tmp_path):
+    (tmp_path / "q.json").write_text("[[1, 0], [0, 1]]")
+    (tmp_path / "k.json").write_text("[[1, 0], [0, 1], [1, 1]]")
+    code, _, err = dlviz(
+        "attention", "--kind", "dot", "--queries", "q.json", "--keys", "k.json", "--data", "w.json"
+    )
+    assert code == 0, err
+    w = np.array(json.loads((tmp_path / "w.json").read_text())["weights"])[0]
+    e = np.exp([1, 0, 1])
+    np.testing.assert_allclose(w[0], e / e.sum())
+
+
+def test_multihead(dlviz, tmp_path):
+    assert (
+        dlviz(
+            "attention", "--kind", "multihead", "--heads", "4", "--dim", "16", "--data", "m.json"
+        )[0]
+        == 0
+    )
+    doc = json.loads((tmp_path / "m.json").read_text())
+    x = A.token_embeddings(doc["key_tokens"], 16, 0)
+    direct = A.compute("multihead", x, x, heads=4)
+    np.testing.assert_allclose(doc["weights"], direct.weights, rtol=1e-12)
+
+
+BAD = [
+    (["--tokens", " "], "empty sequence"),
+    (["--kind", "multihead", "--heads", "3"], "not divisible"),
+    (["--kind", "bert"], "'bert' is not one of"),
+    (["--query-tokens", "a b", "--causal"], "causal"),
+    (["--mask-padding", "6"], "at least one key"),
+    (["--queries", "nofile.json", "--keys", "nofile.json"], "no such file"),
+    (["--queries", "q.json"], "give both"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), BAD)
+def test_bad_input(dlviz, tmp_path, args, message):
+    code, _, err = dlviz("attention", *args)
+    assert code == 2 and err.count("\n") == 1 and message in err, err
+    assert files_under(tmp_path) == []
