@@ -275,6 +275,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "queries": {"en": "queries", "zh": "查询"},
     "head": {"en": "head {h}", "zh": "第 {h} 个头"},
     "attention_weight": {"en": "attention weight", "zh": "注意力权重"},
+    "scores_scaled": {"en": "score ÷ largest |score|", "zh": "分数 ÷ 最大 |分数|"},
+    "attention_frame": {
+        "en": "query “{token}”: softmax over its scores gives its weights",
+        "zh": "查询“{token}”：对其分数做 softmax 得到权重",
+    },
     "attention_title": {"en": "Attention weights ({kind})", "zh": "注意力权重（{kind}）"},
     "activation": {"en": "activation value", "zh": "激活值"},
     "gradient_second_moment": {"en": "E[g²] ÷ E[g²] at the output", "zh": "E[g²] ÷ 输出处的 E[g²]"},

@@ -82,9 +82,6 @@ def attention(
              "queries": str(queries) if queries else None, "keys": str(keys) if keys else None,
              "values": str(values) if values else None, "numbers": numbers}  # fmt: skip
     check_int_range("--dim", dim, 1, 1024)
-    if common.format in ("gif", "mp4") or common.engine == "manim":
-        raise BadInput("--format", common.format or common.engine,
-                       "draws heatmaps for now: png, svg or pdf")  # fmt: skip
     key_tok = tokens.split()
     query_tok = query_tokens.split() if query_tokens else key_tok
     if queries or keys:
@@ -116,11 +113,21 @@ def attention(
         raise BadInput(option, {"--heads": heads, "--causal": causal,
                                 "--mask-padding": mask_padding}.get(option, kind_name),
                        str(exc)) from None  # fmt: skip
-    from dlviz.render.attention import plot_attention
     from dlviz.theme import get_theme
 
-    write_matplotlib(plan, common, lambda: plot_attention(result, numbers=numbers,
-                     theme=get_theme(common.theme), lang=common.lang), None)  # fmt: skip
+    if common.engine == "manim":
+        from dlviz.manim_bridge import load_scene, render_scene
+
+        render_scene(load_scene("attention", "AttentionScene"), {"result": result,
+                     "theme": common.theme, "lang": common.lang}, quality=common.quality,
+                     fmt=plan.format, out=plan.path,
+                     background=get_theme(common.theme).background)  # fmt: skip
+    from dlviz.render.attention import animate_attention, plot_attention
+
+    style = {"theme": get_theme(common.theme), "lang": common.lang}
+    if common.engine != "manim":
+        write_matplotlib(plan, common, lambda: plot_attention(result, numbers=numbers, **style),
+                         lambda: animate_attention(result, **style))  # fmt: skip
     parameters = {**given, **common.parameters(), "format": plan.format}
     written = [plan.path]
     if plan.data is not None:

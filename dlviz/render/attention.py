@@ -58,3 +58,42 @@ def plot_attention(result: AttentionResult, *, numbers: bool | None = None,
         bar.set_label(text("attention_weight", lang))
         fig.suptitle(text("attention_title", lang, kind=result.kind))
     return fig
+
+
+def animate_attention(result: AttentionResult, *, theme: Theme = LIGHT, lang: str = "en"):
+    """One query at a time (first head): its scores against every key, the
+    softmax turning them into weights, its row of the matrix outlined."""
+    from matplotlib.animation import FuncAnimation
+
+    nq, nk = result.weights.shape[1:]
+    with themed(theme):
+        fig = new_figure(theme, layout="constrained")
+        ax_map, ax_bar = fig.subplots(1, 2, width_ratios=(1, 1.2))
+        ax_map.imshow(result.weights[0], vmin=0, vmax=1, cmap=theme.cmap)
+        ax_map.set_xticks(range(nk), result.key_tokens, rotation=45, ha="right")
+        ax_map.set_yticks(range(nq), result.query_tokens)
+        ax_map.set_xlabel(text("keys", lang))
+        ax_map.set_ylabel(text("queries", lang))
+        box = ax_map.add_patch(Rectangle((-0.5, -0.5), nk, 1, fill=False, linewidth=3,
+                                         edgecolor=theme.palette[8]))  # fmt: skip
+        scores = np.where(np.isfinite(result.scores[0]), result.scores[0], np.nan)
+        span = np.nanmax(np.abs(scores)) or 1.0
+
+        def update(i: int):
+            ax_bar.clear()
+            x = np.arange(nk)
+            shown = np.nan_to_num(scores[i] / span)
+            ax_bar.bar(x - 0.2, shown, width=0.4, color=theme.muted,
+                       label=text("scores_scaled", lang))  # fmt: skip
+            ax_bar.bar(x + 0.2, result.weights[0, i], width=0.4, color=theme.palette[8],
+                       label=text("attention_weight", lang))  # fmt: skip
+            ax_bar.set_xticks(x, result.key_tokens, rotation=45, ha="right")
+            ax_bar.set_ylim(-1.05, 1.05)
+            ax_bar.axhline(0, color=theme.foreground, linewidth=0.6)
+            ax_bar.legend(fontsize="x-small", loc="lower left")
+            box.set_y(i - 0.5)
+            fig.suptitle(text("attention_frame", lang, token=result.query_tokens[i]))
+            return ()
+
+        update(0)
+    return FuncAnimation(fig, update, frames=nq, blit=False)

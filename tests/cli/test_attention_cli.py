@@ -64,3 +64,18 @@ def test_bad_input(dlviz, tmp_path, args, message):
     code, _, err = dlviz("attention", *args)
     assert code == 2 and err.count("\n") == 1 and message in err, err
     assert files_under(tmp_path) == []
+
+
+def test_animation_one_query_per_frame(dlviz, tmp_path):
+    from dlviz.render.attention import animate_attention
+
+    r = A.compute("scaled", np.eye(3), np.eye(3), query_tokens=["a", "b", "c"],
+                  key_tokens=["a", "b", "c"])  # fmt: skip
+    anim = animate_attention(r)
+    anim._func(1)
+    bars = anim._fig.axes[1].patches
+    weights = [p.get_height() for p in bars[3:]]
+    np.testing.assert_allclose(weights, r.weights[0, 1])
+    assert "“b”" in anim._fig.get_suptitle()
+    assert dlviz("attention", "-f", "gif", "-q", "low", "--out", "a.gif")[0] == 0
+    assert (tmp_path / "a.gif").read_bytes()[:6] == b"GIF89a"

@@ -14,7 +14,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SCENES = [("landscape", "LandscapeScene"), ("optimizers", "OptimizerRace"),
           ("optimizers", "OptimizerStep"), ("conv", "ConvScene"),
           ("conv", "ConvChannelsScene"), ("relu", "ReluRegionsScene"),
-          ("relu", "ReluSumScene"), ("residual", "ResidualFlowScene")]  # fmt: skip
+          ("relu", "ReluSumScene"), ("residual", "ResidualFlowScene"),
+          ("attention", "AttentionScene")]  # fmt: skip
 
 
 @pytest.mark.parametrize(("topic", "scene"), SCENES)
