@@ -46,8 +46,7 @@ def plot_attention(result: AttentionResult, *, numbers: bool | None = None,
                         ax.text(j, i, f"{w:.2f}", ha="center", va="center",
                                 fontsize=theme.font_size * 0.6,
                                 color="white" if w < 0.6 else "black")  # fmt: skip
-            ax.set_xticks(range(nk), result.key_tokens, rotation=45, ha="right")
-            ax.set_yticks(range(nq), result.query_tokens)
+            _token_ticks(ax, result)
             ax.set_xlabel(text("keys", lang))
             ax.set_ylabel(text("queries", lang))
             if heads > 1:
@@ -60,6 +59,16 @@ def plot_attention(result: AttentionResult, *, numbers: bool | None = None,
     return fig
 
 
+def _token_ticks(ax, result: AttentionResult, most: int = 24) -> None:
+    """Token labels on both axes; past ``most`` tokens, every k-th one."""
+    for tokens, set_ticks, kwargs in ((result.key_tokens, ax.set_xticks,
+                                       {"rotation": 45, "ha": "right"}),
+                                      (result.query_tokens, ax.set_yticks, {})):  # fmt: skip
+        step = -(-len(tokens) // most)
+        index = range(0, len(tokens), step)
+        set_ticks(index, [tokens[i] for i in index], **kwargs)
+
+
 def animate_attention(result: AttentionResult, *, theme: Theme = LIGHT, lang: str = "en"):
     """One query at a time (first head): its scores against every key, the
     softmax turning them into weights, its row of the matrix outlined."""
@@ -70,8 +79,7 @@ def animate_attention(result: AttentionResult, *, theme: Theme = LIGHT, lang: st
         fig = new_figure(theme, layout="constrained")
         ax_map, ax_bar = fig.subplots(1, 2, width_ratios=(1, 1.2))
         ax_map.imshow(result.weights[0], vmin=0, vmax=1, cmap=theme.cmap)
-        ax_map.set_xticks(range(nk), result.key_tokens, rotation=45, ha="right")
-        ax_map.set_yticks(range(nq), result.query_tokens)
+        _token_ticks(ax_map, result)
         ax_map.set_xlabel(text("keys", lang))
         ax_map.set_ylabel(text("queries", lang))
         box = ax_map.add_patch(Rectangle((-0.5, -0.5), nk, 1, fill=False, linewidth=3,

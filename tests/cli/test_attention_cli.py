@@ -56,14 +56,16 @@ BAD = [
     (["--mask-padding", "6"], "at least one key"),
     (["--queries", "nofile.json", "--keys", "nofile.json"], "no such file"),
     (["--queries", "q.json"], "give both"),
+    (["--queries", "m.json", "--keys", "m.json", "--tokens", "a b c"], "3 key and 3 query tokens"),
 ]
 
 
 @pytest.mark.parametrize(("args", "message"), BAD)
 def test_bad_input(dlviz, tmp_path, args, message):
+    (tmp_path / "m.json").write_text("[[1, 0], [0, 1]]")
     code, _, err = dlviz("attention", *args)
     assert code == 2 and err.count("\n") == 1 and message in err, err
-    assert files_under(tmp_path) == []
+    assert files_under(tmp_path) == ["m.json"]
 
 
 def test_animation_one_query_per_frame(dlviz, tmp_path):
