@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from dlviz.compute import attention as A
+from tests.util import recorder as load_recorder
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "torch_attention.npz"
 DATA = np.load(FIXTURE)
@@ -114,13 +115,7 @@ def test_errors(kwargs, message):
 
 def test_live_pytorch_agrees():
     pytest.importorskip("torch")
-    import sys
-
-    sys.path.insert(0, str(FIXTURE.parent))
-    try:
-        import record_torch_attention as recorder
-    finally:
-        sys.path.pop(0)
+    recorder = load_recorder("record_torch_attention")
     rng = np.random.default_rng(5)
     for case in recorder.CASES:
         a = recorder.run(case, rng)

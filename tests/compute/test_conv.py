@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from dlviz.compute import conv as C
+from tests.util import recorder as load_recorder
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "torch_conv.npz"
 DATA = np.load(FIXTURE)
@@ -75,13 +76,7 @@ def test_every_recorded_case_equals_pytorch(op):
 
 def test_live_pytorch_agrees_on_a_sample():
     pytest.importorskip("torch")
-    import sys
-
-    sys.path.insert(0, str(FIXTURE.parent))
-    try:
-        import record_torch_conv as recorder
-    finally:
-        sys.path.pop(0)
+    recorder = load_recorder("record_torch_conv")
     cases = [*recorder.conv_cases(), *recorder.pool_cases(), *recorder.transposed_cases()]
     rng = np.random.default_rng(7)
     for case in cases[::7]:

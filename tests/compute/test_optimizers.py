@@ -13,6 +13,7 @@ import pytest
 
 from dlviz.compute import optimizers as O
 from dlviz.compute.landscape import make_landscape
+from tests.util import recorder as load_recorder
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "torch_trajectories.npz"
 
@@ -55,13 +56,7 @@ def test_pytorch_convention_equals_recorded_torch_optim(landscape, name, hp, sta
 
 def test_pytorch_convention_equals_live_torch_optim():
     torch = pytest.importorskip("torch")
-    import sys
-
-    sys.path.insert(0, str(FIXTURE.parent))
-    try:
-        import record_torch_trajectories as recorder
-    finally:
-        sys.path.pop(0)
+    recorder = load_recorder("record_torch_trajectories")
     assert torch.__version__
     for landscape, configs in recorder.CONFIGS.items():
         for name, hp in configs:

@@ -7,15 +7,6 @@ import pytest
 pytest.importorskip("manim")
 
 
-@pytest.mark.parametrize("args", [["--input", "4x4", "--stride", "2", "--padding", "1"],
-                                  ["--input", "4x4", "--in-channels", "2", "--bias"],
-                                  ["--input", "4x4", "--pool", "max"]])  # fmt: skip
-def test_cli_renders_the_conv_scenes(dlviz, tmp_path, args):
-    code, _, err = dlviz("conv", *args, "--engine", "manim", "-q", "low", "--out", "v.mp4")
-    assert code == 0, err
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["v.mp4"]
-
-
 def test_scene_grids_hold_the_numbers_of_the_result():
     import numpy as np
 

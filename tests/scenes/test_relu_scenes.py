@@ -7,13 +7,6 @@ import pytest
 pytest.importorskip("manim")
 
 
-@pytest.mark.parametrize("args", [["--widths", "4,4"], ["--input-dim", "1", "--widths", "4"]])
-def test_cli_renders_the_relu_scenes(dlviz, tmp_path, args):
-    code, _, err = dlviz("relu", *args, "--engine", "manim", "-q", "low", "--out", "v.mp4")
-    assert code == 0, err
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["v.mp4"]
-
-
 def test_region_scene_frames_are_the_exact_regions():
     from dlviz.compute import relu as R
     from dlviz.scenes.relu import ReluRegionsScene

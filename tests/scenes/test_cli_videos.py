@@ -1,0 +1,31 @@
+"""Every topic's lecture video from the command line, small: the scene runs,
+only the video is written (Manim's working files stay out of the folder)."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("manim")
+
+CASES = {
+    "optimizers-race": ["optimizers", "--landscape", "quadratic", "--optimizer", "gd,adam",
+                        "--steps", "15"],
+    "optimizers-step": ["optimizers", "--landscape", "quadratic", "--optimizer", "momentum",
+                        "--steps", "15"],
+    "conv": ["conv", "--input", "4x4", "--stride", "2", "--padding", "1"],
+    "conv-channels": ["conv", "--input", "4x4", "--in-channels", "2", "--bias"],
+    "conv-pool": ["conv", "--input", "4x4", "--pool", "max"],
+    "relu-2d": ["relu", "--widths", "4,4"],
+    "relu-1d": ["relu", "--input-dim", "1", "--widths", "4"],
+    "residual": ["residual", "--depth", "3", "--width", "32", "--batch", "64", "--repeats", "1"],
+    "attention": ["attention", "--tokens", "a b c", "--kind", "multihead", "--heads", "2",
+                  "--dim", "4"],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_video_from_the_command_line(dlviz, tmp_path, name):
+    code, _, err = dlviz(*CASES[name], "--engine", "manim", "-q", "low", "--out", "v.mp4")
+    assert code == 0, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["v.mp4"]
+    assert (tmp_path / "v.mp4").stat().st_size > 10_000
