@@ -1,0 +1,102 @@
+"""Beam search against exhaustive search, greedy, and d2l's worked example."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+
+from dlviz.compute import beam as B
+
+
+@pytest.fixture(scope="module")
+def d2l():
+    return B.model_from_dict(B.D2L_EXAMPLE)[0]
+
+
+def random_model(seed: int, vocab=("a", "b", "c", "</s>")) -> B.Model:
+    rng = np.random.default_rng(seed)
+    table = {(): rng.dirichlet(np.ones(len(vocab)))}
+    for v in vocab:
+        table[(v,)] = rng.dirichlet(np.ones(len(vocab)))
+    for v, w in itertools.product(vocab, repeat=2):
+        table[(v, w)] = rng.dirichlet(np.ones(len(vocab)))
+    return B.Model(tuple(vocab), "</s>", table)
+
+
+def test_d2l_example_greedy_is_beaten_by_beam_search(d2l):
+    g = B.greedy(d2l, max_length=4)
+    assert g.tokens == ("A", "B", "C", "<eos>")
+    assert math.exp(g.log_prob) == pytest.approx(0.048)
+    r = B.beam_search(d2l, beam_size=2, max_length=4, alpha=0.0)
+    assert r.best.tokens == ("A", "C", "B", "<eos>")
+    assert math.exp(r.best.log_prob) == pytest.approx(0.054)
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("alpha", [0.0, 0.75, 1.0])
+def test_a_beam_as_wide_as_the_tree_is_exhaustive_search(seed, alpha):
+    model = random_model(seed)
+    wide = B.beam_search(model, beam_size=4**3, max_length=3, alpha=alpha)
+    full = B.exhaustive(model, max_length=3, alpha=alpha)
+    assert wide.best.tokens == full.tokens
+    assert wide.best.log_prob == pytest.approx(full.log_prob)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_beam_size_one_is_greedy(seed):
+    model = random_model(seed)
+    greedy = B.greedy(model, max_length=4)
+    beam = B.beam_search(model, beam_size=1, max_length=4, alpha=0.75)
+    kept = [n for n in beam.nodes if n.status == "kept"]
+    path = []
+    for node in kept:  # one kept node per step: the greedy path
+        path.append(node.token)
+    assert tuple(path[: len(greedy.tokens)]) == greedy.tokens
+
+
+def test_kept_beams_do_not_depend_on_alpha():
+    model = random_model(7)
+    kept = [tuple((n.step, n.token, n.parent) for n in
+                  B.beam_search(model, beam_size=2, max_length=4, alpha=a).nodes
+                  if n.status == "kept") for a in (0.0, 0.5, 2.0)]  # fmt: skip
+    assert kept[0] == kept[1] == kept[2]
+
+
+def test_scores_are_length_normalised_log_probabilities(d2l):
+    r = B.beam_search(d2l, beam_size=2, max_length=4, alpha=0.75)
+    for c in r.candidates:
+        assert c.tokens[-1] == "<eos>"  # finished ones only, since some exist
+        assert c.score(0.75) == pytest.approx(B.sequence_log_prob(d2l, c.tokens) /
+                                              len(c.tokens) ** 0.75)  # fmt: skip
+    assert r.best.score(0.75) == max(c.score(0.75) for c in r.candidates)
+
+
+def test_back_off_to_the_longest_known_suffix(d2l):
+    np.testing.assert_allclose(d2l.next_probs(("C", "A")), d2l.table[("A",)])
+    np.testing.assert_allclose(d2l.next_probs(("B", "B")), d2l.table[()])
+
+
+def test_model_checks():
+    doc = {"vocab": ["a", "<e>"], "eos": "<e>", "next": {"": {"a": 2, "<e>": 2}}}
+    model, warnings = B.model_from_dict(doc)
+    assert warnings and model.table[()].tolist() == [0.5, 0.5]
+    for bad in (
+        {"vocab": ["a"], "eos": "<e>", "next": {"": {"a": 1}}},
+        {"vocab": ["a", "<e>"], "eos": "<e>", "next": {"a": {"a": 1}}},
+        {"vocab": ["a", "<e>"], "eos": "<e>", "next": {"": {"a": -1, "<e>": 1}}},
+        {"vocab": ["a", "<e>"], "eos": "<e>", "next": {"": {"z": 1}}},
+    ):
+        with pytest.raises(ValueError):
+            B.model_from_dict(bad)
+
+
+def test_errors(d2l):
+    with pytest.raises(ValueError):
+        B.beam_search(d2l, beam_size=0, max_length=3)
+    with pytest.raises(ValueError, match="not in the vocabulary"):
+        B.beam_search(d2l, beam_size=2, max_length=3, prompt=("Z",))
+    with pytest.raises(ValueError, match="more than"):
+        B.exhaustive(random_model(0), max_length=11)
