@@ -272,6 +272,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "batch_variance": {"en": "variance over the batch", "zh": "批内方差"},
     "theory": {"en": "theory", "zh": "理论值"},
     "keys": {"en": "keys", "zh": "键"},
+    "beam_title": {
+        "en": "Beam search tree (length penalty α = {alpha})",
+        "zh": "束搜索树（长度惩罚 α = {alpha}）",
+    },
+    "greedy": {"en": "greedy", "zh": "贪心搜索"},
+    "beam": {"en": "beam", "zh": "束搜索"},
+    "exhaustive": {"en": "exhaustive", "zh": "穷举搜索"},
     "queries": {"en": "queries", "zh": "查询"},
     "head": {"en": "head {h}", "zh": "第 {h} 个头"},
     "attention_weight": {"en": "attention weight", "zh": "注意力权重"},
