@@ -1,0 +1,48 @@
+"""`dlviz beam` end to end."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from tests.util import files_under
+
+
+def test_default_is_the_d2l_example(dlviz, tmp_path):
+    code, out, err = dlviz("beam", "--data", "b.json")
+    assert code == 0, err
+    doc = json.loads((tmp_path / "b.json").read_text())
+    assert doc["best"]["tokens"] == ["A", "C", "B", "<eos>"]
+    assert math.exp(doc["best"]["log_prob"]) == pytest.approx(0.054)
+    assert math.exp(doc["greedy"]["log_prob"]) == pytest.approx(0.048)
+    assert doc["exhaustive"]["tokens"] == doc["best"]["tokens"]
+    statuses = {n["status"] for n in doc["tree"]}
+    assert statuses == {"kept", "pruned"} and len(doc["tree"]) == 4 + 2 * 4 * 3
+
+
+def test_model_file_with_renormalisation_warning(dlviz, tmp_path):
+    (tmp_path / "lm.json").write_text(
+        json.dumps(
+            {"vocab": ["x", "y", "</s>"], "eos": "</s>", "next": {"": {"x": 2, "y": 1, "</s>": 1}}}
+        )
+    )
+    code, _, err = dlviz("beam", "--model", "lm.json", "--max-length", "3")
+    assert code == 0 and "renormalised" in err
+
+
+BAD = [
+    (["--beam-size", "0"], "--beam-size 0"),
+    (["--max-length", "0"], "--max-length 0"),
+    (["--prompt", "Z"], "not in the vocabulary"),
+    (["--model", "none.json"], "no such file"),
+    (["--format", "gif"], "draws the tree"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), BAD)
+def test_bad_input(dlviz, tmp_path, args, message):
+    code, _, err = dlviz("beam", *args)
+    assert code == 2 and err.count("\n") == 1 and message in err, err
+    assert files_under(tmp_path) == []
