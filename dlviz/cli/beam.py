@@ -27,10 +27,12 @@ Examples:
   dlviz beam --beam-size 1
 
   dlviz beam --model lm.json --beam-size 3 --max-length 5 --length-penalty 1.0
+
+  dlviz beam --corpus builtin --order 2 --prompt the --max-length 5
 """
 
 DEFAULTS = {"model": None, "beam_size": 2, "max_length": 4, "length_penalty": 0.75,
-            "prompt": ""}  # fmt: skip
+            "prompt": "", "corpus": None, "order": 2, "smoothing": 1.0}  # fmt: skip
 
 
 @shared_options
@@ -43,6 +45,14 @@ def beam(
     max_length: Annotated[int, typer.Option(help="L, the most tokens generated")] = 4,
     length_penalty: Annotated[float, typer.Option(help="α in (1/L^α)·Σ log P")] = 0.75,
     prompt: Annotated[str, typer.Option(help="Tokens that condition the first step")] = "",
+    corpus: Annotated[
+        str | None,
+        typer.Option(
+            metavar="FILE.txt|builtin", help="Train an n-gram model on a text (one sentence a line)"
+        ),
+    ] = None,
+    order: Annotated[int, typer.Option(help="n of the n-gram model")] = 2,
+    smoothing: Annotated[float, typer.Option(metavar="ε", help="Laplace smoothing")] = 1.0,
     *,
     common: Common,
 ) -> None:
@@ -55,7 +65,12 @@ def beam(
     if common.format in ("gif", "mp4") or common.engine == "manim":
         raise BadInput("--format", common.format or common.engine, "draws the tree: png, svg "
                        "or pdf for now")  # fmt: skip
-    lm = load_model(model) if model else B.model_from_dict(B.D2L_EXAMPLE)[0]
+    if model and corpus:
+        raise BadInput("--corpus", corpus, "give either --model or --corpus")
+    if corpus:
+        lm = corpus_model(corpus, order, smoothing)
+    else:
+        lm = load_model(model) if model else B.model_from_dict(B.D2L_EXAMPLE)[0]
     tokens = tuple(prompt.split())
     given = {
         "model": str(model) if model else None,
@@ -88,6 +103,24 @@ def beam(
     rows = [[name, " ".join(c.tokens), f"{c.log_prob:.4f}", f"{c.score(length_penalty):.4f}"]
             for name, c in answers.items()]  # fmt: skip
     report_table("beam search", ["search", "answer", "log P", "score"], rows, written)
+
+
+def corpus_model(corpus: str, order: int, smoothing: float):
+    from dlviz.compute.beam import BUILTIN_CORPUS, ngram_model
+
+    check_int_range("--order", order, 1, 6)
+    if not 0 <= smoothing < float("inf"):
+        raise BadInput("--smoothing", smoothing, "must be a finite ε ≥ 0")
+    if corpus == "builtin":
+        text = BUILTIN_CORPUS
+    elif Path(corpus).is_file():
+        text = Path(corpus).read_text(encoding="utf-8", errors="replace")
+    else:
+        raise BadInput("--corpus", corpus, "no such file (or use 'builtin')")
+    try:
+        return ngram_model(text, order, smoothing)
+    except ValueError as exc:
+        raise BadInput("--corpus", corpus, str(exc)) from None
 
 
 def load_model(path: Path):

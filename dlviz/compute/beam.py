@@ -185,3 +185,43 @@ D2L_EXAMPLE = {
 }
 """The example of Dive into Deep Learning §10.8: greedy finds A B C <eos>
 (0.5·0.4·0.4·0.6 = 0.048); A C B <eos> has 0.5·0.3·0.6·0.6 = 0.054."""
+
+
+def ngram_model(text: str, order: int, smoothing: float = 1.0, eos: str = "<eos>") -> Model:
+    """An n-gram model of ``text`` (one sentence per line, the end token after
+    each) with d2l's Laplace smoothing, each order interpolated with the one
+    below: P(x | c) = (n(c, x) + ε·P(x | c minus its first token)) / (n(c) + ε),
+    down to P(x) = (n(x) + ε/|V|) / (n + ε)."""
+    if order < 1:
+        raise ValueError("the order must be at least 1")
+    if not smoothing >= 0:
+        raise ValueError("the smoothing ε must be ≥ 0")
+    sentences = [line.split() + [eos] for line in text.splitlines() if line.split()]
+    if not sentences:
+        raise ValueError("the corpus has no words")
+    vocab = tuple(sorted({t for s in sentences for t in s} - {eos})) + (eos,)
+    index = {t: i for i, t in enumerate(vocab)}
+    counts: dict[tuple[str, ...], np.ndarray] = {}
+    for sentence in sentences:
+        for i, token in enumerate(sentence):
+            for k in range(order):
+                if i - k < 0:
+                    break
+                context = tuple(sentence[i - k : i])
+                row = counts.setdefault(context, np.zeros(len(vocab)))
+                row[index[token]] += 1
+    table: dict[tuple[str, ...], Array] = {}
+    for context in sorted(counts, key=len):
+        n = counts[context]
+        lower = table[context[1:]] if context else np.full(len(vocab), 1.0 / len(vocab))
+        total = n.sum() + smoothing
+        table[context] = (n + smoothing * lower) / total if total > 0 else lower
+    return Model(vocab, eos, table)
+
+
+BUILTIN_CORPUS = """the cat sat on the mat
+the dog sat on the log
+the cat saw the dog
+a dog saw a cat on the mat
+the cat ran
+"""

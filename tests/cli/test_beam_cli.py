@@ -32,7 +32,20 @@ def test_model_file_with_renormalisation_warning(dlviz, tmp_path):
     assert code == 0 and "renormalised" in err
 
 
+def test_corpus_model(dlviz, tmp_path):
+    code, _, err = dlviz(
+        "beam", "--corpus", "builtin", "--prompt", "the", "--max-length", "4", "--data", "c.json"
+    )
+    assert code == 0, err
+    doc = json.loads((tmp_path / "c.json").read_text())
+    finished = [c["tokens"][-1] == "<eos>" for c in doc["candidates"]]
+    assert all(finished) or not any(finished)  # finished ones only, when any exist
+    assert doc["best"] in doc["candidates"]
+
+
 BAD = [
+    (["--corpus", "none.txt"], "no such file"),
+    (["--corpus", "builtin", "--order", "0"], "--order 0"),
     (["--beam-size", "0"], "--beam-size 0"),
     (["--max-length", "0"], "--max-length 0"),
     (["--prompt", "Z"], "not in the vocabulary"),

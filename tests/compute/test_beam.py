@@ -100,3 +100,21 @@ def test_errors(d2l):
         B.beam_search(d2l, beam_size=2, max_length=3, prompt=("Z",))
     with pytest.raises(ValueError, match="more than"):
         B.exhaustive(random_model(0), max_length=11)
+
+
+def test_ngram_model_is_d2l_laplace_smoothing():
+    text = "a b a\nb a"
+    model = B.ngram_model(text, order=2, smoothing=1.0, eos="<e>")
+    assert model.vocab == ("a", "b", "<e>")
+    # unigrams: a ×3, b ×2, <e> ×2 of n = 7: P(x) = (n(x) + 1/3) / (7 + 1)
+    np.testing.assert_allclose(model.table[()], (np.array([3, 2, 2]) + 1 / 3) / 8)
+    # after "a": b once, <e> twice: P(x | a) = (n(a, x) + P(x)) / (3 + 1)
+    expected = (np.array([0, 1, 2]) + model.table[()]) / 4
+    np.testing.assert_allclose(model.table[("a",)], expected)
+    for row in model.table.values():
+        assert row.sum() == pytest.approx(1.0)
+
+
+def test_ngram_without_smoothing_is_maximum_likelihood():
+    model = B.ngram_model("x y\nx z", order=2, smoothing=0.0, eos="<e>")
+    np.testing.assert_allclose(model.next_probs(("x",)), [0, 0.5, 0.5, 0])  # vocab x, y, z, <e>
