@@ -160,7 +160,7 @@ def save_animation(anim, path: Path, fmt: str, fps: int, dpi: int, progress=None
             fps=fps, codec="libx264", extra_args=["-vf", even, "-pix_fmt", "yuv420p"]
         )
     else:
-        writer = _FastGifWriter(fps=fps)
+        writer = _fast_gif_writer_class()(fps=fps)
     with atomic_path(path) as tmp:
         anim.save(tmp, writer=writer, dpi=dpi, progress_callback=progress)
     return path
@@ -181,10 +181,6 @@ def _fast_gif_writer_class():
             self._frames[-1] = frame.quantize(colors=255, method=Image.Quantize.FASTOCTREE)
 
     return FastGifWriter
-
-
-def _FastGifWriter(fps: int):  # noqa: N802 - a class made on first use (imports matplotlib)
-    return _fast_gif_writer_class()(fps=fps)
 
 
 def to_jsonable(value: object) -> object:

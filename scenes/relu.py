@@ -109,10 +109,7 @@ class ReluSumScene(Scene):
         theme, lang, net = self.theme, self.lang, self.net
         lo, hi = self.params["domain"][:2]
         xs = np.linspace(lo, hi, 301)[:, None]
-        h = xs
-        for w, b in zip(net.weights[:-1], net.biases[:-1], strict=True):
-            h = np.maximum(h @ w.T + b, 0.0)
-        terms = h * net.weights[-1][0]
+        terms = net.unit_terms(xs)
         partial = net.biases[-1][0] + np.cumsum(terms, axis=1)
         span = np.concatenate([partial.ravel(), terms.ravel()])
         pad = 0.1 * (np.ptp(span) or 1.0)

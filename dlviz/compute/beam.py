@@ -88,6 +88,7 @@ class BeamResult:
     candidates: tuple[Candidate, ...]
     best: Candidate
     alpha: float
+    eos: str
 
 
 def _truncate(tokens: tuple[str, ...], eos: str) -> tuple[str, ...]:
@@ -147,7 +148,7 @@ def beam_search(model: Model, *, beam_size: int, max_length: int, alpha: float =
         if not beams:
             break
     candidates, best = final_choice(model, kept_sequences, alpha, prompt)
-    return BeamResult(tuple(nodes), candidates, best, alpha)
+    return BeamResult(tuple(nodes), candidates, best, alpha, model.eos)
 
 
 def greedy(model: Model, *, max_length: int, alpha: float = 0.75, prompt=()) -> Candidate:

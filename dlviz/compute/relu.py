@@ -35,21 +35,32 @@ class Network:
     def num_parameters(self) -> int:
         return sum(w.size + b.size for w, b in zip(self.weights, self.biases, strict=True))
 
+    def hidden(self, x: Array) -> list[tuple[Array, Array]]:
+        """(pre-activation, activation) of every hidden layer for inputs x (N, d)."""
+        h, layers = np.asarray(x, float), []
+        for w, b in zip(self.weights[:-1], self.biases[:-1], strict=True):
+            z = h @ w.T + b
+            h = np.maximum(z, 0.0)
+            layers.append((z, h))
+        return layers
+
+    def last_hidden(self, x: Array) -> Array:
+        layers = self.hidden(x)
+        return layers[-1][1] if layers else np.asarray(x, float)
+
     def forward(self, x: Array) -> Array:
         """Outputs for inputs x (N, d), shape (N,)."""
-        h = np.asarray(x, float)
-        for w, b in zip(self.weights[:-1], self.biases[:-1], strict=True):
-            h = np.maximum(h @ w.T + b, 0.0)
-        return (h @ self.weights[-1].T + self.biases[-1])[:, 0]
+        return (self.last_hidden(x) @ self.weights[-1].T + self.biases[-1])[:, 0]
+
+    def unit_terms(self, x: Array) -> Array:
+        """(N, units): each last-hidden unit's weighted contribution to the
+        output, so that output = bias + the row sums."""
+        return self.last_hidden(x) * self.weights[-1][0]
 
     def patterns(self, x: Array) -> Array:
         """Activation patterns (N, Σ widths): which hidden units are on."""
-        h, on = np.asarray(x, float), []
-        for w, b in zip(self.weights[:-1], self.biases[:-1], strict=True):
-            z = h @ w.T + b
-            on.append(z > 0)
-            h = np.maximum(z, 0.0)
-        return np.concatenate(on, axis=1) if on else np.zeros((len(h), 0), bool)
+        on = [z > 0 for z, _ in self.hidden(x)]
+        return np.concatenate(on, axis=1) if on else np.zeros((len(x), 0), bool)
 
 
 def random_network(input_dim: int, widths: Sequence[int], *, init: str = "he",

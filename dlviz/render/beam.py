@@ -43,7 +43,7 @@ def plot_beam(result: BeamResult, answers: dict[str, Candidate], *, theme: Theme
             ax.plot([x0, x1], [y0, y1], color=colour, linewidth=2.4 if kept else 0.8, zorder=1)
             box = (
                 {"boxstyle": "round", "facecolor": theme.background, "edgecolor": colour}
-                if kept and n.token == result_eos(result)
+                if kept and n.token == result.eos
                 else None
             )
             ax.text(x1, y1, n.token, ha="center", va="center", zorder=3, bbox=box,
@@ -63,10 +63,6 @@ def plot_beam(result: BeamResult, answers: dict[str, Candidate], *, theme: Theme
         fig.supxlabel("\n".join(lines), fontsize=theme.font_size * 0.85, ha="left", x=0.02)
         fig.suptitle(text("beam_title", lang, alpha=result.alpha))
     return fig
-
-
-def result_eos(result: BeamResult) -> str:
-    return result.best.tokens[-1] if result.best.tokens else ""
 
 
 def _path(result: BeamResult, tokens: tuple[str, ...]) -> set[int]:

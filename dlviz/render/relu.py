@@ -48,9 +48,7 @@ def plot_relu_1d(net: Network, pieces: Pieces1D, *, theme: Theme = LIGHT,
         axes[0].set_ylabel(text("network_output", lang))
         axes[0].legend(fontsize="small", loc="best")
         xs = np.linspace(lo, hi, 801)[:, None]
-        h = xs
-        for layer, (w, b) in enumerate(zip(net.weights[:-1], net.biases[:-1], strict=True)):
-            h = np.maximum(h @ w.T + b, 0.0)
+        for layer, (_, h) in enumerate(net.hidden(xs)):
             ax = axes[layer + 1]
             ax.plot(xs[:, 0], h, linewidth=0.9, alpha=0.8)
             ax.set_ylabel(text("layer_units", lang, layer=layer + 1), fontsize="small")
@@ -96,16 +94,13 @@ def _layer_boundaries(ax, net: Network, domain, theme: Theme, lang: str) -> None
     g = np.linspace(0, 1, 400)
     xs, ys = x0 + g * (x1 - x0), y0 + g * (y1 - y0)
     grid = np.column_stack([np.tile(xs, len(ys)), np.repeat(ys, len(xs))])
-    h = grid
-    for layer, (w, b) in enumerate(zip(net.weights[:-1], net.biases[:-1], strict=True)):
-        z = h @ w.T + b
+    for layer, (z, _) in enumerate(net.hidden(grid)):
         style = LAYER_STYLES[layer % len(LAYER_STYLES)]
         for unit in range(z.shape[1]):
             ax.contour(xs, ys, z[:, unit].reshape(len(ys), len(xs)), levels=[0.0],
                        colors=[theme.foreground], linewidths=0.6, linestyles=style)  # fmt: skip
         ax.plot([], [], color=theme.foreground, linestyle=style, linewidth=0.8,
                 label=text("layer_boundary", lang, layer=layer + 1))  # fmt: skip
-        h = np.maximum(z, 0.0)
 
 
 def plot_sweep(result: Sweep, input_dim: int, *, theme: Theme = LIGHT,
@@ -192,10 +187,7 @@ def animate_relu_1d(net: Network, domain, *, theme: Theme = LIGHT, lang: str = "
 
     lo, hi = domain[0], domain[1]
     xs = np.linspace(lo, hi, 801)[:, None]
-    h = xs
-    for w, b in zip(net.weights[:-1], net.biases[:-1], strict=True):
-        h = np.maximum(h @ w.T + b, 0.0)
-    terms = h * net.weights[-1][0]  # (points, units): each unit's weighted contribution
+    terms = net.unit_terms(xs)
     partial = net.biases[-1][0] + np.cumsum(terms, axis=1)
     with themed(theme):
         fig = new_figure(theme, layout="constrained")

@@ -205,3 +205,10 @@ def test_sweep_at_a_budget():
     assert s.counts.shape == (3, 2) and np.all(
         s.counts <= (s.widths + 1)[:, None] ** s.depths[:, None]
     )
+
+
+def test_unit_terms_sum_to_the_output():
+    net = R.random_network(1, [5, 4], seed=3)
+    x = np.linspace(-2, 2, 50)[:, None]
+    np.testing.assert_allclose(net.unit_terms(x).sum(axis=1) + net.biases[-1][0],
+                               net.forward(x))  # fmt: skip
