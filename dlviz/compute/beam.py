@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -79,7 +79,14 @@ class Node:
     log_prob: float  # of this step
     cum_log_prob: float
     step: int
-    status: str  # kept, pruned (then finished / chosen marked on kept ones)
+    status: str  # kept, pruned, finished (ends a hypothesis), chosen (ends the answer)
+
+    def score(self, alpha: float) -> float:
+        """The length-penalised score of the sequence ending here."""
+        return self.cum_log_prob / self.step**alpha
+
+
+STATUSES = ("kept", "pruned", "finished", "chosen")
 
 
 @dataclass(frozen=True)
@@ -89,6 +96,14 @@ class BeamResult:
     best: Candidate
     alpha: float
     eos: str
+    convention: str = "d2l"
+    candidate_nodes: tuple[int, ...] = ()  # the node ending each candidate
+    steps: int = 0  # steps actually run (hf may stop early)
+
+    @property
+    def beam_size(self) -> int:
+        return max(sum(1 for n in self.nodes if n.step == s and n.status != "pruned")
+                   for s in range(1, self.steps + 1))  # fmt: skip
 
 
 def _truncate(tokens: tuple[str, ...], eos: str) -> tuple[str, ...]:
@@ -103,16 +118,68 @@ def sequence_log_prob(model: Model, tokens: tuple[str, ...], prompt=()) -> float
     return total
 
 
-def final_choice(model: Model, sequences: list[tuple[str, ...]], alpha: float,
-                 prompt=()) -> tuple[tuple[Candidate, ...], Candidate]:  # fmt: skip
+def final_choice(model: Model, sequences, alpha: float, prompt=()):
     """The candidates (cut after the end token, only finished ones when any
-    exist, each once) and the best by the length-penalised score."""
-    cut = list(dict.fromkeys(_truncate(s, model.eos) for s in sequences if s))
+    exist, each once) and the best by the length-penalised score.
+    ``sequences`` are token tuples or (tokens, node id) pairs; returns the
+    candidates, the best, and the node ending each candidate."""
+    pairs = [s if len(s) == 2 and isinstance(s[0], tuple) else (s, -1) for s in sequences]
+    cut: dict[tuple[str, ...], int] = {}
+    for tokens, node in pairs:
+        if tokens:
+            cut.setdefault(_truncate(tokens, model.eos), node)
     finished = [s for s in cut if s[-1] == model.eos]
-    pool = finished or cut
+    pool = finished or list(cut)
     candidates = tuple(Candidate(s, sequence_log_prob(model, s, prompt)) for s in pool)
     best = max(candidates, key=lambda c: (c.score(alpha), c.log_prob))
-    return candidates, best
+    return candidates, best, tuple(cut[s] for s in pool)
+
+
+def _check(model: Model, beam_size: int, max_length: int, prompt) -> None:
+    if beam_size < 1 or max_length < 1:
+        raise ValueError("beam size and maximum length must be at least 1")
+    for token in prompt:
+        if token not in model.vocab:
+            raise ValueError(f"the prompt's token {token!r} is not in the vocabulary")
+    if not eos_reachable(model, tuple(prompt)):
+        raise ValueError(f"the end token {model.eos!r} can never be generated: every "
+                         "context reachable from the prompt gives it probability 0")  # fmt: skip
+
+
+def eos_reachable(model: Model, prompt: tuple[str, ...] = (), limit: int = 100_000) -> bool:
+    """Whether some continuation of ``prompt`` gives the end token a positive
+    probability. The next-token row depends only on the last M tokens (M, the
+    longest context), so a search over those states decides it (given up, as
+    reachable, past ``limit`` states)."""
+    e = model.vocab.index(model.eos)
+    if not any(row[e] > 0 for row in model.table.values()):
+        return False
+    m = max(len(c) for c in model.table)
+    start = prompt[len(prompt) - m :] if m else ()
+    seen, frontier = {start}, [start]
+    while frontier:
+        state = frontier.pop()
+        probs = model.next_probs(state)
+        if probs[e] > 0:
+            return True
+        for v, p in zip(model.vocab, probs, strict=True):
+            nxt = (state + (v,))[-m:] if m else ()
+            if p > 0 and nxt not in seen:
+                if len(seen) >= limit:
+                    return True
+                seen.add(nxt)
+                frontier.append(nxt)
+    return False
+
+
+def _log(p: float) -> float:
+    return math.log(p) if p > 0 else -math.inf
+
+
+def _mark_chosen(nodes: list[Node], candidate_nodes, candidates, best) -> None:
+    for node_id, c in zip(candidate_nodes, candidates, strict=True):
+        if c is best and node_id >= 0:
+            nodes[node_id] = replace(nodes[node_id], status="chosen")
 
 
 def beam_search(model: Model, *, beam_size: int, max_length: int, alpha: float = 0.75,
@@ -120,35 +187,177 @@ def beam_search(model: Model, *, beam_size: int, max_length: int, alpha: float =
     """d2l's beam search: at every step keep the k best of the k·|V|
     extensions (by cumulative log-probability); every kept sequence of every
     step is a candidate; the answer maximises (1/L^α)·Σ log P."""
-    if beam_size < 1 or max_length < 1:
-        raise ValueError("beam size and maximum length must be at least 1")
-    for token in prompt:
-        if token not in model.vocab:
-            raise ValueError(f"the prompt's token {token!r} is not in the vocabulary")
-    beams = [((), 0.0, -1)]  # (tokens, cumulative log-prob, node id)
+    _check(model, beam_size, max_length, prompt)
+    # (tokens, cumulative log-prob, node id, id of the node with its first end token)
+    beams: list[tuple[tuple[str, ...], float, int, int]] = [((), 0.0, -1, -1)]
     nodes: list[Node] = []
     kept_sequences = []
+    step = 0
     for step in range(1, max_length + 1):
         options = []
-        for tokens, cum, parent in beams:
+        for tokens, cum, parent, ended in beams:
             probs = model.next_probs(tuple(prompt) + tokens)
             for v, p in zip(model.vocab, probs, strict=True):
-                lp = math.log(p) if p > 0 else -math.inf
-                options.append((tokens + (v,), cum + lp, parent, v, lp))
+                options.append((tokens + (v,), cum + _log(p), parent, v, _log(p), ended))
         order = sorted(range(len(options)), key=lambda i: -options[i][1])
         keep = set(order[:beam_size])
         beams = []
-        for i, (tokens, cum, parent, v, lp) in enumerate(options):
-            node = Node(len(nodes), parent, v, lp, cum, step, "kept" if i in keep else "pruned")
+        for i, (tokens, cum, parent, v, lp, ended) in enumerate(options):
+            status = "pruned"
+            if i in keep:
+                status = "finished" if v == model.eos and ended < 0 else "kept"
+            node = Node(len(nodes), parent, v, lp, cum, step, status)
             nodes.append(node)
             if i in keep and cum > -math.inf:
-                beams.append((tokens, cum, node.id))
-                kept_sequences.append(tokens)
+                ended = node.id if status == "finished" else ended
+                beams.append((tokens, cum, node.id, ended))
+                kept_sequences.append((tokens, ended if ended >= 0 else node.id))
         beams.sort(key=lambda b: -b[1])
         if not beams:
             break
-    candidates, best = final_choice(model, kept_sequences, alpha, prompt)
-    return BeamResult(tuple(nodes), candidates, best, alpha, model.eos)
+    candidates, best, ends = final_choice(model, kept_sequences, alpha, prompt)
+    _mark_chosen(nodes, ends, candidates, best)
+    return BeamResult(tuple(nodes), candidates, best, alpha, model.eos, "d2l", ends, step)
+
+
+EARLY_STOPPING = {"true": True, "false": False, "never": "never"}
+_NEG = -1.0e9  # transformers' stand-in for "impossible"
+
+
+def _top(values: Array, k: int) -> Array:
+    """Indices of the k largest, largest first, ties to the lower index."""
+    return np.argsort(-values, kind="stable")[:k]
+
+
+def beam_search_hf(model: Model, *, beam_size: int, max_length: int, alpha: float = 1.0,
+                   prompt: tuple[str, ...] = (), early_stopping: bool | str = False,
+                   ) -> BeamResult:  # fmt: skip
+    """Hugging Face transformers' beam search (``generate(num_beams=k)``,
+    one end token), step by step as transformers 5 runs it: from the k·|V|
+    extensions take the 2k best; of those, end-token ones ranked within the
+    top k become finished hypotheses, scored Σ log P / (generated length)^α,
+    and the best k others run on; at the last step every top-k one finishes.
+    ``early_stopping``: True stops once k hypotheses are finished; False stops
+    when the best running beam, at its current length, cannot beat the worst
+    finished one; "never" makes that bound exact (length L when α > 0).
+    Placeholders with score −10⁹ stand in, as there, for missing beams.
+    With one beam, ``generate`` runs greedy search, and so does this."""
+    _check(model, beam_size, max_length, prompt)
+    if early_stopping not in (True, False, "never"):
+        raise ValueError("early_stopping is True, False or 'never'")
+    if beam_size == 1:
+        return _greedy_tree(model, max_length, alpha, tuple(prompt))
+    k, vocab, eos = beam_size, model.vocab, model.eos
+    e = vocab.index(eos)
+    width = len(vocab)
+    run_tokens: list[tuple[str, ...]] = [()] * k
+    run_scores = np.array([0.0] + [_NEG] * (k - 1))
+    run_node = [-1] * k
+    run_real = np.array([True] + [False] * (k - 1))
+    fin_tokens: list[tuple[str, ...]] = [()] * k
+    fin_scores = np.full(k, _NEG)
+    fin_done = np.zeros(k, bool)
+    fin_node = [-1] * k
+    fin_logp = np.zeros(k)
+    heuristic_unsatisfied = True
+    nodes: list[Node] = []
+    step = 0
+    for step in range(1, max_length + 1):
+        logp = np.array(
+            [[_log(p) for p in model.next_probs(tuple(prompt) + t)] for t in run_tokens]
+        )
+        acc = (logp + run_scores[:, None]).ravel()
+        top = _top(acc, 2 * k)
+        beam_of, token_of = top // width, top % width
+        hits = (token_of == e) | (step == max_length)
+        # the running beams for the next step: the best k of the 2k that did not stop
+        nxt = _top(acc[top] + hits * _NEG, k)
+        # new hypotheses: stopped ones ranked within the top k
+        did = hits & (np.arange(2 * k) < k)
+        scores = acc[top] / step**alpha
+        if fin_done.all() and early_stopping is True:
+            scores = scores + _NEG
+        if not heuristic_unsatisfied:
+            scores = scores + _NEG
+        scores = scores + (~did) * _NEG
+        merged = _top(np.concatenate([fin_scores, scores]), k)
+        # the tree: every extension of a real beam, in transformers' flat order
+        ids = {}
+        for b in range(k):
+            if not run_real[b]:
+                continue
+            for v in range(width):
+                i = b * width + v
+                lp = float(logp[b, v])
+                ids[i] = len(nodes)
+                nodes.append(Node(len(nodes), run_node[b], vocab[v], lp, float(acc[i]), step,
+                                  "pruned"))  # fmt: skip
+        new_fin = [j for j in merged if j >= k and did[j - k]]
+        for j in new_fin:
+            i = int(top[j - k])
+            if i in ids:
+                nodes[ids[i]] = replace(nodes[ids[i]], status="finished")
+        tokens_top = [run_tokens[b] + (vocab[v],) for b, v in zip(beam_of, token_of, strict=True)]
+        real_top = run_real[beam_of]
+        node_top = [ids.get(int(i), -1) for i in top]
+        for j in nxt:
+            if real_top[j] and not hits[j] and node_top[j] >= 0:
+                nodes[node_top[j]] = replace(nodes[node_top[j]], status="kept")
+        old = (
+            list(fin_tokens),
+            fin_scores.copy(),
+            fin_done.copy(),
+            list(fin_node),
+            fin_logp.copy(),
+        )
+        fin_tokens = [old[0][j] if j < k else tokens_top[j - k] for j in merged]
+        fin_node = [old[3][j] if j < k else node_top[j - k] for j in merged]
+        fin_logp = np.array([old[4][j] if j < k else acc[top[j - k]] for j in merged])
+        fin_scores = np.concatenate([old[1], scores])[merged]
+        fin_done = np.concatenate([old[2], did])[merged]
+        run_tokens = [tokens_top[j] for j in nxt]
+        run_scores = (acc[top] + hits * _NEG)[nxt]
+        run_node = [node_top[j] for j in nxt]
+        run_real = real_top[nxt] & ~hits[nxt]
+        # after the step: can a running beam still beat the worst finished one?
+        length = max_length if early_stopping == "never" and alpha > 0 else step
+        best_possible = run_scores[0] / length**alpha
+        worst = np.where(fin_done, fin_scores.min(), _NEG)
+        heuristic_unsatisfied = heuristic_unsatisfied and bool(np.any(best_possible > worst))
+        open_beam = not (fin_done.all() and early_stopping is True)
+        if not (heuristic_unsatisfied and open_beam and not hits.all()):
+            break
+    real = [j for j in range(k) if fin_done[j] and fin_node[j] >= 0]
+    candidates = tuple(Candidate(fin_tokens[j], float(fin_logp[j])) for j in real)
+    if not candidates:
+        raise ValueError("no hypothesis finished")
+    best = candidates[0]
+    ends = tuple(fin_node[j] for j in real)
+    _mark_chosen(nodes, ends, candidates, best)
+    return BeamResult(tuple(nodes), candidates, best, alpha, eos, "hf", ends, step)
+
+
+def _greedy_tree(model: Model, max_length: int, alpha: float, prompt) -> BeamResult:
+    """Greedy search as a tree: the most probable token kept, the rest pruned."""
+    nodes: list[Node] = []
+    tokens: tuple[str, ...] = ()
+    parent, cum, step = -1, 0.0, 0
+    for step in range(1, max_length + 1):
+        probs = model.next_probs(prompt + tokens)
+        best = int(np.argmax(probs))
+        for v, p in enumerate(probs):
+            status = "pruned" if v != best else "kept"
+            nodes.append(Node(len(nodes), parent, model.vocab[v], _log(p), cum + _log(p), step,
+                              status))  # fmt: skip
+        parent = len(nodes) - len(probs) + best
+        cum += _log(probs[best])
+        tokens += (model.vocab[best],)
+        if tokens[-1] == model.eos:
+            break
+    nodes[parent] = replace(nodes[parent], status="chosen")
+    best_candidate = Candidate(tokens, cum)
+    return BeamResult(tuple(nodes), (best_candidate,), best_candidate, alpha, model.eos, "hf",
+                      (parent,), step)  # fmt: skip
 
 
 def greedy(model: Model, *, max_length: int, alpha: float = 0.75, prompt=()) -> Candidate:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -50,7 +52,7 @@ def test_beam_size_one_is_greedy(seed):
     model = random_model(seed)
     greedy = B.greedy(model, max_length=4)
     beam = B.beam_search(model, beam_size=1, max_length=4, alpha=0.75)
-    kept = [n for n in beam.nodes if n.status == "kept"]
+    kept = [n for n in beam.nodes if n.status != "pruned"]
     path = []
     for node in kept:  # one kept node per step: the greedy path
         path.append(node.token)
@@ -61,7 +63,7 @@ def test_kept_beams_do_not_depend_on_alpha():
     model = random_model(7)
     kept = [tuple((n.step, n.token, n.parent) for n in
                   B.beam_search(model, beam_size=2, max_length=4, alpha=a).nodes
-                  if n.status == "kept") for a in (0.0, 0.5, 2.0)]  # fmt: skip
+                  if n.status != "pruned") for a in (0.0, 0.5, 2.0)]  # fmt: skip
     assert kept[0] == kept[1] == kept[2]
 
 
@@ -118,3 +120,70 @@ def test_ngram_model_is_d2l_laplace_smoothing():
 def test_ngram_without_smoothing_is_maximum_likelihood():
     model = B.ngram_model("x y\nx z", order=2, smoothing=0.0, eos="<e>")
     np.testing.assert_allclose(model.next_probs(("x",)), [0, 0.5, 0.5, 0])  # vocab x, y, z, <e>
+
+
+HF = json.loads((Path(__file__).parents[1] / "fixtures" / "hf_beam.json").read_text())
+
+
+@pytest.mark.parametrize("case", HF["cases"], ids=lambda c: "m{model}-k{beam_size}-L{max_length}-"
+                         "a{alpha}-{early_stopping}-{prompt}".format(**c))  # fmt: skip
+def test_hf_convention_matches_transformers_generate(case):
+    """Recorded by tests/fixtures/record_hf_beam.py (transformers 5.23.0)."""
+    model = B.model_from_dict(HF["models"][case["model"]])[0]
+    r = B.beam_search_hf(model, beam_size=case["beam_size"], max_length=case["max_length"],
+                         alpha=case["alpha"], prompt=tuple(case["prompt"].split()),
+                         early_stopping=B.EARLY_STOPPING[case["early_stopping"]])  # fmt: skip
+    got = [(list(c.tokens), c.score(case["alpha"])) for c in r.candidates]
+    want = [(h["tokens"], h["score"]) for h in case["hypotheses"]]
+    assert [t for t, _ in got] == [t for t, _ in want]
+    np.testing.assert_allclose([s for _, s in got], [s for _, s in want], rtol=1e-5)
+    assert r.best.tokens == tuple(want[0][0])
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_hf_with_a_beam_as_wide_as_the_tree_and_never_stopping_early_is_exhaustive(seed):
+    """transformers' hypotheses: sequences ending at the end token, or at length L."""
+    model = random_model(seed)
+    for alpha in (0.0, 1.0):
+        r = B.beam_search_hf(model, beam_size=4**3, max_length=3, alpha=alpha,
+                             early_stopping="never")  # fmt: skip
+        pool = [s for n in (1, 2, 3) for s in itertools.product(model.vocab, repeat=n)
+                if (s[-1] == "</s>" and "</s>" not in s[:-1]) or (n == 3 and "</s>" not in s)]  # fmt: skip
+        best = max(pool, key=lambda s: B.sequence_log_prob(model, s) / len(s) ** alpha)
+        assert r.best.tokens == best
+
+
+def test_statuses_mark_finished_hypotheses_and_the_chosen_one(d2l):
+    for r in (B.beam_search(d2l, beam_size=2, max_length=4),
+              B.beam_search_hf(d2l, beam_size=2, max_length=4, early_stopping="never")):  # fmt: skip
+        by_id = {n.id: n for n in r.nodes}
+        chosen = [n for n in r.nodes if n.status == "chosen"]
+        assert len(chosen) == 1 and chosen[0].id in r.candidate_nodes
+        path, node = [], chosen[0]
+        while True:
+            path.append(node.token)
+            if node.parent < 0:
+                break
+            node = by_id[node.parent]
+        assert tuple(reversed(path)) == r.best.tokens
+        for node_id, c in zip(r.candidate_nodes, r.candidates, strict=True):
+            assert by_id[node_id].cum_log_prob == pytest.approx(c.log_prob)
+            assert by_id[node_id].status in ("finished", "chosen")
+        assert {n.status for n in r.nodes} <= set(B.STATUSES)
+
+
+def test_an_unreachable_end_token_is_an_error():
+    never = {"vocab": ["a", "b", "<e>"], "eos": "<e>",
+             "next": {"": {"a": 1, "b": 1, "<e>": 0}}}  # fmt: skip
+    model = B.model_from_dict(never)[0]
+    assert not B.eos_reachable(model)
+    with pytest.raises(ValueError, match="can never be generated"):
+        B.beam_search(model, beam_size=2, max_length=3)
+    # reachable only through "b", which only "a" leads to
+    chain = {"vocab": ["a", "b", "c", "<e>"], "eos": "<e>",
+             "next": {"": {"a": 1, "c": 1}, "a": {"b": 1}, "c": {"c": 1}, "b": {"<e>": 1}}}  # fmt: skip
+    model = B.model_from_dict(chain)[0]
+    assert B.eos_reachable(model) and B.eos_reachable(model, ("a",))
+    assert not B.eos_reachable(model, ("c",))
+    with pytest.raises(ValueError, match="can never be generated"):
+        B.beam_search_hf(model, beam_size=2, max_length=3, prompt=("c",))
