@@ -147,15 +147,17 @@ def test_hf_with_a_beam_as_wide_as_the_tree_and_never_stopping_early_is_exhausti
     for alpha in (0.0, 1.0):
         r = B.beam_search_hf(model, beam_size=4**3, max_length=3, alpha=alpha,
                              early_stopping="never")  # fmt: skip
-        pool = [s for n in (1, 2, 3) for s in itertools.product(model.vocab, repeat=n)
-                if (s[-1] == "</s>" and "</s>" not in s[:-1]) or (n == 3 and "</s>" not in s)]  # fmt: skip
+        every = [s for n in (1, 2, 3) for s in itertools.product(model.vocab, repeat=n)]
+        pool = [s for s in every if s.index("</s>") == len(s) - 1 if "</s>" in s] + [
+            s for s in every if len(s) == 3 and "</s>" not in s
+        ]
         best = max(pool, key=lambda s: B.sequence_log_prob(model, s) / len(s) ** alpha)
         assert r.best.tokens == best
 
 
 def test_statuses_mark_finished_hypotheses_and_the_chosen_one(d2l):
-    for r in (B.beam_search(d2l, beam_size=2, max_length=4),
-              B.beam_search_hf(d2l, beam_size=2, max_length=4, early_stopping="never")):  # fmt: skip
+    hf = B.beam_search_hf(d2l, beam_size=2, max_length=4, early_stopping="never")
+    for r in (B.beam_search(d2l, beam_size=2, max_length=4), hf):
         by_id = {n.id: n for n in r.nodes}
         chosen = [n for n in r.nodes if n.status == "chosen"]
         assert len(chosen) == 1 and chosen[0].id in r.candidate_nodes
@@ -181,7 +183,8 @@ def test_an_unreachable_end_token_is_an_error():
         B.beam_search(model, beam_size=2, max_length=3)
     # reachable only through "b", which only "a" leads to
     chain = {"vocab": ["a", "b", "c", "<e>"], "eos": "<e>",
-             "next": {"": {"a": 1, "c": 1}, "a": {"b": 1}, "c": {"c": 1}, "b": {"<e>": 1}}}  # fmt: skip
+             "next": {"": {"a": 1, "c": 1}, "a": {"b": 1}, "c": {"c": 1},
+                      "b": {"<e>": 1}}}  # fmt: skip
     model = B.model_from_dict(chain)[0]
     assert B.eos_reachable(model) and B.eos_reachable(model, ("a",))
     assert not B.eos_reachable(model, ("c",))
