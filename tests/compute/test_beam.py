@@ -148,7 +148,7 @@ def test_hf_with_a_beam_as_wide_as_the_tree_and_never_stopping_early_is_exhausti
         r = B.beam_search_hf(model, beam_size=4**3, max_length=3, alpha=alpha,
                              early_stopping="never")  # fmt: skip
         every = [s for n in (1, 2, 3) for s in itertools.product(model.vocab, repeat=n)]
-        pool = [s for s in every if s.index("</s>") == len(s) - 1 if "</s>" in s] + [
+        pool = [s for s in every if "</s>" in s and s.index("</s>") == len(s) - 1] + [
             s for s in every if len(s) == 3 and "</s>" not in s
         ]
         best = max(pool, key=lambda s: B.sequence_log_prob(model, s) / len(s) ** alpha)
