@@ -273,8 +273,33 @@ STRINGS: dict[str, dict[str, str]] = {
     "theory": {"en": "theory", "zh": "理论值"},
     "keys": {"en": "keys", "zh": "键"},
     "beam_title": {
-        "en": "Beam search tree (length penalty α = {alpha})",
-        "zh": "束搜索树（长度惩罚 α = {alpha}）",
+        "en": "Beam search tree (k = {k}, length penalty α = {alpha}; d2l)",
+        "zh": "束搜索树（束宽 k = {k}，长度惩罚 α = {alpha}；d2l 约定）",
+    },
+    "beam_title_hf": {
+        "en": "Beam search tree (k = {k}, length penalty α = {alpha}; transformers)",
+        "zh": "束搜索树（束宽 k = {k}，长度惩罚 α = {alpha}；transformers 约定）",
+    },
+    "score": {"en": "score", "zh": "得分"},
+    "beam_kept": {"en": "kept", "zh": "保留"},
+    "beam_pruned": {"en": "pruned", "zh": "剪枝"},
+    "beam_finished": {
+        "en": "finished (final candidates: score below)",
+        "zh": "已结束（最终候选：下方为得分）",
+    },
+    "beam_cut": {"en": "kept past the end token (cut off)", "zh": "结束词元之后仍保留（被截去）"},
+    "beam_chosen": {"en": "chosen answer", "zh": "选中的答案"},
+    "beam_expand": {
+        "en": "step {step}: extend every kept sequence by every token (cumulative log P shown)",
+        "zh": "第 {step} 步：用每个词元扩展每个保留的序列，并标出累计 log P",
+    },
+    "beam_prune": {
+        "en": "step {step}: keep the {k} best by cumulative log P, prune the rest",
+        "zh": "第 {step} 步：按累计 log P 保留最好的 {k} 个，其余剪枝",
+    },
+    "beam_choose": {
+        "en": "the answer: the best candidate by (1/L^α)·Σ log P",
+        "zh": "答案：按 (1/L^α)·Σ log P 选出最好的候选",
     },
     "greedy": {"en": "greedy", "zh": "贪心搜索"},
     "beam": {"en": "beam", "zh": "束搜索"},

@@ -95,7 +95,9 @@ def write_matplotlib(
             width = QUALITY[common.quality][0]
             dpi = max(50, round(width / anim._fig.get_figwidth()))
             with progress_bar(f"writing {plan.path.name}") as update:
-                save_animation(anim, plan.path, plan.format, ANIMATION_FPS, dpi, update)
+                # a slide-like animation may ask for fewer frames a second
+                fps = getattr(anim, "dlviz_fps", ANIMATION_FPS)
+                save_animation(anim, plan.path, plan.format, fps, dpi, update)
         else:
             save_figure(build_figure(), plan.path, plan.format)
 

@@ -99,11 +99,8 @@ class BeamResult:
     convention: str = "d2l"
     candidate_nodes: tuple[int, ...] = ()  # the node ending each candidate
     steps: int = 0  # steps actually run (hf may stop early)
-
-    @property
-    def beam_size(self) -> int:
-        return max(sum(1 for n in self.nodes if n.step == s and n.status != "pruned")
-                   for s in range(1, self.steps + 1))  # fmt: skip
+    beam_size: int = 1
+    prompt: tuple[str, ...] = ()
 
 
 def _truncate(tokens: tuple[str, ...], eos: str) -> tuple[str, ...]:
@@ -217,7 +214,8 @@ def beam_search(model: Model, *, beam_size: int, max_length: int, alpha: float =
             break
     candidates, best, ends = final_choice(model, kept_sequences, alpha, prompt)
     _mark_chosen(nodes, ends, candidates, best)
-    return BeamResult(tuple(nodes), candidates, best, alpha, model.eos, "d2l", ends, step)
+    return BeamResult(tuple(nodes), candidates, best, alpha, model.eos, "d2l", ends, step,
+                      beam_size, tuple(prompt))  # fmt: skip
 
 
 EARLY_STOPPING = {"true": True, "false": False, "never": "never"}
@@ -334,7 +332,8 @@ def beam_search_hf(model: Model, *, beam_size: int, max_length: int, alpha: floa
     best = candidates[0]
     ends = tuple(fin_node[j] for j in real)
     _mark_chosen(nodes, ends, candidates, best)
-    return BeamResult(tuple(nodes), candidates, best, alpha, eos, "hf", ends, step)
+    return BeamResult(tuple(nodes), candidates, best, alpha, eos, "hf", ends, step, k,
+                      tuple(prompt))  # fmt: skip
 
 
 def _greedy_tree(model: Model, max_length: int, alpha: float, prompt) -> BeamResult:
@@ -357,7 +356,7 @@ def _greedy_tree(model: Model, max_length: int, alpha: float, prompt) -> BeamRes
     nodes[parent] = replace(nodes[parent], status="chosen")
     best_candidate = Candidate(tokens, cum)
     return BeamResult(tuple(nodes), (best_candidate,), best_candidate, alpha, model.eos, "hf",
-                      (parent,), step)  # fmt: skip
+                      (parent,), step, 1, prompt)  # fmt: skip
 
 
 def greedy(model: Model, *, max_length: int, alpha: float = 0.75, prompt=()) -> Candidate:

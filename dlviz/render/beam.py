@@ -1,9 +1,14 @@
 """The beam-search tree, left to right: kept branches bold, pruned ones grey,
-finished hypotheses boxed, the chosen one highlighted; the answers below."""
+finished hypotheses boxed with their scores, the chosen one highlighted;
+the greedy, beam and exhaustive answers below. Wide trees collapse each
+parent's pruned children into one grey "+N" node. The animation builds the
+same picture step by step: expand (every extension with its cumulative
+log-probability), prune to k, and at the end the length-penalised choice."""
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from matplotlib.figure import Figure
 
@@ -11,68 +16,266 @@ from dlviz.compute.beam import BeamResult, Candidate
 from dlviz.render.base import new_figure, themed
 from dlviz.theme import LIGHT, Theme, text
 
+FPS = 2  # the animation's frame rate: a slide show of whole pictures
+COLLAPSE_WIDTH = 16  # more nodes than this in one step: collapse pruned siblings
 
-def _positions(result: BeamResult) -> dict[int, tuple[float, float]]:
-    """x = step; y = rank within the step, children grouped under their parent."""
+
+@dataclass(frozen=True)
+class Shown:
+    """One drawn node: a tree node, or (count > 1) a parent's pruned children."""
+
+    id: int
+    parent: int
+    label: str
+    step: int
+    status: str
+    log_prob: float
+    cum_log_prob: float
+    count: int = 1
+
+
+def shown_nodes(result: BeamResult, collapse: bool | None = None) -> list[Shown]:
+    """The nodes to draw; ``collapse`` None decides by the widest step."""
+    if collapse is None:
+        collapse = _widest(result) > COLLAPSE_WIDTH
+    out, groups = [], {}
+    for n in result.nodes:
+        if collapse and n.status == "pruned":
+            groups.setdefault((n.parent, n.step), []).append(n)
+        else:
+            out.append(Shown(n.id, n.parent, n.token, n.step, n.status, n.log_prob,
+                             n.cum_log_prob))  # fmt: skip
+    for (parent, step), members in groups.items():
+        best = max(members, key=lambda n: n.cum_log_prob)
+        if len(members) == 1:
+            out.append(Shown(best.id, parent, best.token, step, "pruned", best.log_prob,
+                             best.cum_log_prob))  # fmt: skip
+        else:
+            out.append(Shown(-2 - best.id, parent, f"+{len(members)}", step, "pruned",
+                             best.log_prob, best.cum_log_prob, len(members)))  # fmt: skip
+    return out
+
+
+def _widest(result: BeamResult) -> int:
+    counts: dict[int, int] = {}
+    for n in result.nodes:
+        counts[n.step] = counts.get(n.step, 0) + 1
+    return max(counts.values())
+
+
+def positions(shown: list[Shown]) -> dict[int, tuple[float, float]]:
+    """x = step; y = rank within the step, children grouped under their
+    parent, in vocabulary order (collapsed groups last)."""
     pos: dict[int, tuple[float, float]] = {-1: (0.0, 0.0)}
-    steps = max(n.step for n in result.nodes)
-    for step in range(1, steps + 1):
-        level = [n for n in result.nodes if n.step == step]
-        level.sort(key=lambda n: (-pos[n.parent][1], n.id))  # children under their parent
+    for step in sorted({s.step for s in shown}):
+        level = [s for s in shown if s.step == step]
+        level.sort(key=lambda s: (-pos[s.parent][1], s.count > 1, abs(s.id)))
         middle = (len(level) - 1) / 2
-        for rank, n in enumerate(level):
-            pos[n.id] = (float(step), middle - rank)
+        for rank, s in enumerate(level):
+            pos[s.id] = (float(step), middle - rank)
     return pos
 
 
+def _chosen_path(result: BeamResult) -> set[int]:
+    by_id = {n.id: n for n in result.nodes}
+    path = set()
+    for n in result.nodes:
+        if n.status == "chosen":
+            while n is not None:
+                path.add(n.id)
+                n = by_id.get(n.parent)
+    return path
+
+
+def _after_end(result: BeamResult) -> set[int]:
+    """Kept nodes that continue a sequence past its end token (d2l keeps
+    expanding them; their candidate is cut at the end token)."""
+    ended: set[int] = set()
+    for n in result.nodes:  # parents come before children
+        if n.parent in ended or (n.parent >= 0 and result.nodes[n.parent].token == result.eos
+                                 and result.nodes[n.parent].status != "pruned"):  # fmt: skip
+            ended.add(n.id)
+    return ended
+
+
+def finished(s: Shown, result: BeamResult) -> bool:
+    """Drawn boxed: a finished hypothesis (d2l's unfinished fallback answer is not one)."""
+    return s.status == "finished" or (
+        s.status == "chosen" and (s.label == result.eos or result.convention == "hf")
+    )
+
+
+def draw_tree(ax, result: BeamResult, shown: list[Shown], pos, theme: Theme, *,
+              upto: int | None = None, phase: str = "final") -> None:  # fmt: skip
+    """Draw the tree up to step ``upto``: ``phase`` "expand" shows that
+    step's extensions undecided, with cumulative log-probabilities; "prune"
+    shows what was kept; "final" adds the chosen answer and the scores."""
+    ax.clear()
+    ax.axis("off")
+    upto = result.steps if upto is None else upto
+    path = _chosen_path(result) if phase == "final" else set()
+    candidates = set(result.candidate_nodes)
+    after_end = _after_end(result)
+    small = theme.font_size * 0.62
+    for s in shown:
+        if s.step > upto:
+            continue
+        (x0, y0), (x1, y1) = pos[s.parent], pos[s.id]
+        undecided = s.step == upto and phase == "expand"
+        kept = s.status != "pruned" and not undecided
+        on_path = s.id in path
+        cut = kept and s.id in after_end  # kept, but past the end token: cut from the answer
+        colour = (theme.palette[8] if on_path else theme.muted if cut else theme.foreground
+                  if kept or undecided else theme.grid)  # fmt: skip
+        width = 3.0 if on_path else 1.4 if cut else 2.0 if kept else 1.0 if undecided else 0.7
+        ax.plot([x0, x1], [y0, y1], color=colour, linewidth=width, zorder=1,
+                linestyle=":" if undecided else "--" if cut else "-",
+                solid_capstyle="round")  # fmt: skip
+        box = None
+        if finished(s, result) and not undecided:
+            box = {"boxstyle": "round,pad=0.25", "facecolor": theme.background,
+                   "edgecolor": colour, "linewidth": 2.0 if on_path else 1.2}  # fmt: skip
+        elif kept or undecided:
+            box = {"boxstyle": "round,pad=0.15", "facecolor": theme.background,
+                   "edgecolor": "none"}  # fmt: skip
+        ax.text(x1, y1, s.label, ha="center", va="center", zorder=3, bbox=box,
+                fontsize=theme.font_size * (0.85 if kept or undecided else 0.6),
+                color=theme.foreground if (kept and not cut) or undecided else theme.muted,
+                fontweight="bold" if on_path else "normal")  # fmt: skip
+        if undecided or (phase == "prune" and s.step == upto):
+            ax.text(x1 + 0.12, y1, f"{s.cum_log_prob:.2f}", ha="left", va="center",
+                    fontsize=small, zorder=3,
+                    color=theme.palette[0] if undecided or kept else theme.muted)  # fmt: skip
+        if kept and not cut:
+            ax.text((x0 + x1) / 2, (y0 + y1) / 2, f"{s.log_prob:.2f}", fontsize=small,
+                    color=theme.muted, ha="center", va="center", zorder=2,
+                    bbox={"boxstyle": "square,pad=0.05", "facecolor": theme.background,
+                          "edgecolor": "none"})  # fmt: skip
+        if phase == "final" and s.id in candidates:
+            ax.text(x1, y1 - 0.32, f"{s.cum_log_prob / s.step**result.alpha:.3f}",
+                    ha="center", va="top", fontsize=small * 1.1, zorder=4,
+                    color=theme.palette[8] if on_path else theme.foreground,
+                    bbox={"boxstyle": "square,pad=0.05", "facecolor": theme.background,
+                          "edgecolor": "none"})  # fmt: skip
+    ax.text(0, 0, " ".join(result.prompt) or "▶", ha="right" if result.prompt else "center",
+            va="center", fontsize=theme.font_size * 0.85, zorder=3, color=theme.foreground,
+            bbox={"boxstyle": "round,pad=0.2", "facecolor": theme.background,
+                  "edgecolor": theme.muted} if result.prompt else None)  # fmt: skip
+    ax.set_xlim(-0.3 - 0.12 * len(" ".join(result.prompt)), result.steps + 0.7)
+    ys = [y for _, y in pos.values()]
+    ax.set_ylim(min(ys) - 0.7, max(ys) + 0.7)
+
+
+def _answer_lines(result: BeamResult, answers: dict[str, Candidate], lang: str) -> str:
+    return "\n".join(
+        f"{text(name, lang)}: {' '.join(c.tokens)}   P = {math.exp(c.log_prob):.4g},"
+        f"  {text('score', lang)} = {c.score(result.alpha):.4g}"
+        for name, c in answers.items()
+    )
+
+
+def _title(result: BeamResult, lang: str) -> str:
+    key = "beam_title_hf" if result.convention == "hf" else "beam_title"
+    return text(key, lang, alpha=f"{result.alpha:g}", k=result.beam_size)
+
+
+def _figure(result: BeamResult, shown: list[Shown], pos, theme: Theme) -> Figure:
+    per_step = max(sum(1 for s in shown if s.step == t) for t in range(1, result.steps + 1))
+    width = max(theme.figsize[0] * 1.5, 1.5 * result.steps + 2.5)
+    height = max(theme.figsize[1], 0.36 * per_step + 2.4)
+    return new_figure(theme, (width, height), layout="constrained")
+
+
+def _legend(ax, theme: Theme, lang: str, cut: bool) -> None:
+    from matplotlib.lines import Line2D
+
+    handles = [
+        Line2D([], [], color=theme.foreground, linewidth=2.0, label=text("beam_kept", lang)),
+        Line2D([], [], color=theme.grid, linewidth=0.8, label=text("beam_pruned", lang)),
+        Line2D(
+            [],
+            [],
+            color=theme.foreground,
+            linewidth=0,
+            marker="s",
+            markersize=10,
+            markerfacecolor="none",
+            label=text("beam_finished", lang),
+        ),  # fmt: skip
+        *(
+            [
+                Line2D(
+                    [],
+                    [],
+                    color=theme.muted,
+                    linewidth=1.4,
+                    linestyle="--",
+                    label=text("beam_cut", lang),
+                )
+            ]
+            if cut
+            else []
+        ),  # fmt: skip
+        Line2D([], [], color=theme.palette[8], linewidth=3.0, label=text("beam_chosen", lang)),
+    ]
+    ax.legend(handles=handles, loc="upper left", fontsize="x-small", frameon=False)
+
+
 def plot_beam(result: BeamResult, answers: dict[str, Candidate], *, theme: Theme = LIGHT,
-              lang: str = "en") -> Figure:  # fmt: skip
-    pos = _positions(result)
-    chosen = _path(result, result.best.tokens)
-    widest = max(sum(1 for n in result.nodes if n.step == s)
-                 for s in {n.step for n in result.nodes})  # fmt: skip
+              lang: str = "en", collapse: bool | None = None) -> Figure:  # fmt: skip
+    shown = shown_nodes(result, collapse)
+    pos = positions(shown)
     with themed(theme):
-        fig = new_figure(theme, (theme.figsize[0] * 1.5, max(4.0, 0.32 * widest + 2.2)),
-                         layout="constrained")  # fmt: skip
+        fig = _figure(result, shown, pos, theme)
         ax = fig.add_subplot()
-        for n in result.nodes:
-            (x0, y0), (x1, y1) = pos[n.parent], pos[n.id]
-            kept = n.status == "kept"
-            colour = theme.palette[8] if n.id in chosen else (
-                theme.foreground if kept else theme.grid)  # fmt: skip
-            ax.plot([x0, x1], [y0, y1], color=colour, linewidth=2.4 if kept else 0.8, zorder=1)
-            box = (
-                {"boxstyle": "round", "facecolor": theme.background, "edgecolor": colour}
-                if kept and n.token == result.eos
-                else None
-            )
-            ax.text(x1, y1, n.token, ha="center", va="center", zorder=3, bbox=box,
-                    fontsize=theme.font_size * (0.85 if kept else 0.6),
-                    color=theme.foreground if kept else theme.muted)  # fmt: skip
-            if kept:
-                ax.text((x0 + x1) / 2, (y0 + y1) / 2, f"{n.log_prob:.2f}",
-                        fontsize=theme.font_size * 0.55, color=theme.muted, ha="center",
-                        va="bottom")  # fmt: skip
-        ax.text(0, 0, "▶", ha="center", va="center", fontsize=theme.font_size)
-        ax.axis("off")
-        lines = [
-            f"{text(name, lang)}: {' '.join(c.tokens)}   P = {math.exp(c.log_prob):.4g},"
-            f" score = {c.score(result.alpha):.4g}"
-            for name, c in answers.items()
-        ]
-        fig.supxlabel("\n".join(lines), fontsize=theme.font_size * 0.85, ha="left", x=0.02)
-        fig.suptitle(text("beam_title", lang, alpha=result.alpha))
+        draw_tree(ax, result, shown, pos, theme)
+        _legend(ax, theme, lang, bool(_after_end(result)))
+        fig.supxlabel(_answer_lines(result, answers, lang), fontsize=theme.font_size * 0.85,
+                      ha="left", x=0.02)  # fmt: skip
+        fig.suptitle(_title(result, lang))
     return fig
 
 
-def _path(result: BeamResult, tokens: tuple[str, ...]) -> set[int]:
-    """Node ids along the kept path spelling ``tokens``."""
-    ids, parent = set(), -1
-    for step, token in enumerate(tokens, start=1):
-        match = [n for n in result.nodes if n.step == step and n.parent == parent
-                 and n.token == token and n.status == "kept"]  # fmt: skip
-        if not match:
-            break
-        parent = match[0].id
-        ids.add(parent)
-    return ids
+def frames(result: BeamResult) -> list[tuple[int, str]]:
+    """(step, phase) of each picture of the animation."""
+    out = []
+    for step in range(1, result.steps + 1):
+        out += [(step, "expand"), (step, "prune")]
+    return out + [(result.steps, "final")]
+
+
+def animate_beam(result: BeamResult, answers: dict[str, Candidate], *, theme: Theme = LIGHT,
+                 lang: str = "en", collapse: bool | None = None, hold: int = 3):  # fmt: skip
+    """Step by step: expand, prune to k; then the choice. Each picture is
+    held for ``hold`` frames at 2 frames a second, the last twice as long:
+    whole pictures, so few frames are written."""
+    from matplotlib.animation import FuncAnimation
+
+    shown = shown_nodes(result, collapse)
+    pos = positions(shown)
+    pictures = frames(result)
+    with themed(theme):
+        fig = _figure(result, shown, pos, theme)
+        ax = fig.add_subplot()
+        caption = fig.supxlabel(" ", fontsize=theme.font_size * 0.85, ha="left", x=0.02)
+        fig.suptitle(_title(result, lang))
+        state = {"shown": None}
+
+        def update(i: int):
+            picture = pictures[min(i // hold, len(pictures) - 1)]
+            if picture == state["shown"]:
+                return ()
+            state["shown"] = picture
+            step, phase = picture
+            draw_tree(ax, result, shown, pos, theme, upto=step, phase=phase)
+            if phase == "final":
+                _legend(ax, theme, lang, bool(_after_end(result)))
+                caption.set_text(_answer_lines(result, answers, lang))
+            else:
+                caption.set_text(text(f"beam_{phase}", lang, step=step, k=result.beam_size))
+            return ()
+
+        update(0)
+    anim = FuncAnimation(fig, update, frames=hold * (len(pictures) + 1), blit=False)
+    anim.dlviz_fps = FPS
+    return anim

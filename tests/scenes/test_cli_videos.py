@@ -20,6 +20,7 @@ CASES = {
     "residual": ["residual", "--depth", "3", "--width", "32", "--batch", "64", "--repeats", "1"],
     "attention": ["attention", "--tokens", "a b c", "--kind", "multihead", "--heads", "2",
                   "--dim", "4"],
+    "beam": ["beam", "--max-length", "2"],
 }  # fmt: skip
 
 

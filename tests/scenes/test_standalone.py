@@ -15,7 +15,7 @@ SCENES = [("landscape", "LandscapeScene"), ("optimizers", "OptimizerRace"),
           ("optimizers", "OptimizerStep"), ("conv", "ConvScene"),
           ("conv", "ConvChannelsScene"), ("relu", "ReluRegionsScene"),
           ("relu", "ReluSumScene"), ("residual", "ResidualFlowScene"),
-          ("attention", "AttentionScene")]  # fmt: skip
+          ("attention", "AttentionScene"), ("beam", "BeamScene")]  # fmt: skip
 
 
 @pytest.mark.parametrize(("topic", "scene"), SCENES)

@@ -1,0 +1,160 @@
+"""Lecture scene: beam search step by step.
+
+Every step expands each kept sequence by every token (cumulative log P
+beside each extension), then keeps the k best and greys out the rest;
+finished hypotheses are boxed. At the end each candidate's length-penalised
+score appears, the chosen answer lights up, and greedy, beam and exhaustive
+search are compared.
+
+Run alone: ``manim -ql scenes/beam.py BeamScene``.
+"""
+
+from __future__ import annotations
+
+import math
+
+from manim import (
+    DOWN,
+    LEFT,
+    UP,
+    AnimationGroup,
+    Create,
+    FadeIn,
+    FadeOut,
+    Line,
+    Scene,
+    SurroundingRectangle,
+    Transform,
+    VGroup,
+)
+
+from dlviz.compute import beam as B
+from dlviz.render.beam import finished, positions, shown_nodes
+from dlviz.scenes._common import label
+from dlviz.theme import get_theme, text
+
+
+class BeamScene(Scene):
+    params = {"result": None, "answers": None, "beam_size": 2, "max_length": 4, "alpha": 0.75,
+              "collapse": None, "theme": "dark", "lang": "en"}  # fmt: skip
+
+    def setup(self):
+        p = self.params
+        self.theme, self.lang = get_theme(p["theme"]), p["lang"]
+        result, answers = p["result"], p["answers"]
+        if result is None:
+            model = B.model_from_dict(B.D2L_EXAMPLE)[0]
+            result = B.beam_search(model, beam_size=p["beam_size"], max_length=p["max_length"],
+                                   alpha=p["alpha"])  # fmt: skip
+            answers = {"greedy": B.greedy(model, max_length=p["max_length"]),
+                       "beam": result.best,
+                       "exhaustive": B.exhaustive(model, max_length=p["max_length"],
+                                                  alpha=p["alpha"])}  # fmt: skip
+        self.result, self.answers = result, answers or {"beam": result.best}
+        self.shown = shown_nodes(result, p["collapse"])
+        self.camera.background_color = self.theme.background
+
+    def place(self):
+        """Tree coordinates → the frame, below the title and above the caption."""
+        pos = positions(self.shown)
+        steps = self.result.steps
+        ys = [y for _, y in pos.values()]
+        span = max(max(ys) - min(ys), 1.0)
+        self.gap = min(0.9, 4.6 / span)
+        dx = 11.0 / steps
+
+        def at(node_id):
+            x, y = pos[node_id]
+            return [-6.2 + dx * x, 0.2 + self.gap * (y - (max(ys) + min(ys)) / 2), 0]
+
+        return at
+
+    def construct(self):
+        r, theme, lang = self.result, self.theme, self.lang
+        key = "beam_title_hf" if r.convention == "hf" else "beam_title"
+        title = label(text(key, lang, alpha=f"{r.alpha:g}", k=r.beam_size), theme, lang,
+                      font_size=30).to_edge(UP, buff=0.2)  # fmt: skip
+        at = self.place()
+        size = max(12, min(26, 34 * self.gap))
+        root = label(" ".join(r.prompt) or "▶", theme, lang, font_size=size)
+        root.move_to(at(-1)) if not r.prompt else root.next_to(at(-1), LEFT, buff=0.05)
+        self.play(FadeIn(title), FadeIn(root), run_time=0.6)
+        caption = None
+        drawn = {}
+        for step in range(1, r.steps + 1):
+            level = [s for s in self.shown if s.step == step]
+            lines, tokens, numbers = VGroup(), VGroup(), VGroup()
+            for s in level:
+                line = Line(at(s.parent), at(s.id), color=theme.foreground, stroke_width=2,
+                            buff=0.18)  # fmt: skip
+                token = label(s.label, theme, lang, font_size=size).move_to(at(s.id))
+                number = label(f"{s.cum_log_prob:.2f}", theme, lang, font_size=size * 0.7,
+                               color=theme.palette[0]).next_to(token, DOWN, buff=0.04)  # fmt: skip
+                lines.add(line)
+                tokens.add(token)
+                numbers.add(number)
+                drawn[s.id] = (line, token, number)
+            caption = self.swap_caption(caption, text("beam_expand", lang, step=step,
+                                                      k=r.beam_size))  # fmt: skip
+            self.play(Create(lines), FadeIn(tokens), run_time=0.7)
+            self.play(FadeIn(numbers), run_time=0.4)
+            caption = self.swap_caption(caption, text("beam_prune", lang, step=step,
+                                                      k=r.beam_size))  # fmt: skip
+            changes, boxes = [], []
+            for s in level:
+                line, token, number = drawn[s.id]
+                if s.status == "pruned":
+                    changes += [line.animate.set_stroke(color=theme.grid, width=1),
+                                token.animate.set_opacity(0.35), FadeOut(number)]  # fmt: skip
+                else:
+                    changes.append(line.animate.set_stroke(width=5))
+                    if finished(s, r):
+                        box = SurroundingRectangle(token, color=theme.foreground, buff=0.06,
+                                                   corner_radius=0.05)  # fmt: skip
+                        boxes.append(box)
+            self.play(*changes, *[Create(b) for b in boxes], run_time=0.8)
+            self.wait(0.3)
+        self.choose(drawn, caption, size)
+
+    def swap_caption(self, old, words: str):
+        new = label(words, self.theme, self.lang, font_size=22).to_edge(DOWN, buff=0.3)
+        new.scale_to_fit_width(min(new.width, 13.5))
+        if old is None:
+            self.add(new)
+        else:
+            self.remove(old)
+            self.add(new)
+        return new
+
+    def choose(self, drawn, caption, size):
+        r, theme, lang = self.result, self.theme, self.lang
+        caption = self.swap_caption(caption, text("beam_choose", lang))
+        scores = []  # each candidate's cumulative log P becomes its score
+        for node_id in r.candidate_nodes:
+            if node_id in drawn:
+                _, token, number = drawn[node_id]
+                node = next(n for n in r.nodes if n.id == node_id)
+                score = label(f"{text('score', lang)} {node.score(r.alpha):.3f}", theme, lang,
+                              font_size=size * 0.7).next_to(token, DOWN, buff=0.04)  # fmt: skip
+                scores.append(Transform(number, score))
+        self.play(*scores, run_time=0.8)
+        by_id = {n.id: n for n in r.nodes}
+        chosen = next(n for n in r.nodes if n.status == "chosen")
+        path = []
+        while chosen is not None:
+            path.append(chosen.id)
+            chosen = by_id.get(chosen.parent)
+        accent = theme.palette[8]
+        self.play(AnimationGroup(*[drawn[i][0].animate.set_stroke(color=accent, width=7)
+                                   for i in reversed(path) if i in drawn], lag_ratio=0.3),
+                  *[drawn[i][1].animate.set_color(accent) for i in path if i in drawn],
+                  run_time=1.4)  # fmt: skip
+        lines = VGroup(*[
+            label(f"{text(name, lang)}: {' '.join(c.tokens)}   P = {math.exp(c.log_prob):.3f}"
+                  f"   {text('score', lang)} = {c.score(r.alpha):.3f}", theme, lang,
+                  font_size=20, color=accent if name == "beam" else theme.foreground)
+            for name, c in self.answers.items()
+        ]).arrange(DOWN, aligned_edge=LEFT, buff=0.12)  # fmt: skip
+        lines.to_corner(DOWN + LEFT, buff=0.3)
+        self.play(FadeOut(caption), FadeIn(lines), run_time=0.8)
+        self.wait(2.0)
