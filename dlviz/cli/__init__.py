@@ -12,7 +12,17 @@ import sys
 import typer
 
 from dlviz import __version__
-from dlviz.cli import attention, beam, conv, doctor, landscape, optimizers, relu, residual
+from dlviz.cli import (
+    attention,
+    beam,
+    conv,
+    doctor,
+    gallery,
+    landscape,
+    optimizers,
+    relu,
+    residual,
+)
 from dlviz.errors import DlvizError
 
 app = typer.Typer(
@@ -47,7 +57,7 @@ def _root(
     """Pictures and lecture videos for deep-learning concepts."""
 
 
-for module in (optimizers, landscape, conv, relu, residual, attention, beam, doctor):
+for module in (optimizers, landscape, conv, relu, residual, attention, beam, gallery, doctor):
     module.register(app)
 
 

@@ -164,6 +164,7 @@ def draw_tree(ax, result: BeamResult, shown: list[Shown], pos, theme: Theme, *,
     ax.set_xlim(-0.3 - 0.12 * len(" ".join(result.prompt)), result.steps + 0.7)
     ys = [y for _, y in pos.values()]
     ax.set_ylim(min(ys) - 0.7, max(ys) + 0.7)
+    return ax
 
 
 def _answer_lines(result: BeamResult, answers: dict[str, Candidate], lang: str) -> str:

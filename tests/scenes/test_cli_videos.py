@@ -30,3 +30,13 @@ def test_video_from_the_command_line(dlviz, tmp_path, name):
     assert code == 0, err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["v.mp4"]
     assert (tmp_path / "v.mp4").stat().st_size > 10_000
+
+
+def test_gallery_with_videos(dlviz, tmp_path):
+    code, out, err = dlviz("gallery", "--videos", "--topics", "beam", "--quality", "low",
+                           "--out", "g")  # fmt: skip
+    assert code == 0, err
+    assert (tmp_path / "g" / "beam-video.mp4").stat().st_size > 0
+    index = (tmp_path / "g" / "index.md").read_text()
+    assert "dlviz beam --engine manim --quality low" in index
+    assert '<video src="beam-video.mp4"' in (tmp_path / "g" / "index.html").read_text()

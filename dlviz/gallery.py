@@ -1,0 +1,267 @@
+"""The lecture pack: every topic's default figures (and videos) in one folder,
+rendered in parallel processes, with an index that shows each one beside
+the exact command that reproduces it.
+
+Each item is an ordinary dlviz command line; a worker process runs it with
+``dlviz.cli.main``, so a gallery picture is byte for byte what the command
+draws. A manifest in the folder remembers each item's command line and the
+dlviz version: an item whose file exists and whose command did not change
+is skipped.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import os
+import shlex
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass
+from pathlib import Path
+
+from dlviz import __version__
+
+MANIFEST = ".dlviz-gallery.json"
+
+
+@dataclass(frozen=True)
+class Item:
+    """One picture or video: ``args`` is the topic's command line."""
+
+    topic: str
+    name: str
+    args: tuple[str, ...]
+    video: bool = False
+
+    @property
+    def stem(self) -> str:
+        return f"{self.name}-video" if self.video else self.name
+
+
+# Every topic's default figures, then (with --videos) its default lecture scenes.
+FIGURES = (
+    Item("optimizers", "optimizers-gabor", ("optimizers", "--landscape", "gabor")),
+    Item("landscape", "landscape-gabor", ("landscape", "gabor")),
+    Item(
+        "landscape",
+        "landscape-rosenbrock-surface",
+        ("landscape", "rosenbrock", "--view", "surface"),
+    ),  # fmt: skip
+    Item("conv", "conv", ("conv",)),
+    Item("conv", "conv-ng-edge", ("conv", "--example", "ng-edge")),
+    Item("relu", "relu-2d", ("relu",)),
+    Item("relu", "relu-1d", ("relu", "--input-dim", "1")),
+    Item("residual", "residual", ("residual",)),
+    Item("attention", "attention", ("attention",)),
+    Item("attention", "attention-multihead", ("attention", "--kind", "multihead", "--heads", "4")),
+    Item("beam", "beam", ("beam",)),
+)
+VIDEOS = (
+    Item("optimizers", "optimizers-gabor", ("optimizers", "--landscape", "gabor"), True),
+    Item("landscape", "landscape-gabor", ("landscape", "gabor"), True),
+    Item("conv", "conv", ("conv",), True),
+    Item("relu", "relu-2d", ("relu",), True),
+    Item("residual", "residual", ("residual",), True),
+    Item("attention", "attention", ("attention",), True),
+    Item("beam", "beam", ("beam",), True),
+)
+TOPICS = tuple(dict.fromkeys(item.topic for item in FIGURES))
+
+
+def select(topics: Iterable[str] | None, videos: bool) -> list[Item]:
+    chosen = set(topics or TOPICS)
+    items = [i for i in FIGURES if i.topic in chosen]
+    if videos:
+        items += [i for i in VIDEOS if i.topic in chosen]
+    return items
+
+
+@dataclass(frozen=True)
+class Settings:
+    theme: str = "light"
+    lang: str = "en"
+    quality: str = "medium"
+    format: str = "png"
+
+    def options(self, item: Item) -> list[str]:
+        """The shared options that differ from the defaults, for this item."""
+        out = []
+        if self.theme != "light":
+            out += ["--theme", self.theme]
+        if self.lang != "en":
+            out += ["--lang", self.lang]
+        if item.video:
+            out += ["--engine", "manim"]
+            if self.quality != "medium":
+                out += ["--quality", self.quality]
+        elif self.format != "png":
+            out += ["--format", self.format]
+        return out
+
+    def file(self, item: Item) -> str:
+        return f"{item.stem}.{'mp4' if item.video else self.format}"
+
+    def command(self, item: Item) -> str:
+        """What a user types to draw the same picture (into outputs/)."""
+        return shlex.join(["dlviz", *item.args, *self.options(item)])
+
+    def argv(self, item: Item, folder: Path) -> list[str]:
+        return [*item.args, *self.options(item), "--out", str(folder / self.file(item))]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    item: Item
+    file: str
+    status: str  # rendered, skipped, failed
+    seconds: float
+    message: str = ""
+
+
+def _run(argv: list[str]) -> tuple[int, float, str]:
+    """In a worker: one dlviz command, its output kept off the terminal."""
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    from dlviz.cli import main
+
+    start = time.perf_counter()
+    err = io.StringIO()
+    with redirect_stdout(io.StringIO()), redirect_stderr(err):
+        code = main(argv)
+    errors = [line for line in err.getvalue().splitlines() if line.startswith("dlviz: error")]
+    return code, time.perf_counter() - start, errors[-1] if errors else ""
+
+
+def read_manifest(folder: Path) -> dict:
+    try:
+        doc = json.loads((folder / MANIFEST).read_text())
+        return doc if isinstance(doc, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _key(settings: Settings, item: Item) -> dict:
+    """What decides an item's picture: its command and the dlviz version."""
+    return {"command": settings.command(item), "dlviz": __version__}
+
+
+def render(items: list[Item], settings: Settings, folder: Path, *, jobs: int, force: bool,
+           progress: Callable[[int, int], None] | None = None) -> list[Outcome]:  # fmt: skip
+    """Render every item (skipping unchanged ones unless ``force``) in
+    ``jobs`` worker processes; a failed item is reported, the rest go on."""
+    progress = progress or (lambda done, total: None)
+    manifest = read_manifest(folder)
+    outcomes: dict[Item, Outcome] = {}
+    todo = []
+    for item in items:
+        file = settings.file(item)
+        if not force and manifest.get(file) == _key(settings, item) and (folder / file).is_file():
+            outcomes[item] = Outcome(item, file, "skipped", 0.0)
+        else:
+            todo.append(item)
+    done = len(outcomes)
+    progress(done, len(items))
+    if todo:
+        with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo)))) as pool:
+            futures = {pool.submit(_run, settings.argv(i, folder)): i for i in todo}
+            for future in as_completed(futures):
+                item = futures[future]
+                file = settings.file(item)
+                try:
+                    code, seconds, message = future.result()
+                except Exception as exc:  # a worker that died
+                    code, seconds, message = 1, 0.0, f"{type(exc).__name__}: {exc}"
+                if code == 0:
+                    manifest[file] = _key(settings, item)
+                    outcomes[item] = Outcome(item, file, "rendered", seconds)
+                else:
+                    manifest.pop(file, None)
+                    outcomes[item] = Outcome(item, file, "failed", seconds,
+                                             message or f"exit status {code}")  # fmt: skip
+                done += 1
+                progress(done, len(items))
+    _write_text(folder / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+    return [outcomes[item] for item in items]
+
+
+def _write_text(path: Path, content: str) -> None:
+    from dlviz.output import atomic_path
+
+    with atomic_path(path) as tmp:
+        tmp.write_text(content, encoding="utf-8")
+
+
+TOPIC_TITLES = {
+    "optimizers": ("Optimizers", "优化器"),
+    "landscape": ("Loss landscapes", "损失函数曲面"),
+    "conv": ("Convolution", "卷积"),
+    "relu": ("ReLU linear regions", "ReLU 线性区域"),
+    "residual": ("Residual variance", "残差网络的方差"),
+    "attention": ("Attention", "注意力"),
+    "beam": ("Beam search", "束搜索"),
+}
+
+
+def _title(topic: str, lang: str) -> str:
+    return TOPIC_TITLES[topic][lang == "zh"]
+
+
+def write_index(settings: Settings, folder: Path) -> list[Path]:
+    """index.html and index.md: every figure and video in the folder that
+    these settings rendered (this run or an earlier one), with the command
+    that reproduces it, grouped by topic."""
+    manifest = read_manifest(folder)
+    shown = [i for i in (*FIGURES, *VIDEOS)
+             if manifest.get(settings.file(i)) == _key(settings, i)
+             and (folder / settings.file(i)).is_file()]  # fmt: skip
+    heading = "dlviz 图库" if settings.lang == "zh" else "dlviz gallery"
+    md, cards = [f"# {heading}", ""], []
+    for topic in TOPICS:
+        items = [i for i in shown if i.topic == topic]
+        if not items:
+            continue
+        md += [f"## {_title(topic, settings.lang)}", ""]
+        cards.append(f"<h2>{html.escape(_title(topic, settings.lang))}</h2>")
+        for item in items:
+            file, command = settings.file(item), settings.command(item)
+            if item.video:
+                md += [f"[{file}]({file})", ""]
+                media = f'<video src="{html.escape(file)}" controls loop muted></video>'
+            else:
+                md += [f"![{item.stem}]({file})", ""]
+                media = f'<img src="{html.escape(file)}" alt="{html.escape(item.stem)}">'
+            md += ["```bash", command, "```", ""]
+            caption = f"<figcaption><code>{html.escape(command)}</code></figcaption>"
+            cards.append(f"<figure>{media}{caption}</figure>")
+    dark = settings.theme == "dark"
+    page = _HTML.format(title=html.escape(heading), body="\n".join(cards),
+                        lang="zh-CN" if settings.lang == "zh" else "en",
+                        background="#14161a" if dark else "#ffffff",
+                        foreground="#e8e8e8" if dark else "#1a1a1a")  # fmt: skip
+    _write_text(folder / "index.html", page)
+    _write_text(folder / "index.md", "\n".join(md))
+    return [folder / "index.html", folder / "index.md"]
+
+
+_HTML = """<!doctype html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<title>{title}</title>
+<style>
+body {{ font-family: "Noto Sans CJK SC", system-ui, sans-serif; margin: 2rem;
+       background: {background}; color: {foreground}; }}
+figure {{ margin: 0 0 2.5rem 0; }}
+img, video {{ max-width: 100%; border: 1px solid #8884; }}
+code {{ font-size: 0.95rem; user-select: all; }}
+</style>
+</head>
+<body>
+<h1>{title}</h1>
+{body}
+</body>
+</html>
+"""

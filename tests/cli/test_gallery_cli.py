@@ -1,0 +1,82 @@
+"""`dlviz gallery`: every topic's figures, in parallel, with an index."""
+
+from __future__ import annotations
+
+import shlex
+
+import pytest
+
+from dlviz import gallery as G
+from tests.util import files_under
+
+
+def test_gallery_draws_what_each_shown_command_draws(dlviz, tmp_path):
+    code, out, err = dlviz("gallery", "--topics", "conv,beam", "--jobs", "2", "--out", "g")
+    assert code == 0, err
+    items = G.select(["conv", "beam"], videos=False)
+    index = (tmp_path / "g" / "index.md").read_text()
+    html = (tmp_path / "g" / "index.html").read_text()
+    for item in items:
+        command = G.Settings().command(item)
+        assert command in index and f'src="{item.stem}.png"' in html
+        # the command shown reproduces the gallery's picture byte for byte
+        argv = shlex.split(command)[1:] + ["--out", f"direct-{item.stem}.png"]
+        assert dlviz(*argv)[0] == 0
+        assert (tmp_path / f"direct-{item.stem}.png").read_bytes() == (
+            tmp_path / "g" / f"{item.stem}.png"
+        ).read_bytes()
+    assert out.count("rendered") == len(items)
+
+
+def test_unchanged_items_are_skipped_until_forced(dlviz, tmp_path):
+    assert dlviz("gallery", "--topics", "beam", "--out", "g")[0] == 0
+    picture = tmp_path / "g" / "beam.png"
+    before = picture.stat().st_mtime_ns
+    code, out, _ = dlviz("gallery", "--topics", "beam", "--out", "g")
+    assert code == 0 and "skipped" in out and picture.stat().st_mtime_ns == before
+    code, out, _ = dlviz("gallery", "--topics", "beam", "--out", "g", "--lang", "zh")
+    assert code == 0 and "rendered" in out  # other settings: drawn again
+    code, out, _ = dlviz("gallery", "--topics", "beam", "--out", "g", "--lang", "zh", "--force")
+    assert code == 0 and "rendered" in out and "skipped" not in out
+    index = (tmp_path / "g" / "index.md").read_text()
+    assert "dlviz beam --lang zh" in index and "束搜索" in index
+
+
+def test_a_failing_item_is_reported_and_the_rest_finish(dlviz, tmp_path, monkeypatch):
+    bad = G.Item("conv", "conv-bad", ("conv", "--stride", "0"))
+    monkeypatch.setattr(G, "FIGURES", (bad, *G.FIGURES))
+    code, out, err = dlviz("gallery", "--topics", "conv", "--out", "g", "--jobs", "2")
+    assert code == 1 and err.count("\n") == 1 and "1 of 3 gallery items failed: conv-bad" in err
+    assert "failed: dlviz: error: --stride 0" in out
+    assert {"conv.png", "conv-ng-edge.png"} <= set(files_under(tmp_path / "g"))
+    assert "conv-bad" not in (tmp_path / "g" / "index.md").read_text()
+
+
+BAD = [
+    (["--topics", "convolution"], "--topics convolution: choose from optimizers"),
+    (["--topics", ","], "choose from"),
+    (["--jobs", "0"], "--jobs 0"),
+    (["--format", "gif"], "png, svg or pdf"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), BAD)
+def test_bad_input(dlviz, tmp_path, args, message):
+    code, _, err = dlviz("gallery", *args)
+    assert code == 2 and err.count("\n") == 1 and message in err, err
+    assert files_under(tmp_path) == []
+
+
+def test_out_must_be_a_folder(dlviz, tmp_path):
+    (tmp_path / "file").write_text("x")
+    code, _, err = dlviz("gallery", "--out", "file")
+    assert code == 2 and "needs a folder" in err
+    assert files_under(tmp_path) == ["file"]
+
+
+def test_every_topic_command_is_in_the_gallery():
+    from dlviz.cli import app
+
+    commands = {c.name for c in app.registered_commands} - {"gallery", "doctor"}
+    assert commands == set(G.TOPICS)
+    assert {i.topic for i in G.VIDEOS} == set(G.TOPICS)
