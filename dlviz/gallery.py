@@ -122,9 +122,24 @@ class Outcome:
     message: str = ""
 
 
+def _start_worker(slots, jobs: int) -> None:
+    """Each worker process gets its own Manim text cache (two processes
+    typesetting the same string into one folder could read each other's
+    half-written files) and, when several run, one BLAS thread each."""
+    from dlviz.manim_bridge import cache_dir
+
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    with slots.get_lock():
+        slot = slots.value
+        slots.value += 1
+    os.environ["DLVIZ_CACHE"] = str(cache_dir() / f"worker-{slot}")
+    if jobs > 1:
+        for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ[name] = "1"
+
+
 def _run(argv: list[str]) -> tuple[int, float, str]:
     """In a worker: one dlviz command, its output kept off the terminal."""
-    os.environ.setdefault("MPLBACKEND", "Agg")
     from dlviz.cli import main
 
     start = time.perf_counter()
@@ -165,7 +180,13 @@ def render(items: list[Item], settings: Settings, folder: Path, *, jobs: int, fo
     done = len(outcomes)
     progress(done, len(items))
     if todo:
-        with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo)))) as pool:
+        import multiprocessing
+
+        workers = max(1, min(jobs, len(todo)))
+        slots = multiprocessing.Value("i", 0)
+        todo.sort(key=lambda i: not i.video)  # the long ones first
+        with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
+                                 initargs=(slots, workers)) as pool:  # fmt: skip
             futures = {pool.submit(_run, settings.argv(i, folder)): i for i in todo}
             for future in as_completed(futures):
                 item = futures[future]

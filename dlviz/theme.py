@@ -272,6 +272,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "batch_variance": {"en": "variance over the batch", "zh": "批内方差"},
     "theory": {"en": "theory", "zh": "理论值"},
     "keys": {"en": "keys", "zh": "键"},
+    "scores": {"en": "scores", "zh": "分数"},
+    "attention_output": {"en": "output = {total}", "zh": "输出 = {total}"},
     "beam_title": {
         "en": "Beam search tree (k = {k}, length penalty α = {alpha}; d2l)",
         "zh": "束搜索树（束宽 k = {k}，长度惩罚 α = {alpha}；d2l 约定）",
@@ -366,3 +368,47 @@ def landscape_axis_names(name: str, lang: str) -> tuple[str, str]:
     open_, close = ("（", "）") if lang == "zh" else (" (", ")")
     first, second = _PARAMETER_KEYS[name]
     return (f"φ₀{open_}{text(first, lang)}{close}", f"φ₁{open_}{text(second, lang)}{close}")
+
+
+# The course's Chinese names; the English ones are the code names.
+OPTIMIZER_NAMES_ZH = {
+    "gd": "梯度下降",
+    "sgd": "随机梯度下降",
+    "momentum": "动量法",
+    "nesterov": "Nesterov 动量",
+    "adagrad": "AdaGrad",
+    "rmsprop": "RMSProp",
+    "adadelta": "AdaDelta",
+    "adam": "Adam",
+    "normalized": "归一化梯度",
+}
+HYPERPARAMETER_NAMES_ZH = {"lr": "学习率", "momentum": "动量", "rho": "ρ", "beta1": "β₁",
+                           "beta2": "β₂"}  # fmt: skip
+ATTENTION_KINDS_ZH = {
+    "dot": "点积",
+    "scaled": "缩放点积",
+    "additive": "加性",
+    "self": "自注意力",
+    "multihead": "多头",
+}
+_RULE_WORDS_ZH = (("minibatch mean", "小批量均值"), ("minibatch", "小批量"))
+
+
+def optimizer_name(name: str, lang: str) -> str:
+    return OPTIMIZER_NAMES_ZH.get(name, name) if lang == "zh" else name
+
+
+def hyperparameter_name(name: str, lang: str) -> str:
+    return HYPERPARAMETER_NAMES_ZH.get(name, name) if lang == "zh" else name
+
+
+def attention_kind(kind: str, lang: str) -> str:
+    return ATTENTION_KINDS_ZH.get(kind, kind) if lang == "zh" else kind
+
+
+def rule_text(rule: str, lang: str) -> str:
+    """An update rule's plain text, its words in the label language."""
+    if lang == "zh":
+        for en, zh in _RULE_WORDS_ZH:
+            rule = rule.replace(en, zh)
+    return rule

@@ -26,7 +26,7 @@ from manim import (
 
 from dlviz.compute import attention as A
 from dlviz.scenes._common import colormap_image, label
-from dlviz.theme import get_theme, text
+from dlviz.theme import attention_kind, get_theme, text
 
 
 class AttentionScene(Scene):
@@ -46,7 +46,12 @@ class AttentionScene(Scene):
 
     def construct(self):
         r, theme, lang = self.result, self.theme, self.lang
-        title = label(text("attention_title", lang, kind=r.kind), theme, lang, font_size=32)
+        title = label(
+            text("attention_title", lang, kind=attention_kind(r.kind, lang)),
+            theme,
+            lang,
+            font_size=32,
+        )
         self.play(FadeIn(title.to_edge(UP, buff=0.25)))
         keys = VGroup(*[label(t, theme, lang, font_size=24) for t in r.key_tokens])
         keys.arrange(RIGHT, buff=0.5).move_to(2.0 * DOWN)
@@ -63,7 +68,7 @@ class AttentionScene(Scene):
             ).next_to(title, DOWN, 0.4)
             score_bars = self.bars(keys, scores[i] / span, theme.muted)
             weight_bars = self.bars(keys, r.weights[0, i], theme.palette[8])
-            name = label("scores", theme, lang, font_size=22).next_to(score_bars, LEFT)
+            name = label(text("scores", lang), theme, lang, font_size=22).next_to(score_bars, LEFT)
             self.play(FadeIn(query), FadeIn(score_bars), FadeIn(name), run_time=0.8)
             softmax = label("softmax →", theme, lang, font_size=22).move_to(name)
             self.play(Transform(score_bars, weight_bars), Transform(name, softmax), run_time=1.0)
@@ -72,7 +77,9 @@ class AttentionScene(Scene):
                 for w, t in zip(r.weights[0, i], r.key_tokens, strict=True)
                 if w >= 0.01
             )
-            out = label(f"output = {total}", theme, lang, font_size=20).to_edge(DOWN, buff=0.3)
+            out = label(
+                text("attention_output", lang, total=total), theme, lang, font_size=20
+            ).to_edge(DOWN, buff=0.3)
             out.scale_to_fit_width(min(out.width, 13))
             self.play(FadeIn(out), run_time=0.6)
             self.wait(0.6)

@@ -40,7 +40,7 @@ from manim import (
 from dlviz.compute import optimizers as O
 from dlviz.compute.landscape import make_landscape
 from dlviz.scenes._common import formula, label, loss_image, plot_frame
-from dlviz.theme import get_theme, landscape_name, series_color, text
+from dlviz.theme import get_theme, landscape_name, optimizer_name, series_color, text
 
 PLOT_CENTER = 0.25 * UP + 1.4 * LEFT
 
@@ -126,9 +126,13 @@ class OptimizerRace(_OptimizerScene):
             rows.add(
                 VGroup(
                     swatch,
-                    label(run.optimizer, self.theme, self.lang, font_size=22, color=color).next_to(
-                        swatch, RIGHT, buff=0.15
-                    ),
+                    label(
+                        optimizer_name(run.optimizer, self.lang),
+                        self.theme,
+                        self.lang,
+                        font_size=22,
+                        color=color,
+                    ).next_to(swatch, RIGHT, buff=0.15),
                 )
             )
         rows.arrange(DOWN, aligned_edge=LEFT, buff=0.16)
@@ -240,7 +244,7 @@ class OptimizerStep(_OptimizerScene):
         race, theme, lang = self.race, self.theme, self.lang
         run = race.runs[0]
         rule = O.get_rule(run.optimizer, run.convention)
-        self.show_landscape("optimizer_step_title", optimizer=run.optimizer,
+        self.show_landscape("optimizer_step_title", optimizer=optimizer_name(run.optimizer, lang),
                             name=landscape_name(self.land.name, lang))  # fmt: skip
         rule_tex = formula(rule.formula, theme, font_size=30)
         rule_tex.scale_to_fit_width(min(rule_tex.width, 12.5))

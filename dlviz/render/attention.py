@@ -9,7 +9,7 @@ from matplotlib.patches import Rectangle
 
 from dlviz.compute.attention import AttentionResult
 from dlviz.render.base import new_figure, themed
-from dlviz.theme import LIGHT, Theme, text
+from dlviz.theme import LIGHT, Theme, attention_kind, text
 
 
 def plot_attention(result: AttentionResult, *, numbers: bool | None = None,
@@ -55,7 +55,7 @@ def plot_attention(result: AttentionResult, *, numbers: bool | None = None,
             ax.axis("off")
         bar = fig.colorbar(image, ax=axes[:heads].tolist(), shrink=0.8)
         bar.set_label(text("attention_weight", lang))
-        fig.suptitle(text("attention_title", lang, kind=result.kind))
+        fig.suptitle(text("attention_title", lang, kind=attention_kind(result.kind, lang)))
     return fig
 
 

@@ -11,7 +11,18 @@ from matplotlib.figure import Figure
 from dlviz.compute.optimizers import NAMES, Basins, Race, Run, get_rule
 from dlviz.render.base import new_figure, themed
 from dlviz.render.landscape import draw_landscape, loss_colorbar
-from dlviz.theme import LIGHT, Theme, landscape_axis_names, landscape_name, series_color, text
+from dlviz.theme import (
+    CJK_SANS,
+    LIGHT,
+    Theme,
+    hyperparameter_name,
+    landscape_axis_names,
+    landscape_name,
+    optimizer_name,
+    rule_text,
+    series_color,
+    text,
+)
 
 MAX_FRAMES = 120
 
@@ -21,13 +32,14 @@ def optimizer_color(name: str, theme: Theme) -> str:
     return series_color(theme, NAMES.index(name))
 
 
-def hyperparameter_text(run: Run) -> str:
+def hyperparameter_text(run: Run, lang: str = "en") -> str:
     shown = {
         k: v
         for k, v in run.hyperparameters.items()
         if k in ("lr", "momentum", "rho", "beta1", "beta2")
     }
-    return ", ".join(f"{k}={v:g}" for k, v in shown.items() if not isinstance(v, bool))
+    return ", ".join(f"{hyperparameter_name(k, lang)}={v:g}" for k, v in shown.items()
+                     if not isinstance(v, bool))  # fmt: skip
 
 
 def draw_trajectories(ax: Axes, race: Race, *, theme: Theme = LIGHT, lang: str = "en") -> Axes:
@@ -67,11 +79,20 @@ def draw_loss_curves(ax: Axes, race: Race, *, theme: Theme = LIGHT, lang: str = 
     return ax
 
 
-def legend_label(run: Run) -> str:
+def legend_label(run: Run, lang: str = "en") -> str:
     """'adam      φ ← φ − α·m̂/√(v̂ + ε)   [lr=0.05, …]': the rule that ran, so a
     reader knows which formula was drawn, and its hyperparameters."""
-    rule = get_rule(run.optimizer, run.convention)
-    return f"{run.optimizer:<10} {rule.text}   [{hyperparameter_text(run)}]"
+    rule = rule_text(get_rule(run.optimizer, run.convention).text, lang)
+    name = optimizer_name(run.optimizer, lang)
+    return f"{_pad(name, 10)} {rule}   [{hyperparameter_text(run, lang)}]"
+
+
+def _pad(name: str, width: int) -> str:
+    """Pad to ``width`` monospace cells; a CJK glyph is about 5/3 cells wide."""
+    import unicodedata
+
+    cells = sum(5 / 3 if unicodedata.east_asian_width(c) in "WF" else 1 for c in name)
+    return name + " " * max(1, round(width - cells))
 
 
 def plot_optimizers(race: Race, *, log_scale: bool = False, theme: Theme = LIGHT,
@@ -96,9 +117,9 @@ def plot_optimizers(race: Race, *, log_scale: bool = False, theme: Theme = LIGHT
         ax.legend(fontsize="x-small", loc="upper right", framealpha=0.85)
         draw_loss_curves(loss_ax, race, theme=theme, lang=lang)
         handles = loss_ax.get_lines()[: len(race.runs) * len(race.starts) : len(race.starts)]
-        fig.legend(handles, [legend_label(r) for r in race.runs], loc="lower left",
+        fig.legend(handles, [legend_label(r, lang) for r in race.runs], loc="lower left",
                    frameon=False, bbox_to_anchor=(0.5 * scale / w, 0.0),
-                   prop={"family": "monospace", "size": font})  # fmt: skip
+                   prop={"family": ["DejaVu Sans Mono", CJK_SANS], "size": font})  # fmt: skip
         name = landscape_name(race.landscape.name, lang)
         fig.suptitle(text("optimizers_title", lang, name=name, convention=race.runs[0].convention))
     return fig
@@ -133,7 +154,7 @@ def animate_optimizers(race: Race, *, log_scale: bool = False, theme: Theme = LI
                     markeredgecolor=theme.background,
                     markersize=8,
                     zorder=7,
-                    label=run.optimizer if k == 0 else None,
+                    label=optimizer_name(run.optimizer, lang) if k == 0 else None,
                 )
                 artists.append((run, k, travelled, trail_line, dot))
         ax.legend(fontsize="x-small", loc="upper right", framealpha=0.85)
@@ -199,8 +220,8 @@ def plot_basins(basins: Basins, *, log_scale: bool = False, theme: Theme = LIGHT
         xlabel, ylabel = landscape_axis_names(land.name, lang)
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
-        fig.suptitle(text("basins_title", lang, optimizer=basins.run.optimizer, n=len(xs),
-                          steps=basins.steps))  # fmt: skip
+        name = optimizer_name(basins.run.optimizer, lang)
+        fig.suptitle(text("basins_title", lang, optimizer=name, n=len(xs), steps=basins.steps))
     return fig
 
 
