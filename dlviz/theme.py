@@ -16,6 +16,7 @@ LANGS = ("en", "zh")
 # matplotlib falls back to it glyph by glyph, so mixed text renders whole.
 CJK_SANS = "Noto Sans CJK SC"
 CJK_SERIF = "Noto Serif CJK SC"
+MONOSPACE = ["DejaVu Sans Mono", CJK_SANS]  # aligned columns; Chinese falls back
 
 
 @dataclass(frozen=True)
@@ -273,6 +274,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "theory": {"en": "theory", "zh": "理论值"},
     "keys": {"en": "keys", "zh": "键"},
     "scores": {"en": "scores", "zh": "分数"},
+    "per_input_channel": {"en": "per input channel", "zh": "按输入通道"},
     "attention_output": {"en": "output = {total}", "zh": "输出 = {total}"},
     "beam_title": {
         "en": "Beam search tree (k = {k}, length penalty α = {alpha}; d2l)",

@@ -138,7 +138,12 @@ class ConvScene(Scene):
                 self.play(*moves, run_time=0.5 if step < explained else fast)
             value = grid_out.numbers[cell[0] * ow + cell[1]]
             if step < explained:
-                sum_text = label(C.window_text(r, step), theme, self.lang, font_size=22)
+                sum_text = label(
+                    C.window_text(r, step, text("per_input_channel", self.lang)),
+                    theme,
+                    self.lang,
+                    font_size=22,
+                )
                 sum_text.next_to(formula, UP, buff=0.3)
                 if sum_text.width > 13:
                     sum_text.scale_to_fit_width(13)
@@ -192,7 +197,9 @@ class ConvChannelsScene(Scene):
             sums = VGroup(*[label(f"= {C.number(p)}", theme, lang, font_size=24)
                             .next_to(rows[c], RIGHT, buff=0.3) for c, p in
                             enumerate(partial[:channels])])  # fmt: skip
-            total = label(C.window_text(r, 0), theme, lang, font_size=24)
+            total = label(
+                C.window_text(r, 0, text("per_input_channel", lang)), theme, lang, font_size=24
+            )
             total.scale_to_fit_width(min(total.width, 6.5))
             total.next_to(grid_out, DOWN, buff=0.5)
             self.play(Create(boxes), run_time=0.8)

@@ -80,11 +80,11 @@ def gallery(
     with progress_bar(f"gallery: {len(items)} items") as update:
         outcomes = G.render(items, settings, out, jobs=workers, force=force, progress=update)
     written = G.write_index(settings, out)
-    rows = [[o.item.topic, o.file, o.status if o.status != "failed" else f"failed: {o.message}",
-             f"{o.seconds:.1f} s" if o.status != "skipped" else "-"]
+    rows = [[o.item.stem, o.file, f"{o.seconds:.1f} s" if o.status != "skipped" else "-",
+             o.status if o.status != "failed" else f"failed: {o.message}"]
             for o in outcomes]  # fmt: skip
     report_table(f"gallery ({workers} worker{'s' if workers > 1 else ''})",
-                 ["topic", "file", "status", "time"], rows, written)  # fmt: skip
+                 ["item", "file", "time", "status"], rows, written)  # fmt: skip
     failed = [o for o in outcomes if o.status == "failed"]
     if failed:
         from dlviz.errors import DlvizError

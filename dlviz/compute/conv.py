@@ -334,9 +334,9 @@ def _signed(v: float) -> str:
     return f"({number(v)})" if v < 0 else number(v)
 
 
-def window_text(result: ConvResult, step: int) -> str:
+def window_text(result: ConvResult, step: int, channels: str = "per input channel") -> str:
     """One window's arithmetic: '3·1 + 0·0 + … = −5', 'max(…) = 9', the average,
-    or for several channels their partial sums adding up."""
+    or for several channels their partial sums adding up ('Σ {channels}: …')."""
     cell, taps = result.taps(step)
     channel_out = result.output[0, cell[0], cell[1]]
     values = [result.padded[0, i, j] for i, j in taps]
@@ -350,7 +350,7 @@ def window_text(result: ConvResult, step: int) -> str:
                                 result.slid_kernel[0, c].ravel()))
                    for c in range(result.padded.shape[0])]  # fmt: skip
         sums = " + ".join(_signed(p) for p in partial)
-        return f"Σ per input channel: {sums}{bias} = {number(channel_out)}"
+        return f"Σ {channels}: {sums}{bias} = {number(channel_out)}"
     kernel = result.slid_kernel[0, 0].ravel()
     terms = " + ".join(f"{number(v)}·{_signed(k)}" for v, k in zip(values, kernel, strict=True))
     return f"{terms}{bias} = {number(channel_out)}"

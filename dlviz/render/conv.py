@@ -12,7 +12,7 @@ from matplotlib.patches import Rectangle
 
 from dlviz.compute.conv import ConvResult, ReceptiveField, number, window_text
 from dlviz.render.base import new_figure, themed
-from dlviz.theme import LIGHT, Theme, text
+from dlviz.theme import LIGHT, MONOSPACE, Theme, text
 
 MAX_CELLS = 24 * 24  # larger grids are drawn as images, without numbers
 # The colour a padding value is written in, by padding mode.
@@ -108,8 +108,9 @@ def plot_conv(result: ConvResult, *, step: int = 0, theme: Theme = LIGHT,
         outline(ax_out, [cell], theme.palette[8])
         _labels(fig, result, theme, lang, channels)
         fig.suptitle(_title(result, lang))
-        fig.text(0.03, 0.11, window_text(result, step), fontsize=theme.font_size * 0.9,
-                 family="monospace", color=theme.foreground, wrap=True, gid="products")  # fmt: skip
+        words = window_text(result, step, text("per_input_channel", lang))
+        fig.text(0.03, 0.11, words, fontsize=theme.font_size * 0.9,
+                 family=MONOSPACE, color=theme.foreground, wrap=True, gid="products")  # fmt: skip
         fig.text(0.03, 0.03, result.formula.replace("\n", "     "),
                  fontsize=theme.font_size * 0.9, color=theme.foreground)  # fmt: skip
     return fig
@@ -197,7 +198,7 @@ def animate_conv(result: ConvResult, *, theme: Theme = LIGHT, lang: str = "en") 
                           outline(ax_out, [cell], theme.palette[8]))  # fmt: skip
         for k, t in enumerate(texts):
             t.set_visible(k <= step)
-        products.set_text(window_text(result, step))
+        products.set_text(window_text(result, step, text("per_input_channel", lang)))
         return ()
 
     for patch in list(ax_in.patches[-len(result.windows[0, 0].reshape(-1, 2)) :]):

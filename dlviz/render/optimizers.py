@@ -12,8 +12,8 @@ from dlviz.compute.optimizers import NAMES, Basins, Race, Run, get_rule
 from dlviz.render.base import new_figure, themed
 from dlviz.render.landscape import draw_landscape, loss_colorbar
 from dlviz.theme import (
-    CJK_SANS,
     LIGHT,
+    MONOSPACE,
     Theme,
     hyperparameter_name,
     landscape_axis_names,
@@ -119,7 +119,7 @@ def plot_optimizers(race: Race, *, log_scale: bool = False, theme: Theme = LIGHT
         handles = loss_ax.get_lines()[: len(race.runs) * len(race.starts) : len(race.starts)]
         fig.legend(handles, [legend_label(r, lang) for r in race.runs], loc="lower left",
                    frameon=False, bbox_to_anchor=(0.5 * scale / w, 0.0),
-                   prop={"family": ["DejaVu Sans Mono", CJK_SANS], "size": font})  # fmt: skip
+                   prop={"family": MONOSPACE, "size": font})  # fmt: skip
         name = landscape_name(race.landscape.name, lang)
         fig.suptitle(text("optimizers_title", lang, name=name, convention=race.runs[0].convention))
     return fig

@@ -28,6 +28,8 @@ EXTRA = [
     ("residual", "--backward", "--depth", "6", "--width", "64", "--batch", "64"),
     ("conv", "--transposed"),
     ("conv", "--stack", "k3s1,k3s2"),
+    ("conv", "--in-channels", "2"),
+    ("conv", "--pool", "max"),
     ("beam", "--convention", "hf", "--corpus", "builtin", "--prompt", "the"),
     ("landscape", "linear", "--view", "heatmap"),
 ]
