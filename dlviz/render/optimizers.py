@@ -79,20 +79,26 @@ def draw_loss_curves(ax: Axes, race: Race, *, theme: Theme = LIGHT, lang: str = 
     return ax
 
 
-def legend_label(run: Run, lang: str = "en") -> str:
+def legend_label(run: Run, lang: str = "en", width: int = 10) -> str:
     """'adam      φ ← φ − α·m̂/√(v̂ + ε)   [lr=0.05, …]': the rule that ran, so a
     reader knows which formula was drawn, and its hyperparameters."""
     rule = rule_text(get_rule(run.optimizer, run.convention).text, lang)
     name = optimizer_name(run.optimizer, lang)
-    return f"{_pad(name, 10)} {rule}   [{hyperparameter_text(run, lang)}]"
+    gap = " " * max(1, round(width - _cells(name)))
+    return f"{name}{gap} {rule}   [{hyperparameter_text(run, lang)}]"
 
 
-def _pad(name: str, width: int) -> str:
-    """Pad to ``width`` monospace cells; a CJK glyph is about 5/3 cells wide."""
+def legend_labels(runs, lang: str) -> list[str]:
+    """One label per run, the rules starting in one column."""
+    width = max(10, *(round(_cells(optimizer_name(r.optimizer, lang))) + 1 for r in runs))
+    return [legend_label(r, lang, width) for r in runs]
+
+
+def _cells(name: str) -> float:
+    """Width in monospace cells; a CJK glyph is about 5/3 cells wide."""
     import unicodedata
 
-    cells = sum(5 / 3 if unicodedata.east_asian_width(c) in "WF" else 1 for c in name)
-    return name + " " * max(1, round(width - cells))
+    return sum(5 / 3 if unicodedata.east_asian_width(c) in "WF" else 1 for c in name)
 
 
 def plot_optimizers(race: Race, *, log_scale: bool = False, theme: Theme = LIGHT,
@@ -117,7 +123,7 @@ def plot_optimizers(race: Race, *, log_scale: bool = False, theme: Theme = LIGHT
         ax.legend(fontsize="x-small", loc="upper right", framealpha=0.85)
         draw_loss_curves(loss_ax, race, theme=theme, lang=lang)
         handles = loss_ax.get_lines()[: len(race.runs) * len(race.starts) : len(race.starts)]
-        fig.legend(handles, [legend_label(r, lang) for r in race.runs], loc="lower left",
+        fig.legend(handles, legend_labels(race.runs, lang), loc="lower left",
                    frameon=False, bbox_to_anchor=(0.5 * scale / w, 0.0),
                    prop={"family": MONOSPACE, "size": font})  # fmt: skip
         name = landscape_name(race.landscape.name, lang)
