@@ -62,7 +62,7 @@ def beam(
     max_length: Annotated[int, typer.Option(help="L, the most tokens generated")] = 4,
     length_penalty: Annotated[
         float | None,
-        typer.Option(metavar="α", help="α in (1/L^α)·Σ log P  [default: 0.75 d2l, 1 hf]"),
+        typer.Option(metavar="α", help="α in (1/L^α)·Σ log P (default: 0.75 d2l, 1 hf)"),
     ] = None,
     prompt: Annotated[str, typer.Option(help="Tokens that condition the first step")] = "",
     corpus: Annotated[

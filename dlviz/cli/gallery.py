@@ -34,7 +34,7 @@ def gallery(
     ] = Path("outputs/gallery"),  # fmt: skip
     videos: Annotated[bool, typer.Option(help="Also render each topic's Manim video")] = False,
     jobs: Annotated[
-        int | None, typer.Option(help="Worker processes  [default: the number of cores]")
+        int | None, typer.Option(help="Worker processes (default: one per core)")
     ] = None,
     force: Annotated[bool, typer.Option(help="Render unchanged items again")] = False,
     topics: Annotated[
