@@ -182,7 +182,8 @@ def _title(result: BeamResult, lang: str) -> str:
 
 def _figure(result: BeamResult, shown: list[Shown], pos, theme: Theme) -> Figure:
     per_step = max(sum(1 for s in shown if s.step == t) for t in range(1, result.steps + 1))
-    width = max(theme.figsize[0] * 1.5, 1.5 * result.steps + 2.5)
+    wide = 1.5 if theme.name == "light" else 1.0  # slides stay 16:9 when they can
+    width = max(theme.figsize[0] * wide, 1.5 * result.steps + 2.5)
     height = max(theme.figsize[1], 0.36 * per_step + 2.4)
     return new_figure(theme, (width, height), layout="constrained")
 
