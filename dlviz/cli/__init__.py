@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     except DlvizError as exc:
         return _error(str(exc), exc.exit_code)
     except (KeyboardInterrupt, typer.Abort):
-        return _error("interrupted; nothing was written", 130)
+        return _error("interrupted; no half-written file was left", 130)
     except typer.TyperException as exc:  # usage errors found while parsing: exit 2
         return _error(exc.format_message().replace("\n", " "), getattr(exc, "exit_code", 2))
     except Exception as exc:  # a bug: still one line, the traceback on request
