@@ -147,10 +147,12 @@ def draw_tree(ax, result: BeamResult, shown: list[Shown], pos, theme: Theme, *,
                     fontsize=small, zorder=3,
                     color=theme.palette[0] if undecided or kept else theme.muted)  # fmt: skip
         if kept and not cut:
-            ax.text((x0 + x1) / 2, (y0 + y1) / 2, f"{s.log_prob:.2f}", fontsize=small,
-                    color=theme.muted, ha="center", va="center", zorder=2,
-                    bbox={"boxstyle": "square,pad=0.05", "facecolor": theme.background,
-                          "edgecolor": "none"})  # fmt: skip
+            # nearer the child: siblings fan out from one parent, so labels spread
+            at = (x0 + 0.62 * (x1 - x0), y0 + 0.62 * (y1 - y0))
+            ax.text(*at, f"{s.log_prob:.2f}", fontsize=small, color=theme.muted, ha="center",
+                    va="center", zorder=2, bbox={"boxstyle": "square,pad=0.05",
+                                                 "facecolor": theme.background,
+                                                 "edgecolor": "none"})  # fmt: skip
         if phase == "final" and s.id in candidates:
             ax.text(x1, y1 - 0.32, f"{s.cum_log_prob / s.step**result.alpha:.3f}",
                     ha="center", va="top", fontsize=small * 1.1, zorder=4,
