@@ -38,7 +38,7 @@ def main() -> None:
                 image = image.convert("RGB")
                 height = round(image.height * WIDTH / image.width)
                 small = image.resize((WIDTH, height), Image.Resampling.LANCZOS)
-                small = small.quantize(colors=128, method=Image.Quantize.MEDIANCUT)
+                small = small.quantize(colors=256, method=Image.Quantize.MEDIANCUT)
                 target = HERE / f"{o.item.topic}.png"
                 small.save(target, optimize=True)
             print(f"{target.relative_to(HERE.parents[1])}: {target.stat().st_size // 1024} KB"
