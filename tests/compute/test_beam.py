@@ -190,3 +190,30 @@ def test_an_unreachable_end_token_is_an_error():
     assert not B.eos_reachable(model, ("c",))
     with pytest.raises(ValueError, match="can never be generated"):
         B.beam_search_hf(model, beam_size=2, max_length=3, prompt=("c",))
+
+
+def test_live_against_transformers_when_installed():
+    """The recorded comparison, live, on fresh models (skipped without transformers)."""
+    pytest.importorskip("transformers")
+    from tests.util import recorder
+
+    rec = recorder("record_hf_beam")
+    import torch
+    from transformers import GPT2Config, GPT2LMHeadModel
+
+    rng = np.random.default_rng(7)
+    for size, k, stop, alpha in [(6, 2, "false", 1.0), (7, 3, "true", 0.5), (5, 2, "never", 2.0)]:
+        doc = rec.random_model(rng, size)
+        torch.manual_seed(0)
+        lm = GPT2LMHeadModel(GPT2Config(vocab_size=size + 1, n_positions=32, n_embd=8,
+                                        n_layer=1, n_head=1, bos_token_id=size,
+                                        eos_token_id=size - 1)).eval()  # fmt: skip
+        case = {"beam_size": k, "max_length": 4, "alpha": alpha, "early_stopping": stop,
+                "prompt": doc["vocab"][0]}  # fmt: skip
+        want = rec.run(lm, doc, case)["hypotheses"]
+        r = B.beam_search_hf(B.model_from_dict(doc)[0], beam_size=k, max_length=4, alpha=alpha,
+                             prompt=(doc["vocab"][0],),
+                             early_stopping=B.EARLY_STOPPING[stop])  # fmt: skip
+        assert [list(c.tokens) for c in r.candidates] == [h["tokens"] for h in want]
+        np.testing.assert_allclose([c.score(alpha) for c in r.candidates],
+                                   [h["score"] for h in want], rtol=1e-5)  # fmt: skip
