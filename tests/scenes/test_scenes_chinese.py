@@ -15,7 +15,7 @@ from tests.scenes.test_standalone import SCENES  # noqa: E402
 
 
 @pytest.mark.parametrize(("topic", "scene"), SCENES)
-def test_scene_text_is_chinese(monkeypatch, topic, scene):
+def test_scene_text_is_chinese(monkeypatch, tmp_path, topic, scene):
     import manim
 
     module = importlib.import_module(f"dlviz.scenes.{topic}")
@@ -32,8 +32,12 @@ def test_scene_text_is_chinese(monkeypatch, topic, scene):
     monkeypatch.setattr(module, "label", recording)
     cls = getattr(module, scene)
     configured = type(scene, (cls,), {"params": {**cls.params, "lang": "zh"}})
-    with manim.tempconfig({"dry_run": True, "quality": "low_quality", "verbosity": "ERROR",
-                           "progress_bar": "none"}):  # fmt: skip
+    from dlviz.manim_bridge import cache_dir
+
+    settings = {"dry_run": True, "quality": "low_quality", "verbosity": "ERROR",
+                "progress_bar": "none", "media_dir": str(tmp_path),
+                "tex_dir": str(cache_dir() / "tex"), "text_dir": str(cache_dir() / "texts")}  # fmt: skip
+    with manim.tempconfig(settings):
         configured().render()
     assert any(re.search(r"[\u4e00-\u9fff]", w) for w in written), written
     english = set().union(*(english_words(w) for w in written))
