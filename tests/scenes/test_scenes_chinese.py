@@ -34,9 +34,10 @@ def test_scene_text_is_chinese(monkeypatch, tmp_path, topic, scene):
     configured = type(scene, (cls,), {"params": {**cls.params, "lang": "zh"}})
     from dlviz.manim_bridge import cache_dir
 
+    cache = cache_dir()
     settings = {"dry_run": True, "quality": "low_quality", "verbosity": "ERROR",
                 "progress_bar": "none", "media_dir": str(tmp_path),
-                "tex_dir": str(cache_dir() / "tex"), "text_dir": str(cache_dir() / "texts")}  # fmt: skip
+                "tex_dir": str(cache / "tex"), "text_dir": str(cache / "texts")}  # fmt: skip
     with manim.tempconfig(settings):
         configured().render()
     assert any(re.search(r"[\u4e00-\u9fff]", w) for w in written), written
