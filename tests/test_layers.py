@@ -63,3 +63,17 @@ def test_scenes_use_setup_not_init_and_no_matplotlib():
                 assert "__init__" not in methods, f"{path.name}:{cls.name} overrides __init__"
         if not path.name.startswith("_"):
             assert len(scenes) > 1, f"{path.name} defines no scene"
+
+
+def test_every_public_compute_and_figure_function_is_documented():
+    """They are the Python interface (README, "From Python and Jupyter")."""
+    missing = []
+    for folder in ("dlviz/compute", "dlviz/render"):
+        for path in (ROOT / folder).glob("[!_]*.py"):
+            for node in ast.parse(path.read_text()).body:
+                public = isinstance(node, (ast.FunctionDef, ast.ClassDef)) and not (
+                    node.name.startswith("_")
+                )
+                if public and not ast.get_docstring(node):
+                    missing.append(f"{path.name}:{node.name}")
+    assert not missing, missing

@@ -19,6 +19,8 @@ MAX_EXHAUSTIVE = 1_000_000
 
 @dataclass(frozen=True)
 class Model:
+    """A next-token model: probabilities over ``vocab`` for each known context."""
+
     vocab: tuple[str, ...]
     eos: str
     table: dict[tuple[str, ...], Array]  # context → probabilities over vocab
@@ -63,6 +65,8 @@ def model_from_dict(doc: dict) -> tuple[Model, list[str]]:
 
 @dataclass(frozen=True)
 class Candidate:
+    """A hypothesis: its generated tokens and their total log-probability."""
+
     tokens: tuple[str, ...]  # generated tokens (the prompt excluded), cut after the end token
     log_prob: float
 
@@ -73,6 +77,8 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Node:
+    """One extension in the search tree, with what the search did with it."""
+
     id: int
     parent: int  # −1 for children of the root (the prompt)
     token: str
@@ -91,6 +97,8 @@ STATUSES = ("kept", "pruned", "finished", "chosen")
 
 @dataclass(frozen=True)
 class BeamResult:
+    """The whole search tree, the final candidates and the chosen answer."""
+
     nodes: tuple[Node, ...]
     candidates: tuple[Candidate, ...]
     best: Candidate
@@ -108,6 +116,7 @@ def _truncate(tokens: tuple[str, ...], eos: str) -> tuple[str, ...]:
 
 
 def sequence_log_prob(model: Model, tokens: tuple[str, ...], prompt=()) -> float:
+    """Σ log P(token | prompt and the tokens before it); −inf if any has probability 0."""
     total = 0.0
     for i, token in enumerate(tokens):
         p = model.next_probs(tuple(prompt) + tokens[:i])[model.vocab.index(token)]

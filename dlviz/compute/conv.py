@@ -361,6 +361,8 @@ def window_text(result: ConvResult, step: int, channels: str = "per input channe
 
 @dataclass(frozen=True)
 class Layer:
+    """One 1-D convolution layer of a stack (``--stack k3s2d1``)."""
+
     kernel: int
     stride: int = 1
     dilation: int = 1
@@ -381,6 +383,8 @@ class ReceptiveField:
 
 
 def receptive_field(layers: list[Layer], input_length: int, cell: int | None = None):
+    """The cells of every layer that output ``cell`` of the last layer depends on (default: the
+    middle one), with the closed-form sizes and jumps."""
     lengths = [input_length]
     for layer in layers:
         lengths.append(output_size(lengths[-1], layer.kernel, layer.stride, layer.padding,
@@ -467,6 +471,7 @@ def shapes_image(size: int = 96) -> Array:
 
 
 def check_positive(value: int, what: str) -> int:
+    """``value`` if it is a finite whole number ≥ 1, else ValueError naming ``what``."""
     if value < 1 or not math.isfinite(value):
         raise ValueError(f"{what} must be ≥ 1")
     return value

@@ -233,6 +233,7 @@ def gabor_value(phi0: Array, phi1: Array, x: Array) -> Array:
 
 
 def linear_value(phi0: Array, phi1: Array, x: Array) -> Array:
+    """The line φ0 + φ1·x (values only)."""
     return np.asarray(phi0 + phi1 * x, dtype=float)
 
 
@@ -268,6 +269,7 @@ def _data_landscape(name: str, model: DataModel, formula: str, **kwargs) -> Land
 
 
 def gabor(ridge: float = 0.0) -> Landscape:
+    """The course's Gabor model fitted by least squares to its 30 points (``ridge``: + λ‖φ‖²)."""
     model = DataModel(GABOR_X, GABOR_Y, gabor_model, gabor_value, ridge)
     formula = (
         r"L(\phi) = \sum_i \left(\sin(\phi_0 + 0.06\phi_1 x_i)\,"
@@ -277,6 +279,7 @@ def gabor(ridge: float = 0.0) -> Landscape:
 
 
 def linear(ridge: float = 0.0) -> Landscape:
+    """The line fitted by least squares to the course's 12 points (``ridge``: + λ‖φ‖²)."""
     model = DataModel(LINEAR_X, LINEAR_Y, linear_model, linear_value, ridge)
     formula = r"L(\phi) = \sum_i \left(\phi_0 + \phi_1 x_i - y_i\right)^2"
     best = linear_least_squares(LINEAR_X, LINEAR_Y, ridge)
@@ -373,6 +376,7 @@ _HIMMELBLAU_MINIMA = ((3.0, 2.0),) + tuple(
 
 
 def rosenbrock() -> Landscape:
+    """Rosenbrock's valley, minimum 0 at (1, 1)."""
     return Landscape(
         "rosenbrock",
         r"L(x, y) = (1 - x)^2 + 100\,(y - x^2)^2",
@@ -386,6 +390,7 @@ def rosenbrock() -> Landscape:
 
 
 def rastrigin() -> Landscape:
+    """Rastrigin's function, many local minima, global minimum 0 at (0, 0)."""
     return Landscape(
         "rastrigin",
         r"L(x, y) = 20 + \sum_{v \in \{x, y\}} (v^2 - 10\cos 2\pi v)",
@@ -398,6 +403,7 @@ def rastrigin() -> Landscape:
 
 
 def beale() -> Landscape:
+    """Beale's function, minimum 0 at (3, 0.5)."""
     formula = (
         r"L(x, y) = (1.5 - x + xy)^2 + (2.25 - x + xy^2)^2"
         r" + (2.625 - x + xy^3)^2"
@@ -415,6 +421,7 @@ def beale() -> Landscape:
 
 
 def himmelblau() -> Landscape:
+    """Himmelblau's function, four minima of value 0."""
     return Landscape(
         "himmelblau",
         r"L(x, y) = (x^2 + y - 11)^2 + (x + y^2 - 7)^2",
@@ -428,6 +435,7 @@ def himmelblau() -> Landscape:
 
 
 def quadratic(coeffs: tuple[float, float] = (0.1, 2.0)) -> Landscape:
+    """The bowl a·x² + b·y² (an elongated one when a ≠ b), minimum 0 at (0, 0)."""
     a, b = (float(c) for c in coeffs)
 
     def loss(x: Array, y: Array) -> Array:
@@ -452,6 +460,7 @@ def quadratic(coeffs: tuple[float, float] = (0.1, 2.0)) -> Landscape:
 
 
 def saddle() -> Landscape:
+    """x² − y², with its saddle point at (0, 0) marked instead of a minimum."""
     return Landscape(
         "saddle",
         r"L(x, y) = x^2 - y^2",

@@ -373,6 +373,7 @@ RULES = _rules()
 
 
 def get_rule(name: str, convention: str) -> Rule:
+    """The update rule ``name`` of ``convention`` (udl, d2l or pytorch)."""
     if convention not in RULES:
         raise ValueError(f"unknown convention {convention!r}; choose one of {', '.join(RULES)}")
     if name not in RULES[convention]:

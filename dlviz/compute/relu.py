@@ -19,6 +19,8 @@ INITS = ("he", "xavier", "uniform")  # and "normal:σ"
 
 @dataclass(frozen=True)
 class Network:
+    """A fully connected ReLU network: hidden layers apply ReLU, the last is linear."""
+
     weights: tuple[Array, ...]  # W_l: (out, in)
     biases: tuple[Array, ...]  # b_l: (out,)
 
@@ -435,6 +437,7 @@ def width_for_budget(depth: int, budget: int, input_dim: int) -> int:
 
 
 def count_regions(net: Network, domain: tuple[float, ...]) -> int:
+    """The exact number of linear pieces (1 input) or regions (2 inputs) on the domain."""
     if net.input_dim == 1:
         return pieces_1d(net, (domain[0], domain[1])).num_regions
     return regions_2d(net, domain).num_regions

@@ -40,6 +40,8 @@ def weight_scale(init: str, width: int) -> float:
 
 
 def statistic(h: Array, name: str) -> float:
+    """E[h²] over batch and units (second-moment), or the mean over units of the variance over the
+    batch (batch-variance)."""
     if name == "second-moment":
         return float(np.mean(h * h))
     return float(np.mean(h.var(axis=0)))

@@ -227,6 +227,8 @@ def _legend(ax, theme: Theme, lang: str, cut: bool) -> None:
 
 def plot_beam(result: BeamResult, answers: dict[str, Candidate], *, theme: Theme = LIGHT,
               lang: str = "en", collapse: bool | None = None) -> Figure:  # fmt: skip
+    """The tree with the chosen answer highlighted; ``answers`` (greedy, beam, exhaustive) listed
+    below it."""
     shown = shown_nodes(result, collapse)
     pos = positions(shown)
     with themed(theme):

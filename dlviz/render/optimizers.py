@@ -33,6 +33,7 @@ def optimizer_color(name: str, theme: Theme) -> str:
 
 
 def hyperparameter_text(run: Run, lang: str = "en") -> str:
+    """'lr=0.05, beta1=0.9': the hyperparameters worth showing, in ``lang``."""
     shown = {
         k: v
         for k, v in run.hyperparameters.items()

@@ -12,10 +12,13 @@ from dlviz.theme import LIGHT, Theme, series_color, text
 
 
 def variant_color(variant: str, theme: Theme) -> str:
+    """The colour of a network variant, the same in every figure."""
     return series_color(theme, (0, 8, 2, 6)[VARIANTS.index(variant)])
 
 
 def plot_residual(result: VarianceResult, *, theme: Theme = LIGHT, lang: str = "en") -> Figure:
+    """The statistic against depth (measured, band over repeats, theory dashed) beside activation
+    histograms at four depths."""
     with themed(theme):
         fig = new_figure(theme, (theme.figsize[0] * 1.7, theme.figsize[1]), layout="constrained")
         rows = len(result.forward) * (2 if result.backward else 1)
