@@ -18,7 +18,9 @@ from manim import (
     LEFT,
     UP,
     AnimationGroup,
+    BackgroundRectangle,
     Create,
+    DashedLine,
     FadeIn,
     FadeOut,
     Line,
@@ -29,7 +31,7 @@ from manim import (
 )
 
 from dlviz.compute import beam as B
-from dlviz.render.beam import finished, positions, shown_nodes
+from dlviz.render.beam import after_end_nodes, finished, positions, shown_nodes
 from dlviz.scenes._common import label
 from dlviz.theme import get_theme, text
 
@@ -81,18 +83,19 @@ class BeamScene(Scene):
         self.play(FadeIn(title), FadeIn(root), run_time=0.6)
         caption = None
         drawn = {}
+        after_end = after_end_nodes(r)
         for step in range(1, r.steps + 1):
             level = [s for s in self.shown if s.step == step]
             lines, tokens, numbers = VGroup(), VGroup(), VGroup()
             for s in level:
                 line = Line(at(s.parent), at(s.id), color=theme.foreground, stroke_width=2,
-                            buff=0.18)  # fmt: skip
+                            buff=0.18).set_z_index(0)  # fmt: skip
                 token = label(s.label, theme, lang, font_size=size).move_to(at(s.id))
                 number = label(f"{s.cum_log_prob:.2f}", theme, lang, font_size=size * 0.7,
                                color=theme.palette[0]).next_to(token, DOWN, buff=0.04)  # fmt: skip
                 lines.add(line)
-                tokens.add(token)
-                numbers.add(number)
+                tokens.add(self.on_background(token))
+                numbers.add(self.on_background(number))
                 drawn[s.id] = (line, token, number)
             caption = self.swap_caption(caption, text("beam_expand", lang, step=step,
                                                       k=r.beam_size))  # fmt: skip
@@ -106,6 +109,10 @@ class BeamScene(Scene):
                 if s.status == "pruned":
                     changes += [line.animate.set_stroke(color=theme.grid, width=1),
                                 token.animate.set_opacity(0.35), FadeOut(number)]  # fmt: skip
+                elif s.id in after_end:  # kept, but past its end token: cut off
+                    cut = DashedLine(line.get_start(), line.get_end(), color=theme.muted,
+                                     stroke_width=2.5).set_z_index(0)  # fmt: skip
+                    changes += [Transform(line, cut), token.animate.set_opacity(0.6)]
                 else:
                     changes.append(line.animate.set_stroke(width=5))
                     if finished(s, r):
@@ -115,6 +122,14 @@ class BeamScene(Scene):
             self.play(*changes, *[Create(b) for b in boxes], run_time=0.8)
             self.wait(0.3)
         self.choose(drawn, caption, size)
+
+    def on_background(self, words):
+        """Words over an opaque patch of background, so edges pass behind them."""
+        patch = BackgroundRectangle(words, color=self.theme.background, fill_opacity=1,
+                                    buff=0.03).set_z_index(1)  # fmt: skip
+        self.add(patch)
+        words.set_z_index(2)
+        return words
 
     def swap_caption(self, old, words: str):
         new = label(words, self.theme, self.lang, font_size=22).to_edge(DOWN, buff=0.3)

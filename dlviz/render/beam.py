@@ -87,7 +87,7 @@ def _chosen_path(result: BeamResult) -> set[int]:
     return path
 
 
-def _after_end(result: BeamResult) -> set[int]:
+def after_end_nodes(result: BeamResult) -> set[int]:
     """Kept nodes that continue a sequence past its end token (d2l keeps
     expanding them; their candidate is cut at the end token)."""
     ended: set[int] = set()
@@ -115,7 +115,7 @@ def draw_tree(ax, result: BeamResult, shown: list[Shown], pos, theme: Theme, *,
     upto = result.steps if upto is None else upto
     path = _chosen_path(result) if phase == "final" else set()
     candidates = set(result.candidate_nodes)
-    after_end = _after_end(result)
+    after_end = after_end_nodes(result)
     small = theme.font_size * 0.62
     for s in shown:
         if s.step > upto:
@@ -235,7 +235,7 @@ def plot_beam(result: BeamResult, answers: dict[str, Candidate], *, theme: Theme
         fig = _figure(result, shown, pos, theme)
         ax = fig.add_subplot()
         draw_tree(ax, result, shown, pos, theme)
-        _legend(ax, theme, lang, bool(_after_end(result)))
+        _legend(ax, theme, lang, bool(after_end_nodes(result)))
         fig.supxlabel(_answer_lines(result, answers, lang), fontsize=theme.font_size * 0.85,
                       ha="left", x=0.02)  # fmt: skip
         fig.suptitle(_title(result, lang))
@@ -275,7 +275,7 @@ def animate_beam(result: BeamResult, answers: dict[str, Candidate], *, theme: Th
             step, phase = picture
             draw_tree(ax, result, shown, pos, theme, upto=step, phase=phase)
             if phase == "final":
-                _legend(ax, theme, lang, bool(_after_end(result)))
+                _legend(ax, theme, lang, bool(after_end_nodes(result)))
                 caption.set_text(_answer_lines(result, answers, lang))
             else:
                 caption.set_text(text(f"beam_{phase}", lang, step=step, k=result.beam_size))

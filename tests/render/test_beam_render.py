@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dlviz.compute import beam as B
-from dlviz.render.beam import _after_end, animate_beam, frames, plot_beam, shown_nodes
+from dlviz.render.beam import after_end_nodes, animate_beam, frames, plot_beam, shown_nodes
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +52,7 @@ def test_wide_trees_collapse_each_parents_pruned_children():
 def test_nodes_after_a_kept_end_token_are_marked_cut(d2l):
     r = B.beam_search(d2l, beam_size=3, max_length=3)
     by_id = {n.id: n for n in r.nodes}
-    for node_id in _after_end(r):
+    for node_id in after_end_nodes(r):
         ancestors = []
         n = by_id[node_id]
         while n.parent >= 0:
