@@ -119,19 +119,17 @@ def sequence_log_prob(model: Model, tokens: tuple[str, ...], prompt=()) -> float
     """Σ log P(token | prompt and the tokens before it); −inf if any has probability 0."""
     total = 0.0
     for i, token in enumerate(tokens):
-        p = model.next_probs(tuple(prompt) + tokens[:i])[model.vocab.index(token)]
-        total += math.log(p) if p > 0 else -math.inf
+        total += _log(model.next_probs(tuple(prompt) + tokens[:i])[model.vocab.index(token)])
     return total
 
 
 def final_choice(model: Model, sequences, alpha: float, prompt=()):
     """The candidates (cut after the end token, only finished ones when any
     exist, each once) and the best by the length-penalised score.
-    ``sequences`` are token tuples or (tokens, node id) pairs; returns the
-    candidates, the best, and the node ending each candidate."""
-    pairs = [s if len(s) == 2 and isinstance(s[0], tuple) else (s, -1) for s in sequences]
+    ``sequences`` are (tokens, id of the node ending them, or −1) pairs;
+    returns the candidates, the best, and the node ending each candidate."""
     cut: dict[tuple[str, ...], int] = {}
-    for tokens, node in pairs:
+    for tokens, node in sequences:
         if tokens:
             cut.setdefault(_truncate(tokens, model.eos), node)
     finished = [s for s in cut if s[-1] == model.eos]
@@ -204,7 +202,8 @@ def beam_search(model: Model, *, beam_size: int, max_length: int, alpha: float =
         for tokens, cum, parent, ended in beams:
             probs = model.next_probs(tuple(prompt) + tokens)
             for v, p in zip(model.vocab, probs, strict=True):
-                options.append((tokens + (v,), cum + _log(p), parent, v, _log(p), ended))
+                lp = _log(p)
+                options.append((tokens + (v,), cum + lp, parent, v, lp, ended))
         order = sorted(range(len(options)), key=lambda i: -options[i][1])
         keep = set(order[:beam_size])
         beams = []
@@ -310,18 +309,12 @@ def beam_search_hf(model: Model, *, beam_size: int, max_length: int, alpha: floa
         for j in nxt:
             if real_top[j] and not hits[j] and node_top[j] >= 0:
                 nodes[node_top[j]] = replace(nodes[node_top[j]], status="kept")
-        old = (
-            list(fin_tokens),
-            fin_scores.copy(),
-            fin_done.copy(),
-            list(fin_node),
-            fin_logp.copy(),
-        )
-        fin_tokens = [old[0][j] if j < k else tokens_top[j - k] for j in merged]
-        fin_node = [old[3][j] if j < k else node_top[j - k] for j in merged]
-        fin_logp = np.array([old[4][j] if j < k else acc[top[j - k]] for j in merged])
-        fin_scores = np.concatenate([old[1], scores])[merged]
-        fin_done = np.concatenate([old[2], did])[merged]
+        # ``merged`` indexes the finished hypotheses followed by the 2k new ones
+        fin_tokens = [(fin_tokens + tokens_top)[j] for j in merged]
+        fin_node = [(fin_node + node_top)[j] for j in merged]
+        fin_logp = np.concatenate([fin_logp, acc[top]])[merged]
+        fin_scores = np.concatenate([fin_scores, scores])[merged]
+        fin_done = np.concatenate([fin_done, did])[merged]
         run_tokens = [tokens_top[j] for j in nxt]
         run_scores = (acc[top] + hits * _NEG)[nxt]
         run_node = [node_top[j] for j in nxt]
@@ -355,8 +348,8 @@ def _greedy_tree(model: Model, max_length: int, alpha: float, prompt) -> BeamRes
         best = int(np.argmax(probs))
         for v, p in enumerate(probs):
             status = "pruned" if v != best else "kept"
-            nodes.append(Node(len(nodes), parent, model.vocab[v], _log(p), cum + _log(p), step,
-                              status))  # fmt: skip
+            lp = _log(p)
+            nodes.append(Node(len(nodes), parent, model.vocab[v], lp, cum + lp, step, status))
         parent = len(nodes) - len(probs) + best
         cum += _log(probs[best])
         tokens += (model.vocab[best],)
@@ -370,13 +363,7 @@ def _greedy_tree(model: Model, max_length: int, alpha: float, prompt) -> BeamRes
 
 def greedy(model: Model, *, max_length: int, alpha: float = 0.75, prompt=()) -> Candidate:
     """Take the most probable next token until the end token or the length."""
-    tokens: tuple[str, ...] = ()
-    for _ in range(max_length):
-        probs = model.next_probs(tuple(prompt) + tokens)
-        tokens += (model.vocab[int(np.argmax(probs))],)
-        if tokens[-1] == model.eos:
-            break
-    return Candidate(tokens, sequence_log_prob(model, tokens, prompt))
+    return _greedy_tree(model, max_length, alpha, tuple(prompt)).best
 
 
 def exhaustive(model: Model, *, max_length: int, alpha: float = 0.75, prompt=()) -> Candidate:
@@ -384,7 +371,7 @@ def exhaustive(model: Model, *, max_length: int, alpha: float = 0.75, prompt=())
     if len(model.vocab) ** max_length > MAX_EXHAUSTIVE:
         raise ValueError(f"|V|^L = {len(model.vocab)}^{max_length} is more than "
                          f"{MAX_EXHAUSTIVE:,} sequences")  # fmt: skip
-    sequences = [tuple(s) for n in range(1, max_length + 1)
+    sequences = [(tuple(s), -1) for n in range(1, max_length + 1)
                  for s in itertools.product(model.vocab, repeat=n)]  # fmt: skip
     return final_choice(model, sequences, alpha, prompt)[1]
 
