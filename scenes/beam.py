@@ -31,7 +31,7 @@ from manim import (
 )
 
 from dlviz.compute import beam as B
-from dlviz.render.beam import after_end_nodes, finished, positions, shown_nodes
+from dlviz.render.beam import after_end_nodes, chosen_path, finished, positions, shown_nodes
 from dlviz.scenes._common import label
 from dlviz.theme import get_theme, text
 
@@ -134,11 +134,9 @@ class BeamScene(Scene):
     def swap_caption(self, old, words: str):
         new = label(words, self.theme, self.lang, font_size=22).to_edge(DOWN, buff=0.3)
         new.scale_to_fit_width(min(new.width, 13.5))
-        if old is None:
-            self.add(new)
-        else:
+        if old is not None:
             self.remove(old)
-            self.add(new)
+        self.add(new)
         return new
 
     def choose(self, drawn, caption, size):
@@ -148,17 +146,12 @@ class BeamScene(Scene):
         for node_id in r.candidate_nodes:
             if node_id in drawn:
                 _, token, number = drawn[node_id]
-                node = next(n for n in r.nodes if n.id == node_id)
+                node = r.nodes[node_id]
                 score = label(f"{text('score', lang)} {node.score(r.alpha):.3f}", theme, lang,
                               font_size=size * 0.7).next_to(token, DOWN, buff=0.04)  # fmt: skip
                 scores.append(Transform(number, score))
         self.play(*scores, run_time=0.8)
-        by_id = {n.id: n for n in r.nodes}
-        chosen = next(n for n in r.nodes if n.status == "chosen")
-        path = []
-        while chosen is not None:
-            path.append(chosen.id)
-            chosen = by_id.get(chosen.parent)
+        path = chosen_path(r)
         accent = theme.palette[8]
         self.play(AnimationGroup(*[drawn[i][0].animate.set_stroke(color=accent, width=7)
                                    for i in reversed(path) if i in drawn], lag_ratio=0.3),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from dlviz.compute.beam import BeamResult, Candidate
@@ -76,20 +77,23 @@ def positions(shown: list[Shown]) -> dict[int, tuple[float, float]]:
     return pos
 
 
-def _chosen_path(result: BeamResult) -> set[int]:
-    by_id = {n.id: n for n in result.nodes}
-    path = set()
+def chosen_path(result: BeamResult) -> list[int]:
+    """Node ids from the chosen answer's last node back to the root's child
+    (node ids are positions in ``result.nodes``)."""
+    path = []
     for n in result.nodes:
         if n.status == "chosen":
-            while n is not None:
-                path.add(n.id)
-                n = by_id.get(n.parent)
+            while True:
+                path.append(n.id)
+                if n.parent < 0:
+                    break
+                n = result.nodes[n.parent]
     return path
 
 
 def after_end_nodes(result: BeamResult) -> set[int]:
-    """Kept nodes that continue a sequence past its end token (d2l keeps
-    expanding them; their candidate is cut at the end token)."""
+    """Nodes that continue a sequence past a kept end token (d2l keeps
+    expanding such sequences; their candidate is cut at the end token)."""
     ended: set[int] = set()
     for n in result.nodes:  # parents come before children
         if n.parent in ended or (n.parent >= 0 and result.nodes[n.parent].token == result.eos
@@ -106,14 +110,14 @@ def finished(s: Shown, result: BeamResult) -> bool:
 
 
 def draw_tree(ax, result: BeamResult, shown: list[Shown], pos, theme: Theme, *,
-              upto: int | None = None, phase: str = "final") -> None:  # fmt: skip
+              upto: int | None = None, phase: str = "final") -> Axes:  # fmt: skip
     """Draw the tree up to step ``upto``: ``phase`` "expand" shows that
     step's extensions undecided, with cumulative log-probabilities; "prune"
     shows what was kept; "final" adds the chosen answer and the scores."""
     ax.clear()
     ax.axis("off")
     upto = result.steps if upto is None else upto
-    path = _chosen_path(result) if phase == "final" else set()
+    path = set(chosen_path(result)) if phase == "final" else set()
     candidates = set(result.candidate_nodes)
     after_end = after_end_nodes(result)
     small = theme.font_size * 0.62
@@ -154,7 +158,7 @@ def draw_tree(ax, result: BeamResult, shown: list[Shown], pos, theme: Theme, *,
                                                  "facecolor": theme.background,
                                                  "edgecolor": "none"})  # fmt: skip
         if phase == "final" and s.id in candidates:
-            ax.text(x1, y1 - 0.32, f"{s.cum_log_prob / s.step**result.alpha:.3f}",
+            ax.text(x1, y1 - 0.32, f"{result.nodes[s.id].score(result.alpha):.3f}",
                     ha="center", va="top", fontsize=small * 1.1, zorder=4,
                     color=theme.palette[8] if on_path else theme.foreground,
                     bbox={"boxstyle": "square,pad=0.05", "facecolor": theme.background,
@@ -193,35 +197,24 @@ def _figure(result: BeamResult, shown: list[Shown], pos, theme: Theme) -> Figure
 def _legend(ax, theme: Theme, lang: str, cut: bool) -> None:
     from matplotlib.lines import Line2D
 
+    def entry(key: str, **style) -> Line2D:
+        return Line2D([], [], label=text(key, lang), **style)
+
     handles = [
-        Line2D([], [], color=theme.foreground, linewidth=2.0, label=text("beam_kept", lang)),
-        Line2D([], [], color=theme.grid, linewidth=0.8, label=text("beam_pruned", lang)),
-        Line2D(
-            [],
-            [],
+        entry("beam_kept", color=theme.foreground, linewidth=2.0),
+        entry("beam_pruned", color=theme.grid, linewidth=0.8),
+        entry(
+            "beam_finished",
             color=theme.foreground,
             linewidth=0,
             marker="s",
             markersize=10,
             markerfacecolor="none",
-            label=text("beam_finished", lang),
         ),  # fmt: skip
-        *(
-            [
-                Line2D(
-                    [],
-                    [],
-                    color=theme.muted,
-                    linewidth=1.4,
-                    linestyle="--",
-                    label=text("beam_cut", lang),
-                )
-            ]
-            if cut
-            else []
-        ),  # fmt: skip
-        Line2D([], [], color=theme.palette[8], linewidth=3.0, label=text("beam_chosen", lang)),
+        entry("beam_chosen", color=theme.palette[8], linewidth=3.0),
     ]
+    if cut:
+        handles.insert(3, entry("beam_cut", color=theme.muted, linewidth=1.4, linestyle="--"))
     ax.legend(handles=handles, loc="upper left", fontsize="x-small", frameon=False)
 
 
