@@ -163,6 +163,12 @@ def _key(settings: Settings, item: Item) -> dict:
     return {"command": settings.command(item), "dlviz": __version__}
 
 
+def _current(item: Item, settings: Settings, folder: Path, manifest: dict) -> bool:
+    """The item's file is there, drawn by the same command and dlviz version."""
+    file = settings.file(item)
+    return manifest.get(file) == _key(settings, item) and (folder / file).is_file()
+
+
 def render(items: list[Item], settings: Settings, folder: Path, *, jobs: int, force: bool,
            progress: Callable[[int, int], None] | None = None) -> list[Outcome]:  # fmt: skip
     """Render every item (skipping unchanged ones unless ``force``) in
@@ -172,9 +178,8 @@ def render(items: list[Item], settings: Settings, folder: Path, *, jobs: int, fo
     outcomes: dict[Item, Outcome] = {}
     todo = []
     for item in items:
-        file = settings.file(item)
-        if not force and manifest.get(file) == _key(settings, item) and (folder / file).is_file():
-            outcomes[item] = Outcome(item, file, "skipped", 0.0)
+        if not force and _current(item, settings, folder, manifest):
+            outcomes[item] = Outcome(item, settings.file(item), "skipped", 0.0)
         else:
             todo.append(item)
     done = len(outcomes)
@@ -235,9 +240,7 @@ def write_index(settings: Settings, folder: Path) -> list[Path]:
     these settings rendered (this run or an earlier one), with the command
     that reproduces it, grouped by topic."""
     manifest = read_manifest(folder)
-    shown = [i for i in (*FIGURES, *VIDEOS)
-             if manifest.get(settings.file(i)) == _key(settings, i)
-             and (folder / settings.file(i)).is_file()]  # fmt: skip
+    shown = [i for i in (*FIGURES, *VIDEOS) if _current(i, settings, folder, manifest)]
     heading = "dlviz 图库" if settings.lang == "zh" else "dlviz gallery"
     md, cards = [f"# {heading}", ""], []
     for topic in TOPICS:
