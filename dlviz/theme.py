@@ -396,16 +396,21 @@ ATTENTION_KINDS_ZH = {
 _RULE_WORDS_ZH = (("minibatch mean", "小批量均值"), ("minibatch", "小批量"))
 
 
+def _named(chinese: dict[str, str], name: str, lang: str) -> str:
+    """A code name as labels show it: its Chinese name, or itself."""
+    return chinese.get(name, name) if lang == "zh" else name
+
+
 def optimizer_name(name: str, lang: str) -> str:
-    return OPTIMIZER_NAMES_ZH.get(name, name) if lang == "zh" else name
+    return _named(OPTIMIZER_NAMES_ZH, name, lang)
 
 
 def hyperparameter_name(name: str, lang: str) -> str:
-    return HYPERPARAMETER_NAMES_ZH.get(name, name) if lang == "zh" else name
+    return _named(HYPERPARAMETER_NAMES_ZH, name, lang)
 
 
 def attention_kind(kind: str, lang: str) -> str:
-    return ATTENTION_KINDS_ZH.get(kind, kind) if lang == "zh" else kind
+    return _named(ATTENTION_KINDS_ZH, kind, lang)
 
 
 def rule_text(rule: str, lang: str) -> str:
