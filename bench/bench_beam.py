@@ -35,8 +35,10 @@ def main() -> None:
             start = time.perf_counter()
             result = search(model, beam_size=8, max_length=12)
             best = min(best, time.perf_counter() - start)
-        print(f"|V| = 50, k = 8, L = 12 ({name}): {len(result.nodes)} tree nodes in "
-              f"{best * 1000:.0f} ms")  # fmt: skip
+        print(
+            f"|V| = 50, k = 8, L = 12 ({name}): {len(result.nodes)} tree nodes in "
+            f"{best * 1000:.0f} ms"
+        )
     with tempfile.TemporaryDirectory() as tmp:
         t = wall([sys.executable, "-m", "dlviz", "beam", "--out", "b.png"], Path(tmp), 3)
         print(f"default figure (whole command): {t:.2f} s")

@@ -33,16 +33,33 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        gif = wall([PYTHON, "-m", "dlviz", "conv", "--format", "gif", "--out", "c.gif"], work,
-                   repeat)  # fmt: skip
+        gif = wall(
+            [PYTHON, "-m", "dlviz", "conv", "--format", "gif", "--out", "c.gif"], work, repeat
+        )
         print(f"dlviz conv --format gif (7x7, 3x3, stride 1, 25 frames): {gif:.2f} s")
         start = time.perf_counter()
-        subprocess.run([PYTHON, "-m", "dlviz", "conv", "--engine", "manim", "-q", "medium",
-                        "--out", "c.mp4"], cwd=work, check=True, capture_output=True)  # fmt: skip
+        subprocess.run(
+            [PYTHON, "-m", "dlviz", "conv", "--engine", "manim", "-q", "medium", "--out", "c.mp4"],
+            cwd=work,
+            check=True,
+            capture_output=True,
+        )
         render = time.perf_counter() - start
-        probe = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "format=duration",
-                                "-of", "json", str(work / "c.mp4")], capture_output=True,
-                               text=True, check=True).stdout  # fmt: skip
+        probe = subprocess.run(
+            [
+                "ffprobe",
+                "-v",
+                "error",
+                "-show_entries",
+                "format=duration",
+                "-of",
+                "json",
+                str(work / "c.mp4"),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
         length = float(json.loads(probe)["format"]["duration"])
         print(
             f"Manim ConvScene 720p30: render {render:.1f} s (whole command), video "
@@ -61,8 +78,10 @@ def main() -> None:
         return np.einsum("hwij,ij->hw", view, kernel)
 
     results = {"dlviz": ours(), "sliding_window_view + einsum": windows_reference()}
-    timings = {"dlviz": best(ours, repeat), "sliding_window_view + einsum":
-               best(windows_reference, repeat)}  # fmt: skip
+    timings = {
+        "dlviz": best(ours, repeat),
+        "sliding_window_view + einsum": best(windows_reference, repeat),
+    }
     try:
         from scipy.signal import correlate2d
 

@@ -22,8 +22,9 @@ from dlviz.gallery import FIGURES, VIDEOS
 
 def timed(args: list[str], cwd: Path) -> float:
     start = time.perf_counter()
-    run = subprocess.run([sys.executable, "-m", "dlviz", "gallery", *args], cwd=cwd,
-                         capture_output=True, text=True)  # fmt: skip
+    run = subprocess.run(
+        [sys.executable, "-m", "dlviz", "gallery", *args], cwd=cwd, capture_output=True, text=True
+    )
     if run.returncode:
         sys.exit(f"gallery {' '.join(args)} failed:\n{run.stdout}{run.stderr}")
     return time.perf_counter() - start

@@ -140,24 +140,31 @@ def main() -> None:
         work = Path(tmp)
         (work / "plain.py").write_text(PLAIN_SCRIPT.format(**data))
         wall([PYTHON, "-c", "import matplotlib.pyplot"], work, 1)
-        dlviz_t = wall([PYTHON, "-m", "dlviz", "optimizers", "--landscape", "gabor", "--out",
-                        "d.png"], work, args.repeat)  # fmt: skip
+        dlviz_t = wall(
+            [PYTHON, "-m", "dlviz", "optimizers", "--landscape", "gabor", "--out", "d.png"],
+            work,
+            args.repeat,
+        )
         plain_t = wall([PYTHON, "plain.py"], work, args.repeat)
         print(f"median of {args.repeat} runs\n")
         print(f"dlviz optimizers --landscape gabor  {dlviz_t * 1000:6.0f} ms")
-        print(f"plain matplotlib script            {plain_t * 1000:6.0f} ms   ratio "
-              f"{dlviz_t / plain_t:.2f}x  (goal ≤ 1.3x)")  # fmt: skip
+        print(
+            f"plain matplotlib script            {plain_t * 1000:6.0f} ms   ratio "
+            f"{dlviz_t / plain_t:.2f}x  (goal ≤ 1.3x)"
+        )
 
-        out = subprocess.run([PYTHON, "-c", BASINS_SCRIPT], capture_output=True, text=True,
-                             check=True).stdout.split()  # fmt: skip
+        out = subprocess.run(
+            [PYTHON, "-c", BASINS_SCRIPT], capture_output=True, text=True, check=True
+        ).stdout.split()
         ours = float(out[0])
         print(
             f"\nbasins 100 x 100 starts x 500 Adam steps (gabor): {ours:.2f} s, "
             f"peak RSS {float(out[1]):.0f} MB"
         )
         torch_python = args.torch_python or PYTHON
-        run = subprocess.run([torch_python, "-c", TORCH_SCRIPT.format(**data)],
-                             capture_output=True, text=True)  # fmt: skip
+        run = subprocess.run(
+            [torch_python, "-c", TORCH_SCRIPT.format(**data)], capture_output=True, text=True
+        )
         if run.returncode == 0:
             t, peak, version = run.stdout.split()
             print(
@@ -172,9 +179,25 @@ def main() -> None:
             for quality in ("medium", "high"):
                 video = work / f"race-{quality}.mp4"
                 start = time.perf_counter()
-                subprocess.run([PYTHON, "-m", "dlviz", "optimizers", "--landscape", "gabor",
-                                "--engine", "manim", "-q", quality, "--out", str(video)],
-                               cwd=work, check=True, capture_output=True)  # fmt: skip
+                subprocess.run(
+                    [
+                        PYTHON,
+                        "-m",
+                        "dlviz",
+                        "optimizers",
+                        "--landscape",
+                        "gabor",
+                        "--engine",
+                        "manim",
+                        "-q",
+                        quality,
+                        "--out",
+                        str(video),
+                    ],
+                    cwd=work,
+                    check=True,
+                    capture_output=True,
+                )
                 render = time.perf_counter() - start
                 length = video_seconds(video)
                 print(

@@ -30,8 +30,9 @@ def sampled_count(net: R.Network, n: int = 1000) -> int:
     count = set()
     for row in np.array_split(np.arange(n), 10):  # in blocks, to bound memory
         grid = np.column_stack([np.repeat(g[row], n), np.tile(g, len(row))])
-        count.update(p.tobytes() for p in np.unique(np.packbits(net.patterns(grid), axis=1),
-                                                      axis=0))  # fmt: skip
+        count.update(
+            p.tobytes() for p in np.unique(np.packbits(net.patterns(grid), axis=1), axis=0)
+        )
     return len(count)
 
 

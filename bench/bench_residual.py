@@ -21,8 +21,9 @@ def main() -> None:
     parser.add_argument("--backward", action="store_true")
     args = parser.parse_args()
     start = time.perf_counter()
-    result = V.simulate(depth=50, width=1000, batch=2000, repeats=args.repeats,
-                        backward=args.backward)  # fmt: skip
+    result = V.simulate(
+        depth=50, width=1000, batch=2000, repeats=args.repeats, backward=args.backward
+    )
     seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(

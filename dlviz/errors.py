@@ -28,3 +28,13 @@ class MissingTool(DlvizError):
         super().__init__(
             f"{tool} is needed for {needed_for} but was not found; install it with: {install}"
         )
+
+
+class SpecError(ValueError):
+    """A topic's spec refused a value: ``param`` is the spec field (dotted for
+    a nested one, e.g. ``landscape.x_range``), ``value`` what it was given and
+    ``allowed`` what it takes. The command line maps ``param`` to its option."""
+
+    def __init__(self, param: str, value: object, allowed: str):
+        super().__init__(f"{param} = {value!s}: {allowed}")
+        self.param, self.value, self.allowed = param, value, allowed

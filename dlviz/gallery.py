@@ -50,7 +50,7 @@ FIGURES = (
         "landscape",
         "landscape-rosenbrock-surface",
         ("landscape", "rosenbrock", "--view", "surface"),
-    ),  # fmt: skip
+    ),
     Item("conv", "conv", ("conv",)),
     Item("conv", "conv-ng-edge", ("conv", "--example", "ng-edge")),
     Item("relu", "relu-2d", ("relu",)),
@@ -169,8 +169,15 @@ def _current(item: Item, settings: Settings, folder: Path, manifest: dict) -> bo
     return manifest.get(file) == _key(settings, item) and (folder / file).is_file()
 
 
-def render(items: list[Item], settings: Settings, folder: Path, *, jobs: int, force: bool,
-           progress: Callable[[int, int], None] | None = None) -> list[Outcome]:  # fmt: skip
+def render(
+    items: list[Item],
+    settings: Settings,
+    folder: Path,
+    *,
+    jobs: int,
+    force: bool,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Outcome]:
     """Render every item (skipping unchanged ones unless ``force``) in
     ``jobs`` worker processes; a failed item is reported, the rest go on."""
     progress = progress or (lambda done, total: None)
@@ -190,8 +197,9 @@ def render(items: list[Item], settings: Settings, folder: Path, *, jobs: int, fo
         workers = max(1, min(jobs, len(todo)))
         slots = multiprocessing.Value("i", 0)
         todo.sort(key=lambda i: not i.video)  # the long ones first
-        with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
-                                 initargs=(slots, workers)) as pool:  # fmt: skip
+        with ProcessPoolExecutor(
+            max_workers=workers, initializer=_start_worker, initargs=(slots, workers)
+        ) as pool:
             futures = {pool.submit(_run, settings.argv(i, folder)): i for i in todo}
             for future in as_completed(futures):
                 item = futures[future]
@@ -205,8 +213,9 @@ def render(items: list[Item], settings: Settings, folder: Path, *, jobs: int, fo
                     outcomes[item] = Outcome(item, file, "rendered", seconds)
                 else:
                     manifest.pop(file, None)
-                    outcomes[item] = Outcome(item, file, "failed", seconds,
-                                             message or f"exit status {code}")  # fmt: skip
+                    outcomes[item] = Outcome(
+                        item, file, "failed", seconds, message or f"exit status {code}"
+                    )
                 done += 1
                 progress(done, len(items))
     _write_text(folder / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
@@ -261,10 +270,13 @@ def write_index(settings: Settings, folder: Path) -> list[Path]:
             caption = f"<figcaption><code>{html.escape(command)}</code></figcaption>"
             cards.append(f"<figure>{media}{caption}</figure>")
     dark = settings.theme == "dark"
-    page = _HTML.format(title=html.escape(heading), body="\n".join(cards),
-                        lang="zh-CN" if settings.lang == "zh" else "en",
-                        background="#14161a" if dark else "#ffffff",
-                        foreground="#e8e8e8" if dark else "#1a1a1a")  # fmt: skip
+    page = _HTML.format(
+        title=html.escape(heading),
+        body="\n".join(cards),
+        lang="zh-CN" if settings.lang == "zh" else "en",
+        background="#14161a" if dark else "#ffffff",
+        foreground="#e8e8e8" if dark else "#1a1a1a",
+    )
     _write_text(folder / "index.html", page)
     _write_text(folder / "index.md", "\n".join(md))
     return [folder / "index.html", folder / "index.md"]

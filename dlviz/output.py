@@ -120,8 +120,9 @@ def atomic_path(path: Path, option: str = "--out") -> Iterator[Path]:
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".part{path.suffix}",
-                                   dir=path.parent)  # fmt: skip
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{path.stem}.", suffix=f".part{path.suffix}", dir=path.parent
+        )
     except OSError as exc:
         raise BadInput(option, path, f"cannot write there ({exc.strerror})") from None
     os.close(fd)

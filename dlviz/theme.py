@@ -59,7 +59,7 @@ LIGHT = Theme(
         "#e69f00",
         "#7f7f7f",
         "#d55e00",
-    ),  # fmt: skip
+    ),
     figsize=(6.4, 4.8),
     dpi=150,
     font_size=10.0,
@@ -86,7 +86,7 @@ DARK = Theme(
         "#ffd166",
         "#c9d1d9",
         "#ff6b6b",
-    ),  # fmt: skip
+    ),
     figsize=(12.8, 7.2),
     dpi=150,
     font_size=18.0,
@@ -207,6 +207,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "{optimizer} 的吸引域：{n} × {n} 个起点，{steps} 步",
     },
     "learning_rate": {"en": "learning rate", "zh": "学习率"},
+    "convention_defaults": {
+        "en": "{convention} defaults: {values}; a minibatch's gradient is the {reduction} "
+        "over the batch",
+        "zh": "{convention} 默认值：{values}；小批量梯度取批内{reduction}",
+    },
+    "sum": {"en": "sum", "zh": "求和"},
+    "mean": {"en": "mean", "zh": "均值"},
     "conv_title": {
         "en": "{kind}: {input} input, {kernel} window → {output} output",
         "zh": "{kind}：输入 {input}，窗口 {kernel} → 输出 {output}",
@@ -384,8 +391,30 @@ OPTIMIZER_NAMES_ZH = {
     "adam": "Adam",
     "normalized": "归一化梯度",
 }
-HYPERPARAMETER_NAMES_ZH = {"lr": "学习率", "momentum": "动量", "rho": "ρ", "beta1": "β₁",
-                           "beta2": "β₂"}  # fmt: skip
+HYPERPARAMETER_NAMES_ZH = {
+    "lr": "学习率",
+    "momentum": "动量",
+    "rho": "ρ",
+    "beta1": "β₁",
+    "beta2": "β₂",
+    "eps": "ε",
+    "dampening": "阻尼",
+    "weight_decay": "权重衰减",
+    "lr_decay": "学习率衰减",
+    "initial_accumulator_value": "初始累加值",
+    "centered": "中心化",
+    "amsgrad": "AMSGrad",
+    "nesterov": "Nesterov",
+    "batch_size": "批量",
+    "noise": "噪声σ",
+}
+# English labels where the code name reads badly on a figure
+HYPERPARAMETER_NAMES_EN = {
+    "eps": "ε",
+    "batch_size": "batch",
+    "noise": "noise σ",
+    "initial_accumulator_value": "initial_accumulator",
+}
 ATTENTION_KINDS_ZH = {
     "dot": "点积",
     "scaled": "缩放点积",
@@ -406,6 +435,8 @@ def optimizer_name(name: str, lang: str) -> str:
 
 
 def hyperparameter_name(name: str, lang: str) -> str:
+    if lang == "en":
+        return HYPERPARAMETER_NAMES_EN.get(name, name)
     return _named(HYPERPARAMETER_NAMES_ZH, name, lang)
 
 

@@ -99,13 +99,25 @@ def colormap_image(values: np.ndarray, cmap: str, levels: int | None = None) -> 
     return np.round(rgb).astype(np.uint8)
 
 
-def plot_frame(result: LandscapeResult, theme: Theme, lang: str, *, center, width: float = 9.0,
-               height: float = 4.3) -> tuple[Axes, VGroup]:  # fmt: skip
+def plot_frame(
+    result: LandscapeResult,
+    theme: Theme,
+    lang: str,
+    *,
+    center,
+    width: float = 9.0,
+    height: float = 4.3,
+) -> tuple[Axes, VGroup]:
     """Coordinates (an invisible Axes: its own lines would cross the plot at
     zero) and the visible frame with ticks and axis names."""
     (x0, x1), (y0, y1) = (result.x[0], result.x[-1]), (result.y[0], result.y[-1])
-    axes = Axes(x_range=[x0, x1, (x1 - x0) / 4], y_range=[y0, y1, (y1 - y0) / 4],
-                x_length=width, y_length=height, tips=False).move_to(center)  # fmt: skip
+    axes = Axes(
+        x_range=[x0, x1, (x1 - x0) / 4],
+        y_range=[y0, y1, (y1 - y0) / 4],
+        x_length=width,
+        y_length=height,
+        tips=False,
+    ).move_to(center)
     box = Rectangle(width=width, height=height, color=theme.foreground, stroke_width=2)
     frame = VGroup(box.move_to(axes))
     for value in (x0, (x0 + x1) / 2, x1):

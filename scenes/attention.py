@@ -30,8 +30,15 @@ from dlviz.theme import attention_kind, get_theme, text
 
 
 class AttentionScene(Scene):
-    params = {"result": None, "tokens": "the cat sat on the mat", "dim": 8, "seed": 0,
-              "explained": 3, "theme": "dark", "lang": "en"}  # fmt: skip
+    params = {
+        "result": None,
+        "tokens": "the cat sat on the mat",
+        "dim": 8,
+        "seed": 0,
+        "explained": 3,
+        "theme": "dark",
+        "lang": "en",
+    }
 
     def setup(self):
         p = self.params
@@ -39,8 +46,7 @@ class AttentionScene(Scene):
         if p["result"] is None:
             tokens = p["tokens"].split()
             x = A.token_embeddings(tokens, p["dim"], p["seed"])
-            p = {**p, "result": A.compute("scaled", x, x, query_tokens=tokens,
-                                          key_tokens=tokens)}  # fmt: skip
+            p = {**p, "result": A.compute("scaled", x, x, query_tokens=tokens, key_tokens=tokens)}
         self.result = p["result"]
         self.camera.background_color = self.theme.background
 
@@ -92,8 +98,9 @@ class AttentionScene(Scene):
         group = VGroup()
         for key, h in zip(keys, heights, strict=True):
             height = max(abs(h) * 1.8, 0.01)
-            bar = Rectangle(width=0.4, height=height, fill_color=colour, fill_opacity=0.9,
-                            stroke_width=0)  # fmt: skip
+            bar = Rectangle(
+                width=0.4, height=height, fill_color=colour, fill_opacity=0.9, stroke_width=0
+            )
             base = key.get_top() + 2.0 * UP  # the zero line; negative scores hang below it
             bar.move_to(base + (UP if h >= 0 else DOWN) * height / 2)
             bar.set_x(key.get_x())
@@ -105,8 +112,9 @@ class AttentionScene(Scene):
         r, theme = self.result, self.theme
         images = []
         for h in range(r.heads):
-            image = ImageMobject(np.kron(colormap_image(r.weights[h], theme.cmap),
-                                         np.ones((8, 8, 1), np.uint8)))  # fmt: skip
+            image = ImageMobject(
+                np.kron(colormap_image(r.weights[h], theme.cmap), np.ones((8, 8, 1), np.uint8))
+            )
             image.height = min(4.5, 10 / r.heads)
             images.append(image)
         # ImageMobjects do not join a VGroup: place them by hand

@@ -37,8 +37,16 @@ from dlviz.theme import get_theme, text
 
 
 class BeamScene(Scene):
-    params = {"result": None, "answers": None, "beam_size": 2, "max_length": 4, "alpha": 0.75,
-              "collapse": None, "theme": "dark", "lang": "en"}  # fmt: skip
+    params = {
+        "result": None,
+        "answers": None,
+        "beam_size": 2,
+        "max_length": 4,
+        "alpha": 0.75,
+        "collapse": None,
+        "theme": "dark",
+        "lang": "en",
+    }
 
     def setup(self):
         p = self.params
@@ -46,12 +54,14 @@ class BeamScene(Scene):
         result, answers = p["result"], p["answers"]
         if result is None:
             model = B.model_from_dict(B.D2L_EXAMPLE)[0]
-            result = B.beam_search(model, beam_size=p["beam_size"], max_length=p["max_length"],
-                                   alpha=p["alpha"])  # fmt: skip
-            answers = {"greedy": B.greedy(model, max_length=p["max_length"]),
-                       "beam": result.best,
-                       "exhaustive": B.exhaustive(model, max_length=p["max_length"],
-                                                  alpha=p["alpha"])}  # fmt: skip
+            result = B.beam_search(
+                model, beam_size=p["beam_size"], max_length=p["max_length"], alpha=p["alpha"]
+            )
+            answers = {
+                "greedy": B.greedy(model, max_length=p["max_length"]),
+                "beam": result.best,
+                "exhaustive": B.exhaustive(model, max_length=p["max_length"], alpha=p["alpha"]),
+            }
         self.result, self.answers = result, answers or {"beam": result.best}
         self.shown = shown_nodes(result, p["collapse"])
         self.camera.background_color = self.theme.background
@@ -74,8 +84,9 @@ class BeamScene(Scene):
     def construct(self):
         r, theme, lang = self.result, self.theme, self.lang
         key = "beam_title_hf" if r.convention == "hf" else "beam_title"
-        title = label(text(key, lang, alpha=f"{r.alpha:g}", k=r.beam_size), theme, lang,
-                      font_size=30).to_edge(UP, buff=0.2)  # fmt: skip
+        title = label(
+            text(key, lang, alpha=f"{r.alpha:g}", k=r.beam_size), theme, lang, font_size=30
+        ).to_edge(UP, buff=0.2)
         at = self.place()
         size = max(12, min(26, 34 * self.gap))
         root = label(" ".join(r.prompt) or "▶", theme, lang, font_size=size)
@@ -88,36 +99,47 @@ class BeamScene(Scene):
             level = [s for s in self.shown if s.step == step]
             lines, tokens, numbers = VGroup(), VGroup(), VGroup()
             for s in level:
-                line = Line(at(s.parent), at(s.id), color=theme.foreground, stroke_width=2,
-                            buff=0.18).set_z_index(0)  # fmt: skip
+                line = Line(
+                    at(s.parent), at(s.id), color=theme.foreground, stroke_width=2, buff=0.18
+                ).set_z_index(0)
                 token = label(s.label, theme, lang, font_size=size).move_to(at(s.id))
-                number = label(f"{s.cum_log_prob:.2f}", theme, lang, font_size=size * 0.7,
-                               color=theme.palette[0]).next_to(token, DOWN, buff=0.04)  # fmt: skip
+                number = label(
+                    f"{s.cum_log_prob:.2f}",
+                    theme,
+                    lang,
+                    font_size=size * 0.7,
+                    color=theme.palette[0],
+                ).next_to(token, DOWN, buff=0.04)
                 lines.add(line)
                 tokens.add(self.on_background(token))
                 numbers.add(self.on_background(number))
                 drawn[s.id] = (line, token, number)
-            caption = self.swap_caption(caption, text("beam_expand", lang, step=step,
-                                                      k=r.beam_size))  # fmt: skip
+            caption = self.swap_caption(
+                caption, text("beam_expand", lang, step=step, k=r.beam_size)
+            )
             self.play(Create(lines), FadeIn(tokens), run_time=0.7)
             self.play(FadeIn(numbers), run_time=0.4)
-            caption = self.swap_caption(caption, text("beam_prune", lang, step=step,
-                                                      k=r.beam_size))  # fmt: skip
+            caption = self.swap_caption(caption, text("beam_prune", lang, step=step, k=r.beam_size))
             changes, boxes = [], []
             for s in level:
                 line, token, number = drawn[s.id]
                 if s.status == "pruned":
-                    changes += [line.animate.set_stroke(color=theme.grid, width=1),
-                                token.animate.set_opacity(0.35), FadeOut(number)]  # fmt: skip
+                    changes += [
+                        line.animate.set_stroke(color=theme.grid, width=1),
+                        token.animate.set_opacity(0.35),
+                        FadeOut(number),
+                    ]
                 elif s.id in after_end:  # kept, but past its end token: cut off
-                    cut = DashedLine(line.get_start(), line.get_end(), color=theme.muted,
-                                     stroke_width=2.5).set_z_index(0)  # fmt: skip
+                    cut = DashedLine(
+                        line.get_start(), line.get_end(), color=theme.muted, stroke_width=2.5
+                    ).set_z_index(0)
                     changes += [Transform(line, cut), token.animate.set_opacity(0.6)]
                 else:
                     changes.append(line.animate.set_stroke(width=5))
                     if finished(s, r):
-                        box = SurroundingRectangle(token, color=theme.foreground, buff=0.06,
-                                                   corner_radius=0.05)  # fmt: skip
+                        box = SurroundingRectangle(
+                            token, color=theme.foreground, buff=0.06, corner_radius=0.05
+                        )
                         boxes.append(box)
             self.play(*changes, *[Create(b) for b in boxes], run_time=0.8)
             self.wait(0.3)
@@ -125,8 +147,9 @@ class BeamScene(Scene):
 
     def on_background(self, words):
         """Words over an opaque patch of background, so edges pass behind them."""
-        patch = BackgroundRectangle(words, color=self.theme.background, fill_opacity=1,
-                                    buff=0.03).set_z_index(1)  # fmt: skip
+        patch = BackgroundRectangle(
+            words, color=self.theme.background, fill_opacity=1, buff=0.03
+        ).set_z_index(1)
         self.add(patch)
         words.set_z_index(2)
         return words
@@ -147,22 +170,41 @@ class BeamScene(Scene):
             if node_id in drawn:
                 _, token, number = drawn[node_id]
                 node = r.nodes[node_id]
-                score = label(f"{text('score', lang)} {node.score(r.alpha):.3f}", theme, lang,
-                              font_size=size * 0.7).next_to(token, DOWN, buff=0.04)  # fmt: skip
+                score = label(
+                    f"{text('score', lang)} {node.score(r.alpha):.3f}",
+                    theme,
+                    lang,
+                    font_size=size * 0.7,
+                ).next_to(token, DOWN, buff=0.04)
                 scores.append(Transform(number, score))
         self.play(*scores, run_time=0.8)
         path = chosen_path(r)
         accent = theme.palette[8]
-        self.play(AnimationGroup(*[drawn[i][0].animate.set_stroke(color=accent, width=7)
-                                   for i in reversed(path) if i in drawn], lag_ratio=0.3),
-                  *[drawn[i][1].animate.set_color(accent) for i in path if i in drawn],
-                  run_time=1.4)  # fmt: skip
-        lines = VGroup(*[
-            label(f"{text(name, lang)}: {' '.join(c.tokens)}   P = {math.exp(c.log_prob):.3f}"
-                  f"   {text('score', lang)} = {c.score(r.alpha):.3f}", theme, lang,
-                  font_size=20, color=accent if name == "beam" else theme.foreground)
-            for name, c in self.answers.items()
-        ]).arrange(DOWN, aligned_edge=LEFT, buff=0.12)  # fmt: skip
+        self.play(
+            AnimationGroup(
+                *[
+                    drawn[i][0].animate.set_stroke(color=accent, width=7)
+                    for i in reversed(path)
+                    if i in drawn
+                ],
+                lag_ratio=0.3,
+            ),
+            *[drawn[i][1].animate.set_color(accent) for i in path if i in drawn],
+            run_time=1.4,
+        )
+        lines = VGroup(
+            *[
+                label(
+                    f"{text(name, lang)}: {' '.join(c.tokens)}   P = {math.exp(c.log_prob):.3f}"
+                    f"   {text('score', lang)} = {c.score(r.alpha):.3f}",
+                    theme,
+                    lang,
+                    font_size=20,
+                    color=accent if name == "beam" else theme.foreground,
+                )
+                for name, c in self.answers.items()
+            ]
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
         lines.to_corner(DOWN + LEFT, buff=0.3)
         self.play(FadeOut(caption), FadeIn(lines), run_time=0.8)
         self.wait(2.0)

@@ -44,21 +44,27 @@ def default_result(channels: int = 1) -> C.ConvResult:
 class Grid(VGroup):
     """A matrix of numbered cells; ``cell(i, j)`` is the square of row i, column j."""
 
-    def __init__(self, values, theme, lang, size: float, inside=None,
-                 pad_colour: str | None = None):  # fmt: skip
+    def __init__(
+        self, values, theme, lang, size: float, inside=None, pad_colour: str | None = None
+    ):
         super().__init__()
         h, w = values.shape
         inside = np.ones((h, w), bool) if inside is None else inside
         self.squares, self.numbers = VGroup(), VGroup()
         for i in range(h):
             for j in range(w):
-                square = Square(side_length=size, stroke_color=theme.muted, stroke_width=1.5,
-                                fill_color=theme.background if inside[i, j] else theme.grid,
-                                fill_opacity=1).move_to([j * size, -i * size, 0])  # fmt: skip
+                square = Square(
+                    side_length=size,
+                    stroke_color=theme.muted,
+                    stroke_width=1.5,
+                    fill_color=theme.background if inside[i, j] else theme.grid,
+                    fill_opacity=1,
+                ).move_to([j * size, -i * size, 0])
                 self.squares.add(square)
                 colour = theme.foreground if inside[i, j] else (pad_colour or theme.muted)
-                num = label(C.number(values[i, j]), theme, lang, font_size=min(26, 60 * size),
-                            color=colour).move_to(square)  # fmt: skip
+                num = label(
+                    C.number(values[i, j]), theme, lang, font_size=min(26, 60 * size), color=colour
+                ).move_to(square)
                 self.numbers.add(num)
         self.shape = (h, w)
         self.add(self.squares, self.numbers)
@@ -85,8 +91,7 @@ class ConvScene(Scene):
         title = label(text("conv", lang), theme, lang, font_size=36).to_edge(UP, buff=0.25)
         size = min(0.8, 5.0 / max(r.padded.shape[1:]))
         inside = r.input_mask()
-        grid_in = Grid(r.padded[0], theme, lang, size, inside,
-                       pad_colour=theme.palette[6])  # fmt: skip
+        grid_in = Grid(r.padded[0], theme, lang, size, inside, pad_colour=theme.palette[6])
         if r.slid_kernel is not None:
             kernel = Grid(r.slid_kernel[0, 0], theme, lang, size)
         else:  # pooling: the window, no weights
@@ -97,13 +102,22 @@ class ConvScene(Scene):
         row.scale_to_fit_width(min(row.width, 13)).move_to(0.35 * UP)
         grid_out.hide_numbers()
         kernel_name = "kernel" if r.kernel is not None else "pool_window"
-        names = VGroup(*[label(text(k, lang), theme, lang, font_size=22).next_to(g, UP, 0.15)
-                         for k, g in (("input", grid_in), (kernel_name, kernel),
-                                      ("conv_output", grid_out))])  # fmt: skip
+        names = VGroup(
+            *[
+                label(text(k, lang), theme, lang, font_size=22).next_to(g, UP, 0.15)
+                for k, g in (("input", grid_in), (kernel_name, kernel), ("conv_output", grid_out))
+            ]
+        )
         formula = label(r.formula.replace("\n", "    "), theme, lang, font_size=24)
         formula.scale_to_fit_width(min(formula.width, 13)).to_edge(DOWN, buff=0.3)
-        self.play(FadeIn(title), Create(grid_in), Create(kernel), Create(grid_out),
-                  FadeIn(names), run_time=1.5)  # fmt: skip
+        self.play(
+            FadeIn(title),
+            Create(grid_in),
+            Create(kernel),
+            Create(grid_out),
+            FadeIn(names),
+            run_time=1.5,
+        )
         self.play(Write(formula), run_time=1.2)
         self.slide(grid_in, kernel, grid_out, formula)
         self.wait(1.0)
@@ -124,8 +138,9 @@ class ConvScene(Scene):
                     for i, j in taps
                 ]
             )
-            target = SurroundingRectangle(grid_out.cell(*cell), color=theme.palette[8], buff=0,
-                                          stroke_width=4)  # fmt: skip
+            target = SurroundingRectangle(
+                grid_out.cell(*cell), color=theme.palette[8], buff=0, stroke_width=4
+            )
             moves = (
                 [box, target]
                 if window is None
@@ -165,8 +180,9 @@ class ConvChannelsScene(Scene):
     def construct(self):
         r, theme, lang = self.result, self.theme, self.lang
         channels = min(r.padded.shape[0], 3)
-        title = label(text("conv_channels_title", lang, channels=r.padded.shape[0]), theme, lang,
-                      font_size=32).to_edge(UP, buff=0.25)  # fmt: skip
+        title = label(
+            text("conv_channels_title", lang, channels=r.padded.shape[0]), theme, lang, font_size=32
+        ).to_edge(UP, buff=0.25)
         size = min(0.4, 2.0 / max(r.padded.shape[1:]))
         inside = r.input_mask()
         rows = VGroup()
@@ -191,12 +207,23 @@ class ConvChannelsScene(Scene):
             if step > 0:
                 self.add(value)
                 continue
-            boxes = VGroup(*[SurroundingRectangle(rows[c][0].cell(i, j), color=theme.palette[8],
-                                                  buff=0, stroke_width=3)
-                             for c in range(channels) for i, j in taps])  # fmt: skip
-            sums = VGroup(*[label(f"= {C.number(p)}", theme, lang, font_size=24)
-                            .next_to(rows[c], RIGHT, buff=0.3) for c, p in
-                            enumerate(partial[:channels])])  # fmt: skip
+            boxes = VGroup(
+                *[
+                    SurroundingRectangle(
+                        rows[c][0].cell(i, j), color=theme.palette[8], buff=0, stroke_width=3
+                    )
+                    for c in range(channels)
+                    for i, j in taps
+                ]
+            )
+            sums = VGroup(
+                *[
+                    label(f"= {C.number(p)}", theme, lang, font_size=24).next_to(
+                        rows[c], RIGHT, buff=0.3
+                    )
+                    for c, p in enumerate(partial[:channels])
+                ]
+            )
             total = label(
                 C.window_text(r, 0, text("per_input_channel", lang)), theme, lang, font_size=24
             )

@@ -19,33 +19,22 @@ from manim import (
     Write,
 )
 
-from dlviz.compute.landscape import compute_landscape, make_landscape
+from dlviz.compute import landscape as L
 from dlviz.scenes._common import formula, label, loss_image, plot_frame
 from dlviz.theme import get_theme, landscape_name, text
 
 
 class LandscapeScene(Scene):
-    params = {
-        "name": "gabor",
-        "x_range": None,
-        "y_range": None,
-        "resolution": 241,
-        "coeffs": None,
-        "ridge": 0.0,
-        "log_scale": None,
-        "theme": "dark",
-        "lang": "en",
-    }
+    # result: a computed LandscapeResult (from the command line); without one
+    # the scene runs the default spec
+    params = {"result": None, "theme": "dark", "lang": "en"}
 
     def setup(self):
         p = self.params
         self.theme = get_theme(p["theme"])
         self.lang = p["lang"]
-        land = make_landscape(p["name"], coeffs=p["coeffs"], ridge=p["ridge"])
-        self.log_scale = land.log_scale if p["log_scale"] is None else p["log_scale"]
-        self.result = compute_landscape(
-            land, x_range=p["x_range"], y_range=p["y_range"], resolution=p["resolution"]
-        )
+        self.result = p["result"] or L.run(L.make_spec())
+        self.log_scale = self.result.spec.log_scale
         self.camera.background_color = self.theme.background
 
     def construct(self):

@@ -38,7 +38,7 @@ from manim import (
 )
 
 from dlviz.compute import optimizers as O
-from dlviz.compute.landscape import make_landscape
+from dlviz.compute.landscape import landscape_of
 from dlviz.scenes._common import formula, label, loss_image, plot_frame
 from dlviz.theme import get_theme, landscape_name, optimizer_name, series_color, text
 
@@ -46,48 +46,26 @@ PLOT_CENTER = 0.25 * UP + 1.4 * LEFT
 
 
 class _OptimizerScene(Scene):
-    params = {
-        "landscape": "gabor",
-        "optimizer": ["gd", "momentum", "adam"],
-        "convention": "udl",
-        "start": None,
-        "steps": None,
-        "hyperparameters": {},
-        "batch_size": None,
-        "noise": None,
-        "x_range": None,
-        "y_range": None,
-        "coeffs": None,
-        "ridge": 0.0,
-        "log_scale": None,
-        "seed": 0,
-        "theme": "dark",
-        "lang": "en",
-        "race_seconds": 7.0,
-        "race": None,  # a computed Race (from the command line): drawn as it is
-    }
+    # result: a computed Race (from the command line), drawn as it is; without
+    # one the scene runs the default spec for its own optimizers
+    params = {"result": None, "theme": "dark", "lang": "en", "race_seconds": 7.0}
+    optimizers = ("gd", "momentum", "adam")
 
     def setup(self):
         p = self.params
         self.theme, self.lang = get_theme(p["theme"]), p["lang"]
-        land = make_landscape(p["landscape"], coeffs=p["coeffs"], ridge=p["ridge"])
-        setting = O.SETTINGS[land.name]
-        rules = [O.get_rule(n, p["convention"]) for n in p["optimizer"]]
-        self.race = p["race"] or O.race(land, rules, p["start"] or [setting.start],
-                           steps=p["steps"] or setting.steps,
-                           hyperparameters=p["hyperparameters"], batch_size=p["batch_size"],
-                           noise=p["noise"], seed=p["seed"], x_range=p["x_range"],
-                           y_range=p["y_range"], resolution=161)  # fmt: skip
-        self.land = land
-        self.log_scale = land.log_scale if p["log_scale"] is None else p["log_scale"]
+        self.race = p["result"] or O.run(O.make_spec(optimizers=self.optimizers))
+        self.land = landscape_of(self.race.spec.landscape)
+        self.log_scale = self.race.spec.landscape.log_scale
         self.camera.background_color = self.theme.background
 
     def show_landscape(self, title_key: str, **fields):
         theme, lang, result = self.theme, self.lang, self.race.landscape
         title = label(text(title_key, lang, **fields), theme, lang, font_size=34)
         title.to_edge(UP, buff=0.25)
-        self.axes, frame = plot_frame(result, theme, lang, center=PLOT_CENTER, width=8.6,
-                                      height=4.6)  # fmt: skip
+        self.axes, frame = plot_frame(
+            result, theme, lang, center=PLOT_CENTER, width=8.6, height=4.6
+        )
         image = loss_image(result, self.axes, theme, self.log_scale)
         self.add(image)  # no fade: resampling the image every frame is the slow part
         self.play(FadeIn(title), Create(frame), run_time=1.0)
@@ -112,8 +90,11 @@ class OptimizerRace(_OptimizerScene):
         race, theme, lang = self.race, self.theme, self.lang
         name = landscape_name(self.land.name, lang)
         self.show_landscape("optimizers_title", name=name, convention=race.runs[0].convention)
-        self.play(FadeIn(self.legend()), *[FadeIn(Dot(self.point(s), radius=0.09,
-                  color=theme.foreground)) for s in race.starts], run_time=0.8)  # fmt: skip
+        self.play(
+            FadeIn(self.legend()),
+            *[FadeIn(Dot(self.point(s), radius=0.09, color=theme.foreground)) for s in race.starts],
+            run_time=0.8,
+        )
         self.race_paths()
         self.reveal_minimum()
         self.wait(1.5)
@@ -161,8 +142,9 @@ class OptimizerRace(_OptimizerScene):
         counter.next_to(self.axes, RIGHT, buff=0.45).align_to(self.axes, DOWN)
         counter.add_updater(lambda m: m.show(int(clock.get_value())))
         self.add(counter)
-        self.play(clock.animate.set_value(steps), run_time=self.params["race_seconds"],
-                  rate_func=linear)  # fmt: skip
+        self.play(
+            clock.animate.set_value(steps), run_time=self.params["race_seconds"], rate_func=linear
+        )
         for trail, dot, diverged, color in movers:
             trail.clear_updaters()
             dot.clear_updaters()
@@ -184,8 +166,9 @@ class StepCounter(VGroup):
         self.shapes = [d.family_members_with_points()[0] for d in digits]
         advance = max(d.width for d in digits) + 0.03
         slots = VGroup(*[self.shapes[0].copy() for _ in range(width)])
-        self.centres = [word.get_right() + (0.15 + advance * (i + 0.5)) * RIGHT
-                        for i in range(width)]  # fmt: skip
+        self.centres = [
+            word.get_right() + (0.15 + advance * (i + 0.5)) * RIGHT for i in range(width)
+        ]
         super().__init__(word, slots)
         self.bottom = word.get_bottom()[1]
         self.shown = [None] * width
@@ -238,15 +221,19 @@ def _dot_updater(points: np.ndarray, clock: ValueTracker):
 
 
 class OptimizerStep(_OptimizerScene):
-    params = {**_OptimizerScene.params, "optimizer": ["momentum"], "explained_steps": 4}
+    params = {**_OptimizerScene.params, "explained_steps": 4}
+    optimizers = ("momentum",)
 
     def construct(self):
         race, theme, lang = self.race, self.theme, self.lang
         run = race.runs[0]
-        rule = O.get_rule(run.optimizer, run.convention)
-        self.show_landscape("optimizer_step_title", optimizer=optimizer_name(run.optimizer, lang),
-                            name=landscape_name(self.land.name, lang))  # fmt: skip
-        rule_tex = formula(rule.formula, theme, font_size=30)
+        rule = self.race.spec.rule(run.optimizer)
+        self.show_landscape(
+            "optimizer_step_title",
+            optimizer=optimizer_name(run.optimizer, lang),
+            name=landscape_name(self.land.name, lang),
+        )
+        rule_tex = formula(rule.formula(run.hyperparameters), theme, font_size=30)
         rule_tex.scale_to_fit_width(min(rule_tex.width, 12.5))
         rule_tex.next_to(self.axes, DOWN, buff=0.95)
         self.play(Write(rule_tex), run_time=1.5)
@@ -260,8 +247,9 @@ class OptimizerStep(_OptimizerScene):
         shown = min(self.params["explained_steps"], len(path) - 1)
         self.explain_steps(path[: shown + 1], dot, run)
         rest = self.polyline(path[shown:], series_color(theme, O.NAMES.index(run.optimizer)))
-        self.play(Create(rest), dot.animate.move_to(self.point(path[-1])), run_time=3,
-                  rate_func=linear)  # fmt: skip
+        self.play(
+            Create(rest), dot.animate.move_to(self.point(path[-1])), run_time=3, rate_func=linear
+        )
         self.reveal_minimum()
         self.wait(1.5)
 
@@ -278,16 +266,24 @@ class OptimizerStep(_OptimizerScene):
         # For the momentum family the step taken is the momentum term −α·m.
         taken_key = "momentum" if run.optimizer in ("momentum", "nesterov") else "step_taken"
         key = VGroup(
-            label(f"→ −α·∇L ({text('gradient', lang)})", theme, lang, font_size=22,
-                  color=theme.saddle),
+            label(
+                f"→ −α·∇L ({text('gradient', lang)})", theme, lang, font_size=22, color=theme.saddle
+            ),
             label(f"→ {text(taken_key, lang)}", theme, lang, font_size=22, color=theme.minimum),
-        ).arrange(DOWN, aligned_edge=LEFT)  # fmt: skip
+        ).arrange(DOWN, aligned_edge=LEFT)
         self.play(FadeIn(key.next_to(self.axes, RIGHT, buff=0.4).align_to(self.axes, UP)))
         for p, g_step, step in zip(path[:-1], gd_steps, taken, strict=True):
             start = self.point(p)
-            arrows = [Arrow(start, start + scale * (self.point(p + v) - start), buff=0,
-                            color=c, stroke_width=5) for v, c in
-                      ((g_step, theme.saddle), (step, theme.minimum))]  # fmt: skip
+            arrows = [
+                Arrow(
+                    start,
+                    start + scale * (self.point(p + v) - start),
+                    buff=0,
+                    color=c,
+                    stroke_width=5,
+                )
+                for v, c in ((g_step, theme.saddle), (step, theme.minimum))
+            ]
             self.play(*[GrowArrow(a) for a in arrows], run_time=0.7)
             segment = Line(start, self.point(p + step), color=dot.get_color(), stroke_width=4)
             self.play(Create(segment), dot.animate.move_to(self.point(p + step)), run_time=0.6)

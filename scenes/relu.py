@@ -30,13 +30,31 @@ from dlviz.compute import relu as R
 from dlviz.scenes._common import label
 from dlviz.theme import get_theme, text
 
-COLOURS = ("#8dd3c7", "#ffffb3", "#bebada", "#fb8072", "#80b1d3", "#fdb462", "#b3de69",
-           "#fccde5", "#d9d9d9", "#bc80bd", "#ccebc5", "#ffed6f")  # fmt: skip
+COLOURS = (
+    "#8dd3c7",
+    "#ffffb3",
+    "#bebada",
+    "#fb8072",
+    "#80b1d3",
+    "#fdb462",
+    "#b3de69",
+    "#fccde5",
+    "#d9d9d9",
+    "#bc80bd",
+    "#ccebc5",
+    "#ffed6f",
+)
 
 
 class ReluRegionsScene(Scene):
-    params = {"network": None, "domain": (-2.0, 2.0, -2.0, 2.0), "widths": [6, 6], "seed": 0,
-              "theme": "dark", "lang": "en"}  # fmt: skip
+    params = {
+        "network": None,
+        "domain": (-2.0, 2.0, -2.0, 2.0),
+        "widths": [6, 6],
+        "seed": 0,
+        "theme": "dark",
+        "lang": "en",
+    }
 
     def setup(self):
         p = self.params
@@ -61,8 +79,12 @@ class ReluRegionsScene(Scene):
             tips=False,
             axis_config={"color": theme.muted},
         ).shift(2.2 * LEFT + 0.2 * DOWN)
-        title = label(text("relu_title_2d", lang, widths="×".join(map(str, self.net.widths))),
-                      theme, lang, font_size=32).to_edge(UP, buff=0.25)  # fmt: skip
+        title = label(
+            text("relu_title_2d", lang, widths="×".join(map(str, self.net.widths))),
+            theme,
+            lang,
+            font_size=32,
+        ).to_edge(UP, buff=0.25)
         self.play(FadeIn(title), Create(axes), run_time=1.0)
         shown = self.region_group(axes, [np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]])])
         self.add(shown)
@@ -71,9 +93,11 @@ class ReluRegionsScene(Scene):
         for layer, frames in enumerate(self.layers):
             seconds = 3.0 / max(1, len(frames))
             for polys in frames:
-                self.play(Transform(shown, self.region_group(axes, polys)),
-                          Transform(count, self.counter(len(polys), layer + 1)),
-                          run_time=seconds)  # fmt: skip
+                self.play(
+                    Transform(shown, self.region_group(axes, polys)),
+                    Transform(count, self.counter(len(polys), layer + 1)),
+                    run_time=seconds,
+                )
             self.wait(0.4)
         self.wait(1.5)
 
@@ -81,23 +105,42 @@ class ReluRegionsScene(Scene):
         group = VGroup()
         for k, poly in enumerate(polys):
             points = [axes.c2p(x, y) for x, y in poly]
-            group.add(Polygon(*points, fill_color=COLOURS[(7 * k) % len(COLOURS)],
-                              fill_opacity=0.9, stroke_color=self.theme.background,
-                              stroke_width=1))  # fmt: skip
+            group.add(
+                Polygon(
+                    *points,
+                    fill_color=COLOURS[(7 * k) % len(COLOURS)],
+                    fill_opacity=0.9,
+                    stroke_color=self.theme.background,
+                    stroke_width=1,
+                )
+            )
         return group
 
     def counter(self, n: int, layers_done: int) -> VGroup:
         theme, lang = self.theme, self.lang
         bound = R.deep_bound(self.net.widths[: max(1, layers_done)], 2) if layers_done else 1
-        lines = VGroup(label(text("regions_found", lang, n=n), theme, lang, font_size=30),
-                       label(f"{text('regions_bound', lang)}: {bound}", theme, lang,
-                             font_size=24, color=theme.muted))  # fmt: skip
+        lines = VGroup(
+            label(text("regions_found", lang, n=n), theme, lang, font_size=30),
+            label(
+                f"{text('regions_bound', lang)}: {bound}",
+                theme,
+                lang,
+                font_size=24,
+                color=theme.muted,
+            ),
+        )
         return lines.arrange(DOWN, aligned_edge=LEFT).to_edge(RIGHT, buff=0.6)
 
 
 class ReluSumScene(Scene):
-    params = {"network": None, "domain": (-3.0, 3.0), "widths": [6], "seed": 1,
-              "theme": "dark", "lang": "en"}  # fmt: skip
+    params = {
+        "network": None,
+        "domain": (-3.0, 3.0),
+        "widths": [6],
+        "seed": 1,
+        "theme": "dark",
+        "lang": "en",
+    }
 
     def setup(self):
         p = self.params
@@ -113,20 +156,36 @@ class ReluSumScene(Scene):
         partial = net.biases[-1][0] + np.cumsum(terms, axis=1)
         span = np.concatenate([partial.ravel(), terms.ravel()])
         pad = 0.1 * (np.ptp(span) or 1.0)
-        axes = Axes(x_range=[lo, hi], y_range=[span.min() - pad, span.max() + pad],
-                    x_length=10, y_length=5.2, tips=False,
-                    axis_config={"color": theme.muted}).shift(0.4 * DOWN)  # fmt: skip
-        title = label(text("relu_title_1d", lang, widths="×".join(map(str, net.widths)),
-                           n=R.pieces_1d(net, (lo, hi)).num_regions), theme, lang,
-                      font_size=30).to_edge(UP, buff=0.25)  # fmt: skip
+        axes = Axes(
+            x_range=[lo, hi],
+            y_range=[span.min() - pad, span.max() + pad],
+            x_length=10,
+            y_length=5.2,
+            tips=False,
+            axis_config={"color": theme.muted},
+        ).shift(0.4 * DOWN)
+        title = label(
+            text(
+                "relu_title_1d",
+                lang,
+                widths="×".join(map(str, net.widths)),
+                n=R.pieces_1d(net, (lo, hi)).num_regions,
+            ),
+            theme,
+            lang,
+            font_size=30,
+        ).to_edge(UP, buff=0.25)
         self.play(FadeIn(title), Create(axes), run_time=1.0)
         total = self.curve(axes, xs, np.full(len(xs), net.biases[-1][0]), theme.palette[8], 5)
         self.add(total)
         for j in range(terms.shape[1]):
             unit = self.curve(axes, xs, terms[:, j], theme.palette[0], 3)
             self.play(Create(unit), run_time=0.6)
-            self.play(Transform(total, self.curve(axes, xs, partial[:, j], theme.palette[8], 5)),
-                      unit.animate.set_stroke(opacity=0.25), run_time=0.8)  # fmt: skip
+            self.play(
+                Transform(total, self.curve(axes, xs, partial[:, j], theme.palette[8], 5)),
+                unit.animate.set_stroke(opacity=0.25),
+                run_time=0.8,
+            )
         self.wait(1.5)
 
     @staticmethod

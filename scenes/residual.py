@@ -18,35 +18,61 @@ SHOWN = ("residual", "scaled")
 
 
 class ResidualFlowScene(Scene):
-    params = {"result": None, "depth": 8, "width": 256, "batch": 512, "seed": 0,
-              "theme": "dark", "lang": "en"}  # fmt: skip
+    params = {
+        "result": None,
+        "depth": 8,
+        "width": 256,
+        "batch": 512,
+        "seed": 0,
+        "theme": "dark",
+        "lang": "en",
+    }
 
     def setup(self):
         p = self.params
         self.theme, self.lang = get_theme(p["theme"]), p["lang"]
-        self.result = p["result"] or V.simulate(variants=list(SHOWN), depth=p["depth"],
-                                                width=p["width"], batch=p["batch"],
-                                                repeats=1, seed=p["seed"])  # fmt: skip
+        self.result = p["result"] or V.simulate(
+            variants=list(SHOWN),
+            depth=p["depth"],
+            width=p["width"],
+            batch=p["batch"],
+            repeats=1,
+            seed=p["seed"],
+        )
         self.shown = [v for v in SHOWN if v in self.result.forward] or list(self.result.forward)
         self.camera.background_color = self.theme.background
 
     def construct(self):
         theme, lang, r = self.theme, self.lang, self.result
-        title = label(text("residual_title", lang, width=r.width, batch=r.batch), theme, lang,
-                      font_size=28).to_edge(UP, buff=0.25)  # fmt: skip
-        equation = formula(r"\mathrm{Var}(h + f(h)) = \mathrm{Var}(h) + \mathrm{Var}(f(h))",
-                           theme, font_size=34).next_to(title, DOWN, buff=0.3)  # fmt: skip
-        names = VGroup(*[label(text(v, lang), theme, lang, font_size=24,
-                               color=series_color(theme, (0, 8, 2, 6)[V.VARIANTS.index(v)]))
-                         for v in self.shown]).arrange(RIGHT, buff=3.5)  # fmt: skip
+        title = label(
+            text("residual_title", lang, width=r.width, batch=r.batch), theme, lang, font_size=28
+        ).to_edge(UP, buff=0.25)
+        equation = formula(
+            r"\mathrm{Var}(h + f(h)) = \mathrm{Var}(h) + \mathrm{Var}(f(h))", theme, font_size=34
+        ).next_to(title, DOWN, buff=0.3)
+        names = VGroup(
+            *[
+                label(
+                    text(v, lang),
+                    theme,
+                    lang,
+                    font_size=24,
+                    color=series_color(theme, (0, 8, 2, 6)[V.VARIANTS.index(v)]),
+                )
+                for v in self.shown
+            ]
+        ).arrange(RIGHT, buff=3.5)
         names.next_to(equation, DOWN, buff=0.4)
         self.play(FadeIn(title), Write(equation), FadeIn(names), run_time=1.5)
         bars = self.histograms(0, names)
         numbers = self.numbers(0)
         self.play(FadeIn(bars), FadeIn(numbers), run_time=0.8)
         for k in range(1, r.depth + 1):
-            self.play(Transform(bars, self.histograms(k, names)),
-                      Transform(numbers, self.numbers(k)), run_time=0.7)  # fmt: skip
+            self.play(
+                Transform(bars, self.histograms(k, names)),
+                Transform(numbers, self.numbers(k)),
+                run_time=0.7,
+            )
         self.wait(1.5)
 
     def histograms(self, k: int, names: VGroup) -> VGroup:
@@ -56,13 +82,23 @@ class ResidualFlowScene(Scene):
         for v, name in zip(self.shown, names, strict=True):
             limit = 4.0 * np.sqrt(np.nanmax(self.result.mean(v)))
             values = self.result.samples[v][k]
-            counts, _ = np.histogram(values[np.isfinite(values)], bins=BINS,
-                                     range=(-limit, limit), density=True)  # fmt: skip
+            counts, _ = np.histogram(
+                values[np.isfinite(values)], bins=BINS, range=(-limit, limit), density=True
+            )
             peak = max(counts.max(), 1e-12)
             colour = series_color(self.theme, (0, 8, 2, 6)[V.VARIANTS.index(v)])
-            bars = VGroup(*[Rectangle(width=4.0 / BINS, height=max(3.0 * c / peak, 0.01),
-                                      fill_color=colour, fill_opacity=0.85, stroke_width=0)
-                            for c in counts])  # fmt: skip
+            bars = VGroup(
+                *[
+                    Rectangle(
+                        width=4.0 / BINS,
+                        height=max(3.0 * c / peak, 0.01),
+                        fill_color=colour,
+                        fill_opacity=0.85,
+                        stroke_width=0,
+                    )
+                    for c in counts
+                ]
+            )
             bars.arrange(RIGHT, buff=0, aligned_edge=DOWN).next_to(name, DOWN, buff=0.4)
             group.add(bars)
         return group
@@ -72,6 +108,13 @@ class ResidualFlowScene(Scene):
         lines = VGroup(label(f"{text('block', lang)} {k}", theme, lang, font_size=26))
         if k and "residual" in r.forward:
             m = r.mean("residual")
-            lines.add(label(f"{text('residual', lang)}: {m[k - 1]:.3g} + {m[k] - m[k - 1]:.3g}"
-                            f" = {m[k]:.3g}", theme, lang, font_size=24))  # fmt: skip
+            lines.add(
+                label(
+                    f"{text('residual', lang)}: {m[k - 1]:.3g} + {m[k] - m[k - 1]:.3g}"
+                    f" = {m[k]:.3g}",
+                    theme,
+                    lang,
+                    font_size=24,
+                )
+            )
         return lines.arrange(DOWN).to_edge(DOWN, buff=0.35).shift(0.0 * LEFT)

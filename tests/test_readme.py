@@ -18,8 +18,15 @@ def test_the_python_example_runs(tmp_path, monkeypatch):
     assert blocks
     for block in blocks:
         exec(compile(block, "README.md", "exec"), {})
-    assert {"gabor.png", "race.png", "conv.png", "relu.png", "residual.png", "attention.png",
-            "b.png"} <= {p.name for p in tmp_path.iterdir()}  # fmt: skip
+    assert {
+        "gabor.png",
+        "race.png",
+        "conv.png",
+        "relu.png",
+        "residual.png",
+        "attention.png",
+        "b.png",
+    } <= {p.name for p in tmp_path.iterdir()}
 
 
 def test_the_tour_has_one_small_image_per_topic_with_its_command():

@@ -40,9 +40,19 @@ Examples:
   dlviz attention --queries q.json --keys k.json --values v.json
 """
 
-DEFAULTS = {"kind": "scaled", "tokens": "the cat sat on the mat", "query_tokens": None,
-            "dim": 8, "heads": 2, "causal": False, "mask_padding": 0, "queries": None,
-            "keys": None, "values": None, "numbers": None}  # fmt: skip
+DEFAULTS = {
+    "kind": "scaled",
+    "tokens": "the cat sat on the mat",
+    "query_tokens": None,
+    "dim": 8,
+    "heads": 2,
+    "causal": False,
+    "mask_padding": 0,
+    "queries": None,
+    "keys": None,
+    "values": None,
+    "numbers": None,
+}
 
 
 @shared_options
@@ -77,25 +87,39 @@ def attention(
     from dlviz.compute import attention as A
 
     kind_name = Kind(kind).value
-    given = {"kind": kind_name, "tokens": tokens, "query_tokens": query_tokens, "dim": dim,
-             "heads": heads, "causal": causal, "mask_padding": mask_padding,
-             "queries": str(queries) if queries else None, "keys": str(keys) if keys else None,
-             "values": str(values) if values else None, "numbers": numbers}  # fmt: skip
+    given = {
+        "kind": kind_name,
+        "tokens": tokens,
+        "query_tokens": query_tokens,
+        "dim": dim,
+        "heads": heads,
+        "causal": causal,
+        "mask_padding": mask_padding,
+        "queries": str(queries) if queries else None,
+        "keys": str(keys) if keys else None,
+        "values": str(values) if values else None,
+        "numbers": numbers,
+    }
     check_int_range("--dim", dim, 1, 1024)
     key_tok = tokens.split()
     query_tok = query_tokens.split() if query_tokens else key_tok
     if queries or keys:
         if not (queries and keys):
-            raise BadInput("--keys" if queries else "--queries", "missing",
-                           "give both --queries and --keys")  # fmt: skip
+            raise BadInput(
+                "--keys" if queries else "--queries", "missing", "give both --queries and --keys"
+            )
         q, k = load_matrix("--queries", queries), load_matrix("--keys", keys)
         v = load_matrix("--values", values) if values else None
         tokens_given = tokens != DEFAULTS["tokens"] or query_tokens
         if not tokens_given:
             key_tok, query_tok = [str(i) for i in range(len(k))], [str(i) for i in range(len(q))]
         if len(key_tok) != len(k) or len(query_tok) != len(q):
-            raise BadInput("--tokens", tokens, f"{len(key_tok)} key and {len(query_tok)} query "
-                           f"tokens for {len(k)} keys and {len(q)} queries")  # fmt: skip
+            raise BadInput(
+                "--tokens",
+                tokens,
+                f"{len(key_tok)} key and {len(query_tok)} query "
+                f"tokens for {len(k)} keys and {len(q)} queries",
+            )
     else:
         if not key_tok or not query_tok:
             raise BadInput("--tokens", repr(tokens), "an empty sequence has nothing to attend to")
@@ -104,30 +128,58 @@ def attention(
         v = None
     plan = plan_outputs(common, "attention", kind_name, given, DEFAULTS)
     try:
-        result = A.compute(kind_name, q, k, v, query_tokens=query_tok, key_tokens=key_tok,
-                           heads=heads, causal=causal, padding=mask_padding,
-                           seed=common.seed)  # fmt: skip
+        result = A.compute(
+            kind_name,
+            q,
+            k,
+            v,
+            query_tokens=query_tok,
+            key_tokens=key_tok,
+            heads=heads,
+            causal=causal,
+            padding=mask_padding,
+            seed=common.seed,
+        )
     except ValueError as exc:
-        option = ("--heads" if "heads" in str(exc) else "--causal" if "causal" in str(exc)
-                  else "--mask-padding" if "key" in str(exc) else "--kind")  # fmt: skip
-        raise BadInput(option, {"--heads": heads, "--causal": causal,
-                                "--mask-padding": mask_padding}.get(option, kind_name),
-                       str(exc)) from None  # fmt: skip
+        option = (
+            "--heads"
+            if "heads" in str(exc)
+            else "--causal"
+            if "causal" in str(exc)
+            else "--mask-padding"
+            if "key" in str(exc)
+            else "--kind"
+        )
+        raise BadInput(
+            option,
+            {"--heads": heads, "--causal": causal, "--mask-padding": mask_padding}.get(
+                option, kind_name
+            ),
+            str(exc),
+        ) from None
     from dlviz.theme import get_theme
 
     if common.engine == "manim":
         from dlviz.manim_bridge import load_scene, render_scene
 
-        render_scene(load_scene("attention", "AttentionScene"), {"result": result,
-                     "theme": common.theme, "lang": common.lang}, quality=common.quality,
-                     fmt=plan.format, out=plan.path,
-                     background=get_theme(common.theme).background)  # fmt: skip
+        render_scene(
+            load_scene("attention", "AttentionScene"),
+            {"result": result, "theme": common.theme, "lang": common.lang},
+            quality=common.quality,
+            fmt=plan.format,
+            out=plan.path,
+            background=get_theme(common.theme).background,
+        )
     from dlviz.render.attention import animate_attention, plot_attention
 
     style = {"theme": get_theme(common.theme), "lang": common.lang}
     if common.engine != "manim":
-        write_matplotlib(plan, common, lambda: plot_attention(result, numbers=numbers, **style),
-                         lambda: animate_attention(result, **style))  # fmt: skip
+        write_matplotlib(
+            plan,
+            common,
+            lambda: plot_attention(result, numbers=numbers, **style),
+            lambda: animate_attention(result, **style),
+        )
     parameters = {**given, **common.parameters(), "format": plan.format}
     written = [plan.path]
     if plan.data is not None:
@@ -155,8 +207,9 @@ def attention(
         ]
         for i, t in enumerate(result.query_tokens)
     ]
-    report_table(f"attention ({kind_name}), head 1", ["query", "looks most at", "weight"], rows,
-                 written)  # fmt: skip
+    report_table(
+        f"attention ({kind_name}), head 1", ["query", "looks most at", "weight"], rows, written
+    )
 
 
 def load_matrix(option: str, path: Path):
@@ -169,5 +222,8 @@ def load_matrix(option: str, path: Path):
 
 
 def register(app: typer.Typer) -> None:
-    app.command("attention", help=HELP, short_help="Attention heatmaps.  e.g. dlviz attention "
-                "--tokens \"the cat sat on the mat\"")(attention)  # fmt: skip
+    app.command(
+        "attention",
+        help=HELP,
+        short_help='Attention heatmaps.  e.g. dlviz attention --tokens "the cat sat on the mat"',
+    )(attention)

@@ -45,9 +45,19 @@ Examples:
   dlviz beam --engine manim --quality high
 """
 
-DEFAULTS = {"model": None, "beam_size": 2, "max_length": 4, "length_penalty": None,
-            "prompt": "", "corpus": None, "order": 2, "smoothing": 1.0, "convention": "d2l",
-            "early_stopping": None, "collapse": "auto"}  # fmt: skip
+DEFAULTS = {
+    "model": None,
+    "beam_size": 2,
+    "max_length": 4,
+    "length_penalty": None,
+    "prompt": "",
+    "corpus": None,
+    "order": 2,
+    "smoothing": 1.0,
+    "convention": "d2l",
+    "early_stopping": None,
+    "collapse": "auto",
+}
 CONVENTIONS = ("d2l", "hf")
 COLLAPSE = {"auto": None, "always": True, "never": False}
 
@@ -97,8 +107,7 @@ def beam(
         check_choice("--early-stopping", early_stopping, tuple(B.EARLY_STOPPING))
         if convention != "hf":
             raise BadInput("--early-stopping", early_stopping, "applies to --convention hf")
-    alpha = length_penalty if length_penalty is not None else (
-        0.75 if convention == "d2l" else 1.0)  # fmt: skip
+    alpha = length_penalty if length_penalty is not None else (0.75 if convention == "d2l" else 1.0)
     if not -10 <= alpha <= 10:
         raise BadInput("--length-penalty", length_penalty, "must be from -10 to 10")
     if model and corpus:
@@ -125,48 +134,79 @@ def beam(
     stop = B.EARLY_STOPPING[early_stopping or "false"]
     try:
         if convention == "hf":
-            result = B.beam_search_hf(lm, beam_size=beam_size, max_length=max_length,
-                                      alpha=alpha, prompt=tokens, early_stopping=stop)  # fmt: skip
+            result = B.beam_search_hf(
+                lm,
+                beam_size=beam_size,
+                max_length=max_length,
+                alpha=alpha,
+                prompt=tokens,
+                early_stopping=stop,
+            )
         else:
-            result = B.beam_search(lm, beam_size=beam_size, max_length=max_length,
-                                   alpha=alpha, prompt=tokens)  # fmt: skip
+            result = B.beam_search(
+                lm, beam_size=beam_size, max_length=max_length, alpha=alpha, prompt=tokens
+            )
     except ValueError as exc:
         option = "--prompt" if "prompt" in str(exc) else "--model" if model else "--corpus"
         value = {"--prompt": prompt, "--model": model, "--corpus": corpus}[option]
         raise BadInput(option, value if value is not None else "(built-in)", str(exc)) from None
     answers = {"greedy": B.greedy(lm, max_length=max_length, prompt=tokens), "beam": result.best}
     if len(lm.vocab) ** max_length <= B.MAX_EXHAUSTIVE:
-        answers["exhaustive"] = B.exhaustive(lm, max_length=max_length, alpha=alpha,
-                                             prompt=tokens)  # fmt: skip
+        answers["exhaustive"] = B.exhaustive(lm, max_length=max_length, alpha=alpha, prompt=tokens)
     else:
-        sys.stderr.write(f"dlviz: note: no exhaustive search: |V|^L = {len(lm.vocab)}^"
-                         f"{max_length} is more than {B.MAX_EXHAUSTIVE:,} sequences\n")  # fmt: skip
-    style = {"theme": get_theme(common.theme), "lang": common.lang,
-             "collapse": COLLAPSE[collapse]}  # fmt: skip
+        sys.stderr.write(
+            f"dlviz: note: no exhaustive search: |V|^L = {len(lm.vocab)}^"
+            f"{max_length} is more than {B.MAX_EXHAUSTIVE:,} sequences\n"
+        )
+    style = {"theme": get_theme(common.theme), "lang": common.lang, "collapse": COLLAPSE[collapse]}
     if common.engine == "manim":
         from dlviz.manim_bridge import load_scene, render_scene
 
-        render_scene(load_scene("beam", "BeamScene"), {"result": result, "answers": answers,
-                     "theme": common.theme, "lang": common.lang, "collapse": COLLAPSE[collapse]},
-                     quality=common.quality, fmt=plan.format, out=plan.path,
-                     background=style["theme"].background)  # fmt: skip
+        render_scene(
+            load_scene("beam", "BeamScene"),
+            {
+                "result": result,
+                "answers": answers,
+                "theme": common.theme,
+                "lang": common.lang,
+                "collapse": COLLAPSE[collapse],
+            },
+            quality=common.quality,
+            fmt=plan.format,
+            out=plan.path,
+            background=style["theme"].background,
+        )
     else:
         from dlviz.render.beam import animate_beam, plot_beam
 
-        write_matplotlib(plan, common, lambda: plot_beam(result, answers, **style),
-                         lambda: animate_beam(result, answers, **style))  # fmt: skip
+        write_matplotlib(
+            plan,
+            common,
+            lambda: plot_beam(result, answers, **style),
+            lambda: animate_beam(result, answers, **style),
+        )
     written = [plan.path]
-    parameters = {**given, **common.parameters(), "format": plan.format,
-                  "length_penalty": alpha}  # fmt: skip
+    parameters = {**given, **common.parameters(), "format": plan.format, "length_penalty": alpha}
     if plan.data is not None:
         from dlviz.output import write_json
 
         written.append(write_json(plan.data, "beam", parameters, beam_json(result, answers)))
-    rows = [[text(name, common.lang), " ".join(c.tokens), f"{c.log_prob:.4f}",
-             f"{math.exp(c.log_prob):.4g}", f"{c.score(alpha):.4f}"]
-            for name, c in answers.items()]  # fmt: skip
-    report_table(f"beam search ({convention}, k = {beam_size}, α = {alpha:g})",
-                 ["search", "answer", "log P", "P", "score"], rows, written)  # fmt: skip
+    rows = [
+        [
+            text(name, common.lang),
+            " ".join(c.tokens),
+            f"{c.log_prob:.4f}",
+            f"{math.exp(c.log_prob):.4g}",
+            f"{c.score(alpha):.4f}",
+        ]
+        for name, c in answers.items()
+    ]
+    report_table(
+        f"beam search ({convention}, k = {beam_size}, α = {alpha:g})",
+        ["search", "answer", "log P", "P", "score"],
+        rows,
+        written,
+    )
 
 
 def corpus_model(corpus: str, order: int, smoothing: float):
@@ -205,17 +245,33 @@ def beam_json(result, answers) -> dict:
     def entry(c):
         return {"tokens": c.tokens, "log_prob": c.log_prob, "score": c.score(result.alpha)}
 
-    nodes = [{"id": n.id, "parent": n.parent, "token": n.token, "log_prob": n.log_prob,
-              "cum_log_prob": n.cum_log_prob, "score": n.score(result.alpha), "step": n.step,
-              "status": n.status} for n in result.nodes]  # fmt: skip
-    out = {"convention": result.convention, "alpha": result.alpha, "tree": nodes,
-           "candidates": [entry(c) for c in result.candidates], "best": entry(result.best),
-           "greedy": entry(answers["greedy"])}  # fmt: skip
+    nodes = [
+        {
+            "id": n.id,
+            "parent": n.parent,
+            "token": n.token,
+            "log_prob": n.log_prob,
+            "cum_log_prob": n.cum_log_prob,
+            "score": n.score(result.alpha),
+            "step": n.step,
+            "status": n.status,
+        }
+        for n in result.nodes
+    ]
+    out = {
+        "convention": result.convention,
+        "alpha": result.alpha,
+        "tree": nodes,
+        "candidates": [entry(c) for c in result.candidates],
+        "best": entry(result.best),
+        "greedy": entry(answers["greedy"]),
+    }
     if "exhaustive" in answers:
         out["exhaustive"] = entry(answers["exhaustive"])
     return out
 
 
 def register(app: typer.Typer) -> None:
-    app.command("beam", help=HELP, short_help="Beam search trees.  e.g. dlviz beam "
-                "--beam-size 2")(beam)  # fmt: skip
+    app.command("beam", help=HELP, short_help="Beam search trees.  e.g. dlviz beam --beam-size 2")(
+        beam
+    )

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import functools
 import inspect
+import json
 import math
-from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -63,11 +64,23 @@ class Common:
     lang: str
     seed: int
     data: Path | None
+    params: Path | None = None
+    given: frozenset[str] = frozenset()  # every option typed on this command line, by name
+    replayed: Mapping = field(default_factory=dict)  # the --params file's parameters
+
+    def explicit(self, values: Mapping) -> dict:
+        """The entries of ``values`` (options by parameter name) typed on this
+        command line rather than left at their defaults."""
+        return {k: v for k, v in values.items() if k in self.given}
 
     def parameters(self) -> dict:
-        """The shared options as they go into ``--data`` JSON."""
-        values = asdict(self)
-        return {k: (str(v) if isinstance(v, Path) else v) for k, v in values.items()}
+        """The shared options that shape the output, as they go into ``--data``
+        JSON beside the spec (where files go is not a parameter of the run)."""
+        return {k: getattr(self, k) for k in STYLE}
+
+
+# the shared options a --params file carries and replays
+STYLE = ("format", "engine", "quality", "theme", "lang")
 
 
 def _opt(*names: str, help: str, **kw) -> typer.models.OptionInfo:
@@ -141,7 +154,28 @@ _SHARED: list[tuple[str, object, object]] = [
             Path | None, _opt("--data", metavar="PATH.json", help="Also export the numbers as JSON")
         ],
     ),
+    (
+        "params",
+        None,
+        Annotated[
+            Path | None,
+            _opt(
+                "--params",
+                metavar="PATH.json",
+                help="Replay the parameters of a --data JSON; options given here override them",
+            ),
+        ],
+    ),
 ]
+
+
+_CONTEXT = "dlviz_context"
+
+
+def _typed(ctx: typer.Context, name: str) -> bool:
+    """Whether option ``name`` was typed (or set in the environment), not defaulted."""
+    source = ctx.get_parameter_source(name)
+    return source is not None and source.name in ("COMMANDLINE", "ENVIRONMENT")
 
 
 def shared_options(command: Callable) -> Callable:
@@ -157,15 +191,41 @@ def shared_options(command: Callable) -> Callable:
 
     @functools.wraps(command)
     def wrapper(**kwargs):
+        ctx = kwargs.pop(_CONTEXT)
         values = {name: kwargs.pop(name) for name, _, _ in _SHARED}
         values = {k: (v.value if isinstance(v, Enum) else v) for k, v in values.items()}
-        return command(common=Common(**values), **kwargs)
+        given = frozenset(name for name in ctx.params if _typed(ctx, name))
+        replayed = load_params(values["params"], command.__name__) if values["params"] else {}
+        for key in STYLE:
+            if key in replayed and key not in given:
+                values[key] = replayed[key]
+        if "format" not in given and values["out"] is not None and Path(values["out"]).suffix:
+            values["format"] = None  # the file's suffix names the format
+        return command(common=Common(**values, given=given, replayed=replayed), **kwargs)
 
-    params = own + shared
+    context = inspect.Parameter(_CONTEXT, inspect.Parameter.KEYWORD_ONLY, annotation=typer.Context)
+    params = own + shared + [context]
     wrapper.__signature__ = signature.replace(parameters=params)
     wrapper.__annotations__ = {p.name: p.annotation for p in params}
     del wrapper.__wrapped__  # Typer must read the new signature, not the original
     return wrapper
+
+
+def load_params(path: Path, topic: str) -> dict:
+    """The ``parameters`` of a ``--data`` JSON written by ``topic``."""
+    try:
+        document = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BadInput("--params", path, "no such file") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BadInput("--params", path, f"cannot read it as JSON ({exc})") from None
+    if not isinstance(document, dict) or not isinstance(document.get("parameters"), dict):
+        raise BadInput("--params", path, "expected a JSON written by --data, with 'parameters'")
+    if document.get("topic") != topic:
+        raise BadInput(
+            "--params", path, f"was written by dlviz {document.get('topic')}, not dlviz {topic}"
+        )
+    return document["parameters"]
 
 
 # --------------------------------------------------------------------------- parsing

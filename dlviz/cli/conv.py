@@ -60,11 +60,26 @@ Examples:
   dlviz conv --input 5x5 --in-channels 3 --engine manim
 """
 
-DEFAULTS = {"input": "7x7", "kernel": None, "stride": "1", "padding": "0",
-            "padding_mode": "zeros", "dilation": "1", "in_channels": 1, "out_channels": 1,
-            "bias": False, "pool": None, "ceil_mode": False, "count_include_pad": True,
-            "transposed": False, "output_padding": "0", "stack": None, "example": None,
-            "step": None, "at": None}  # fmt: skip
+DEFAULTS = {
+    "input": "7x7",
+    "kernel": None,
+    "stride": "1",
+    "padding": "0",
+    "padding_mode": "zeros",
+    "dilation": "1",
+    "in_channels": 1,
+    "out_channels": 1,
+    "bias": False,
+    "pool": None,
+    "ceil_mode": False,
+    "count_include_pad": True,
+    "transposed": False,
+    "output_padding": "0",
+    "stack": None,
+    "example": None,
+    "step": None,
+    "at": None,
+}
 
 
 @shared_options
@@ -123,32 +138,59 @@ def conv(
     *,
     common: Common,
 ) -> None:
-    given = {"input": input, "kernel": kernel, "stride": stride, "padding": padding,
-             "padding_mode": PaddingMode(padding_mode).value, "dilation": dilation,
-             "in_channels": in_channels, "out_channels": out_channels, "bias": bias,
-             "pool": pool.value if pool else None, "ceil_mode": ceil_mode,
-             "count_include_pad": count_include_pad, "transposed": transposed,
-             "output_padding": output_padding, "stack": stack,
-             "example": example.value if example else None, "step": step, "at": at}  # fmt: skip
+    given = {
+        "input": input,
+        "kernel": kernel,
+        "stride": stride,
+        "padding": padding,
+        "padding_mode": PaddingMode(padding_mode).value,
+        "dilation": dilation,
+        "in_channels": in_channels,
+        "out_channels": out_channels,
+        "bias": bias,
+        "pool": pool.value if pool else None,
+        "ceil_mode": ceil_mode,
+        "count_include_pad": count_include_pad,
+        "transposed": transposed,
+        "output_padding": output_padding,
+        "stack": stack,
+        "example": example.value if example else None,
+        "step": step,
+        "at": at,
+    }
     if stack is not None:
         return _stack(given, common)
     result, cell = build(given, common.seed)
     plan = plan_outputs(common, "conv", _name(given), given, DEFAULTS)
     oh, ow = result.output.shape[1:]
     if plan.animated and oh * ow > MAX_ANIMATED_CELLS:
-        raise BadInput("--format", plan.format, f"animates up to {MAX_ANIMATED_CELLS} output "
-                       f"cells; this has {oh * ow} (use png, svg or pdf)")  # fmt: skip
-    parameters = {**given, **common.parameters(), "format": plan.format,
-                  "output_shape": list(_squeeze(result.output, result.dims).shape)}  # fmt: skip
+        raise BadInput(
+            "--format",
+            plan.format,
+            f"animates up to {MAX_ANIMATED_CELLS} output "
+            f"cells; this has {oh * ow} (use png, svg or pdf)",
+        )
+    parameters = {
+        **given,
+        **common.parameters(),
+        "format": plan.format,
+        "output_shape": list(_squeeze(result.output, result.dims).shape),
+    }
     render(plan, common, result, cell, parameters)
     written = [plan.path]
     if plan.data is not None:
         from dlviz.output import write_json
 
         written.append(write_json(plan.data, "conv", parameters, conv_json(result)))
-    report("conv", {"input": "×".join(map(str, _squeeze(result.input, result.dims).shape)),
-                    "output": "×".join(map(str, parameters["output_shape"])),
-                    "output size": result.formula.replace("\n", "   ")}, written)  # fmt: skip
+    report(
+        "conv",
+        {
+            "input": "×".join(map(str, _squeeze(result.input, result.dims).shape)),
+            "output": "×".join(map(str, parameters["output_shape"])),
+            "output size": result.formula.replace("\n", "   "),
+        },
+        written,
+    )
 
 
 # --------------------------------------------------------------------------- parsing
@@ -230,8 +272,7 @@ def _as_chw(x):
     return x if x.ndim == 3 else x[:, None, :]
 
 
-def parse_kernel(value: str | None, dims: int, c_in: int, c_out: int, transposed: bool,
-                 seed: int):  # fmt: skip
+def parse_kernel(value: str | None, dims: int, c_in: int, c_out: int, transposed: bool, seed: int):
     import numpy as np
 
     from dlviz.compute import conv as C
@@ -241,8 +282,11 @@ def parse_kernel(value: str | None, dims: int, c_in: int, c_out: int, transposed
     if re.fullmatch(r"\d+(x\d+)?", value):
         size = _size("--kernel", value)
         if len(size) != dims:
-            raise BadInput("--kernel", value, f"the input is {dims}-D: give "
-                           f"{'KhxKw' if dims == 2 else 'a length'}")  # fmt: skip
+            raise BadInput(
+                "--kernel",
+                value,
+                f"the input is {dims}-D: give {'KhxKw' if dims == 2 else 'a length'}",
+            )
         k = C.seeded_integers((*shape, *size), seed + 1, -1, 1)
         return k if dims == 2 else k[:, :, None, :]
     if Path(value).suffix.lower() in (".json", ".csv"):
@@ -282,8 +326,9 @@ def build(given: dict, seed: int):
     if given["pool"] and given["kernel"] and not re.fullmatch(r"\d+(x\d+)?", given["kernel"]):
         raise BadInput("--kernel", given["kernel"], "pooling takes a window size, e.g. 2x2")
     if given["pool"] and given["transposed"]:
-        raise BadInput("--transposed", True, "pooling and transposed convolution exclude "
-                       "each other")  # fmt: skip
+        raise BadInput(
+            "--transposed", True, "pooling and transposed convolution exclude each other"
+        )
     spec = _spec(given, dims, x, k)
     out_c = k.shape[1] if given["transposed"] else (k.shape[0] if k is not None else 0)
     b = C.seeded_integers((out_c,), seed + 2, -2, 2) if given["bias"] and k is not None else None
@@ -321,17 +366,31 @@ def _spec(given: dict, dims: int, x, k):
         ph, pw = _pair("--padding", text, dims, low=0)
         padding = (ph, ph, pw, pw) if dims == 2 else (0, 0, pw, pw)
     mode = given["padding_mode"]
-    return C.ConvSpec(kernel_size, stride, padding, dilation, mode, given["pool"],
-                      given["ceil_mode"], given["count_include_pad"], given["transposed"],
-                      output_padding)  # fmt: skip
+    return C.ConvSpec(
+        kernel_size,
+        stride,
+        padding,
+        dilation,
+        mode,
+        given["pool"],
+        given["ceil_mode"],
+        given["count_include_pad"],
+        given["transposed"],
+        output_padding,
+    )
 
 
 def _blame(given: dict, message: str) -> tuple[str, object]:
     """The option a refusal is about, for the one-line error."""
-    for key, option in (("reflect", "--padding-mode"), ("circular", "--padding-mode"),
-                        ("pooling padding", "--padding"), ("output padding", "--output-padding"),
-                        ("zeros only", "--padding-mode"), ("dilation", "--dilation"),
-                        ("empty output", "--padding")):  # fmt: skip
+    for key, option in (
+        ("reflect", "--padding-mode"),
+        ("circular", "--padding-mode"),
+        ("pooling padding", "--padding"),
+        ("output padding", "--output-padding"),
+        ("zeros only", "--padding-mode"),
+        ("dilation", "--dilation"),
+        ("empty output", "--padding"),
+    ):
         if key in message:
             name = option.lstrip("-").replace("-", "_")
             return option, given.get(name, "")
@@ -366,15 +425,24 @@ def render(plan, common: Common, result, step: int, parameters: dict) -> None:
         from dlviz.manim_bridge import load_scene, render_scene
 
         scene = "ConvChannelsScene" if result.input.shape[0] > 1 else "ConvScene"
-        render_scene(load_scene("conv", scene), {"result": result, "theme": common.theme,
-                     "lang": common.lang}, quality=common.quality, fmt=plan.format,
-                     out=plan.path, background=theme.background)  # fmt: skip
+        render_scene(
+            load_scene("conv", scene),
+            {"result": result, "theme": common.theme, "lang": common.lang},
+            quality=common.quality,
+            fmt=plan.format,
+            out=plan.path,
+            background=theme.background,
+        )
         return
     from dlviz.render import conv as R
 
     style = {"theme": theme, "lang": common.lang}
-    write_matplotlib(plan, common, lambda: R.plot_conv(result, step=step, **style),
-                     lambda: R.animate_conv(result, **style))  # fmt: skip
+    write_matplotlib(
+        plan,
+        common,
+        lambda: R.plot_conv(result, step=step, **style),
+        lambda: R.animate_conv(result, **style),
+    )
 
 
 def _squeeze(array, dims: int):
@@ -393,12 +461,16 @@ def conv_json(result) -> dict:
     kernel = result.kernel if result.kernel is not None else None
     if kernel is not None and result.dims == 1:
         kernel = kernel[:, :, 0, :]
-    out = {"input": _squeeze(result.input, result.dims),
-           "kernel": None if kernel is None else (kernel[0, 0] if kernel.shape[:2] == (1, 1)
-                                                 else kernel),
-           "output": _squeeze(result.output, result.dims),
-           "output_shape": list(_squeeze(result.output, result.dims).shape),
-           "windows": windows, "formula": result.formula}  # fmt: skip
+    out = {
+        "input": _squeeze(result.input, result.dims),
+        "kernel": None
+        if kernel is None
+        else (kernel[0, 0] if kernel.shape[:2] == (1, 1) else kernel),
+        "output": _squeeze(result.output, result.dims),
+        "output_shape": list(_squeeze(result.output, result.dims).shape),
+        "windows": windows,
+        "formula": result.formula,
+    }
     if result.bias is not None:
         out["bias"] = result.bias
     return out
@@ -411,11 +483,18 @@ def _stack(given: dict, common: Common) -> None:
     for part in given["stack"].split(","):
         match = re.fullmatch(r"k(\d+)((?:[sdp]\d+)*)", part.strip())
         if not match:
-            raise BadInput("--stack", given["stack"], f"cannot read {part!r}; layers look like "
-                           "k3, k3s2, k3d2, k5s2p2")  # fmt: skip
+            raise BadInput(
+                "--stack",
+                given["stack"],
+                f"cannot read {part!r}; layers look like k3, k3s2, k3d2, k5s2p2",
+            )
         extra = dict(re.findall(r"([sdp])(\d+)", match.group(2)))
-        layer = C.Layer(int(match.group(1)), int(extra.get("s", 1)), int(extra.get("d", 1)),
-                        int(extra.get("p", 0)))  # fmt: skip
+        layer = C.Layer(
+            int(match.group(1)),
+            int(extra.get("s", 1)),
+            int(extra.get("d", 1)),
+            int(extra.get("p", 0)),
+        )
         if min(layer.kernel, layer.stride, layer.dilation) < 1:
             raise BadInput("--stack", part, "kernel, stride and dilation must be ≥ 1")
         layers.append(layer)
@@ -434,16 +513,31 @@ def _stack(given: dict, common: Common) -> None:
     from dlviz.render.conv import plot_receptive_field
     from dlviz.theme import get_theme
 
-    write_matplotlib(plan, common, lambda: plot_receptive_field(
-        rf, theme=get_theme(common.theme), lang=common.lang), None)  # fmt: skip
+    write_matplotlib(
+        plan,
+        common,
+        lambda: plot_receptive_field(rf, theme=get_theme(common.theme), lang=common.lang),
+        None,
+    )
     parameters = {**given, **common.parameters(), "format": plan.format}
     written = [plan.path]
     if plan.data is not None:
         from dlviz.output import write_json
 
-        written.append(write_json(plan.data, "conv", parameters, {
-            "layers": [vars(layer) for layer in layers], "lengths": rf.lengths,
-            "seen": rf.seen, "sizes": rf.sizes, "jumps": rf.jumps}))  # fmt: skip
+        written.append(
+            write_json(
+                plan.data,
+                "conv",
+                parameters,
+                {
+                    "layers": [vars(layer) for layer in layers],
+                    "lengths": rf.lengths,
+                    "seen": rf.seen,
+                    "sizes": rf.sizes,
+                    "jumps": rf.jumps,
+                },
+            )
+        )
     report(
         "conv --stack",
         {
@@ -456,5 +550,9 @@ def _stack(given: dict, common: Common) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    app.command("conv", help=HELP, short_help="Convolution sliding windows.  e.g. dlviz conv "
-                "--input 7x7 --kernel 3x3 --stride 2")(conv)  # fmt: skip
+    app.command(
+        "conv",
+        help=HELP,
+        short_help="Convolution sliding windows.  e.g. dlviz conv "
+        "--input 7x7 --kernel 3x3 --stride 2",
+    )(conv)

@@ -31,7 +31,7 @@ Examples:
 def gallery(
     out: Annotated[
         Path, typer.Option("--out", "-o", metavar="FOLDER", help="The folder to fill")
-    ] = Path("outputs/gallery"),  # fmt: skip
+    ] = Path("outputs/gallery"),
     videos: Annotated[bool, typer.Option(help="Also render each topic's Manim video")] = False,
     jobs: Annotated[
         int | None, typer.Option(help="Worker processes (default: one per core)")
@@ -42,7 +42,7 @@ def gallery(
     ] = None,
     format: Annotated[
         str, typer.Option("--format", "-f", metavar="png|svg|pdf", help="Figure format")
-    ] = "png",  # fmt: skip
+    ] = "png",
     theme: Annotated[ThemeName, typer.Option(help="light (notes) or dark (lecture)")] = (
         ThemeName.light
     ),
@@ -74,23 +74,34 @@ def gallery(
     check_writable(out / "index.html")
     if lang.value == "zh":
         warn_if_no_cjk_font()
-    settings = G.Settings(theme=theme.value, lang=lang.value, quality=quality.value,
-                          format=format)  # fmt: skip
+    settings = G.Settings(theme=theme.value, lang=lang.value, quality=quality.value, format=format)
     items = G.select(chosen, videos)
     with progress_bar(f"gallery: {len(items)} items") as update:
         outcomes = G.render(items, settings, out, jobs=workers, force=force, progress=update)
     written = G.write_index(settings, out)
-    rows = [[o.item.stem, o.file, f"{o.seconds:.1f} s" if o.status != "skipped" else "-",
-             o.status if o.status != "failed" else f"failed: {o.message}"]
-            for o in outcomes]  # fmt: skip
-    report_table(f"gallery ({workers} worker{'s' if workers > 1 else ''})",
-                 ["item", "file", "time", "status"], rows, written)  # fmt: skip
+    rows = [
+        [
+            o.item.stem,
+            o.file,
+            f"{o.seconds:.1f} s" if o.status != "skipped" else "-",
+            o.status if o.status != "failed" else f"failed: {o.message}",
+        ]
+        for o in outcomes
+    ]
+    report_table(
+        f"gallery ({workers} worker{'s' if workers > 1 else ''})",
+        ["item", "file", "time", "status"],
+        rows,
+        written,
+    )
     failed = [o for o in outcomes if o.status == "failed"]
     if failed:
         from dlviz.errors import DlvizError
 
-        raise DlvizError(f"{len(failed)} of {len(outcomes)} gallery items failed: "
-                         + ", ".join(o.item.stem for o in failed))  # fmt: skip
+        raise DlvizError(
+            f"{len(failed)} of {len(outcomes)} gallery items failed: "
+            + ", ".join(o.item.stem for o in failed)
+        )
 
 
 def parse_topics(value: str | None, known: tuple[str, ...]) -> list[str] | None:
@@ -104,5 +115,8 @@ def parse_topics(value: str | None, known: tuple[str, ...]) -> list[str] | None:
 
 
 def register(app: typer.Typer) -> None:
-    app.command("gallery", help=HELP, short_help="Every topic's figures and videos, with an "
-                "index.  e.g. dlviz gallery --lang zh")(gallery)  # fmt: skip
+    app.command(
+        "gallery",
+        help=HELP,
+        short_help="Every topic's figures and videos, with an index.  e.g. dlviz gallery --lang zh",
+    )(gallery)

@@ -8,8 +8,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from dlviz.cli.common import Common
-from dlviz.errors import BadInput
+from dlviz.cli.common import STYLE, Common
+from dlviz.errors import BadInput, SpecError
 
 # Manim's quality presets, also used to size matplotlib animations.
 QUALITY = {
@@ -34,9 +34,12 @@ class Plan:
         return self.format in ("gif", "mp4")
 
 
-def plan_outputs(common: Common, topic: str, name: str, given: Mapping, defaults: Mapping) -> Plan:
+def plan_outputs(
+    common: Common, topic: str, name: str, requests: Mapping, defaults: Mapping | None = None
+) -> Plan:
     """Resolve --out/--format/--engine/--data into paths, failing early (exit 2)
-    on anything that cannot be written."""
+    on anything that cannot be written. A name is built from ``requests`` (the
+    options typed on this command line) and the --params file replayed."""
     from dlviz.output import STATIC_FORMATS, check_data_path, output_stem, resolve_output
 
     fmt = common.format
@@ -45,11 +48,21 @@ def plan_outputs(common: Common, topic: str, name: str, given: Mapping, defaults
         if fmt in STATIC_FORMATS:
             raise BadInput("--format", fmt, "--engine manim writes a video: mp4 or gif")
         default_format = "mp4"
-    shared = common.parameters()
-    named = {**given, **{k: shared[k] for k in ("engine", "theme", "lang", "seed")}}
+    shared = {
+        "engine": common.engine,
+        "theme": common.theme,
+        "lang": common.lang,
+        "seed": common.seed,
+    }
+    if defaults is not None:  # every value given, named where it differs from its default
+        requests = {k: v for k, v in requests.items() if k in defaults and v != defaults[k]}
+    named = {k: v for k, v in requests.items() if v != name}
+    named.update({k: v for k, v in shared.items() if v != _SHARED_DEFAULTS[k]})
     if common.engine == "manim" or fmt in ("gif", "mp4"):
         named["quality"] = common.quality
-    stem = output_stem(topic, name, named, {**defaults, **_SHARED_DEFAULTS})
+    if common.params is not None:
+        named["params"] = Path(common.params).stem
+    stem = output_stem(topic, name, named, {k: _SHARED_DEFAULTS.get(k) for k in named})
     path, fmt = resolve_output(common.out, stem, fmt, default_format)
     check_data_path(common.data)
     if common.lang == "zh":
@@ -57,6 +70,46 @@ def plan_outputs(common: Common, topic: str, name: str, given: Mapping, defaults
     if common.data is not None and Path(common.data).resolve() == path.resolve():
         raise BadInput("--data", common.data, "must differ from the figure's path")
     return Plan(path, fmt, common.data)
+
+
+def build_spec(make_spec: Callable, common: Common, requests: Mapping, options: Mapping):
+    """The run's spec: the --params file's parameters, overridden by this
+    command line's ``requests`` (spec parameter → parsed value). A value the
+    spec refuses is one line naming the option that holds it."""
+    from dlviz.spec import merge
+
+    base = {k: v for k, v in common.replayed.items() if k not in STYLE}
+    requests = dict(requests)
+    if "seed" in common.given:
+        requests["seed"] = common.seed
+    with spec_errors(common, requests, options):
+        return make_spec(**merge(base, requests))
+
+
+@contextmanager
+def spec_errors(common: Common, requests: Mapping, options: Mapping) -> Iterator[None]:
+    """Turn a ``SpecError`` into ``BadInput`` for the option that holds the
+    value: the mapped option, or --params when the value came from that file."""
+    try:
+        yield
+    except SpecError as exc:
+        top = exc.param.split(".")[0]
+        if common.params is not None and top in common.replayed and top not in requests:
+            raise BadInput("--params", common.params, str(exc)) from None
+        leaf = exc.param.split(".")[-1]
+        option = options.get(exc.param) or options.get(leaf) or options.get(top)
+        value = exc.value
+        if isinstance(value, (list, tuple)):  # as typed: 1,2 rather than (1.0, 2.0)
+            value = ",".join(f"{v:g}" if isinstance(v, float) else str(v) for v in value)
+        raise BadInput(option or f"--{leaf.replace('_', '-')}", value, exc.allowed) from None
+
+
+def run_parameters(spec, common: Common, plan: Plan) -> dict:
+    """The ``parameters`` of the --data JSON: the spec, every value effective,
+    and the shared options that shaped the output."""
+    from dlviz.spec import as_dict
+
+    return {**as_dict(spec), **common.parameters(), "format": plan.format}
 
 
 def warn_if_no_cjk_font() -> None:
@@ -124,8 +177,9 @@ def report(title: str, rows: Mapping[str, object], written: list[Path]) -> None:
     report_table(title, [], [[k, v] for k, v in rows.items()], written)
 
 
-def report_table(title: str, columns: list[str], rows: list[list[object]],
-                 written: list[Path]) -> None:  # fmt: skip
+def report_table(
+    title: str, columns: list[str], rows: list[list[object]], written: list[Path]
+) -> None:
     """A summary table with ``columns`` (none: a key/value table), then the paths written."""
     from rich.console import Console
     from rich.table import Table

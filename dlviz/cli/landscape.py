@@ -7,9 +7,16 @@ from typing import Annotated
 
 import typer
 
-from dlviz.cli.common import Common, check_int_range, parse_floats, parse_range, shared_options
-from dlviz.cli.job import plan_outputs, progress_bar, report, write_matplotlib
-from dlviz.errors import BadInput
+from dlviz.cli.common import Common, parse_floats, parse_range, shared_options
+from dlviz.cli.job import (
+    build_spec,
+    plan_outputs,
+    progress_bar,
+    report,
+    run_parameters,
+    spec_errors,
+    write_matplotlib,
+)
 
 # Kept here rather than imported from dlviz.compute so that `dlviz --help`
 # does not import numpy; a test checks both lists agree.
@@ -41,17 +48,6 @@ Examples:
   dlviz landscape gabor --engine manim --quality high
 """
 
-DEFAULTS = {
-    "view": "contour",
-    "resolution": 201,
-    "x_range": None,
-    "y_range": None,
-    "log_scale": None,
-    "coeffs": None,
-    "ridge": 0.0,
-}
-
-
 # The landscape options, shared with every command that draws on a landscape.
 XRange = Annotated[
     str | None,
@@ -79,19 +75,45 @@ LogScale = Annotated[
 Coeffs = Annotated[
     str | None, typer.Option(metavar="A,B", help="quadratic only: L = a·x² + b·y² (default: 0.1,2)")
 ]
-Ridge = Annotated[float, typer.Option(
-    metavar="λ", help="gabor, linear only: add λ‖φ‖² (L2 regularisation)")]  # fmt: skip
+Ridge = Annotated[
+    float, typer.Option(metavar="λ", help="gabor, linear only: add λ‖φ‖² (L2 regularisation)")
+]
 
 
-def landscape_options(name: str, x_range, y_range, resolution: int, coeffs, ridge):
-    """Check the landscape options (exit 2 on bad input) and build the landscape:
-    (landscape, x range or None, y range or None)."""
-    xr, yr = parse_range("--x-range", x_range), parse_range("--y-range", y_range)
-    check_int_range("--resolution", resolution, 2, 4096)
-    coeff_values = _check_model_options(name, coeffs, ridge)
-    from dlviz.compute.landscape import make_landscape
+# spec parameter → the option that sets it, for messages
+OPTIONS = {
+    "name": "NAME",
+    "view": "--view",
+    "x_range": "--x-range",
+    "y_range": "--y-range",
+    "resolution": "--resolution",
+    "log_scale": "--log-scale",
+    "coeffs": "--coeffs",
+    "ridge": "--ridge",
+}
 
-    return make_landscape(name, coeffs=coeff_values, ridge=ridge), xr, yr
+
+def landscape_requests(common, x_range, y_range, resolution, log_scale, coeffs, ridge, **named):
+    """The landscape options typed on the command line, parsed into spec values."""
+    given = common.explicit(
+        {
+            "x_range": x_range,
+            "y_range": y_range,
+            "resolution": resolution,
+            "log_scale": log_scale,
+            "coeffs": coeffs,
+            "ridge": ridge,
+            **named,
+        }
+    )
+    for key, value in given.items():
+        if key in ("x_range", "y_range"):
+            given[key] = parse_range(OPTIONS[key], value)
+        elif key == "coeffs":
+            given[key] = parse_floats("--coeffs", value, 2)
+        elif isinstance(value, Enum):
+            given[key] = value.value
+    return given
 
 
 @shared_options
@@ -107,103 +129,57 @@ def landscape(
     *,
     common: Common,
 ) -> None:
-    name, view = LandscapeName(name).value, View(view).value
-    given = {"x_range": x_range, "y_range": y_range, "resolution": resolution, "view": view,
-             "log_scale": log_scale, "coeffs": coeffs, "ridge": ridge}  # fmt: skip
-    land, xr, yr = landscape_options(name, x_range, y_range, resolution, coeffs, ridge)
-    plan = plan_outputs(common, "landscape", name, given, DEFAULTS)
-    log = land.log_scale if log_scale is None else log_scale
-    result = _compute(land, xr, yr, resolution)
-    check_log_scale(log, result, name)
-    parameters = {
-        **given,
-        "name": name,
-        "x_range": [result.x[0], result.x[-1]],
-        "y_range": [result.y[0], result.y[-1]],
-        "log_scale": log,
-        "coeffs": land.options.get("coeffs"),
-        **common.parameters(),
-        "format": plan.format,
-    }
-    _render(plan, common, result, view, log, parameters)
+    requests = landscape_requests(
+        common, x_range, y_range, resolution, log_scale, coeffs, ridge, name=name, view=view
+    )
+    from dlviz.compute import landscape as L
+
+    spec = build_spec(L.make_spec, common, requests, OPTIONS)
+    plan = plan_outputs(common, "landscape", spec.name, requests)
+    with spec_errors(common, requests, OPTIONS), progress_bar("evaluating the grid") as update:
+        result = L.run(spec, progress=update)
+    _render(plan, common, result)
     written = [plan.path]
     if plan.data is not None:
         from dlviz.output import write_json
 
+        parameters = run_parameters(spec, common, plan)
         written.append(write_json(plan.data, "landscape", parameters, _json_result(result)))
     m = result.minimum
-    report(f"landscape {name}", {
-        "grid": f"{resolution} × {resolution}",
-        "loss range": f"{result.loss.min():.6g} … {result.loss.max():.6g}",
-        "minimum": f"({m.x:.6g}, {m.y:.6g})  loss {m.loss:.6g}  [{m.method}]",
-    }, written)  # fmt: skip
+    report(
+        f"landscape {spec.name}",
+        {
+            "grid": f"{spec.resolution} × {spec.resolution}",
+            "loss range": f"{result.loss.min():.6g} … {result.loss.max():.6g}",
+            "minimum": f"({m.x:.6g}, {m.y:.6g})  loss {m.loss:.6g}  [{m.method}]",
+        },
+        written,
+    )
 
 
-def check_log_scale(log: bool, result, name: str) -> None:
-    if log and result.loss.min() < 0:
-        raise BadInput("--log-scale", name, "needs a positive loss; this landscape goes "
-                       "below zero (use --linear-scale)")  # fmt: skip
+def _render(plan, common: Common, result) -> None:
+    from dlviz.theme import get_theme
 
-
-def _compute(land, x_range, y_range, resolution: int):
-    """The grid, with a progress bar when it is large."""
-    from dlviz.compute.landscape import compute_landscape
-
-    examples = len(land.data.x) if land.data is not None else 1
-    large = resolution**2 * examples > 20_000_000
-    with progress_bar("evaluating the grid", enabled=large) as update:
-        return compute_landscape(
-            land, x_range=x_range, y_range=y_range, resolution=resolution, progress=update
-        )
-
-
-def _check_model_options(name: str, coeffs: str | None, ridge: float):
-    if coeffs is not None and name != "quadratic":
-        raise BadInput("--coeffs", coeffs, "applies only to the quadratic landscape")
-    if ridge != 0.0 and name not in ("gabor", "linear"):
-        raise BadInput("--ridge", ridge, "applies only to the data models gabor and linear")
-    if not ridge >= 0 or ridge == float("inf"):
-        raise BadInput("--ridge", ridge, "must be a finite number ≥ 0")
-    return None if coeffs is None else parse_floats("--coeffs", coeffs, 2)
-
-
-def _render(plan, common: Common, result, view: str, log: bool, parameters: dict) -> None:
+    theme = get_theme(common.theme)
     if common.engine == "manim":
         from dlviz.manim_bridge import load_scene, render_scene
-        from dlviz.theme import get_theme
 
-        scene_params = {
-            k: parameters[k]
-            for k in (
-                "name",
-                "resolution",
-                "ridge",
-                "theme",
-                "lang",
-                "x_range",
-                "y_range",
-                "coeffs",
-            )
-        }
-        scene_params["log_scale"] = log
         render_scene(
             load_scene("landscape", "LandscapeScene"),
-            scene_params,
+            {"result": result, "theme": common.theme, "lang": common.lang},
             quality=common.quality,
             fmt=plan.format,
             out=plan.path,
-            background=get_theme(common.theme).background,
+            background=theme.background,
         )
         return
     from dlviz.render.landscape import animate_landscape, plot_landscape
-    from dlviz.theme import get_theme
 
-    style = {"view": view, "log_scale": log, "theme": get_theme(common.theme), "lang": common.lang}
     write_matplotlib(
         plan,
         common,
-        lambda: plot_landscape(result, **style),
-        lambda: animate_landscape(result, **style),
+        lambda: plot_landscape(result, theme=theme, lang=common.lang),
+        lambda: animate_landscape(result, theme=theme, lang=common.lang),
     )
 
 

@@ -42,8 +42,16 @@ Examples:
   dlviz relu --input-dim 1 --sweep depth --budget 200
 """
 
-DEFAULTS = {"input_dim": 2, "widths": "16,16", "init": "he", "weights": None, "domain": None,
-            "sweep": None, "budget": None, "seeds": 5}  # fmt: skip
+DEFAULTS = {
+    "input_dim": 2,
+    "widths": "16,16",
+    "init": "he",
+    "weights": None,
+    "domain": None,
+    "sweep": None,
+    "budget": None,
+    "seeds": 5,
+}
 
 
 @shared_options
@@ -72,9 +80,16 @@ def relu(
     *,
     common: Common,
 ) -> None:
-    given = {"input_dim": input_dim, "widths": widths, "init": init,
-             "weights": str(weights) if weights else None, "domain": domain,
-             "sweep": sweep.value if sweep else None, "budget": budget, "seeds": seeds}  # fmt: skip
+    given = {
+        "input_dim": input_dim,
+        "widths": widths,
+        "init": init,
+        "weights": str(weights) if weights else None,
+        "domain": domain,
+        "sweep": sweep.value if sweep else None,
+        "budget": budget,
+        "seeds": seeds,
+    }
     from dlviz.compute import relu as R
 
     net = load_network(weights) if weights else None
@@ -94,8 +109,14 @@ def relu(
     start = time.perf_counter()
     result = R.pieces_1d(net, box) if dims == 1 else R.regions_2d(net, box)
     seconds = time.perf_counter() - start
-    parameters = {**given, "input_dim": dims, "widths": list(net.widths),
-                  "domain": list(box), **common.parameters(), "format": plan.format}  # fmt: skip
+    parameters = {
+        **given,
+        "input_dim": dims,
+        "widths": list(net.widths),
+        "domain": list(box),
+        **common.parameters(),
+        "format": plan.format,
+    }
     render(plan, common, net, result, dims, box)
     payload = regions_json(net, result, dims)
     written = [plan.path]
@@ -106,8 +127,9 @@ def relu(
     rows = [["regions (exact)", result.num_regions, f"{seconds * 1000:.0f} ms"]]
     rows += [[f"bound: {k}", v, ""] for k, v in payload["bounds"].items()]
     rows.append(["parameters", net.num_parameters, ""])
-    report_table(f"relu {dims}-D {'×'.join(map(str, net.widths))}", ["", "count", "time"], rows,
-                 written)  # fmt: skip
+    report_table(
+        f"relu {dims}-D {'×'.join(map(str, net.widths))}", ["", "count", "time"], rows, written
+    )
 
 
 def render(plan, common: Common, net, result, dims: int, box) -> None:
@@ -118,17 +140,23 @@ def render(plan, common: Common, net, result, dims: int, box) -> None:
         from dlviz.manim_bridge import load_scene, render_scene
 
         scene = "ReluSumScene" if dims == 1 else "ReluRegionsScene"
-        render_scene(load_scene("relu", scene), {"network": net, "domain": box,
-                     "theme": common.theme, "lang": common.lang}, quality=common.quality,
-                     fmt=plan.format, out=plan.path, background=theme.background)  # fmt: skip
+        render_scene(
+            load_scene("relu", scene),
+            {"network": net, "domain": box, "theme": common.theme, "lang": common.lang},
+            quality=common.quality,
+            fmt=plan.format,
+            out=plan.path,
+            background=theme.background,
+        )
         return
     from dlviz.render import relu as P
 
     style = {"theme": theme, "lang": common.lang}
     draw = P.plot_relu_1d if dims == 1 else P.plot_relu_2d
     animate = P.animate_relu_1d if dims == 1 else P.animate_relu_2d
-    write_matplotlib(plan, common, lambda: draw(net, result, **style),
-                     lambda: animate(net, box, **style))  # fmt: skip
+    write_matplotlib(
+        plan, common, lambda: draw(net, result, **style), lambda: animate(net, box, **style)
+    )
 
 
 def parse_widths(text: str) -> list[int]:
@@ -170,14 +198,25 @@ def regions_json(net, result, dims: int) -> dict:
     from dlviz.compute import relu as R
 
     if dims == 1:
-        regions = [{"interval": iv, "pattern": p.astype(int), "slope": s, "intercept": c}
-                   for iv, p, s, c in zip(result.intervals, result.patterns, result.slopes,
-                                          result.intercepts, strict=True)]  # fmt: skip
+        regions = [
+            {"interval": iv, "pattern": p.astype(int), "slope": s, "intercept": c}
+            for iv, p, s, c in zip(
+                result.intervals, result.patterns, result.slopes, result.intercepts, strict=True
+            )
+        ]
     else:
-        regions = [{"vertices": result.polygon(r), "pattern": result.patterns[r].astype(int),
-                    "affine": result.affine[r]} for r in range(result.num_regions)]  # fmt: skip
-    bounds = {"deep (product of per-layer Zaslavsky)": R.deep_bound(net.widths, dims),
-              "shallow with as many units": R.shallow_bound(sum(net.widths), dims)}  # fmt: skip
+        regions = [
+            {
+                "vertices": result.polygon(r),
+                "pattern": result.patterns[r].astype(int),
+                "affine": result.affine[r],
+            }
+            for r in range(result.num_regions)
+        ]
+    bounds = {
+        "deep (product of per-layer Zaslavsky)": R.deep_bound(net.widths, dims),
+        "shallow with as many units": R.shallow_bound(sum(net.widths), dims),
+    }
     return {
         "num_regions": result.num_regions,
         "regions": regions,
@@ -198,25 +237,49 @@ def run_sweep(kind: str, budget, seeds, dims, box, init, given, common) -> None:
         top = R.width_for_budget(1, budget, dims)
         steps = sorted({max(2, round(top / 2**k)) for k in range(0, 6)})
     plan = plan_outputs(common, "relu", f"sweep-{kind}", given, DEFAULTS)
-    result = R.sweep(kind, budget=budget, input_dim=dims, domain=box, steps=steps, seeds=seeds,
-                     init=init)  # fmt: skip
+    result = R.sweep(
+        kind, budget=budget, input_dim=dims, domain=box, steps=steps, seeds=seeds, init=init
+    )
     from dlviz.render.relu import plot_sweep
     from dlviz.theme import get_theme
 
-    write_matplotlib(plan, common, lambda: plot_sweep(result, dims, theme=get_theme(
-        common.theme), lang=common.lang), None)  # fmt: skip
+    write_matplotlib(
+        plan,
+        common,
+        lambda: plot_sweep(result, dims, theme=get_theme(common.theme), lang=common.lang),
+        None,
+    )
     written = [plan.path]
-    parameters = {**given, "budget": budget, "domain": list(box), **common.parameters(),
-                  "format": plan.format}  # fmt: skip
+    parameters = {
+        **given,
+        "budget": budget,
+        "domain": list(box),
+        **common.parameters(),
+        "format": plan.format,
+    }
     if plan.data is not None:
         from dlviz.output import write_json
 
-        written.append(write_json(plan.data, "relu", parameters, {
-            "sweep": kind, "depths": result.depths, "widths": result.widths,
-            "parameters": result.parameters, "counts": result.counts}))  # fmt: skip
-    rows = [[f"{d}×{w}", p, f"{c.mean():.1f}", R.deep_bound([w] * d, dims)]
-            for d, w, p, c in zip(result.depths, result.widths, result.parameters,
-                                  result.counts, strict=True)]  # fmt: skip
+        written.append(
+            write_json(
+                plan.data,
+                "relu",
+                parameters,
+                {
+                    "sweep": kind,
+                    "depths": result.depths,
+                    "widths": result.widths,
+                    "parameters": result.parameters,
+                    "counts": result.counts,
+                },
+            )
+        )
+    rows = [
+        [f"{d}×{w}", p, f"{c.mean():.1f}", R.deep_bound([w] * d, dims)]
+        for d, w, p, c in zip(
+            result.depths, result.widths, result.parameters, result.counts, strict=True
+        )
+    ]
     report_table(
         f"relu sweep ({kind}, budget {budget})",
         ["depth×width", "parameters", "regions (mean)", "bound"],
@@ -226,5 +289,8 @@ def run_sweep(kind: str, budget, seeds, dims, box, init, given, common) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    app.command("relu", help=HELP, short_help="ReLU networks' exact linear regions.  e.g. "
-                "dlviz relu --widths 16,16")(relu)  # fmt: skip
+    app.command(
+        "relu",
+        help=HELP,
+        short_help="ReLU networks' exact linear regions.  e.g. dlviz relu --widths 16,16",
+    )(relu)

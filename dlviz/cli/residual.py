@@ -40,9 +40,17 @@ Examples:
   dlviz residual --variant plain --init normal:0.02
 """
 
-DEFAULTS = {"variant": None, "depth": 20, "width": 256, "batch": 512, "init": "he",
-            "statistic": "second-moment", "repeats": 3, "backward": False,
-            "branch": "single"}  # fmt: skip
+DEFAULTS = {
+    "variant": None,
+    "depth": 20,
+    "width": 256,
+    "batch": 512,
+    "init": "he",
+    "statistic": "second-moment",
+    "repeats": 3,
+    "backward": False,
+    "branch": "single",
+}
 
 
 @shared_options
@@ -83,37 +91,69 @@ def residual(
     except ValueError as exc:
         raise BadInput("--init", init, str(exc)) from None
     stat = Statistic(statistic).value
-    given = {"variant": names if variant else None, "depth": depth, "width": width,
-             "batch": batch, "init": init, "statistic": stat, "repeats": repeats,
-             "backward": backward, "branch": Branch(branch).value}  # fmt: skip
+    given = {
+        "variant": names if variant else None,
+        "depth": depth,
+        "width": width,
+        "batch": batch,
+        "init": init,
+        "statistic": stat,
+        "repeats": repeats,
+        "backward": backward,
+        "branch": Branch(branch).value,
+    }
     plan = plan_outputs(common, "residual", "", given, DEFAULTS)
-    result = V.simulate(variants=list(dict.fromkeys(names)), depth=depth, width=width,
-                        batch=batch, init=init, statistic_name=stat, repeats=repeats,
-                        seed=common.seed, backward=backward,
-                        branch=Branch(branch).value)  # fmt: skip
+    result = V.simulate(
+        variants=list(dict.fromkeys(names)),
+        depth=depth,
+        width=width,
+        batch=batch,
+        init=init,
+        statistic_name=stat,
+        repeats=repeats,
+        seed=common.seed,
+        backward=backward,
+        branch=Branch(branch).value,
+    )
     render(plan, common, result)
-    parameters = {**given, "variant": list(result.forward), **common.parameters(),
-                  "format": plan.format}  # fmt: skip
+    parameters = {
+        **given,
+        "variant": list(result.forward),
+        **common.parameters(),
+        "format": plan.format,
+    }
     written = [plan.path]
     if plan.data is not None:
         from dlviz.output import write_json
 
-        variants = {v: {"forward": result.mean(v), "forward_std": result.std(v),
-                        "theory": result.theory[v]} for v in result.forward}  # fmt: skip
+        variants = {
+            v: {"forward": result.mean(v), "forward_std": result.std(v), "theory": result.theory[v]}
+            for v in result.forward
+        }
         if result.backward:
             for v in variants:
                 variants[v]["backward"] = result.backward[v].mean(axis=0)
-        written.append(write_json(plan.data, "residual", parameters,
-                                  {"statistic": stat, "variants": variants}))  # fmt: skip
+        written.append(
+            write_json(plan.data, "residual", parameters, {"statistic": stat, "variants": variants})
+        )
     rows = []
     for v in result.forward:
         mean = result.mean(v)
         theory = result.theory[v]
-        rows.append([v, f"{mean[1] / mean[0]:.3f}", f"{mean[-1]:.4g}",
-                     "–" if theory is None else f"{theory[-1]:.4g}"])  # fmt: skip
-    report_table(f"residual, {stat}, depth {depth}",
-                 ["variant", "first-block ratio", f"after {depth} blocks", "theory"], rows,
-                 written)  # fmt: skip
+        rows.append(
+            [
+                v,
+                f"{mean[1] / mean[0]:.3f}",
+                f"{mean[-1]:.4g}",
+                "–" if theory is None else f"{theory[-1]:.4g}",
+            ]
+        )
+    report_table(
+        f"residual, {stat}, depth {depth}",
+        ["variant", "first-block ratio", f"after {depth} blocks", "theory"],
+        rows,
+        written,
+    )
 
 
 def render(plan, common: Common, result) -> None:
@@ -123,17 +163,29 @@ def render(plan, common: Common, result) -> None:
     if common.engine == "manim":
         from dlviz.manim_bridge import load_scene, render_scene
 
-        render_scene(load_scene("residual", "ResidualFlowScene"), {"result": result,
-                     "theme": common.theme, "lang": common.lang}, quality=common.quality,
-                     fmt=plan.format, out=plan.path, background=theme.background)  # fmt: skip
+        render_scene(
+            load_scene("residual", "ResidualFlowScene"),
+            {"result": result, "theme": common.theme, "lang": common.lang},
+            quality=common.quality,
+            fmt=plan.format,
+            out=plan.path,
+            background=theme.background,
+        )
         return
     from dlviz.render.residual import animate_residual, plot_residual
 
     style = {"theme": theme, "lang": common.lang}
-    write_matplotlib(plan, common, lambda: plot_residual(result, **style),
-                     lambda: animate_residual(result, **style))  # fmt: skip
+    write_matplotlib(
+        plan,
+        common,
+        lambda: plot_residual(result, **style),
+        lambda: animate_residual(result, **style),
+    )
 
 
 def register(app: typer.Typer) -> None:
-    app.command("residual", help=HELP, short_help="Activation variance through residual "
-                "networks.  e.g. dlviz residual --depth 30")(residual)  # fmt: skip
+    app.command(
+        "residual",
+        help=HELP,
+        short_help="Activation variance through residual networks.  e.g. dlviz residual --depth 30",
+    )(residual)

@@ -62,8 +62,9 @@ def build_mask(queries: int, keys: int, *, causal: bool = False, padding: int = 
 
 def token_embeddings(tokens: list[str], dim: int, seed: int) -> Array:
     """One seeded N(0, 1) vector per token: the same token, the same vector."""
-    return np.stack([np.random.default_rng([seed, zlib.crc32(t.encode())]).standard_normal(dim)
-                     for t in tokens])  # fmt: skip
+    return np.stack(
+        [np.random.default_rng([seed, zlib.crc32(t.encode())]).standard_normal(dim) for t in tokens]
+    )
 
 
 def attend(q: Array, k: Array, v: Array, mask: Array, scale: float = 1.0):
@@ -79,10 +80,20 @@ def additive_scores(q: Array, k: Array, w_q: Array, w_k: Array, w_v: Array) -> A
     return hidden @ w_v
 
 
-def compute(kind: str, queries: Array, keys: Array, values: Array | None = None, *,
-            query_tokens=None, key_tokens=None, heads: int = 1, causal: bool = False,
-            padding: int = 0, seed: int = 0,
-            hidden: int | None = None) -> AttentionResult:  # fmt: skip
+def compute(
+    kind: str,
+    queries: Array,
+    keys: Array,
+    values: Array | None = None,
+    *,
+    query_tokens=None,
+    key_tokens=None,
+    heads: int = 1,
+    causal: bool = False,
+    padding: int = 0,
+    seed: int = 0,
+    hidden: int | None = None,
+) -> AttentionResult:
     """The attention of ``kind`` for queries (n_q, d), keys (n_k, d), values
     (n_k, d_v; default the keys). 'self' and 'multihead' project with seeded
     W_Q, W_K, W_V (d × d); 'additive' uses seeded W_q, W_k (hidden × d), w_v."""
@@ -103,8 +114,10 @@ def compute(kind: str, queries: Array, keys: Array, values: Array | None = None,
         parts = [attend(queries, keys, values, mask, 1.0 if kind == "dot" else 1 / math.sqrt(d))]
     elif kind == "additive":
         h = hidden or d
-        w_q, w_k = rng.normal(0, 1 / math.sqrt(d), (h, d)), rng.normal(0, 1 / math.sqrt(
-            keys.shape[1]), (h, keys.shape[1]))  # fmt: skip
+        w_q, w_k = (
+            rng.normal(0, 1 / math.sqrt(d), (h, d)),
+            rng.normal(0, 1 / math.sqrt(keys.shape[1]), (h, keys.shape[1])),
+        )
         w_v = rng.normal(0, 1 / math.sqrt(h), h)
         scores = additive_scores(queries, keys, w_q, w_k, w_v)
         weights = softmax_rows(scores, mask)
@@ -127,6 +140,13 @@ def multihead(queries, keys, values, w_q, w_k, w_v, heads: int, mask: Array) -> 
     scaled dot-product attention per head."""
     q, k, v = queries @ w_q, keys @ w_k, values @ w_v
     dk = q.shape[1] // heads
-    return [attend(q[:, h * dk : (h + 1) * dk], k[:, h * dk : (h + 1) * dk],
-                   v[:, h * dk : (h + 1) * dk], mask, 1 / math.sqrt(dk))
-            for h in range(heads)]  # fmt: skip
+    return [
+        attend(
+            q[:, h * dk : (h + 1) * dk],
+            k[:, h * dk : (h + 1) * dk],
+            v[:, h * dk : (h + 1) * dk],
+            mask,
+            1 / math.sqrt(dk),
+        )
+        for h in range(heads)
+    ]

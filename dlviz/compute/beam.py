@@ -146,8 +146,10 @@ def _check(model: Model, beam_size: int, max_length: int, prompt) -> None:
         if token not in model.vocab:
             raise ValueError(f"the prompt's token {token!r} is not in the vocabulary")
     if not eos_reachable(model, tuple(prompt)):
-        raise ValueError(f"the end token {model.eos!r} can never be generated: every "
-                         "context reachable from the prompt gives it probability 0")  # fmt: skip
+        raise ValueError(
+            f"the end token {model.eos!r} can never be generated: every "
+            "context reachable from the prompt gives it probability 0"
+        )
 
 
 def eos_reachable(model: Model, prompt: tuple[str, ...] = (), limit: int = 100_000) -> bool:
@@ -186,8 +188,14 @@ def _mark_chosen(nodes: list[Node], candidate_nodes, candidates, best) -> None:
             nodes[node_id] = replace(nodes[node_id], status="chosen")
 
 
-def beam_search(model: Model, *, beam_size: int, max_length: int, alpha: float = 0.75,
-                prompt: tuple[str, ...] = ()) -> BeamResult:  # fmt: skip
+def beam_search(
+    model: Model,
+    *,
+    beam_size: int,
+    max_length: int,
+    alpha: float = 0.75,
+    prompt: tuple[str, ...] = (),
+) -> BeamResult:
     """d2l's beam search: at every step keep the k best of the k·|V|
     extensions (by cumulative log-probability); every kept sequence of every
     step is a candidate; the answer maximises (1/L^α)·Σ log P."""
@@ -222,8 +230,18 @@ def beam_search(model: Model, *, beam_size: int, max_length: int, alpha: float =
             break
     candidates, best, ends = final_choice(model, kept_sequences, alpha, prompt)
     _mark_chosen(nodes, ends, candidates, best)
-    return BeamResult(tuple(nodes), candidates, best, alpha, model.eos, "d2l", ends, step,
-                      beam_size, tuple(prompt))  # fmt: skip
+    return BeamResult(
+        tuple(nodes),
+        candidates,
+        best,
+        alpha,
+        model.eos,
+        "d2l",
+        ends,
+        step,
+        beam_size,
+        tuple(prompt),
+    )
 
 
 EARLY_STOPPING = {"true": True, "false": False, "never": "never"}
@@ -235,9 +253,15 @@ def _top(values: Array, k: int) -> Array:
     return np.argsort(-values, kind="stable")[:k]
 
 
-def beam_search_hf(model: Model, *, beam_size: int, max_length: int, alpha: float = 1.0,
-                   prompt: tuple[str, ...] = (), early_stopping: bool | str = False,
-                   ) -> BeamResult:  # fmt: skip
+def beam_search_hf(
+    model: Model,
+    *,
+    beam_size: int,
+    max_length: int,
+    alpha: float = 1.0,
+    prompt: tuple[str, ...] = (),
+    early_stopping: bool | str = False,
+) -> BeamResult:
     """Hugging Face transformers' beam search (``generate(num_beams=k)``,
     one end token), step by step as transformers 5 runs it: from the k·|V|
     extensions take the 2k best; of those, end-token ones ranked within the
@@ -296,8 +320,9 @@ def beam_search_hf(model: Model, *, beam_size: int, max_length: int, alpha: floa
                 i = b * width + v
                 lp = float(logp[b, v])
                 ids[i] = len(nodes)
-                nodes.append(Node(len(nodes), run_node[b], vocab[v], lp, float(acc[i]), step,
-                                  "pruned"))  # fmt: skip
+                nodes.append(
+                    Node(len(nodes), run_node[b], vocab[v], lp, float(acc[i]), step, "pruned")
+                )
         new_fin = [j for j in merged if j >= k and did[j - k]]
         for j in new_fin:
             i = int(top[j - k])
@@ -334,8 +359,9 @@ def beam_search_hf(model: Model, *, beam_size: int, max_length: int, alpha: floa
     best = candidates[0]
     ends = tuple(fin_node[j] for j in real)
     _mark_chosen(nodes, ends, candidates, best)
-    return BeamResult(tuple(nodes), candidates, best, alpha, eos, "hf", ends, step, k,
-                      tuple(prompt))  # fmt: skip
+    return BeamResult(
+        tuple(nodes), candidates, best, alpha, eos, "hf", ends, step, k, tuple(prompt)
+    )
 
 
 def _greedy_tree(model: Model, max_length: int, alpha: float, prompt) -> BeamResult:
@@ -357,8 +383,18 @@ def _greedy_tree(model: Model, max_length: int, alpha: float, prompt) -> BeamRes
             break
     nodes[parent] = replace(nodes[parent], status="chosen")
     best_candidate = Candidate(tokens, cum)
-    return BeamResult(tuple(nodes), (best_candidate,), best_candidate, alpha, model.eos, "hf",
-                      (parent,), step, 1, prompt)  # fmt: skip
+    return BeamResult(
+        tuple(nodes),
+        (best_candidate,),
+        best_candidate,
+        alpha,
+        model.eos,
+        "hf",
+        (parent,),
+        step,
+        1,
+        prompt,
+    )
 
 
 def greedy(model: Model, *, max_length: int, alpha: float = 0.75, prompt=()) -> Candidate:
@@ -369,10 +405,14 @@ def greedy(model: Model, *, max_length: int, alpha: float = 0.75, prompt=()) -> 
 def exhaustive(model: Model, *, max_length: int, alpha: float = 0.75, prompt=()) -> Candidate:
     """Every sequence of up to ``max_length`` tokens (refused past a million)."""
     if len(model.vocab) ** max_length > MAX_EXHAUSTIVE:
-        raise ValueError(f"|V|^L = {len(model.vocab)}^{max_length} is more than "
-                         f"{MAX_EXHAUSTIVE:,} sequences")  # fmt: skip
-    sequences = [(tuple(s), -1) for n in range(1, max_length + 1)
-                 for s in itertools.product(model.vocab, repeat=n)]  # fmt: skip
+        raise ValueError(
+            f"|V|^L = {len(model.vocab)}^{max_length} is more than {MAX_EXHAUSTIVE:,} sequences"
+        )
+    sequences = [
+        (tuple(s), -1)
+        for n in range(1, max_length + 1)
+        for s in itertools.product(model.vocab, repeat=n)
+    ]
     return final_choice(model, sequences, alpha, prompt)[1]
 
 

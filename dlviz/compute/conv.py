@@ -96,8 +96,9 @@ class ConvResult:
 # --------------------------------------------------------------------------- shapes
 
 
-def output_size(n: int, k: int, s: int, p_before: int, p_after: int, d: int = 1,
-                ceil_mode: bool = False) -> int:  # fmt: skip
+def output_size(
+    n: int, k: int, s: int, p_before: int, p_after: int, d: int = 1, ceil_mode: bool = False
+) -> int:
     """⌊(n + p₁ + p₂ − d(k−1) − 1)/s⌋ + 1; with ceil_mode the ceiling, less one
     when the last window would start inside the right padding."""
     span = n + p_before + p_after - d * (k - 1) - 1
@@ -116,8 +117,17 @@ def transposed_output_size(n: int, k: int, s: int, p: int, d: int, output_paddin
     return (n - 1) * s - 2 * p + d * (k - 1) + output_padding + 1
 
 
-def formula_text(n: int, k: int, s: int, p_before: int, p_after: int, d: int, out: int,
-                 spec: ConvSpec, op: int = 0) -> str:  # fmt: skip
+def formula_text(
+    n: int,
+    k: int,
+    s: int,
+    p_before: int,
+    p_after: int,
+    d: int,
+    out: int,
+    spec: ConvSpec,
+    op: int = 0,
+) -> str:
     """The output-size formula with this axis's numbers substituted."""
     if spec.transposed:
         return f"({n} − 1)·{s} − 2·{p_before} + {d}·({k} − 1) + {op} + 1 = {out}"
@@ -140,8 +150,9 @@ def check(spec: ConvSpec, input_shape: tuple[int, int, int]) -> None:
     if spec.pool is not None:
         for k, d, p in ((kh, dh, max(top, bottom)), (kw, dw, max(left, right))):
             if p > (d * (k - 1) + 1) // 2:
-                raise ValueError(f"pooling padding {p} must be at most half the window "
-                                 f"({d * (k - 1) + 1})")  # fmt: skip
+                raise ValueError(
+                    f"pooling padding {p} must be at most half the window ({d * (k - 1) + 1})"
+                )
         if spec.pool == "avg" and (dh, dw) != (1, 1):
             raise ValueError("average pooling has no dilation")
     if spec.transposed:
@@ -149,17 +160,21 @@ def check(spec: ConvSpec, input_shape: tuple[int, int, int]) -> None:
             raise ValueError("a transposed convolution pads with zeros only")
         for op, s, d in zip(spec.output_padding, spec.stride, spec.dilation, strict=True):
             if op >= max(s, d):
-                raise ValueError(f"output padding {op} must be smaller than the stride or "
-                                 f"the dilation ({max(s, d)})")  # fmt: skip
+                raise ValueError(
+                    f"output padding {op} must be smaller than the stride or "
+                    f"the dilation ({max(s, d)})"
+                )
         return
     if spec.padding_mode == "reflect" and (max(top, bottom) >= h or max(left, right) >= w):
         raise ValueError(f"reflect padding must be smaller than the input ({h}×{w})")
     if spec.padding_mode == "circular" and (max(top, bottom) > h or max(left, right) > w):
         raise ValueError(f"circular padding must be at most the input size ({h}×{w})")
     if dh * (kh - 1) + 1 > h + top + bottom or dw * (kw - 1) + 1 > w + left + right:
-        raise ValueError(f"the kernel ({dh * (kh - 1) + 1}×{dw * (kw - 1) + 1} with dilation) "
-                         f"is larger than the padded input ({h + top + bottom}×"
-                         f"{w + left + right})")  # fmt: skip
+        raise ValueError(
+            f"the kernel ({dh * (kh - 1) + 1}×{dw * (kw - 1) + 1} with dilation) "
+            f"is larger than the padded input ({h + top + bottom}×"
+            f"{w + left + right})"
+        )
 
 
 def same_padding(kernel_size, dilation) -> tuple[int, int, int, int]:
@@ -207,12 +222,15 @@ def _out_shape(spec: ConvSpec, h: int, w: int) -> tuple[int, int]:
     (kh, kw), (sh, sw), (dh, dw) = spec.kernel_size, spec.stride, spec.dilation
     top, bottom, left, right = spec.padding
     ceil = spec.ceil_mode and spec.pool is not None
-    return (output_size(h, kh, sh, top, bottom, dh, ceil),
-            output_size(w, kw, sw, left, right, dw, ceil))  # fmt: skip
+    return (
+        output_size(h, kh, sh, top, bottom, dh, ceil),
+        output_size(w, kw, sw, left, right, dw, ceil),
+    )
 
 
-def conv(x: Array, kernel: Array, spec: ConvSpec, bias: Array | None = None,
-         dims: int = 2) -> ConvResult:  # fmt: skip
+def conv(
+    x: Array, kernel: Array, spec: ConvSpec, bias: Array | None = None, dims: int = 2
+) -> ConvResult:
     """Cross-correlation of x (C_in, H, W) with kernel (C_out, C_in, kh, kw)."""
     if spec.transposed:
         return conv_transpose(x, kernel, spec, bias, dims)
@@ -224,8 +242,19 @@ def conv(x: Array, kernel: Array, spec: ConvSpec, bias: Array | None = None,
     if bias is not None:
         output = output + bias[:, None, None]
     formula = _formulas(spec, x.shape[1:], out_shape, dims)
-    return ConvResult(spec, dims, x, kernel, bias, padded, kernel, output,
-                      (spec.padding[0], spec.padding[2]), formula, spec)  # fmt: skip
+    return ConvResult(
+        spec,
+        dims,
+        x,
+        kernel,
+        bias,
+        padded,
+        kernel,
+        output,
+        (spec.padding[0], spec.padding[2]),
+        formula,
+        spec,
+    )
 
 
 def pool(x: Array, spec: ConvSpec, dims: int = 2) -> ConvResult:
@@ -253,8 +282,19 @@ def pool(x: Array, spec: ConvSpec, dims: int = 2) -> ConvResult:
     else:
         output = windows.sum(axis=(-2, -1)) / _avg_divisor(spec, h, w, oh, ow)
     shown = pad(x.astype(float), extra, "zeros", 0.0)  # what a picture shows in the padding
-    return ConvResult(spec, dims, x, None, None, shown, None, output, (top, left),
-                      _formulas(spec, (h, w), (oh, ow), dims), spec)  # fmt: skip
+    return ConvResult(
+        spec,
+        dims,
+        x,
+        None,
+        None,
+        shown,
+        None,
+        output,
+        (top, left),
+        _formulas(spec, (h, w), (oh, ow), dims),
+        spec,
+    )
 
 
 def _avg_divisor(spec: ConvSpec, h: int, w: int, oh: int, ow: int) -> Array:
@@ -272,8 +312,9 @@ def _avg_divisor(spec: ConvSpec, h: int, w: int, oh: int, ow: int) -> Array:
     return ((he - hs)[:, None] * (we - ws)[None, :]).astype(float)
 
 
-def conv_transpose(x: Array, kernel: Array, spec: ConvSpec, bias: Array | None = None,
-                   dims: int = 2) -> ConvResult:  # fmt: skip
+def conv_transpose(
+    x: Array, kernel: Array, spec: ConvSpec, bias: Array | None = None, dims: int = 2
+) -> ConvResult:
     """Transposed convolution as the lecture draws it: s − 1 zeros between input
     values, d(k−1) − p zeros around (output padding on the far side), then an
     ordinary stride-1 convolution with the flipped kernel."""
@@ -289,15 +330,29 @@ def conv_transpose(x: Array, kernel: Array, spec: ConvSpec, bias: Array | None =
     grown = _pad_or_crop(grown, 2, qw, qw + opw)
     flipped = np.flip(kernel, axis=(-2, -1)).swapaxes(0, 1)  # (C_out, C_in, kh, kw)
     inner = ConvSpec((kh, kw), dilation=(dh, dw))
-    out_shape = (transposed_output_size(h, kh, sh, top, dh, oph),
-                 transposed_output_size(w, kw, sw, left, dw, opw))  # fmt: skip
+    out_shape = (
+        transposed_output_size(h, kh, sh, top, dh, oph),
+        transposed_output_size(w, kw, sw, left, dw, opw),
+    )
     if min(out_shape) < 1:
         raise ValueError(f"the padding leaves an empty output ({out_shape[0]}×{out_shape[1]})")
     output = np.einsum("chwij,ocij->ohw", window_view(grown, inner, out_shape), flipped)
     if bias is not None:
         output = output + bias[:, None, None]
-    return ConvResult(spec, dims, x, kernel, bias, grown, flipped, output, (qh, qw),
-                      _formulas(spec, (h, w), out_shape, dims), inner, (0, 0))  # fmt: skip
+    return ConvResult(
+        spec,
+        dims,
+        x,
+        kernel,
+        bias,
+        grown,
+        flipped,
+        output,
+        (qh, qw),
+        _formulas(spec, (h, w), out_shape, dims),
+        inner,
+        (0, 0),
+    )
 
 
 def _pad_or_crop(x: Array, axis: int, near: int, far: int) -> Array:
@@ -312,16 +367,34 @@ def _pad_or_crop(x: Array, axis: int, near: int, far: int) -> Array:
 
 def _formulas(spec: ConvSpec, in_shape, out_shape, dims: int) -> str:
     top, bottom, left, right = spec.padding
-    axes = [(in_shape[0], spec.kernel_size[0], spec.stride[0], top, bottom, spec.dilation[0],
-             out_shape[0]),
-            (in_shape[1], spec.kernel_size[1], spec.stride[1], left, right, spec.dilation[1],
-             out_shape[1])]  # fmt: skip
+    axes = [
+        (
+            in_shape[0],
+            spec.kernel_size[0],
+            spec.stride[0],
+            top,
+            bottom,
+            spec.dilation[0],
+            out_shape[0],
+        ),
+        (
+            in_shape[1],
+            spec.kernel_size[1],
+            spec.stride[1],
+            left,
+            right,
+            spec.dilation[1],
+            out_shape[1],
+        ),
+    ]
     if dims == 1:
         axes = axes[1:]
     names = ["H", "W"][-len(axes) :] if dims == 2 else ["L"]
     ops = spec.output_padding[-len(axes) :]
-    lines = [f"{name}: {formula_text(*a, spec, op)}"
-             for name, a, op in zip(names, axes, ops, strict=True)]  # fmt: skip
+    lines = [
+        f"{name}: {formula_text(*a, spec, op)}"
+        for name, a, op in zip(names, axes, ops, strict=True)
+    ]
     return "\n".join(lines)
 
 
@@ -346,9 +419,12 @@ def window_text(result: ConvResult, step: int, channels: str = "per input channe
         return f"({' + '.join(number(v) for v in values)}) / … = {number(channel_out)}"
     bias = "" if result.bias is None else f" + {_signed(result.bias[0])}"
     if result.padded.shape[0] > 1:
-        partial = [float(np.sum(result.padded[c, taps[:, 0], taps[:, 1]] *
-                                result.slid_kernel[0, c].ravel()))
-                   for c in range(result.padded.shape[0])]  # fmt: skip
+        partial = [
+            float(
+                np.sum(result.padded[c, taps[:, 0], taps[:, 1]] * result.slid_kernel[0, c].ravel())
+            )
+            for c in range(result.padded.shape[0])
+        ]
         sums = " + ".join(_signed(p) for p in partial)
         return f"Σ {channels}: {sums}{bias} = {number(channel_out)}"
     kernel = result.slid_kernel[0, 0].ravel()
@@ -387,8 +463,16 @@ def receptive_field(layers: list[Layer], input_length: int, cell: int | None = N
     middle one), with the closed-form sizes and jumps."""
     lengths = [input_length]
     for layer in layers:
-        lengths.append(output_size(lengths[-1], layer.kernel, layer.stride, layer.padding,
-                                   layer.padding, layer.dilation))  # fmt: skip
+        lengths.append(
+            output_size(
+                lengths[-1],
+                layer.kernel,
+                layer.stride,
+                layer.padding,
+                layer.padding,
+                layer.dilation,
+            )
+        )
         if lengths[-1] < 1:
             raise ValueError(f"the input of {input_length} cells is too short for this stack")
     cell = lengths[-1] // 2 if cell is None else cell
@@ -412,9 +496,17 @@ def seeded_integers(shape, seed: int, low: int, high: int) -> Array:
     return np.random.default_rng(seed).integers(low, high + 1, size=shape).astype(float)
 
 
-NG_EDGE_INPUT = np.array([[3, 0, 1, 2, 7, 4], [1, 5, 8, 9, 3, 1], [2, 7, 2, 5, 1, 3],
-                          [0, 1, 3, 1, 7, 8], [4, 2, 1, 6, 2, 8], [2, 4, 5, 2, 3, 9]],
-                         float)  # fmt: skip
+NG_EDGE_INPUT = np.array(
+    [
+        [3, 0, 1, 2, 7, 4],
+        [1, 5, 8, 9, 3, 1],
+        [2, 7, 2, 5, 1, 3],
+        [0, 1, 3, 1, 7, 8],
+        [4, 2, 1, 6, 2, 8],
+        [2, 4, 5, 2, 3, 9],
+    ],
+    float,
+)
 
 
 def named_filter(name: str) -> Array:
@@ -429,8 +521,11 @@ def named_filter(name: str) -> Array:
 
 def _sized_filter(base: str, rest: str) -> Array:
     gaussian = base == "gaussian"
-    usage = ("gaussian:SIZE:SIGMA needs a whole SIZE ≥ 1 and SIGMA > 0" if gaussian
-             else "box:SIZE needs a whole SIZE ≥ 1")  # fmt: skip
+    usage = (
+        "gaussian:SIZE:SIGMA needs a whole SIZE ≥ 1 and SIGMA > 0"
+        if gaussian
+        else "box:SIZE needs a whole SIZE ≥ 1"
+    )
     size_text, _, sigma_text = rest.partition(":")
     try:
         size, sigma = int(size_text), float(sigma_text) if gaussian else 1.0

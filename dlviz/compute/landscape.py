@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from dlviz.spec import check, choice, number, pair, whole
+
 Array = np.ndarray
 GradFn = Callable[[Array, Array], tuple[Array, Array]]
 
@@ -520,6 +522,7 @@ class LandscapeResult:
     saddles: tuple[Point, ...]
     data: tuple[Array, Array] | None = None  # training set (x_i, y_i), data models only
     fit: tuple[Array, Array] | None = None  # model curve at the minimum, (200,) each
+    spec: LandscapeSpec | None = None  # what ran, when built by ``run``
 
 
 def evaluate_grid(
@@ -618,6 +621,7 @@ def compute_landscape(
     y_range: tuple[float, float] | None = None,
     resolution: int = 201,
     progress: Callable[[int, int], None] | None = None,
+    spec: LandscapeSpec | None = None,
 ) -> LandscapeResult:
     """Sample ``land`` on a resolution × resolution grid (endpoints included);
     ``progress`` follows the grid evaluation (see ``evaluate_grid``)."""
@@ -647,5 +651,108 @@ def compute_landscape(
         if _inside((px, py), box)
     ) or (minimum,)
     return LandscapeResult(
-        land.name, land.formula, land.axis_symbols, x, y, loss, minimum, minima, saddles, data, fit
+        land.name,
+        land.formula,
+        land.axis_symbols,
+        x,
+        y,
+        loss,
+        minimum,
+        minima,
+        saddles,
+        data,
+        fit,
+        spec,
     )
+
+
+# --------------------------------------------------------------------------- the spec
+
+VIEWS = ("contour", "heatmap", "surface")
+DEFAULT_COEFFS = (0.1, 2.0)
+
+
+@dataclass(frozen=True)
+class LandscapeSpec:
+    """Every effective parameter of a landscape picture.
+
+    x_range, y_range: the view; resolution: grid points per axis (endpoints
+    included); log_scale: colour by decades; coeffs: (a, b) of the quadratic,
+    () for every other landscape; ridge: λ of the λ‖φ‖² penalty (data models;
+    0 elsewhere).
+    """
+
+    name: str
+    view: str
+    x_range: tuple[float, float]
+    y_range: tuple[float, float]
+    resolution: int
+    log_scale: bool
+    coeffs: tuple[float, ...]
+    ridge: float
+
+
+def make_spec(
+    name: str = "gabor",
+    *,
+    view: str = "contour",
+    x_range: tuple[float, float] | None = None,
+    y_range: tuple[float, float] | None = None,
+    resolution: int = 201,
+    log_scale: bool | None = None,
+    coeffs: tuple[float, float] | None = None,
+    ridge: float = 0.0,
+) -> LandscapeSpec:
+    """The landscape spec with every default resolved; a bad value raises
+    ``SpecError`` naming its parameter."""
+    choice("name", name, NAMES)
+    choice("view", view, VIEWS)
+    if name == "quadratic":
+        coeffs = pair("coeffs", DEFAULT_COEFFS if coeffs is None else coeffs)
+    else:
+        check(not coeffs, "coeffs", coeffs, "applies only to the quadratic landscape")
+        coeffs = ()
+    ridge = number("ridge", ridge, 0.0)
+    check(ridge == 0 or name in DATA_MODELS, "ridge", ridge, "applies only to gabor and linear")
+    land = landscape_of_name(name, coeffs, ridge)
+    x_range = pair("x_range", land.x_range if x_range is None else x_range, increasing=True)
+    y_range = pair("y_range", land.y_range if y_range is None else y_range, increasing=True)
+    resolution = whole("resolution", resolution, 2, 4096)
+    log_scale = land.log_scale if log_scale is None else log_scale
+    check(isinstance(log_scale, bool), "log_scale", log_scale, "true or false")
+    return LandscapeSpec(name, view, x_range, y_range, resolution, log_scale, coeffs, ridge)
+
+
+def landscape_of_name(name: str, coeffs: tuple[float, ...], ridge: float) -> Landscape:
+    """The landscape a spec's name, coeffs and ridge describe."""
+    return make_landscape(name, coeffs=tuple(coeffs) or None, ridge=ridge)
+
+
+def landscape_of(spec: LandscapeSpec) -> Landscape:
+    """The landscape ``spec`` describes."""
+    return landscape_of_name(spec.name, spec.coeffs, spec.ridge)
+
+
+def check_log_scale(spec: LandscapeSpec, loss: Array) -> None:
+    """A log colour scale needs a loss that stays positive."""
+    low = float(np.nanmin(loss))
+    check(
+        not spec.log_scale or low >= 0,
+        "log_scale",
+        spec.name,
+        f"needs a positive loss; {spec.name} goes down to {low:.3g} (use a linear scale)",
+    )
+
+
+def run(spec: LandscapeSpec, progress: Callable[[int, int], None] | None = None) -> LandscapeResult:
+    """The landscape ``spec`` describes, sampled on its grid."""
+    result = compute_landscape(
+        landscape_of(spec),
+        x_range=spec.x_range,
+        y_range=spec.y_range,
+        resolution=spec.resolution,
+        progress=progress,
+        spec=spec,
+    )
+    check_log_scale(spec, result.loss)
+    return result

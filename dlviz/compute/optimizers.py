@@ -7,51 +7,136 @@ at once, so one call runs many starts (the basins picture) as cheaply as one.
 A rule is ``step(x, grad, state, t, hp) -> x_new``: ``grad(points)`` returns
 the gradient for this step (the same minibatch however often it is called,
 so Nesterov's look-ahead sees the batch of its step), ``state`` is a dict of
-arrays the rule keeps between steps, ``t`` counts from 1.
+arrays the rule keeps between steps, ``t`` counts from 1. Each rule is
+registered beside its step function with its defaults and its formula, which
+is written from the hyperparameters that ran (pytorch's SGD with momentum 0.5
+prints its momentum buffer).
+
+``make_spec`` resolves every effective parameter of a picture (per-rule
+hyperparameters and learning rates, batch sizes, noise, starts, steps,
+tolerance, seed); ``run(spec)`` draws nothing and returns a Race or Basins
+holding that spec.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from dlviz.compute.landscape import Landscape, LandscapeResult, compute_landscape
+from dlviz.compute.landscape import (
+    Landscape,
+    LandscapeResult,
+    LandscapeSpec,
+    check_log_scale,
+    compute_landscape,
+    landscape_of,
+)
+from dlviz.compute.landscape import make_spec as make_landscape_spec
+from dlviz.spec import check, choice, number, pair, whole
 
 Array = np.ndarray
 CONVENTIONS = ("udl", "d2l", "pytorch")
-NAMES = ("gd", "sgd", "momentum", "nesterov", "normalized", "adagrad", "rmsprop", "adadelta",
-         "adam")  # fmt: skip
-SGD_BATCH = 5  # sgd's minibatch on the data models when --batch-size is not given
-SGD_NOISE = 1.0  # sgd's gradient noise on analytic landscapes when --noise is not given
+NAMES = (
+    "gd",
+    "sgd",
+    "momentum",
+    "nesterov",
+    "normalized",
+    "adagrad",
+    "rmsprop",
+    "adadelta",
+    "adam",
+)
+SGD_BATCH = 5  # sgd's minibatch on the data models when no batch size is given
+SGD_NOISE = 1.0  # sgd's gradient noise on analytic landscapes when no noise is given
+
+# A formula is a list of statements, each (plain Unicode, LaTeX), joined by ";".
+Statements = list[tuple[str, str]]
 
 
 @dataclass(frozen=True)
 class Rule:
-    """One optimizer under one convention."""
+    """One optimizer under one convention.
+
+    defaults: every hyperparameter the rule reads, as the convention sets it;
+    statements(hp): the update as it runs with ``hp``, as (plain, LaTeX) pairs.
+    """
 
     name: str
     convention: str
     step: Callable
-    defaults: Mapping[str, float | bool]  # every hyperparameter the rule reads
-    formula: str  # LaTeX (matplotlib mathtext compatible)
-    text: str  # the same rule in plain Unicode, for figure captions
+    defaults: Mapping[str, float | bool]
+    statements: Callable[[Mapping], Statements]
+    prefix: str = ""  # torch.optim's class, e.g. "SGD"
+
+    def text(self, hp: Mapping | None = None) -> str:
+        """The rule in plain Unicode, as it runs with ``hp`` (default: its defaults)."""
+        hp = {**self.defaults, **(hp or {})}
+        body = ";  ".join(plain for plain, _ in self.statements(hp))
+        return f"{self.prefix}{_flags(self, hp)}: {body}" if self.prefix else body
+
+    def formula(self, hp: Mapping | None = None) -> str:
+        """The same in LaTeX (matplotlib mathtext compatible)."""
+        hp = {**self.defaults, **(hp or {})}
+        return r";\ ".join(tex for _, tex in self.statements(hp))
+
+
+def _flags(rule: Rule, hp: Mapping) -> str:
+    on = [k for k in ("momentum", "nesterov", "centered", "amsgrad") if hp.get(k)]
+    return f"({', '.join(on)})" if on else ""
+
+
+RULES: dict[str, dict[str, Rule]] = {c: {} for c in CONVENTIONS}
+
+
+def rule(convention: str, name: str, defaults: Mapping, statements, prefix: str = ""):
+    """Register the decorated step function as ``name`` under ``convention``;
+    ``statements`` is a list of (plain, LaTeX) pairs or a function of hp."""
+    describe = statements if callable(statements) else (lambda hp, s=statements: list(s))
+
+    def register(step: Callable) -> Callable:
+        RULES[convention][name] = Rule(name, convention, step, dict(defaults), describe, prefix)
+        return step
+
+    return register
 
 
 def _zeros(state: dict, x: Array, *keys: str) -> list[Array]:
     return [state.setdefault(k, np.zeros_like(x)) for k in keys]
 
 
-# --------------------------------------------------------------------------- udl
-# (AdaGrad, RMSProp and AdaDelta are the same mathematics in d2l, with other
-# letters and default ε; d2l uses these functions too.)
+_UDL = {"lr": 0.05, "momentum": 0.9, "rho": 0.9, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}
+_D2L = {**_UDL, "eps": 1e-6}
 
 
-def _udl_gd(x, grad, state, t, hp):
+def _pick(table: Mapping, *keys: str, **overrides) -> dict:
+    return {**{k: table[k] for k in keys}, **overrides}
+
+
+# --------------------------------------------------------------------------- udl and d2l
+# (AdaGrad, RMSProp and AdaDelta are the same mathematics in both books, with
+# other letters and default ε.)
+
+
+@rule("udl", "gd", _pick(_UDL, "lr"), [("φ ← φ − α·g", r"\phi \leftarrow \phi - \alpha g")])
+@rule("udl", "sgd", _pick(_UDL, "lr"), [("φ ← φ − α·g", r"\phi \leftarrow \phi - \alpha g")])
+@rule("d2l", "gd", _pick(_D2L, "lr"), [("x ← x − η·g", r"x \leftarrow x - \eta g")])
+@rule("d2l", "sgd", _pick(_D2L, "lr"), [("x ← x − η·g", r"x \leftarrow x - \eta g")])
+def _gd(x, grad, state, t, hp):
     return x - hp["lr"] * grad(x)
 
 
+@rule(
+    "udl",
+    "momentum",
+    _pick(_UDL, "lr", "momentum"),
+    [
+        ("m ← ρ·m + (1−ρ)·g", r"m \leftarrow \rho m + (1-\rho) g"),
+        ("φ ← φ − α·m", r"\phi \leftarrow \phi - \alpha m"),
+    ],
+)
 def _udl_momentum(x, grad, state, t, hp):
     (m,) = _zeros(state, x, "m")
     rho = hp["momentum"]
@@ -59,6 +144,15 @@ def _udl_momentum(x, grad, state, t, hp):
     return x - hp["lr"] * state["m"]
 
 
+@rule(
+    "udl",
+    "nesterov",
+    _pick(_UDL, "lr", "momentum"),
+    [
+        ("m ← ρ·m + (1−ρ)·g(φ − α·ρ·m)", r"m \leftarrow \rho m + (1-\rho) g(\phi - \alpha\rho m)"),
+        ("φ ← φ − α·m", r"\phi \leftarrow \phi - \alpha m"),
+    ],
+)
 def _udl_nesterov(x, grad, state, t, hp):
     (m,) = _zeros(state, x, "m")
     rho, lr = hp["momentum"], hp["lr"]
@@ -66,11 +160,40 @@ def _udl_nesterov(x, grad, state, t, hp):
     return x - lr * state["m"]
 
 
+@rule(
+    "udl",
+    "normalized",
+    _pick(_UDL, "lr", "eps"),
+    [
+        (
+            "φ ← φ − α·g/√(g⊙g + ε)",
+            r"\phi \leftarrow \phi - \alpha g / \sqrt{g \odot g + \epsilon}",
+        ),
+    ],
+)
 def _udl_normalized(x, grad, state, t, hp):
     g = grad(x)
     return x - hp["lr"] * g / np.sqrt(g * g + hp["eps"])
 
 
+@rule(
+    "udl",
+    "adagrad",
+    _pick(_UDL, "lr", "eps"),
+    [
+        ("v ← v + g⊙g", r"v \leftarrow v + g \odot g"),
+        ("φ ← φ − α·g/√(v + ε)", r"\phi \leftarrow \phi - \alpha g / \sqrt{v + \epsilon}"),
+    ],
+)
+@rule(
+    "d2l",
+    "adagrad",
+    _pick(_D2L, "lr", "eps"),
+    [
+        ("s ← s + g⊙g", r"s \leftarrow s + g \odot g"),
+        ("x ← x − η·g/√(s + ε)", r"x \leftarrow x - \eta g / \sqrt{s + \epsilon}"),
+    ],
+)
 def _adagrad(x, grad, state, t, hp):
     (v,) = _zeros(state, x, "v")
     g = grad(x)
@@ -78,6 +201,24 @@ def _adagrad(x, grad, state, t, hp):
     return x - hp["lr"] * g / np.sqrt(state["v"] + hp["eps"])
 
 
+@rule(
+    "udl",
+    "rmsprop",
+    _pick(_UDL, "lr", "rho", "eps"),
+    [
+        ("v ← ρ·v + (1−ρ)·g⊙g", r"v \leftarrow \rho v + (1-\rho) g \odot g"),
+        ("φ ← φ − α·g/√(v + ε)", r"\phi \leftarrow \phi - \alpha g/\sqrt{v+\epsilon}"),
+    ],
+)
+@rule(
+    "d2l",
+    "rmsprop",
+    _pick(_D2L, "lr", "rho", "eps"),
+    [
+        ("s ← γ·s + (1−γ)·g⊙g", r"s \leftarrow \gamma s + (1-\gamma) g \odot g"),
+        ("x ← x − η·g/√(s + ε)", r"x \leftarrow x - \eta g/\sqrt{s+\epsilon}"),
+    ],
+)
 def _rmsprop(x, grad, state, t, hp):
     (v,) = _zeros(state, x, "v")
     g, rho = grad(x), hp["rho"]
@@ -85,6 +226,28 @@ def _rmsprop(x, grad, state, t, hp):
     return x - hp["lr"] * g / np.sqrt(state["v"] + hp["eps"])
 
 
+@rule(
+    "udl",
+    "adadelta",
+    _pick(_UDL, "rho", "eps"),
+    [
+        ("v ← ρ·v + (1−ρ)·g⊙g", r"v \leftarrow \rho v + (1-\rho) g \odot g"),
+        ("Δ ← −√(s+ε)/√(v+ε)⊙g", r"\Delta \leftarrow -\sqrt{s+\epsilon}/\sqrt{v+\epsilon} \odot g"),
+        ("s ← ρ·s + (1−ρ)·Δ⊙Δ", r"s \leftarrow \rho s + (1-\rho) \Delta \odot \Delta"),
+        ("φ ← φ + Δ", r"\phi \leftarrow \phi + \Delta"),
+    ],
+)
+@rule(
+    "d2l",
+    "adadelta",
+    _pick(_D2L, "rho", eps=1e-5),
+    [
+        ("s ← ρ·s + (1−ρ)·g⊙g", r"s \leftarrow \rho s + (1-\rho) g \odot g"),
+        ("g′ = √(Δx+ε)/√(s+ε)⊙g", r"g' = \sqrt{\Delta x+\epsilon}/\sqrt{s+\epsilon} \odot g"),
+        ("x ← x − g′", r"x \leftarrow x - g'"),
+        ("Δx ← ρ·Δx + (1−ρ)·g′⊙g′", r"\Delta x \leftarrow \rho \Delta x + (1-\rho) g' \odot g'"),
+    ],
+)
 def _adadelta(x, grad, state, t, hp):
     v, s = _zeros(state, x, "v", "s")
     g, rho, eps = grad(x), hp["rho"], hp["eps"]
@@ -94,6 +257,19 @@ def _adadelta(x, grad, state, t, hp):
     return x + delta
 
 
+@rule(
+    "udl",
+    "adam",
+    _pick(_UDL, "lr", "beta1", "beta2", "eps"),
+    [
+        ("m ← β·m + (1−β)·g", r"m \leftarrow \beta m + (1-\beta) g"),
+        ("v ← γ·v + (1−γ)·g⊙g", r"v \leftarrow \gamma v + (1-\gamma) g \odot g"),
+        (
+            "φ ← φ − α·m̂/√(v̂ + ε)",
+            r"\phi \leftarrow \phi - \alpha \hat{m} / \sqrt{\hat{v} + \epsilon}",
+        ),
+    ],
+)
 def _udl_adam(x, grad, state, t, hp):
     m, v = _zeros(state, x, "m", "v")
     g, beta, gamma = grad(x), hp["beta1"], hp["beta2"]
@@ -103,15 +279,31 @@ def _udl_adam(x, grad, state, t, hp):
     return x - hp["lr"] * m_hat / np.sqrt(v_hat + hp["eps"])
 
 
-# --------------------------------------------------------------------------- d2l
-
-
+@rule(
+    "d2l",
+    "momentum",
+    _pick(_D2L, "lr", "momentum"),
+    [
+        ("v ← γ·v + η·g", r"v \leftarrow \gamma v + \eta g"),
+        ("x ← x − v", r"x \leftarrow x - v"),
+    ],
+)
 def _d2l_momentum(x, grad, state, t, hp):
     (v,) = _zeros(state, x, "v")
     state["v"] = hp["momentum"] * v + hp["lr"] * grad(x)
     return x - state["v"]
 
 
+@rule(
+    "d2l",
+    "adam",
+    _pick(_D2L, "lr", "beta1", "beta2", "eps"),
+    [
+        ("v ← β₁·v + (1−β₁)·g", r"v \leftarrow \beta_1 v + (1-\beta_1) g"),
+        ("s ← β₂·s + (1−β₂)·g⊙g", r"s \leftarrow \beta_2 s + (1-\beta_2) g \odot g"),
+        ("x ← x − η·v̂/(√ŝ + ε)", r"x \leftarrow x - \eta \hat{v} / (\sqrt{\hat{s}} + \epsilon)"),
+    ],
+)
 def _d2l_adam(x, grad, state, t, hp):
     v, s = _zeros(state, x, "v", "s")
     g, b1, b2 = grad(x), hp["beta1"], hp["beta2"]
@@ -123,9 +315,35 @@ def _d2l_adam(x, grad, state, t, hp):
 
 # --------------------------------------------------------------------------- pytorch
 # Written in torch.optim's own order of operations (single-tensor code path),
-# so float64 trajectories agree with it to rounding.
+# so float64 trajectories agree with it to rounding. Their formulas follow the
+# options that ran: momentum, dampening, Nesterov, weight decay, centered, AMSGrad.
+
+_TORCH_SGD = {"lr": 0.05, "momentum": 0.0, "dampening": 0.0, "nesterov": False, "weight_decay": 0.0}
 
 
+def _decay(hp: Mapping) -> Statements:
+    if not hp.get("weight_decay"):
+        return []
+    return [("g ← g + λ·θ", r"g \leftarrow g + \lambda \theta")]
+
+
+def _sgd_statements(hp: Mapping) -> Statements:
+    out = _decay(hp)
+    if not hp["momentum"]:
+        return out + [("θ ← θ − γ·g", r"\theta \leftarrow \theta - \gamma g")]
+    damped = ("(1−τ)·g", r"(1-\tau) g") if hp["dampening"] else ("g", "g")
+    out.append((f"b ← μ·b + {damped[0]}", rf"b \leftarrow \mu b + {damped[1]}"))
+    if hp["nesterov"]:
+        return out + [("θ ← θ − γ·(g + μ·b)", r"\theta \leftarrow \theta - \gamma (g + \mu b)")]
+    return out + [("θ ← θ − γ·b", r"\theta \leftarrow \theta - \gamma b")]
+
+
+@rule("pytorch", "gd", _TORCH_SGD, _sgd_statements, "SGD")
+@rule("pytorch", "sgd", _TORCH_SGD, _sgd_statements, "SGD")
+@rule("pytorch", "momentum", {**_TORCH_SGD, "momentum": 0.9}, _sgd_statements, "SGD")
+@rule(
+    "pytorch", "nesterov", {**_TORCH_SGD, "momentum": 0.9, "nesterov": True}, _sgd_statements, "SGD"
+)
 def _torch_sgd(x, grad, state, t, hp):
     g = grad(x) + hp["weight_decay"] * x if hp["weight_decay"] else grad(x)
     mu = hp["momentum"]
@@ -138,6 +356,31 @@ def _torch_sgd(x, grad, state, t, hp):
     return x - hp["lr"] * g
 
 
+def _adagrad_statements(hp: Mapping) -> Statements:
+    out = _decay(hp)
+    if hp["initial_accumulator_value"]:
+        out.append(("s₀ = s_init", r"s_0 = s_{init}"))
+    out.append(("s ← s + g²", r"s \leftarrow s + g^2"))
+    if hp["lr_decay"]:
+        out.append(("γ̃ = γ/(1 + (t−1)·η)", r"\tilde\gamma = \gamma / (1 + (t-1)\eta)"))
+        return out + [
+            (
+                "θ ← θ − γ̃·g/(√s + ε)",
+                r"\theta \leftarrow \theta - \tilde\gamma g / (\sqrt{s} + \epsilon)",
+            )
+        ]
+    return out + [
+        ("θ ← θ − γ·g/(√s + ε)", r"\theta \leftarrow \theta - \gamma g / (\sqrt{s} + \epsilon)")
+    ]
+
+
+@rule(
+    "pytorch",
+    "adagrad",
+    {"lr": 0.05, "lr_decay": 0.0, "initial_accumulator_value": 0.0, "eps": 1e-10},
+    _adagrad_statements,
+    "Adagrad",
+)
 def _torch_adagrad(x, grad, state, t, hp):
     s = state.setdefault("sum", np.full_like(x, hp["initial_accumulator_value"]))
     g = grad(x)
@@ -146,6 +389,32 @@ def _torch_adagrad(x, grad, state, t, hp):
     return x - clr * (g / (np.sqrt(s) + hp["eps"]))
 
 
+def _rmsprop_statements(hp: Mapping) -> Statements:
+    out = [("v ← α·v + (1−α)·g²", r"v \leftarrow \alpha v + (1-\alpha) g^2")]
+    root = ("√v", r"\sqrt{v}")
+    if hp["centered"]:
+        out.append(("ḡ ← α·ḡ + (1−α)·g", r"\bar g \leftarrow \alpha \bar g + (1-\alpha) g"))
+        root = ("√(v − ḡ²)", r"\sqrt{v - \bar g^2}")
+    if hp["momentum"]:
+        out.append(
+            (f"b ← μ·b + g/({root[0]} + ε)", rf"b \leftarrow \mu b + g/({root[1]}+\epsilon)")
+        )
+        return out + [("θ ← θ − γ·b", r"\theta \leftarrow \theta - \gamma b")]
+    return out + [
+        (
+            f"θ ← θ − γ·g/({root[0]} + ε)",
+            rf"\theta \leftarrow \theta - \gamma g/({root[1]}+\epsilon)",
+        )
+    ]
+
+
+@rule(
+    "pytorch",
+    "rmsprop",
+    {"lr": 0.05, "rho": 0.99, "eps": 1e-8, "momentum": 0.0, "centered": False},
+    _rmsprop_statements,
+    "RMSprop",
+)
 def _torch_rmsprop(x, grad, state, t, hp):
     (sq,) = _zeros(state, x, "square_avg")
     g, alpha, eps = grad(x), hp["rho"], hp["eps"]
@@ -163,6 +432,18 @@ def _torch_rmsprop(x, grad, state, t, hp):
     return x - hp["lr"] * (g / avg)
 
 
+@rule(
+    "pytorch",
+    "adadelta",
+    {"lr": 1.0, "rho": 0.9, "eps": 1e-6},
+    [
+        ("v ← ρ·v + (1−ρ)·g²", r"v \leftarrow \rho v + (1-\rho) g^2"),
+        ("Δ = √(u+ε)/√(v+ε)·g", r"\Delta = \sqrt{u+\epsilon}/\sqrt{v+\epsilon}\, g"),
+        ("u ← ρ·u + (1−ρ)·Δ²", r"u \leftarrow \rho u + (1-\rho) \Delta^2"),
+        ("θ ← θ − γ·Δ", r"\theta \leftarrow \theta - \gamma \Delta"),
+    ],
+    "Adadelta",
+)
 def _torch_adadelta(x, grad, state, t, hp):
     sq, acc = _zeros(state, x, "square_avg", "acc_delta")
     g, rho, eps = grad(x), hp["rho"], hp["eps"]
@@ -172,6 +453,34 @@ def _torch_adadelta(x, grad, state, t, hp):
     return x - hp["lr"] * delta
 
 
+def _adam_statements(hp: Mapping) -> Statements:
+    out = [
+        ("m ← β₁·m + (1−β₁)·g", r"m \leftarrow \beta_1 m + (1-\beta_1) g"),
+        ("v ← β₂·v + (1−β₂)·g²", r"v \leftarrow \beta_2 v + (1-\beta_2) g^2"),
+    ]
+    if hp["amsgrad"]:
+        out.append(("v_max ← max(v_max, v)", r"v_{max} \leftarrow \max(v_{max}, v)"))
+        return out + [
+            (
+                "θ ← θ − γ·m̂/(√(v_max/(1−β₂ᵗ)) + ε)",
+                r"\theta \leftarrow \theta - \gamma \hat{m} / (\sqrt{v_{max}/(1-\beta_2^t)} + \epsilon)",
+            )
+        ]
+    return out + [
+        (
+            "θ ← θ − γ·m̂/(√v̂ + ε)",
+            r"\theta \leftarrow \theta - \gamma \hat{m} / (\sqrt{\hat{v}} + \epsilon)",
+        )
+    ]
+
+
+@rule(
+    "pytorch",
+    "adam",
+    {"lr": 0.05, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "amsgrad": False},
+    _adam_statements,
+    "Adam",
+)
 def _torch_adam(x, grad, state, t, hp):
     m, v = _zeros(state, x, "exp_avg", "exp_avg_sq")
     g, b1, b2 = grad(x), hp["beta1"], hp["beta2"]
@@ -186,190 +495,9 @@ def _torch_adam(x, grad, state, t, hp):
     return x - (hp["lr"] / bias1) * (m / denom)
 
 
-# --------------------------------------------------------------------------- the table
-
-_UDL = {"lr": 0.05, "momentum": 0.9, "rho": 0.9, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8}
-_D2L = {"lr": 0.05, "momentum": 0.9, "rho": 0.9, "beta1": 0.9, "beta2": 0.999, "eps": 1e-6}
-_TORCH_SGD = {"lr": 0.05, "momentum": 0.0, "dampening": 0.0, "nesterov": False,
-              "weight_decay": 0.0}  # fmt: skip
-
-
-def _pick(table: Mapping, *keys: str, **overrides) -> dict:
-    return {**{k: table[k] for k in keys}, **overrides}
-
-
-def _rules() -> dict[str, dict[str, Rule]]:
-    u, d = _UDL, _D2L
-    udl = [
-        ("gd", _udl_gd, _pick(u, "lr"), r"\phi \leftarrow \phi - \alpha g", "φ ← φ − α·g"),
-        (
-            "sgd",
-            _udl_gd,
-            _pick(u, "lr"),
-            r"\phi \leftarrow \phi - \alpha g_{batch}",
-            "φ ← φ − α·g (minibatch)",
-        ),
-        (
-            "momentum",
-            _udl_momentum,
-            _pick(u, "lr", "momentum"),
-            r"m \leftarrow \rho m + (1-\rho) g;\ \phi \leftarrow \phi - \alpha m",
-            "m ← ρ·m + (1−ρ)·g;  φ ← φ − α·m",
-        ),
-        (
-            "nesterov",
-            _udl_nesterov,
-            _pick(u, "lr", "momentum"),
-            r"m \leftarrow \rho m + (1-\rho) g(\phi - \alpha\rho m);\ \phi \leftarrow \phi - \alpha m",
-            "m ← ρ·m + (1−ρ)·g(φ − α·ρ·m);  φ ← φ − α·m",
-        ),
-        (
-            "normalized",
-            _udl_normalized,
-            _pick(u, "lr", "eps"),
-            r"\phi \leftarrow \phi - \alpha g / \sqrt{g \odot g + \epsilon}",
-            "φ ← φ − α·g/√(g⊙g + ε)",
-        ),
-        (
-            "adagrad",
-            _adagrad,
-            _pick(u, "lr", "eps"),
-            r"v \leftarrow v + g \odot g;\ \phi \leftarrow \phi - \alpha g / \sqrt{v + \epsilon}",
-            "v ← v + g⊙g;  φ ← φ − α·g/√(v + ε)",
-        ),
-        (
-            "rmsprop",
-            _rmsprop,
-            _pick(u, "lr", "rho", "eps"),
-            r"v \leftarrow \rho v + (1-\rho) g \odot g;\ \phi \leftarrow \phi - \alpha g/\sqrt{v+\epsilon}",
-            "v ← ρ·v + (1−ρ)·g⊙g;  φ ← φ − α·g/√(v + ε)",
-        ),
-        (
-            "adadelta",
-            _adadelta,
-            _pick(u, "rho", "eps"),
-            r"\Delta \leftarrow -\sqrt{s+\epsilon}/\sqrt{v+\epsilon} \odot g;\ \phi \leftarrow \phi + \Delta",
-            "v ← ρ·v + (1−ρ)·g⊙g;  Δ ← −√(s+ε)/√(v+ε)⊙g;  s ← ρ·s + (1−ρ)·Δ⊙Δ;  φ ← φ + Δ",
-        ),
-        (
-            "adam",
-            _udl_adam,
-            _pick(u, "lr", "beta1", "beta2", "eps"),
-            r"\phi \leftarrow \phi - \alpha \hat{m} / \sqrt{\hat{v} + \epsilon}",
-            "m ← β·m + (1−β)·g;  v ← γ·v + (1−γ)·g⊙g;  φ ← φ − α·m̂/√(v̂ + ε)",
-        ),
-    ]
-    d2l = [
-        ("gd", _udl_gd, _pick(d, "lr"), r"x \leftarrow x - \eta g", "x ← x − η·g"),
-        (
-            "sgd",
-            _udl_gd,
-            _pick(d, "lr"),
-            r"x \leftarrow x - \eta g_{batch}",
-            "x ← x − η·g (minibatch mean)",
-        ),
-        (
-            "momentum",
-            _d2l_momentum,
-            _pick(d, "lr", "momentum"),
-            r"v \leftarrow \gamma v + \eta g;\ x \leftarrow x - v",
-            "v ← γ·v + η·g;  x ← x − v",
-        ),
-        (
-            "adagrad",
-            _adagrad,
-            _pick(d, "lr", "eps"),
-            r"s \leftarrow s + g \odot g;\ x \leftarrow x - \eta g / \sqrt{s + \epsilon}",
-            "s ← s + g⊙g;  x ← x − η·g/√(s + ε)",
-        ),
-        (
-            "rmsprop",
-            _rmsprop,
-            _pick(d, "lr", "rho", "eps"),
-            r"s \leftarrow \gamma s + (1-\gamma) g \odot g;\ x \leftarrow x - \eta g/\sqrt{s+\epsilon}",
-            "s ← γ·s + (1−γ)·g⊙g;  x ← x − η·g/√(s + ε)",
-        ),
-        (
-            "adadelta",
-            _adadelta,
-            _pick(d, "rho", eps=1e-5),
-            r"g' = \sqrt{\Delta x+\epsilon}/\sqrt{s+\epsilon} \odot g;\ x \leftarrow x - g'",
-            "s ← ρ·s + (1−ρ)·g⊙g;  g′ = √(Δx+ε)/√(s+ε)⊙g;  x ← x − g′;  Δx ← ρ·Δx + (1−ρ)·g′⊙g′",
-        ),
-        (
-            "adam",
-            _d2l_adam,
-            _pick(d, "lr", "beta1", "beta2", "eps"),
-            r"x \leftarrow x - \eta \hat{v} / (\sqrt{\hat{s}} + \epsilon)",
-            "v ← β₁·v + (1−β₁)·g;  s ← β₂·s + (1−β₂)·g⊙g;  x ← x − η·v̂/(√ŝ + ε)",
-        ),
-    ]
-    sgd_tex = r"b \leftarrow \mu b + (1-\tau) g;\ \theta \leftarrow \theta - \gamma b"
-    torch = [
-        (
-            "gd",
-            _torch_sgd,
-            dict(_TORCH_SGD),
-            r"\theta \leftarrow \theta - \gamma g",
-            "SGD: θ ← θ − γ·g",
-        ),
-        (
-            "sgd",
-            _torch_sgd,
-            dict(_TORCH_SGD),
-            r"\theta \leftarrow \theta - \gamma g_{batch}",
-            "SGD: θ ← θ − γ·g (minibatch mean)",
-        ),
-        (
-            "momentum",
-            _torch_sgd,
-            {**_TORCH_SGD, "momentum": 0.9},
-            sgd_tex,
-            "SGD(momentum): b ← μ·b + (1−τ)·g;  θ ← θ − γ·b",
-        ),
-        (
-            "nesterov",
-            _torch_sgd,
-            {**_TORCH_SGD, "momentum": 0.9, "nesterov": True},
-            r"b \leftarrow \mu b + g;\ \theta \leftarrow \theta - \gamma (g + \mu b)",
-            "SGD(nesterov): b ← μ·b + g;  θ ← θ − γ·(g + μ·b)",
-        ),
-        (
-            "adagrad",
-            _torch_adagrad,
-            {"lr": 0.05, "lr_decay": 0.0, "initial_accumulator_value": 0.0, "eps": 1e-10},
-            r"s \leftarrow s + g^2;\ \theta \leftarrow \theta - \tilde\gamma g / (\sqrt{s} + \epsilon)",
-            "Adagrad: s ← s + g²;  θ ← θ − γ̃·g/(√s + ε)",
-        ),
-        (
-            "rmsprop",
-            _torch_rmsprop,
-            {"lr": 0.05, "rho": 0.99, "eps": 1e-8, "momentum": 0.0, "centered": False},
-            r"v \leftarrow \alpha v + (1-\alpha) g^2;\ \theta \leftarrow \theta - \gamma g/(\sqrt{v}+\epsilon)",
-            "RMSprop: v ← α·v + (1−α)·g²;  θ ← θ − γ·g/(√v + ε)",
-        ),
-        (
-            "adadelta",
-            _torch_adadelta,
-            {"lr": 1.0, "rho": 0.9, "eps": 1e-6},
-            r"\Delta = \sqrt{u+\epsilon}/\sqrt{v+\epsilon}\, g;\ \theta \leftarrow \theta - \gamma \Delta",
-            "Adadelta: v ← ρ·v + (1−ρ)·g²;  Δ = √(u+ε)/√(v+ε)·g;  u ← ρ·u + (1−ρ)·Δ²;  θ ← θ − γ·Δ",
-        ),
-        (
-            "adam",
-            _torch_adam,
-            {"lr": 0.05, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "amsgrad": False},
-            r"\theta \leftarrow \theta - \gamma \hat{m} / (\sqrt{\hat{v}} + \epsilon)",
-            "Adam: m ← β₁·m + (1−β₁)·g;  v ← β₂·v + (1−β₂)·g²;  θ ← θ − γ·m̂/(√v̂ + ε)",
-        ),
-    ]
-    table = {}
-    for convention, rows in (("udl", udl), ("d2l", d2l), ("pytorch", torch)):
-        table[convention] = {n: Rule(n, convention, s, h, tex, txt) for n, s, h, tex, txt in rows}
-    return table
-
-
-RULES = _rules()
+# the rules of each convention in the course's order
+for _convention in CONVENTIONS:
+    RULES[_convention] = {n: RULES[_convention][n] for n in NAMES if n in RULES[_convention]}
 
 
 def get_rule(name: str, convention: str) -> Rule:
@@ -391,8 +519,9 @@ class Gradient:
     drawn without replacement and reshuffled every epoch), plus optional
     Gaussian noise on analytic landscapes."""
 
-    def __init__(self, land: Landscape, *, mean: bool, batch_size: int | None, noise: float,
-                 seed: int):  # fmt: skip
+    def __init__(
+        self, land: Landscape, *, mean: bool, batch_size: int | None, noise: float, seed: int
+    ):
         self.land, self.mean, self.noise = land, mean, noise
         self.rng = np.random.default_rng(seed)
         n = len(land.data.x) if land.data is not None else 0
@@ -447,6 +576,8 @@ class Run:
     params: Array
     loss: Array
     diverged_at: Array
+    batch_size: int | None = None  # minibatch size (data models), None: the full gradient
+    noise: float = 0.0  # σ of the Gaussian noise added to the gradient (analytic landscapes)
 
     def path(self, k: int) -> Array:
         """Start ``k``'s points up to its last finite one, (T, 2)."""
@@ -454,11 +585,19 @@ class Run:
         return rows[np.all(np.isfinite(rows), axis=1)]
 
 
-def run_optimizer(land: Landscape, rule: Rule, starts: Array, *, steps: int,
-                  hyperparameters: Mapping | None = None, batch_size: int | None = None,
-                  noise: float = 0.0, seed: int = 0,
-                  box: tuple[float, float, float, float] | None = None,
-                  record: bool = True) -> Run:  # fmt: skip
+def run_optimizer(
+    land: Landscape,
+    rule: Rule,
+    starts: Array,
+    *,
+    steps: int,
+    hyperparameters: Mapping | None = None,
+    batch_size: int | None = None,
+    noise: float = 0.0,
+    seed: int = 0,
+    box: tuple[float, float, float, float] | None = None,
+    record: bool = True,
+) -> Run:
     """Run ``rule`` for ``steps`` steps from each row of ``starts`` (S, 2).
 
     A start diverges when its point becomes non-finite or leaves ``box``
@@ -469,10 +608,12 @@ def run_optimizer(land: Landscape, rule: Rule, starts: Array, *, steps: int,
     hp = {**rule.defaults, **(hyperparameters or {})}
     unknown = set(hp) - set(rule.defaults)
     if unknown:
-        raise ValueError(f"{rule.name} ({rule.convention}) has no hyperparameter "
-                         f"{', '.join(sorted(unknown))}")  # fmt: skip
-    gradient = Gradient(land, mean=rule.convention != "udl", batch_size=batch_size, noise=noise,
-                        seed=seed)  # fmt: skip
+        raise ValueError(
+            f"{rule.name} ({rule.convention}) has no hyperparameter {', '.join(sorted(unknown))}"
+        )
+    gradient = Gradient(
+        land, mean=rule.convention != "udl", batch_size=batch_size, noise=noise, seed=seed
+    )
     x = np.array(starts, float).reshape(-1, 2)
     params = np.full(((steps if record else 1) + 1, *x.shape), np.nan)
     params[0] = x
@@ -499,7 +640,7 @@ def run_optimizer(land: Landscape, rule: Rule, starts: Array, *, steps: int,
             if record or t == steps:
                 params[row, alive] = x[alive]
         loss = land.loss(params[..., 0], params[..., 1])
-    return Run(rule.name, rule.convention, hp, params, loss, diverged_at)
+    return Run(rule.name, rule.convention, hp, params, loss, diverged_at, batch_size, noise)
 
 
 def _inside(x: Array, box: tuple[float, float, float, float]) -> Array:
@@ -603,6 +744,7 @@ class Race:
     runs: tuple[Run, ...]
     starts: Array  # (S, 2)
     tol: float
+    spec: OptimizersSpec | None = None  # what ran, when built by ``run``
 
     def steps_to_tol(self, run: Run, k: int) -> int | None:
         return steps_to_reach(run.loss[:, k], self.landscape.minimum.loss, self.tol)
@@ -629,10 +771,21 @@ def view_containing(runs, x_range, y_range, margin: float = 0.05, limit: float =
     )
 
 
-def race(land: Landscape, rules: list[Rule], starts, *, steps: int,
-         hyperparameters: Mapping[str, Mapping] | None = None, batch_size: int | None = None,
-         noise: float | None = None, seed: int = 0, x_range=None, y_range=None,
-         resolution: int = 201, tol: float | None = None) -> Race:  # fmt: skip
+def race(
+    land: Landscape,
+    rules: list[Rule],
+    starts,
+    *,
+    steps: int,
+    hyperparameters: Mapping[str, Mapping] | None = None,
+    batch_size: int | None = None,
+    noise: float | None = None,
+    seed: int = 0,
+    x_range=None,
+    y_range=None,
+    resolution: int = 201,
+    tol: float | None = None,
+) -> Race:
     """Run every rule from ``starts`` and sample the landscape around the paths.
 
     ``hyperparameters`` maps an optimizer name to its overrides; a missing
@@ -640,9 +793,7 @@ def race(land: Landscape, rules: list[Rule], starts, *, steps: int,
     on analytic landscapes, which gets SGD_NOISE; ``batch_size`` None means
     full batch, except for sgd on data models, which gets SGD_BATCH.
     """
-    x_range, y_range = x_range or land.x_range, y_range or land.y_range
-    box = divergence_box(x_range, y_range)
-    runs = []
+    settings = {}
     for rule in rules:
         hp = dict((hyperparameters or {}).get(rule.name, {}))
         lr = default_lr(land, rule, hp)
@@ -651,9 +802,41 @@ def race(land: Landscape, rules: list[Rule], starts, *, steps: int,
         is_sgd = rule.name == "sgd"
         batch = batch_size if batch_size or not is_sgd or land.data is None else SGD_BATCH
         sigma = noise if noise is not None else (SGD_NOISE if is_sgd else 0.0)
-        runs.append(run_optimizer(land, rule, starts, steps=steps, hyperparameters=hp,
-                                  batch_size=batch, noise=0.0 if land.data else sigma,
-                                  seed=seed, box=box))  # fmt: skip
+        settings[rule.name] = (hp, batch, 0.0 if land.data else sigma)
+    return _race(
+        land,
+        rules,
+        settings,
+        starts,
+        steps=steps,
+        seed=seed,
+        x_range=x_range,
+        y_range=y_range,
+        resolution=resolution,
+        tol=tol,
+    )
+
+
+def _race(land, rules, settings, starts, *, steps, seed, x_range, y_range, resolution, tol):
+    """``settings[name]`` = (hyperparameters, batch size or None, noise σ)."""
+    x_range, y_range = x_range or land.x_range, y_range or land.y_range
+    box = divergence_box(x_range, y_range)
+    runs = []
+    for rule in rules:
+        hp, batch, sigma = settings[rule.name]
+        runs.append(
+            run_optimizer(
+                land,
+                rule,
+                starts,
+                steps=steps,
+                hyperparameters=hp,
+                batch_size=batch,
+                noise=sigma,
+                seed=seed,
+                box=box,
+            )
+        )
     view_x, view_y = view_containing(runs, x_range, y_range)
     grid = compute_landscape(land, x_range=view_x, y_range=view_y, resolution=resolution)
     if tol is None:
@@ -684,12 +867,23 @@ class Basins:
     final_loss: Array
     diverged: Array
     reached: Array | None
+    spec: OptimizersSpec | None = None  # what ran, when built by ``run``
 
 
-def basins(land: Landscape, rule: Rule, n: int, *, steps: int,
-           hyperparameters: Mapping | None = None, batch_size: int | None = None,
-           noise: float = 0.0, seed: int = 0, x_range=None, y_range=None,
-           resolution: int = 201) -> Basins:  # fmt: skip
+def basins(
+    land: Landscape,
+    rule: Rule,
+    n: int,
+    *,
+    steps: int,
+    hyperparameters: Mapping | None = None,
+    batch_size: int | None = None,
+    noise: float = 0.0,
+    seed: int = 0,
+    x_range=None,
+    y_range=None,
+    resolution: int = 201,
+) -> Basins:
     """Run ``rule`` from n × n starts at once (vectorised across starts)."""
     x_range, y_range = x_range or land.x_range, y_range or land.y_range
     hp = dict(hyperparameters or {})
@@ -697,9 +891,18 @@ def basins(land: Landscape, rule: Rule, n: int, *, steps: int,
     if "lr" not in hp and lr is not None:
         hp["lr"] = lr
     starts = start_grid(x_range, y_range, n)
-    run = run_optimizer(land, rule, starts, steps=steps, hyperparameters=hp,
-                        batch_size=batch_size, noise=noise, seed=seed,
-                        box=divergence_box(x_range, y_range), record=False)  # fmt: skip
+    run = run_optimizer(
+        land,
+        rule,
+        starts,
+        steps=steps,
+        hyperparameters=hp,
+        batch_size=batch_size,
+        noise=noise,
+        seed=seed,
+        box=divergence_box(x_range, y_range),
+        record=False,
+    )
     grid = compute_landscape(land, x_range=x_range, y_range=y_range, resolution=resolution)
     final = run.params[-1]
     (x0, x1), (y0, y1) = x_range, y_range
@@ -719,3 +922,276 @@ def basins(land: Landscape, rule: Rule, n: int, *, steps: int,
         (run.diverged_at >= 0).reshape(n, n),
         reached,
     )
+
+
+# --------------------------------------------------------------------------- the spec
+
+# the hyperparameters a command line may set, with what each takes
+RANGES = {
+    "lr": (0.0, np.inf, "open"),
+    "momentum": (0.0, 1.0, "half"),
+    "rho": (0.0, 1.0, "half"),
+    "beta1": (0.0, 1.0, "half"),
+    "beta2": (0.0, 1.0, "half"),
+    "dampening": (0.0, 1.0, "half"),
+    "eps": (0.0, np.inf, "open"),
+    "weight_decay": (0.0, np.inf, "closed"),
+    "lr_decay": (0.0, np.inf, "closed"),
+    "initial_accumulator_value": (0.0, np.inf, "closed"),
+}
+FLAGS = ("nesterov", "centered", "amsgrad")
+MAX_STEPS = 100_000
+
+
+@dataclass(frozen=True)
+class OptimizersSpec:
+    """Every effective parameter of an optimizer race (or basins picture).
+
+    hyperparameters: per optimizer, every hyperparameter its rule reads, the
+    learning rate included; batch_size: per optimizer on the data models, the
+    minibatch size (the training set's size is the full gradient), 0 on the
+    analytic landscapes; noise: per optimizer on the analytic landscapes, σ of
+    the Gaussian noise added to the gradient, 0 on the data models; starts:
+    the starting points (empty for basins, whose n × n grid fills the view);
+    tol: the loss gap to the minimum counted as reached; basins: n of the
+    n × n grid of starts, 0 for a race.
+    """
+
+    landscape: LandscapeSpec
+    convention: str
+    optimizers: tuple[str, ...]
+    hyperparameters: Mapping[str, Mapping[str, float | bool]]
+    batch_size: Mapping[str, int]
+    noise: Mapping[str, float]
+    starts: tuple[tuple[float, float], ...]
+    steps: int
+    seed: int
+    tol: float
+    basins: int = 0
+
+    def rule(self, name: str) -> Rule:
+        """The rule that ran as ``name``."""
+        return RULES[self.convention][name]
+
+
+def make_spec(
+    landscape: str | Mapping = "gabor",
+    *,
+    convention: str = "udl",
+    optimizers=None,
+    hyperparameters: Mapping | None = None,
+    overrides: Mapping | None = None,
+    batch_size=None,
+    noise=None,
+    starts=None,
+    steps: int | None = None,
+    seed: int = 0,
+    tol: float | None = None,
+    basins: int = 0,
+) -> OptimizersSpec:
+    """The spec with every default resolved; a bad value raises ``SpecError``.
+
+    ``landscape`` is a name or the landscape spec's parameters. Hyperparameters
+    resolve in layers: the convention's defaults, the landscape's learning
+    rates, ``hyperparameters`` (per optimizer: a replayed table), then
+    ``overrides`` (``"*"`` for every optimizer that reads the value, then per
+    optimizer). ``batch_size`` and ``noise`` are one value for all or a table
+    per optimizer.
+    """
+    land_spec = make_landscape_spec(**(_as_mapping(landscape)))
+    land = landscape_of(land_spec)
+    choice("convention", convention, CONVENTIONS)
+    names = _optimizer_names(optimizers, convention)
+    basins = whole("basins", basins, 0, 500)
+    check(basins != 1, "basins", basins, "must be 0 (a race) or from 2 to 500")
+    check(
+        not basins or len(names) == 1,
+        "basins",
+        basins,
+        "runs one optimizer: choose it with --optimizer",
+    )
+    hps = _hyperparameters(land, convention, names, hyperparameters or {}, overrides or {})
+    setting = SETTINGS[land.name]
+    if basins:
+        check(not starts, "starts", starts, "--basins chooses the starts itself")
+        starts = ()
+    else:
+        starts = tuple(pair("starts", s) for s in (starts or [setting.start]))
+    steps = whole("steps", setting.steps if steps is None else steps, 1, MAX_STEPS)
+    seed = whole("seed", seed, 0, 2**32 - 1)
+    if tol is None:
+        grid = compute_landscape(
+            land,
+            x_range=land_spec.x_range,
+            y_range=land_spec.y_range,
+            resolution=land_spec.resolution,
+        )
+        tol = 1e-2 * max(1.0, abs(grid.minimum.loss))
+    tol = number("tol", tol, 0.0, open_lo=True)
+    return OptimizersSpec(
+        land_spec,
+        convention,
+        names,
+        hps,
+        _batches(land, names, batch_size),
+        _noises(land, names, noise),
+        starts,
+        steps,
+        seed,
+        tol,
+        basins,
+    )
+
+
+def _as_mapping(landscape) -> dict:
+    return {"name": landscape} if isinstance(landscape, str) else dict(landscape)
+
+
+def _optimizer_names(optimizers, convention: str) -> tuple[str, ...]:
+    offered = tuple(RULES[convention])
+    if optimizers is None:
+        return offered
+    names = tuple(dict.fromkeys(optimizers))  # once each, in the order given
+    check(len(names) > 0, "optimizers", "", f"name at least one of {', '.join(offered)}")
+    for n in names:
+        choice("optimizers", n, NAMES)
+        check(
+            n in offered,
+            "optimizers",
+            n,
+            f"the {convention} convention does not define it; it offers {', '.join(offered)}",
+        )
+    return names
+
+
+def _hyperparameters(land, convention, names, table: Mapping, overrides: Mapping) -> dict:
+    """Per optimizer, every hyperparameter its rule reads, in the layers of make_spec."""
+    star = overrides.get("*", {})
+    for key, value in star.items():
+        check(
+            any(key in RULES[convention][n].defaults for n in names),
+            key,
+            value,
+            f"no optimizer drawn uses it under {convention}",
+        )
+    for n, values in overrides.items():
+        if n != "*":
+            first = next(iter(values), "lr")
+            check(
+                n in names,
+                first,
+                f"{n}={values.get(first)}",
+                f"{n} is not among the optimizers drawn ({', '.join(names)})",
+            )
+    out = {}
+    for n in names:
+        rule = RULES[convention][n]
+        mine = {k: v for k, v in star.items() if k in rule.defaults}
+        given = {**table.get(n, {}), **mine, **overrides.get(n, {})}
+        for key in given:
+            what = "learning rate" if key == "lr" else key
+            check(
+                key in rule.defaults,
+                key,
+                f"{n}={given[key]}",
+                f"{n} has no {what} under {convention}",
+            )
+        hp = {**rule.defaults, **given}
+        if "lr" in rule.defaults and "lr" not in given:
+            hp["lr"] = default_lr(land, rule, hp)
+        out[n] = {k: _checked(k, v) for k, v in hp.items()}
+        _check_rule(rule, out[n])
+    return out
+
+
+def _checked(key: str, value):
+    if key in FLAGS:
+        check(isinstance(value, bool), key, value, "true or false")
+        return value
+    lo, hi, kind = RANGES[key]
+    return number(key, value, lo, hi, open_lo=kind == "open", open_hi=kind != "closed")
+
+
+def _check_rule(rule: Rule, hp: Mapping) -> None:
+    """What torch.optim refuses, refused here too."""
+    if rule.convention == "pytorch" and hp.get("nesterov"):
+        check(
+            hp["momentum"] > 0,
+            "momentum",
+            hp["momentum"],
+            "Nesterov momentum needs a momentum above 0 (as torch.optim.SGD)",
+        )
+        check(
+            hp["dampening"] == 0,
+            "dampening",
+            hp["dampening"],
+            "Nesterov momentum needs zero dampening (as torch.optim.SGD)",
+        )
+
+
+def _per_optimizer(value, names) -> dict:
+    return dict(value) if isinstance(value, Mapping) else {n: value for n in names}
+
+
+def _batches(land: Landscape, names, batch_size) -> dict[str, int]:
+    if land.data is None:
+        given = _per_optimizer(batch_size if batch_size is not None else 0, names)
+        for n in names:
+            check(not given.get(n), "batch_size", given.get(n), "applies only to gabor and linear")
+        return {n: 0 for n in names}
+    size = len(land.data.x)
+    given = _per_optimizer(batch_size, names) if batch_size is not None else {}
+    default = {n: SGD_BATCH if n == "sgd" else size for n in names}
+    return {n: whole("batch_size", given.get(n, default[n]), 1, size) for n in names}
+
+
+def _noises(land: Landscape, names, noise) -> dict[str, float]:
+    if land.data is not None:
+        given = _per_optimizer(noise if noise is not None else 0.0, names)
+        for n in names:
+            check(
+                not given.get(n), "noise", given.get(n), "applies only to the analytic landscapes"
+            )
+        return {n: 0.0 for n in names}
+    given = _per_optimizer(noise, names) if noise is not None else {}
+    default = {n: SGD_NOISE if n == "sgd" else 0.0 for n in names}
+    return {n: number("noise", given.get(n, default[n]), 0.0) for n in names}
+
+
+def run(spec: OptimizersSpec) -> Race | Basins:
+    """The race (or basins picture) ``spec`` describes, holding ``spec``."""
+    land, ls = landscape_of(spec.landscape), spec.landscape
+    n = len(land.data.x) if land.data is not None else 0
+    rules = [spec.rule(name) for name in spec.optimizers]
+    batch = {k: (None if v in (0, n) else v) for k, v in spec.batch_size.items()}
+    if spec.basins:
+        name = spec.optimizers[0]
+        result = basins(
+            land,
+            rules[0],
+            spec.basins,
+            steps=spec.steps,
+            seed=spec.seed,
+            hyperparameters=spec.hyperparameters[name],
+            batch_size=batch[name],
+            noise=spec.noise[name],
+            x_range=ls.x_range,
+            y_range=ls.y_range,
+            resolution=ls.resolution,
+        )
+    else:
+        settings = {k: (spec.hyperparameters[k], batch[k], spec.noise[k]) for k in spec.optimizers}
+        result = _race(
+            land,
+            rules,
+            settings,
+            spec.starts,
+            steps=spec.steps,
+            seed=spec.seed,
+            x_range=ls.x_range,
+            y_range=ls.y_range,
+            resolution=ls.resolution,
+            tol=spec.tol,
+        )
+    check_log_scale(ls, result.landscape.loss)
+    return replace(result, spec=spec)

@@ -65,8 +65,9 @@ class Network:
         return np.concatenate(on, axis=1) if on else np.zeros((len(x), 0), bool)
 
 
-def random_network(input_dim: int, widths: Sequence[int], *, init: str = "he",
-                   seed: int = 0) -> Network:  # fmt: skip
+def random_network(
+    input_dim: int, widths: Sequence[int], *, init: str = "he", seed: int = 0
+) -> Network:
     """Weights and biases drawn from ``init`` (biases too, so that the regions
     are in general position): he N(0, 2/fan_in), xavier N(0, 2/(fan_in +
     fan_out)), uniform U(−1/√fan_in, 1/√fan_in), normal:σ N(0, σ²)."""
@@ -116,8 +117,10 @@ def network_from_dict(doc: dict) -> Network:
         if w.ndim != 2 or b.shape != (w.shape[0],):
             raise ValueError(f"layer {k}: weight must be out×in and bias of length out")
         if k and w.shape[1] != weights[k - 1].shape[0]:
-            raise ValueError(f"layer {k} takes {w.shape[1]} inputs but layer {k - 1} gives "
-                             f"{weights[k - 1].shape[0]}")  # fmt: skip
+            raise ValueError(
+                f"layer {k} takes {w.shape[1]} inputs but layer {k - 1} gives "
+                f"{weights[k - 1].shape[0]}"
+            )
         if not (np.isfinite(w).all() and np.isfinite(b).all()):
             raise ValueError(f"layer {k} has non-finite numbers")
     if weights[-1].shape[0] != 1:
@@ -328,8 +331,9 @@ def _cut(poly: list, s: list, tol: float) -> tuple[list, list]:
     return pos, neg
 
 
-def regions_2d(net: Network, domain: tuple[float, float, float, float],
-               on_cut: Callable | None = None) -> Regions2D:  # fmt: skip
+def regions_2d(
+    net: Network, domain: tuple[float, float, float, float], on_cut: Callable | None = None
+) -> Regions2D:
     """Layer by layer and unit by unit, every region is cut by the unit's zero
     line pulled back through the region's affine map. Which regions a line
     cuts is decided for all regions at once; only those are split.
@@ -443,8 +447,16 @@ def count_regions(net: Network, domain: tuple[float, ...]) -> int:
     return regions_2d(net, domain).num_regions
 
 
-def sweep(kind: str, *, budget: int, input_dim: int, domain: tuple[float, ...],
-          steps: Sequence[int], seeds: int = 5, init: str = "he") -> Sweep:  # fmt: skip
+def sweep(
+    kind: str,
+    *,
+    budget: int,
+    input_dim: int,
+    domain: tuple[float, ...],
+    steps: Sequence[int],
+    seeds: int = 5,
+    init: str = "he",
+) -> Sweep:
     """Region counts over ``steps`` (depths for kind='depth', widths for
     'width'), each network sized to about ``budget`` parameters."""
     depths, widths = [], []
@@ -463,12 +475,22 @@ def sweep(kind: str, *, budget: int, input_dim: int, domain: tuple[float, ...],
             )
         depths.append(depth)
         widths.append(width)
-    counts = np.array([[count_regions(random_network(input_dim, [w] * d, init=init, seed=s),
-                                      domain) for s in range(seeds)]
-                       for d, w in zip(depths, widths, strict=True)])  # fmt: skip
+    counts = np.array(
+        [
+            [
+                count_regions(random_network(input_dim, [w] * d, init=init, seed=s), domain)
+                for s in range(seeds)
+            ]
+            for d, w in zip(depths, widths, strict=True)
+        ]
+    )
     params = [parameter_count([w] * d, input_dim) for d, w in zip(depths, widths, strict=True)]
     constructed = None
     if input_dim == 1:
-        constructed = np.array([pieces_1d(sawtooth_network(max(w, 2), d), (0.0, 1.0)).num_regions
-                                for d, w in zip(depths, widths, strict=True)])  # fmt: skip
+        constructed = np.array(
+            [
+                pieces_1d(sawtooth_network(max(w, 2), d), (0.0, 1.0)).num_regions
+                for d, w in zip(depths, widths, strict=True)
+            ]
+        )
     return Sweep(kind, np.array(depths), np.array(widths), np.array(params), counts, constructed)

@@ -86,8 +86,9 @@ def block_backward(h: Array, ws, variant: str, grad: Array) -> Array:
         normed, var = _normalise(h)
         g_normed = _branch_backward(normed, ws, grad)
         # batch norm's backward: project out the mean and the normed direction
-        g_bn = (g_normed - g_normed.mean(axis=0)
-                - normed * (g_normed * normed).mean(axis=0)) / np.sqrt(var)  # fmt: skip
+        g_bn = (
+            g_normed - g_normed.mean(axis=0) - normed * (g_normed * normed).mean(axis=0)
+        ) / np.sqrt(var)
         return grad + g_bn
     through = _branch_backward(h, ws, grad)
     if variant == "plain":
@@ -153,10 +154,19 @@ class VarianceResult:
         return self.forward[variant].std(axis=0)
 
 
-def simulate(*, variants: Sequence[str] = VARIANTS, depth: int = 20, width: int = 256,
-             batch: int = 512, init: str = "he", statistic_name: str = "second-moment",
-             repeats: int = 3, seed: int = 0, backward: bool = False,
-             branch: str = "single") -> VarianceResult:  # fmt: skip
+def simulate(
+    *,
+    variants: Sequence[str] = VARIANTS,
+    depth: int = 20,
+    width: int = 256,
+    batch: int = 512,
+    init: str = "he",
+    statistic_name: str = "second-moment",
+    repeats: int = 3,
+    seed: int = 0,
+    backward: bool = False,
+    branch: str = "single",
+) -> VarianceResult:
     """The statistic through ``depth`` blocks for each variant, ``repeats``
     times with fresh weights and inputs. Every variant of a repeat sees the
     same input and the same weights.
@@ -193,8 +203,9 @@ def simulate(*, variants: Sequence[str] = VARIANTS, depth: int = 20, width: int 
                     h = block(h, weights(seeds[k]), v)  # the same W_k for every variant
                 forward[v][r, k + 1] = statistic(h, statistic_name)
     q = branch_factor(sigma**2 * width / 2.0, branch)
-    expected = {v: theory(v, depth, q) if statistic_name == "second-moment" else None
-                for v in variants}  # fmt: skip
+    expected = {
+        v: theory(v, depth, q) if statistic_name == "second-moment" else None for v in variants
+    }
     grads = expected_back = None
     if backward:
         grads = {v: np.empty((repeats, depth + 1)) for v in variants}
@@ -202,8 +213,9 @@ def simulate(*, variants: Sequence[str] = VARIANTS, depth: int = 20, width: int 
             for v in variants:
                 grads[v][r] = _backward(v, depth, width, batch, weights, [seed, r])
         expected_back = {v: theory_backward(v, depth, q) for v in variants}
-    return VarianceResult(statistic_name, depth, width, batch, forward, expected, samples, grads,
-                          expected_back)  # fmt: skip
+    return VarianceResult(
+        statistic_name, depth, width, batch, forward, expected, samples, grads, expected_back
+    )
 
 
 def _weights_maker(width: int, sigma: float, branch: str):

@@ -12,8 +12,9 @@ from dlviz.render.base import new_figure, themed
 from dlviz.theme import LIGHT, Theme, attention_kind, text
 
 
-def plot_attention(result: AttentionResult, *, numbers: bool | None = None,
-                   theme: Theme = LIGHT, lang: str = "en") -> Figure:  # fmt: skip
+def plot_attention(
+    result: AttentionResult, *, numbers: bool | None = None, theme: Theme = LIGHT, lang: str = "en"
+) -> Figure:
     """Every head's weights with token labels; numbers in the cells when small."""
     heads = result.heads
     nq, nk = result.weights.shape[1:]
@@ -43,9 +44,15 @@ def plot_attention(result: AttentionResult, *, numbers: bool | None = None,
             if numbers:
                 for (i, j), w in np.ndenumerate(result.weights[h]):
                     if not result.mask[i, j]:
-                        ax.text(j, i, f"{w:.2f}", ha="center", va="center",
-                                fontsize=theme.font_size * 0.6,
-                                color="white" if w < 0.6 else "black")  # fmt: skip
+                        ax.text(
+                            j,
+                            i,
+                            f"{w:.2f}",
+                            ha="center",
+                            va="center",
+                            fontsize=theme.font_size * 0.6,
+                            color="white" if w < 0.6 else "black",
+                        )
             _token_ticks(ax, result)
             ax.set_xlabel(text("keys", lang))
             ax.set_ylabel(text("queries", lang))
@@ -61,9 +68,10 @@ def plot_attention(result: AttentionResult, *, numbers: bool | None = None,
 
 def _token_ticks(ax, result: AttentionResult, most: int = 24) -> None:
     """Token labels on both axes; past ``most`` tokens, every k-th one."""
-    for tokens, set_ticks, kwargs in ((result.key_tokens, ax.set_xticks,
-                                       {"rotation": 45, "ha": "right"}),
-                                      (result.query_tokens, ax.set_yticks, {})):  # fmt: skip
+    for tokens, set_ticks, kwargs in (
+        (result.key_tokens, ax.set_xticks, {"rotation": 45, "ha": "right"}),
+        (result.query_tokens, ax.set_yticks, {}),
+    ):
         step = -(-len(tokens) // most)
         index = range(0, len(tokens), step)
         set_ticks(index, [tokens[i] for i in index], **kwargs)
@@ -82,8 +90,9 @@ def animate_attention(result: AttentionResult, *, theme: Theme = LIGHT, lang: st
         _token_ticks(ax_map, result)
         ax_map.set_xlabel(text("keys", lang))
         ax_map.set_ylabel(text("queries", lang))
-        box = ax_map.add_patch(Rectangle((-0.5, -0.5), nk, 1, fill=False, linewidth=3,
-                                         edgecolor=theme.palette[8]))  # fmt: skip
+        box = ax_map.add_patch(
+            Rectangle((-0.5, -0.5), nk, 1, fill=False, linewidth=3, edgecolor=theme.palette[8])
+        )
         scores = np.where(np.isfinite(result.scores[0]), result.scores[0], np.nan)
         span = np.nanmax(np.abs(scores)) or 1.0
 
@@ -91,10 +100,16 @@ def animate_attention(result: AttentionResult, *, theme: Theme = LIGHT, lang: st
             ax_bar.clear()
             x = np.arange(nk)
             shown = np.nan_to_num(scores[i] / span)
-            ax_bar.bar(x - 0.2, shown, width=0.4, color=theme.muted,
-                       label=text("scores_scaled", lang))  # fmt: skip
-            ax_bar.bar(x + 0.2, result.weights[0, i], width=0.4, color=theme.palette[8],
-                       label=text("attention_weight", lang))  # fmt: skip
+            ax_bar.bar(
+                x - 0.2, shown, width=0.4, color=theme.muted, label=text("scores_scaled", lang)
+            )
+            ax_bar.bar(
+                x + 0.2,
+                result.weights[0, i],
+                width=0.4,
+                color=theme.palette[8],
+                label=text("attention_weight", lang),
+            )
             ax_bar.set_xticks(x, result.key_tokens, rotation=45, ha="right")
             ax_bar.set_ylim(-1.05, 1.05)
             ax_bar.axhline(0, color=theme.foreground, linewidth=0.6)

@@ -44,16 +44,26 @@ def shown_nodes(result: BeamResult, collapse: bool | None = None) -> list[Shown]
         if collapse and n.status == "pruned":
             groups.setdefault((n.parent, n.step), []).append(n)
         else:
-            out.append(Shown(n.id, n.parent, n.token, n.step, n.status, n.log_prob,
-                             n.cum_log_prob))  # fmt: skip
+            out.append(Shown(n.id, n.parent, n.token, n.step, n.status, n.log_prob, n.cum_log_prob))
     for (parent, step), members in groups.items():
         best = max(members, key=lambda n: n.cum_log_prob)
         if len(members) == 1:
-            out.append(Shown(best.id, parent, best.token, step, "pruned", best.log_prob,
-                             best.cum_log_prob))  # fmt: skip
+            out.append(
+                Shown(best.id, parent, best.token, step, "pruned", best.log_prob, best.cum_log_prob)
+            )
         else:
-            out.append(Shown(-2 - best.id, parent, f"+{len(members)}", step, "pruned",
-                             best.log_prob, best.cum_log_prob, len(members)))  # fmt: skip
+            out.append(
+                Shown(
+                    -2 - best.id,
+                    parent,
+                    f"+{len(members)}",
+                    step,
+                    "pruned",
+                    best.log_prob,
+                    best.cum_log_prob,
+                    len(members),
+                )
+            )
     return out
 
 
@@ -96,8 +106,11 @@ def after_end_nodes(result: BeamResult) -> set[int]:
     expanding such sequences; their candidate is cut at the end token)."""
     ended: set[int] = set()
     for n in result.nodes:  # parents come before children
-        if n.parent in ended or (n.parent >= 0 and result.nodes[n.parent].token == result.eos
-                                 and result.nodes[n.parent].status != "pruned"):  # fmt: skip
+        if n.parent in ended or (
+            n.parent >= 0
+            and result.nodes[n.parent].token == result.eos
+            and result.nodes[n.parent].status != "pruned"
+        ):
             ended.add(n.id)
     return ended
 
@@ -109,8 +122,16 @@ def finished(s: Shown, result: BeamResult) -> bool:
     )
 
 
-def draw_tree(ax, result: BeamResult, shown: list[Shown], pos, theme: Theme, *,
-              upto: int | None = None, phase: str = "final") -> Axes:  # fmt: skip
+def draw_tree(
+    ax,
+    result: BeamResult,
+    shown: list[Shown],
+    pos,
+    theme: Theme,
+    *,
+    upto: int | None = None,
+    phase: str = "final",
+) -> Axes:
     """Draw the tree up to step ``upto``: ``phase`` "expand" shows that
     step's extensions undecided, with cumulative log-probabilities; "prune"
     shows what was kept; "final" adds the chosen answer and the scores."""
@@ -129,44 +150,104 @@ def draw_tree(ax, result: BeamResult, shown: list[Shown], pos, theme: Theme, *,
         kept = s.status != "pruned" and not undecided
         on_path = s.id in path
         cut = kept and s.id in after_end  # kept, but past the end token: cut from the answer
-        colour = (theme.palette[8] if on_path else theme.muted if cut else theme.foreground
-                  if kept or undecided else theme.grid)  # fmt: skip
+        colour = (
+            theme.palette[8]
+            if on_path
+            else theme.muted
+            if cut
+            else theme.foreground
+            if kept or undecided
+            else theme.grid
+        )
         width = 3.0 if on_path else 1.4 if cut else 2.0 if kept else 1.0 if undecided else 0.7
-        ax.plot([x0, x1], [y0, y1], color=colour, linewidth=width, zorder=1,
-                linestyle=":" if undecided else "--" if cut else "-",
-                solid_capstyle="round")  # fmt: skip
+        ax.plot(
+            [x0, x1],
+            [y0, y1],
+            color=colour,
+            linewidth=width,
+            zorder=1,
+            linestyle=":" if undecided else "--" if cut else "-",
+            solid_capstyle="round",
+        )
         box = None
         if finished(s, result) and not undecided:
-            box = {"boxstyle": "round,pad=0.25", "facecolor": theme.background,
-                   "edgecolor": colour, "linewidth": 2.0 if on_path else 1.2}  # fmt: skip
+            box = {
+                "boxstyle": "round,pad=0.25",
+                "facecolor": theme.background,
+                "edgecolor": colour,
+                "linewidth": 2.0 if on_path else 1.2,
+            }
         elif kept or undecided:
-            box = {"boxstyle": "round,pad=0.15", "facecolor": theme.background,
-                   "edgecolor": "none"}  # fmt: skip
-        ax.text(x1, y1, s.label, ha="center", va="center", zorder=3, bbox=box,
-                fontsize=theme.font_size * (0.85 if kept or undecided else 0.6),
-                color=theme.foreground if (kept and not cut) or undecided else theme.muted,
-                fontweight="bold" if on_path else "normal")  # fmt: skip
+            box = {"boxstyle": "round,pad=0.15", "facecolor": theme.background, "edgecolor": "none"}
+        ax.text(
+            x1,
+            y1,
+            s.label,
+            ha="center",
+            va="center",
+            zorder=3,
+            bbox=box,
+            fontsize=theme.font_size * (0.85 if kept or undecided else 0.6),
+            color=theme.foreground if (kept and not cut) or undecided else theme.muted,
+            fontweight="bold" if on_path else "normal",
+        )
         if undecided or (phase == "prune" and s.step == upto):
-            ax.text(x1 + 0.12, y1, f"{s.cum_log_prob:.2f}", ha="left", va="center",
-                    fontsize=small, zorder=3,
-                    color=theme.palette[0] if undecided or kept else theme.muted)  # fmt: skip
+            ax.text(
+                x1 + 0.12,
+                y1,
+                f"{s.cum_log_prob:.2f}",
+                ha="left",
+                va="center",
+                fontsize=small,
+                zorder=3,
+                color=theme.palette[0] if undecided or kept else theme.muted,
+            )
         if kept and not cut:
             # nearer the child: siblings fan out from one parent, so labels spread
             at = (x0 + 0.62 * (x1 - x0), y0 + 0.62 * (y1 - y0))
-            ax.text(*at, f"{s.log_prob:.2f}", fontsize=small, color=theme.muted, ha="center",
-                    va="center", zorder=2, bbox={"boxstyle": "square,pad=0.05",
-                                                 "facecolor": theme.background,
-                                                 "edgecolor": "none"})  # fmt: skip
+            ax.text(
+                *at,
+                f"{s.log_prob:.2f}",
+                fontsize=small,
+                color=theme.muted,
+                ha="center",
+                va="center",
+                zorder=2,
+                bbox={
+                    "boxstyle": "square,pad=0.05",
+                    "facecolor": theme.background,
+                    "edgecolor": "none",
+                },
+            )
         if phase == "final" and s.id in candidates:
-            ax.text(x1, y1 - 0.32, f"{result.nodes[s.id].score(result.alpha):.3f}",
-                    ha="center", va="top", fontsize=small * 1.1, zorder=4,
-                    color=theme.palette[8] if on_path else theme.foreground,
-                    bbox={"boxstyle": "square,pad=0.05", "facecolor": theme.background,
-                          "edgecolor": "none"})  # fmt: skip
-    ax.text(0, 0, " ".join(result.prompt) or "▶", ha="right" if result.prompt else "center",
-            va="center", fontsize=theme.font_size * 0.85, zorder=3, color=theme.foreground,
-            bbox={"boxstyle": "round,pad=0.2", "facecolor": theme.background,
-                  "edgecolor": theme.muted} if result.prompt else None)  # fmt: skip
+            ax.text(
+                x1,
+                y1 - 0.32,
+                f"{result.nodes[s.id].score(result.alpha):.3f}",
+                ha="center",
+                va="top",
+                fontsize=small * 1.1,
+                zorder=4,
+                color=theme.palette[8] if on_path else theme.foreground,
+                bbox={
+                    "boxstyle": "square,pad=0.05",
+                    "facecolor": theme.background,
+                    "edgecolor": "none",
+                },
+            )
+    ax.text(
+        0,
+        0,
+        " ".join(result.prompt) or "▶",
+        ha="right" if result.prompt else "center",
+        va="center",
+        fontsize=theme.font_size * 0.85,
+        zorder=3,
+        color=theme.foreground,
+        bbox={"boxstyle": "round,pad=0.2", "facecolor": theme.background, "edgecolor": theme.muted}
+        if result.prompt
+        else None,
+    )
     ax.set_xlim(-0.3 - 0.12 * len(" ".join(result.prompt)), result.steps + 0.7)
     ys = [y for _, y in pos.values()]
     ax.set_ylim(min(ys) - 0.7, max(ys) + 0.7)
@@ -210,7 +291,7 @@ def _legend(ax, theme: Theme, lang: str, cut: bool) -> None:
             marker="s",
             markersize=10,
             markerfacecolor="none",
-        ),  # fmt: skip
+        ),
         entry("beam_chosen", color=theme.palette[8], linewidth=3.0),
     ]
     if cut:
@@ -218,8 +299,14 @@ def _legend(ax, theme: Theme, lang: str, cut: bool) -> None:
     ax.legend(handles=handles, loc="upper left", fontsize="x-small", frameon=False)
 
 
-def plot_beam(result: BeamResult, answers: dict[str, Candidate], *, theme: Theme = LIGHT,
-              lang: str = "en", collapse: bool | None = None) -> Figure:  # fmt: skip
+def plot_beam(
+    result: BeamResult,
+    answers: dict[str, Candidate],
+    *,
+    theme: Theme = LIGHT,
+    lang: str = "en",
+    collapse: bool | None = None,
+) -> Figure:
     """The tree with the chosen answer highlighted; ``answers`` (greedy, beam, exhaustive) listed
     below it."""
     shown = shown_nodes(result, collapse)
@@ -229,8 +316,9 @@ def plot_beam(result: BeamResult, answers: dict[str, Candidate], *, theme: Theme
         ax = fig.add_subplot()
         draw_tree(ax, result, shown, pos, theme)
         _legend(ax, theme, lang, bool(after_end_nodes(result)))
-        fig.supxlabel(_answer_lines(result, answers, lang), fontsize=theme.font_size * 0.85,
-                      ha="left", x=0.02)  # fmt: skip
+        fig.supxlabel(
+            _answer_lines(result, answers, lang), fontsize=theme.font_size * 0.85, ha="left", x=0.02
+        )
         fig.suptitle(_title(result, lang))
     return fig
 
@@ -243,8 +331,15 @@ def frames(result: BeamResult) -> list[tuple[int, str]]:
     return out + [(result.steps, "final")]
 
 
-def animate_beam(result: BeamResult, answers: dict[str, Candidate], *, theme: Theme = LIGHT,
-                 lang: str = "en", collapse: bool | None = None, hold: int = 3):  # fmt: skip
+def animate_beam(
+    result: BeamResult,
+    answers: dict[str, Candidate],
+    *,
+    theme: Theme = LIGHT,
+    lang: str = "en",
+    collapse: bool | None = None,
+    hold: int = 3,
+):
     """Step by step: expand, prune to k; then the choice. Each picture is
     held for ``hold`` frames at 2 frames a second, the last twice as long:
     whole pictures, so few frames are written."""

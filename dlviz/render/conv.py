@@ -37,13 +37,21 @@ def draw_grid(
     font = font or theme.font_size * (0.9 if max(h, w) <= 8 else 0.65)
     for (i, j), v in np.ndenumerate(values):
         face = theme.background if inside[i, j] else theme.grid
-        ax.add_patch(Rectangle((j, i), 1, 1, facecolor=face, edgecolor=theme.muted,
-                               linewidth=0.8, hatch=None if inside[i, j] else "//"))  # fmt: skip
+        ax.add_patch(
+            Rectangle(
+                (j, i),
+                1,
+                1,
+                facecolor=face,
+                edgecolor=theme.muted,
+                linewidth=0.8,
+                hatch=None if inside[i, j] else "//",
+            )
+        )
         if blank is not None and blank[i, j]:
             continue
         colour = theme.foreground if inside[i, j] else (pad_colour or theme.muted)
-        ax.text(j + 0.5, i + 0.5, number(v), ha="center", va="center", fontsize=font,
-                color=colour)  # fmt: skip
+        ax.text(j + 0.5, i + 0.5, number(v), ha="center", va="center", fontsize=font, color=colour)
     ax.set_xlim(0, w)
     ax.set_ylim(h, 0)
     ax.set_aspect("equal")
@@ -55,8 +63,9 @@ def outline(ax: Axes, cells, colour: str, width: float = 2.5, zorder: int = 5) -
     """Outline each (row, col) cell: dilation's gaps stay visible."""
     patches = []
     for i, j in cells:
-        patch = Rectangle((j, i), 1, 1, fill=False, edgecolor=colour, linewidth=width,
-                          zorder=zorder)  # fmt: skip
+        patch = Rectangle(
+            (j, i), 1, 1, fill=False, edgecolor=colour, linewidth=width, zorder=zorder
+        )
         ax.add_patch(patch)
         patches.append(patch)
     return patches
@@ -67,8 +76,9 @@ def _title(result: ConvResult, lang: str) -> str:
     _, h, w = result.input.shape
     oh, ow = result.output.shape[1:]
     shape = lambda a, b: f"{b}" if result.dims == 1 else f"{a}×{b}"  # noqa: E731
-    kind = ("pool_" + spec.pool) if spec.pool else ("conv_transposed" if spec.transposed
-                                                  else "conv")  # fmt: skip
+    kind = (
+        ("pool_" + spec.pool) if spec.pool else ("conv_transposed" if spec.transposed else "conv")
+    )
     return text(
         "conv_title",
         lang,
@@ -79,8 +89,9 @@ def _title(result: ConvResult, lang: str) -> str:
     )
 
 
-def plot_conv(result: ConvResult, *, step: int = 0, theme: Theme = LIGHT,
-              lang: str = "en") -> Figure:  # fmt: skip
+def plot_conv(
+    result: ConvResult, *, step: int = 0, theme: Theme = LIGHT, lang: str = "en"
+) -> Figure:
     """Input (padding shaded), kernel, output; the window of raster step
     ``step`` outlined and its multiply-and-sum written out; the output-size
     formula with the numbers. Large inputs are drawn as images."""
@@ -92,14 +103,28 @@ def plot_conv(result: ConvResult, *, step: int = 0, theme: Theme = LIGHT,
         size = (theme.figsize[0] * 1.6, theme.figsize[1] * (rows_scale + 0.35 * channels))
         fig = new_figure(theme, size, layout=None)
         bottom = 0.36 if result.dims == 1 else 0.2
-        grid = fig.add_gridspec(channels, 3, width_ratios=_widths(result), left=0.03, right=0.97,
-                                top=0.8, bottom=bottom, wspace=0.15, hspace=0.25)  # fmt: skip
+        grid = fig.add_gridspec(
+            channels,
+            3,
+            width_ratios=_widths(result),
+            left=0.03,
+            right=0.97,
+            top=0.8,
+            bottom=bottom,
+            wspace=0.15,
+            hspace=0.25,
+        )
         cell, taps = result.taps(step)
         mode_colour = theme.palette[MODE_COLOURS[result.spec.padding_mode]]
         for c in range(channels):
             ax_in = fig.add_subplot(grid[c, 0])
-            draw_grid(ax_in, result.padded[c], theme=theme, inside=result.input_mask(),
-                      pad_colour=mode_colour)  # fmt: skip
+            draw_grid(
+                ax_in,
+                result.padded[c],
+                theme=theme,
+                inside=result.input_mask(),
+                pad_colour=mode_colour,
+            )
             outline(ax_in, taps, theme.palette[8])
             ax_k = fig.add_subplot(grid[c, 1])
             _draw_kernel(ax_k, result, c, theme, lang)
@@ -109,10 +134,23 @@ def plot_conv(result: ConvResult, *, step: int = 0, theme: Theme = LIGHT,
         _labels(fig, result, theme, lang, channels)
         fig.suptitle(_title(result, lang))
         words = window_text(result, step, text("per_input_channel", lang))
-        fig.text(0.03, 0.11, words, fontsize=theme.font_size * 0.9,
-                 family=MONOSPACE, color=theme.foreground, wrap=True, gid="products")  # fmt: skip
-        fig.text(0.03, 0.03, result.formula.replace("\n", "     "),
-                 fontsize=theme.font_size * 0.9, color=theme.foreground)  # fmt: skip
+        fig.text(
+            0.03,
+            0.11,
+            words,
+            fontsize=theme.font_size * 0.9,
+            family=MONOSPACE,
+            color=theme.foreground,
+            wrap=True,
+            gid="products",
+        )
+        fig.text(
+            0.03,
+            0.03,
+            result.formula.replace("\n", "     "),
+            fontsize=theme.font_size * 0.9,
+            color=theme.foreground,
+        )
     return fig
 
 
@@ -125,8 +163,15 @@ def _draw_kernel(ax: Axes, result: ConvResult, channel: int, theme: Theme, lang:
     if result.kernel is None:  # pooling: the window, no weights
         kh, kw = result.spec.kernel_size
         draw_grid(ax, np.zeros((kh, kw)), theme=theme, blank=np.ones((kh, kw), bool))
-        ax.text(kw / 2, kh / 2, result.spec.pool, ha="center", va="center",
-                fontsize=theme.font_size * 1.2, color=theme.foreground)  # fmt: skip
+        ax.text(
+            kw / 2,
+            kh / 2,
+            result.spec.pool,
+            ha="center",
+            va="center",
+            fontsize=theme.font_size * 1.2,
+            color=theme.foreground,
+        )
         return
     draw_grid(ax, result.slid_kernel[0, channel], theme=theme)
     outline(
@@ -145,8 +190,13 @@ def _labels(fig: Figure, result: ConvResult, theme: Theme, lang: str, channels: 
     axes = fig.axes
     first = axes[0]
     first.set_title(text("conv_input", lang), fontsize=theme.font_size)
-    kernel_key = ("pool_window" if result.kernel is None else
-                  "flipped_kernel" if result.spec.transposed else "kernel")  # fmt: skip
+    kernel_key = (
+        "pool_window"
+        if result.kernel is None
+        else "flipped_kernel"
+        if result.spec.transposed
+        else "kernel"
+    )
     axes[1].set_title(text(kernel_key, lang), fontsize=theme.font_size)
     axes[-1].set_title(text("conv_output", lang), fontsize=theme.font_size)
     if result.spec.transposed:
@@ -157,8 +207,16 @@ def plot_filter(result: ConvResult, *, theme: Theme = LIGHT, lang: str = "en") -
     """A real image, the filter (with its numbers) and the filtered image, side by side."""
     with themed(theme):
         fig = new_figure(theme, (theme.figsize[0] * 1.6, theme.figsize[1]), layout=None)
-        grid = fig.add_gridspec(1, 3, width_ratios=(3, 1.4, 3), left=0.03, right=0.97, top=0.85,
-                                bottom=0.12, wspace=0.12)  # fmt: skip
+        grid = fig.add_gridspec(
+            1,
+            3,
+            width_ratios=(3, 1.4, 3),
+            left=0.03,
+            right=0.97,
+            top=0.85,
+            bottom=0.12,
+            wspace=0.12,
+        )
         ax_in, ax_k, ax_out = (fig.add_subplot(grid[i]) for i in range(3))
         ax_in.imshow(result.input[0], cmap="gray", interpolation="nearest")
         if result.kernel is not None:
@@ -167,15 +225,24 @@ def plot_filter(result: ConvResult, *, theme: Theme = LIGHT, lang: str = "en") -
             _draw_kernel(ax_k, result, 0, theme, lang)
         limit = np.abs(result.output[0]).max() or 1.0
         signed = result.output[0].min() < 0
-        ax_out.imshow(result.output[0], cmap="RdBu_r" if signed else "gray",
-                      vmin=-limit if signed else None, vmax=limit if signed else None,
-                      interpolation="nearest")  # fmt: skip
+        ax_out.imshow(
+            result.output[0],
+            cmap="RdBu_r" if signed else "gray",
+            vmin=-limit if signed else None,
+            vmax=limit if signed else None,
+            interpolation="nearest",
+        )
         for ax, key in ((ax_in, "input"), (ax_k, "kernel"), (ax_out, "conv_output")):
             ax.set_title(text(key, lang), fontsize=theme.font_size)
             ax.axis("off")
         fig.suptitle(_title(result, lang))
-        fig.text(0.03, 0.03, result.formula.replace("\n", "     "),
-                 fontsize=theme.font_size * 0.9, color=theme.foreground)  # fmt: skip
+        fig.text(
+            0.03,
+            0.03,
+            result.formula.replace("\n", "     "),
+            fontsize=theme.font_size * 0.9,
+            color=theme.foreground,
+        )
     return fig
 
 
@@ -194,8 +261,9 @@ def animate_conv(result: ConvResult, *, theme: Theme = LIGHT, lang: str = "en") 
         for patch in state["boxes"]:
             patch.remove()
         cell, taps = result.taps(step)
-        state["boxes"] = (outline(ax_in, taps, theme.palette[8]) +
-                          outline(ax_out, [cell], theme.palette[8]))  # fmt: skip
+        state["boxes"] = outline(ax_in, taps, theme.palette[8]) + outline(
+            ax_out, [cell], theme.palette[8]
+        )
         for k, t in enumerate(texts):
             t.set_visible(k <= step)
         products.set_text(window_text(result, step, text("per_input_channel", lang)))
@@ -222,15 +290,33 @@ def plot_receptive_field(rf: ReceptiveField, *, theme: Theme = LIGHT, lang: str 
             y = layers - 1 - row
             for i in range(n):
                 filled = i in set(seen.tolist())
-                ax.add_patch(Rectangle((offset + i, y + 0.1), 0.9, 0.8,
-                                       facecolor=theme.palette[0] if filled else theme.background,
-                                       edgecolor=theme.muted, linewidth=0.6))  # fmt: skip
+                ax.add_patch(
+                    Rectangle(
+                        (offset + i, y + 0.1),
+                        0.9,
+                        0.8,
+                        facecolor=theme.palette[0] if filled else theme.background,
+                        edgecolor=theme.muted,
+                        linewidth=0.6,
+                    )
+                )
             name = text("input", lang) if row == 0 else _layer_name(rf.layers[row - 1], row)
             ax.text(-0.5, y + 0.5, name, ha="right", va="center", fontsize=theme.font_size * 0.8)
-            ax.text(width + 0.5, y + 0.5, f"{rf.sizes[row]}", va="center",
-                    fontsize=theme.font_size * 0.8, color=theme.muted)  # fmt: skip
-        ax.text(width + 0.5, layers + 0.1, text("rf_column", lang), fontsize=theme.font_size * 0.7,
-                color=theme.muted)  # fmt: skip
+            ax.text(
+                width + 0.5,
+                y + 0.5,
+                f"{rf.sizes[row]}",
+                va="center",
+                fontsize=theme.font_size * 0.8,
+                color=theme.muted,
+            )
+        ax.text(
+            width + 0.5,
+            layers + 0.1,
+            text("rf_column", lang),
+            fontsize=theme.font_size * 0.7,
+            color=theme.muted,
+        )
         ax.set_xlim(-0.5, width + 3)
         ax.set_ylim(0, layers + 0.5)
         ax.axis("off")

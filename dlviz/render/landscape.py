@@ -86,8 +86,9 @@ def draw_landscape(
     else:
         # rasterized: a raster inside PDF/SVG, so vector viewers show no hairline
         # gaps between bands and files stay small; lines, markers, text stay vector
-        mappable = ax.contourf(result.x, result.y, loss, levels=levels, norm=norm,
-                               cmap=theme.cmap, rasterized=True)  # fmt: skip
+        mappable = ax.contourf(
+            result.x, result.y, loss, levels=levels, norm=norm, cmap=theme.cmap, rasterized=True
+        )
         ax.contour(
             result.x,
             result.y,
@@ -149,16 +150,28 @@ def _draw_fit(ax: Axes, result: LandscapeResult, theme: Theme, lang: str) -> Axe
     return ax
 
 
+def style_of(result: LandscapeResult, view: str | None, log_scale: bool | None):
+    """(view, log_scale): as given, else as the result's spec ran, else contour, linear."""
+    spec = result.spec
+    if view is None:
+        view = spec.view if spec is not None else "contour"
+    if log_scale is None:
+        log_scale = spec.log_scale if spec is not None else False
+    return view, log_scale
+
+
 def plot_landscape(
     result: LandscapeResult,
     *,
-    view: str = "contour",
-    log_scale: bool = False,
+    view: str | None = None,
+    log_scale: bool | None = None,
     theme: Theme = LIGHT,
     lang: str = "en",
 ) -> Figure:
     """The landscape with its colour bar and formula; data models get a second
-    panel with the training data and the best fit."""
+    panel with the training data and the best fit. ``view`` and ``log_scale``
+    default to the result's spec (contour, linear without one)."""
+    view, log_scale = style_of(result, view, log_scale)
     surface = view == "surface"
     with themed(theme):
         fig = new_figure(theme, _figsize(result, theme), layout=None)
@@ -228,14 +241,15 @@ def _figsize(result: LandscapeResult, theme: Theme) -> tuple[float, float]:
 def animate_landscape(
     result: LandscapeResult,
     *,
-    view: str = "contour",
-    log_scale: bool = False,
+    view: str | None = None,
+    log_scale: bool | None = None,
     theme: Theme = LIGHT,
     lang: str = "en",
     frames: int = 48,
 ) -> FuncAnimation:
     """Surface view: one turn around the surface. Other views: the sublevel set
     {L ≤ c} fills up from the minimum as c rises, showing the basins."""
+    view, log_scale = style_of(result, view, log_scale)
     fig = plot_landscape(result, view=view, log_scale=log_scale, theme=theme, lang=lang)
     ax = fig.axes[0]
     if view == "surface":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 from matplotlib import colors, patheffects
 from matplotlib.animation import FuncAnimation
@@ -33,14 +35,61 @@ def optimizer_color(name: str, theme: Theme) -> str:
 
 
 def hyperparameter_text(run: Run, lang: str = "en") -> str:
-    """'lr=0.05, beta1=0.9': the hyperparameters worth showing, in ``lang``."""
-    shown = {
-        k: v
-        for k, v in run.hyperparameters.items()
-        if k in ("lr", "momentum", "rho", "beta1", "beta2")
-    }
-    return ", ".join(f"{hyperparameter_name(k, lang)}={v:g}" for k, v in shown.items()
-                     if not isinstance(v, bool))  # fmt: skip
+    """'lr=0.05, momentum=0.5, batch=3': the learning rate, every hyperparameter
+    that differs from its convention's default, and the minibatch size or
+    gradient noise when the run used one."""
+    defaults = get_rule(run.optimizer, run.convention).defaults
+    parts = []
+    for key, value in run.hyperparameters.items():
+        if key != "lr" and value == defaults.get(key):
+            continue
+        name = hyperparameter_name(key, lang)
+        if isinstance(value, bool):
+            parts.append(name if value else f"{name}=off")
+        else:
+            parts.append(f"{name}={value:g}")
+    if run.batch_size is not None:
+        parts.append(f"{hyperparameter_name('batch_size', lang)}={run.batch_size}")
+    if run.noise:
+        parts.append(f"{hyperparameter_name('noise', lang)}={run.noise:g}")
+    return ", ".join(parts)
+
+
+def defaults_text(runs, lang: str = "en") -> str:
+    """The convention's defaults of the hyperparameters the legend leaves out
+    (those at their default), once, and how a minibatch's gradient is reduced."""
+    convention = runs[0].convention
+    values: dict[str, dict[float, list[str]]] = {}
+    for run in runs:
+        defaults = get_rule(run.optimizer, convention).defaults
+        for key, value in run.hyperparameters.items():
+            # a feature that is off (weight decay 0, ...) is absent from the formula
+            at_default = value == defaults[key] and not isinstance(value, bool) and value != 0
+            if key != "lr" and at_default:
+                values.setdefault(key, {}).setdefault(value, []).append(run.optimizer)
+    parts = []
+    for key, by_value in values.items():
+        name = hyperparameter_name(key, lang)
+        if len(by_value) == 1:
+            parts.append(f"{name}={next(iter(by_value)):g}")
+        else:  # the default differs between rules: say whose is whose
+            each = [
+                f"{v:g} ({'/'.join(optimizer_name(n, lang) for n in names)})"
+                for v, names in by_value.items()
+            ]
+            parts.append(f"{name}={', '.join(each)}")
+    shown = ", ".join(parts)
+    reduction = text("sum" if convention == "udl" else "mean", lang)
+    return text(
+        "convention_defaults", lang, convention=convention, values=shown or "–", reduction=reduction
+    )
+
+
+def log_scale_of(result, log_scale: bool | None) -> bool:
+    """As given, else as the result's spec ran, else linear."""
+    if log_scale is not None:
+        return log_scale
+    return result.spec.landscape.log_scale if result.spec is not None else False
 
 
 def draw_trajectories(ax: Axes, race: Race, *, theme: Theme = LIGHT, lang: str = "en") -> Axes:
@@ -51,14 +100,28 @@ def draw_trajectories(ax: Axes, race: Race, *, theme: Theme = LIGHT, lang: str =
         color = optimizer_color(run.optimizer, theme)
         for k in range(len(race.starts)):
             path = run.path(k)
-            ax.plot(path[:, 0], path[:, 1], color=color, linewidth=1.8, zorder=6,
-                    path_effects=halo)  # fmt: skip
+            ax.plot(path[:, 0], path[:, 1], color=color, linewidth=1.8, zorder=6, path_effects=halo)
             end_marker = "X" if run.diverged_at[k] >= 0 else "o"
-            ax.plot(*path[-1], marker=end_marker, markersize=8 if end_marker == "X" else 6,
-                    color=color, markeredgecolor=theme.background, zorder=7)  # fmt: skip
-    ax.plot(race.starts[:, 0], race.starts[:, 1], linestyle="none", marker="o", markersize=10,
-            markerfacecolor="none", markeredgecolor=theme.foreground, markeredgewidth=2,
-            label=text("start", lang), zorder=8)  # fmt: skip
+            ax.plot(
+                *path[-1],
+                marker=end_marker,
+                markersize=8 if end_marker == "X" else 6,
+                color=color,
+                markeredgecolor=theme.background,
+                zorder=7,
+            )
+    ax.plot(
+        race.starts[:, 0],
+        race.starts[:, 1],
+        linestyle="none",
+        marker="o",
+        markersize=10,
+        markerfacecolor="none",
+        markeredgecolor=theme.foreground,
+        markeredgewidth=2,
+        label=text("start", lang),
+        zorder=8,
+    )
     return ax
 
 
@@ -83,7 +146,7 @@ def draw_loss_curves(ax: Axes, race: Race, *, theme: Theme = LIGHT, lang: str = 
 def legend_label(run: Run, lang: str = "en", width: int = 10) -> str:
     """'adam      φ ← φ − α·m̂/√(v̂ + ε)   [lr=0.05, …]': the rule that ran, so a
     reader knows which formula was drawn, and its hyperparameters."""
-    rule = rule_text(get_rule(run.optimizer, run.convention).text, lang)
+    rule = rule_text(get_rule(run.optimizer, run.convention).text(run.hyperparameters), lang)
     name = optimizer_name(run.optimizer, lang)
     gap = " " * max(1, round(width - _cells(name)))
     return f"{name}{gap} {rule}   [{hyperparameter_text(run, lang)}]"
@@ -102,38 +165,68 @@ def _cells(name: str) -> float:
     return sum(5 / 3 if unicodedata.east_asian_width(c) in "WF" else 1 for c in name)
 
 
-def plot_optimizers(race: Race, *, log_scale: bool = False, theme: Theme = LIGHT,
-                    lang: str = "en") -> Figure:  # fmt: skip
+def plot_optimizers(
+    race: Race, *, log_scale: bool | None = None, theme: Theme = LIGHT, lang: str = "en"
+) -> Figure:
     """Paths over the filled contour and loss against step; below them a
     legend giving each optimizer's colour, update rule and hyperparameters."""
     light = theme.name == "light"
     font = theme.font_size * (0.75 if light else 0.45)
-    legend_h = (len(race.runs) + 0.6) * font * 1.45 / 72  # inches
+    line_h = font * 1.45 / 72  # inches
+    legend_h = (len(race.runs) + 1.8) * line_h  # the rules, then the defaults caption
     w = theme.figsize[0] * (1.7 if light else 1.0)
     h = theme.figsize[1] + (legend_h if light else 0.0)  # slides stay 16:9
     scale = theme.font_size / 10
     with themed(theme):
         fig = new_figure(theme, (w, h), layout=None)
-        grid = fig.add_gridspec(1, 2, width_ratios=(1.35, 1), left=0.8 * scale / w,
-                                right=1 - 0.15 / w, bottom=(legend_h + 0.8 * scale) / h,
-                                top=1 - 0.45 * scale / h, wspace=0.3)  # fmt: skip
+        grid = fig.add_gridspec(
+            1,
+            2,
+            width_ratios=(1.35, 1),
+            left=0.8 * scale / w,
+            right=1 - 0.15 / w,
+            bottom=(legend_h + 0.8 * scale) / h,
+            top=1 - 0.45 * scale / h,
+            wspace=0.3,
+        )
         ax, loss_ax = fig.add_subplot(grid[0]), fig.add_subplot(grid[1])
+        log_scale = log_scale_of(race, log_scale)
         mappable = draw_landscape(ax, race.landscape, log_scale=log_scale, theme=theme, lang=lang)
         loss_colorbar(fig, mappable, ax).set_label(text("loss", lang))
         draw_trajectories(ax, race, theme=theme, lang=lang)
         ax.legend(fontsize="x-small", loc="upper right", framealpha=0.85)
         draw_loss_curves(loss_ax, race, theme=theme, lang=lang)
         handles = loss_ax.get_lines()[: len(race.runs) * len(race.starts) : len(race.starts)]
-        fig.legend(handles, legend_labels(race.runs, lang), loc="lower left",
-                   frameon=False, bbox_to_anchor=(0.5 * scale / w, 0.0),
-                   prop={"family": MONOSPACE, "size": font})  # fmt: skip
+        fig.legend(
+            handles,
+            legend_labels(race.runs, lang),
+            loc="lower left",
+            frameon=False,
+            bbox_to_anchor=(0.5 * scale / w, 1.2 * line_h / h),
+            prop={"family": MONOSPACE, "size": font},
+        )
+        caption = textwrap.fill(defaults_text(race.runs, lang), int(w * 72 / (font * 0.5)))
+        fig.text(
+            0.5 * scale / w + 0.01,
+            0.3 * line_h / h,
+            caption,
+            fontsize=font * 0.85,
+            color=theme.muted,
+            va="bottom",
+        )
         name = landscape_name(race.landscape.name, lang)
         fig.suptitle(text("optimizers_title", lang, name=name, convention=race.runs[0].convention))
     return fig
 
 
-def animate_optimizers(race: Race, *, log_scale: bool = False, theme: Theme = LIGHT,
-                       lang: str = "en", trail: int | None = None) -> FuncAnimation:  # fmt: skip
+def animate_optimizers(
+    race: Race,
+    *,
+    log_scale: bool | None = None,
+    theme: Theme = LIGHT,
+    lang: str = "en",
+    trail: int | None = None,
+) -> FuncAnimation:
     """Dots moving along the paths, each with the path so far (thin) and a
     fading trail of its last ``trail`` steps (default: an eighth of the run),
     and a step counter."""
@@ -143,10 +236,17 @@ def animate_optimizers(race: Race, *, log_scale: bool = False, theme: Theme = LI
     with themed(theme):
         fig = new_figure(theme, theme.figsize, layout=None)
         ax = fig.add_axes((0.1, 0.12, 0.72, 0.78))
+        log_scale = log_scale_of(race, log_scale)
         draw_landscape(ax, race.landscape, log_scale=log_scale, theme=theme, lang=lang)
-        counter = ax.text(0.02, 0.97, "", transform=ax.transAxes, va="top", zorder=9,
-                          bbox={"facecolor": theme.background, "alpha": 0.85,
-                                "edgecolor": "none"})  # fmt: skip
+        counter = ax.text(
+            0.02,
+            0.97,
+            "",
+            transform=ax.transAxes,
+            va="top",
+            zorder=9,
+            bbox={"facecolor": theme.background, "alpha": 0.85, "edgecolor": "none"},
+        )
         artists = []
         for run in race.runs:
             color = optimizer_color(run.optimizer, theme)
@@ -180,16 +280,16 @@ def animate_optimizers(race: Race, *, log_scale: bool = False, theme: Theme = LI
                 continue
             fade = np.linspace(0.05, 0.8, len(path))
             trail_line.set_offsets(path)
-            trail_line.set_facecolors(np.column_stack([np.tile(base[j, :3], (len(path), 1)),
-                                                       fade]))  # fmt: skip
+            trail_line.set_facecolors(np.column_stack([np.tile(base[j, :3], (len(path), 1)), fade]))
             dot.set_data([path[-1, 0]], [path[-1, 1]])
         return ()
 
     return FuncAnimation(fig, update, frames=len(frame_steps), blit=False)
 
 
-def plot_basins(basins: Basins, *, log_scale: bool = False, theme: Theme = LIGHT,
-                lang: str = "en") -> Figure:  # fmt: skip
+def plot_basins(
+    basins: Basins, *, log_scale: bool | None = None, theme: Theme = LIGHT, lang: str = "en"
+) -> Figure:
     """Every start coloured by where its run ends: which minimum it reaches
     (when the landscape has several), else its final loss; contours on top."""
     land = basins.landscape
@@ -204,20 +304,33 @@ def plot_basins(basins: Basins, *, log_scale: bool = False, theme: Theme = LIGHT
             minima = [f"({p.x:.3g}, {p.y:.3g})" for p in land.minima]
         else:
             final = np.where(basins.diverged, np.nan, basins.final_loss)
-            norm = colors.LogNorm() if log_scale and np.nanmin(final) > 0 else None
-            mappable = ax.pcolormesh(xs, ys, final, cmap=theme.cmap, norm=norm, shading="nearest",
-                                     rasterized=True)  # fmt: skip
+            norm = (
+                colors.LogNorm()
+                if log_scale_of(basins, log_scale) and np.nanmin(final) > 0
+                else None
+            )
+            mappable = ax.pcolormesh(
+                xs, ys, final, cmap=theme.cmap, norm=norm, shading="nearest", rasterized=True
+            )
             label = text("final_loss", lang)
-        ax.contour(land.x, land.y, land.loss, levels=12, colors=theme.foreground,
-                   linewidths=0.5, alpha=0.5)  # fmt: skip
+        ax.contour(
+            land.x, land.y, land.loss, levels=12, colors=theme.foreground, linewidths=0.5, alpha=0.5
+        )
         if basins.diverged.any():
             gx, gy = np.meshgrid(xs, ys)
-            ax.plot(gx[basins.diverged], gy[basins.diverged], "x", color=theme.foreground,
-                    markersize=3, label=text("diverged", lang))  # fmt: skip
+            ax.plot(
+                gx[basins.diverged],
+                gy[basins.diverged],
+                "x",
+                color=theme.foreground,
+                markersize=3,
+                label=text("diverged", lang),
+            )
             ax.legend(fontsize="x-small", loc="upper right")
         for p in land.minima:
-            ax.plot(p.x, p.y, "*", markersize=14, color=theme.minimum,
-                    markeredgecolor=theme.background)  # fmt: skip
+            ax.plot(
+                p.x, p.y, "*", markersize=14, color=theme.minimum, markeredgecolor=theme.background
+            )
         bar = fig.colorbar(mappable, cax=bar_ax)
         bar.set_label(label)
         if basins.reached is not None:
@@ -237,6 +350,14 @@ def _draw_reached(ax: Axes, basins: Basins, theme: Theme):
     distinct = [theme.palette[i] for i in (0, 8, 2, 6, 5, 3, 4, 7, 1)]
     cmap = colors.ListedColormap([theme.grid, *distinct[:count]])
     shown = np.where(basins.diverged, -1, basins.reached) + 1  # 0: none or diverged
-    mappable = ax.pcolormesh(basins.xs, basins.ys, shown, cmap=cmap, vmin=-0.5,
-                             vmax=count + 0.5, shading="nearest", rasterized=True)  # fmt: skip
+    mappable = ax.pcolormesh(
+        basins.xs,
+        basins.ys,
+        shown,
+        cmap=cmap,
+        vmin=-0.5,
+        vmax=count + 0.5,
+        shading="nearest",
+        rasterized=True,
+    )
     return mappable

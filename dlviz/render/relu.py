@@ -12,8 +12,20 @@ from dlviz.render.base import new_figure, themed
 from dlviz.theme import LIGHT, Theme, text
 
 LAYER_STYLES = ("-", "--", ":", "-.")
-REGION_COLOURS = ("#8dd3c7", "#ffffb3", "#bebada", "#fb8072", "#80b1d3", "#fdb462", "#b3de69",
-                  "#fccde5", "#d9d9d9", "#bc80bd", "#ccebc5", "#ffed6f")  # fmt: skip
+REGION_COLOURS = (
+    "#8dd3c7",
+    "#ffffb3",
+    "#bebada",
+    "#fb8072",
+    "#80b1d3",
+    "#fdb462",
+    "#b3de69",
+    "#fccde5",
+    "#d9d9d9",
+    "#bc80bd",
+    "#ccebc5",
+    "#ffed6f",
+)
 
 
 def region_colours(patterns: np.ndarray) -> list[str]:
@@ -25,26 +37,39 @@ def region_colours(patterns: np.ndarray) -> list[str]:
     return [REGION_COLOURS[i] for i in index]
 
 
-def plot_relu_1d(net: Network, pieces: Pieces1D, *, theme: Theme = LIGHT,
-                 lang: str = "en") -> Figure:  # fmt: skip
+def plot_relu_1d(
+    net: Network, pieces: Pieces1D, *, theme: Theme = LIGHT, lang: str = "en"
+) -> Figure:
     """Top: the output, each linear piece in its own colour, joints marked.
     Below, one panel per hidden layer: its units as functions of x."""
     layers = len(net.widths)
     with themed(theme):
-        fig = new_figure(theme, (theme.figsize[0] * 1.3, theme.figsize[1] * (0.8 + 0.45 * layers)),
-                         layout="constrained")  # fmt: skip
-        axes = fig.subplots(layers + 1, 1, sharex=True,
-                            height_ratios=[2.2] + [1] * layers)  # fmt: skip
+        fig = new_figure(
+            theme,
+            (theme.figsize[0] * 1.3, theme.figsize[1] * (0.8 + 0.45 * layers)),
+            layout="constrained",
+        )
+        axes = fig.subplots(layers + 1, 1, sharex=True, height_ratios=[2.2] + [1] * layers)
         axes = np.atleast_1d(axes)
         (lo, hi) = pieces.intervals[0, 0], pieces.intervals[-1, 1]
-        for k, ((a, b), s, c) in enumerate(zip(pieces.intervals, pieces.slopes,
-                                               pieces.intercepts, strict=True)):  # fmt: skip
-            axes[0].plot([a, b], [s * a + c, s * b + c], linewidth=2.2,
-                         color=theme.palette[k % len(theme.palette)])  # fmt: skip
+        for k, ((a, b), s, c) in enumerate(
+            zip(pieces.intervals, pieces.slopes, pieces.intercepts, strict=True)
+        ):
+            axes[0].plot(
+                [a, b],
+                [s * a + c, s * b + c],
+                linewidth=2.2,
+                color=theme.palette[k % len(theme.palette)],
+            )
         joints = pieces.joints
-        axes[0].plot(joints, pieces.slopes[1:] * joints + pieces.intercepts[1:], "o",
-                     color=theme.foreground, markersize=3.5,
-                     label=text("joints", lang, n=len(joints)))  # fmt: skip
+        axes[0].plot(
+            joints,
+            pieces.slopes[1:] * joints + pieces.intercepts[1:],
+            "o",
+            color=theme.foreground,
+            markersize=3.5,
+            label=text("joints", lang, n=len(joints)),
+        )
         axes[0].set_ylabel(text("network_output", lang))
         axes[0].legend(fontsize="small", loc="best")
         xs = np.linspace(lo, hi, 801)[:, None]
@@ -53,13 +78,15 @@ def plot_relu_1d(net: Network, pieces: Pieces1D, *, theme: Theme = LIGHT,
             ax.plot(xs[:, 0], h, linewidth=0.9, alpha=0.8)
             ax.set_ylabel(text("layer_units", lang, layer=layer + 1), fontsize="small")
         axes[-1].set_xlabel("x")
-        fig.suptitle(text("relu_title_1d", lang, n=pieces.num_regions,
-                          widths="×".join(map(str, net.widths))))  # fmt: skip
+        fig.suptitle(
+            text("relu_title_1d", lang, n=pieces.num_regions, widths="×".join(map(str, net.widths)))
+        )
     return fig
 
 
-def plot_relu_2d(net: Network, regions: Regions2D, *, theme: Theme = LIGHT,
-                 lang: str = "en") -> Figure:  # fmt: skip
+def plot_relu_2d(
+    net: Network, regions: Regions2D, *, theme: Theme = LIGHT, lang: str = "en"
+) -> Figure:
     """Left: the regions as polygons, each layer's boundaries in its own line
     style. Right: the network's output as a heatmap."""
     x0, x1, y0, y1 = regions.domain
@@ -67,8 +94,9 @@ def plot_relu_2d(net: Network, regions: Regions2D, *, theme: Theme = LIGHT,
         fig = new_figure(theme, (theme.figsize[0] * 1.7, theme.figsize[1]), layout="constrained")
         ax, ax_out = fig.subplots(1, 2)
         polys = [regions.polygon(r) for r in range(regions.num_regions)]
-        ax.add_collection(PolyCollection(polys, facecolors=region_colours(regions.patterns),
-                                         edgecolors="none"))  # fmt: skip
+        ax.add_collection(
+            PolyCollection(polys, facecolors=region_colours(regions.patterns), edgecolors="none")
+        )
         _layer_boundaries(ax, net, regions.domain, theme, lang)
         ax.set_xlim(x0, x1)
         ax.set_ylim(y0, y1)
@@ -79,8 +107,7 @@ def plot_relu_2d(net: Network, regions: Regions2D, *, theme: Theme = LIGHT,
         xs, ys = x0 + g * (x1 - x0), y0 + g * (y1 - y0)
         grid = np.column_stack([np.tile(xs, len(ys)), np.repeat(ys, len(xs))])
         out = net.forward(grid).reshape(len(ys), len(xs))
-        mesh = ax_out.pcolormesh(xs, ys, out, cmap=theme.cmap, shading="nearest",
-                                 rasterized=True)  # fmt: skip
+        mesh = ax_out.pcolormesh(xs, ys, out, cmap=theme.cmap, shading="nearest", rasterized=True)
         fig.colorbar(mesh, ax=ax_out, shrink=0.85).set_label(text("network_output", lang))
         ax_out.set_aspect("equal")
         ax_out.set_title(text("network_output", lang), fontsize=theme.font_size)
@@ -97,30 +124,53 @@ def _layer_boundaries(ax, net: Network, domain, theme: Theme, lang: str) -> None
     for layer, (z, _) in enumerate(net.hidden(grid)):
         style = LAYER_STYLES[layer % len(LAYER_STYLES)]
         for unit in range(z.shape[1]):
-            ax.contour(xs, ys, z[:, unit].reshape(len(ys), len(xs)), levels=[0.0],
-                       colors=[theme.foreground], linewidths=0.6, linestyles=style)  # fmt: skip
-        ax.plot([], [], color=theme.foreground, linestyle=style, linewidth=0.8,
-                label=text("layer_boundary", lang, layer=layer + 1))  # fmt: skip
+            ax.contour(
+                xs,
+                ys,
+                z[:, unit].reshape(len(ys), len(xs)),
+                levels=[0.0],
+                colors=[theme.foreground],
+                linewidths=0.6,
+                linestyles=style,
+            )
+        ax.plot(
+            [],
+            [],
+            color=theme.foreground,
+            linestyle=style,
+            linewidth=0.8,
+            label=text("layer_boundary", lang, layer=layer + 1),
+        )
 
 
-def plot_sweep(result: Sweep, input_dim: int, *, theme: Theme = LIGHT,
-               lang: str = "en") -> Figure:  # fmt: skip
+def plot_sweep(result: Sweep, input_dim: int, *, theme: Theme = LIGHT, lang: str = "en") -> Figure:
     """Exact region counts (mean and range over seeds) against the bound, at a
     fixed parameter budget, as depth (or width) varies."""
     x = result.depths if result.kind == "depth" else result.widths
-    bounds = [deep_bound([w] * d, input_dim) for d, w in zip(result.depths, result.widths,
-                                                              strict=True)]  # fmt: skip
+    bounds = [
+        deep_bound([w] * d, input_dim) for d, w in zip(result.depths, result.widths, strict=True)
+    ]
     with themed(theme):
         fig = new_figure(theme, layout="constrained")
         ax = fig.add_subplot()
         mean = result.counts.mean(axis=1)
-        ax.fill_between(x, result.counts.min(axis=1), result.counts.max(axis=1),
-                        color=theme.palette[0], alpha=0.25)  # fmt: skip
+        ax.fill_between(
+            x,
+            result.counts.min(axis=1),
+            result.counts.max(axis=1),
+            color=theme.palette[0],
+            alpha=0.25,
+        )
         ax.plot(x, mean, "o-", color=theme.palette[0], label=text("regions_measured", lang))
         ax.plot(x, bounds, "s--", color=theme.palette[8], label=text("regions_bound", lang))
         if result.constructed is not None:
-            ax.plot(x, result.constructed, "^-", color=theme.palette[2],
-                    label=text("regions_constructed", lang))  # fmt: skip
+            ax.plot(
+                x,
+                result.constructed,
+                "^-",
+                color=theme.palette[2],
+                label=text("regions_constructed", lang),
+            )
         ax.set_yscale("log")
         ax.set_xlabel(text("depth" if result.kind == "depth" else "width", lang))
         ax.set_ylabel(text("regions", lang))
@@ -173,8 +223,7 @@ def animate_relu_2d(net: Network, domain, *, theme: Theme = LIGHT, lang: str = "
                     polys, facecolors=colours, edgecolors=theme.foreground, linewidths=0.3
                 )
             )
-            ax.set_title(text("relu_cut_frame", lang, layer=layer + 1, unit=unit + 1,
-                              n=len(polys)))  # fmt: skip
+            ax.set_title(text("relu_cut_frame", lang, layer=layer + 1, unit=unit + 1, n=len(polys)))
             return ()
 
         update(0)
@@ -192,8 +241,14 @@ def animate_relu_1d(net: Network, domain, *, theme: Theme = LIGHT, lang: str = "
     with themed(theme):
         fig = new_figure(theme, layout="constrained")
         ax = fig.add_subplot()
-        ax.plot(xs[:, 0], net.forward(xs), color=theme.muted, linestyle="--", linewidth=1,
-                label=text("network_output", lang))  # fmt: skip
+        ax.plot(
+            xs[:, 0],
+            net.forward(xs),
+            color=theme.muted,
+            linestyle="--",
+            linewidth=1,
+            label=text("network_output", lang),
+        )
         (curve,) = ax.plot([], [], color=theme.palette[8], linewidth=2.2)
         (unit_line,) = ax.plot([], [], color=theme.palette[0], linewidth=1.2)
         span = np.concatenate([partial.ravel(), terms.ravel()])

@@ -39,8 +39,10 @@ def plot_residual(result: VarianceResult, *, theme: Theme = LIGHT, lang: str = "
         ax.plot([], [], "--", color=theme.muted, label=text("theory", lang))
         ax.legend(fontsize="small")
         ax.grid(True, alpha=0.3)
-        ax.set_title(text("residual_title", lang, width=result.width, batch=result.batch),
-                     fontsize=theme.font_size)  # fmt: skip
+        ax.set_title(
+            text("residual_title", lang, width=result.width, batch=result.batch),
+            fontsize=theme.font_size,
+        )
         if result.backward:
             _draw_backward(fig.add_subplot(grid[half:, 0]), result, theme, lang)
         step = rows // len(result.forward)
@@ -49,14 +51,21 @@ def plot_residual(result: VarianceResult, *, theme: Theme = LIGHT, lang: str = "
             for k in result.sampled_blocks:
                 values = result.samples[variant][k]
                 values = values[np.isfinite(values)]
-                hist.hist(values, bins=60, histtype="step", density=True, label=f"{k}",
-                          color=variant_color(variant, theme),
-                          alpha=0.3 + 0.7 * k / max(1, result.depth))  # fmt: skip
+                hist.hist(
+                    values,
+                    bins=60,
+                    histtype="step",
+                    density=True,
+                    label=f"{k}",
+                    color=variant_color(variant, theme),
+                    alpha=0.3 + 0.7 * k / max(1, result.depth),
+                )
             hist.set_title(text(variant, lang), fontsize=theme.font_size * 0.8)
             hist.tick_params(labelsize=theme.font_size * 0.7)
             hist.set_yticks([])
-        fig.axes[2 if result.backward else 1].legend(title=text("block", lang), fontsize="x-small",
-                                                     title_fontsize="x-small")  # fmt: skip
+        fig.axes[2 if result.backward else 1].legend(
+            title=text("block", lang), fontsize="x-small", title_fontsize="x-small"
+        )
     return fig
 
 
@@ -66,8 +75,7 @@ def _draw_backward(ax, result: VarianceResult, theme: Theme, lang: str) -> None:
     for variant, runs in result.backward.items():
         colour = variant_color(variant, theme)
         relative = runs / runs[:, -1:]
-        ax.fill_between(blocks, relative.min(axis=0), relative.max(axis=0), color=colour,
-                        alpha=0.2)  # fmt: skip
+        ax.fill_between(blocks, relative.min(axis=0), relative.max(axis=0), color=colour, alpha=0.2)
         ax.plot(blocks, relative.mean(axis=0), "o-", color=colour, markersize=3)
         if result.theory_backward[variant] is not None:
             ax.plot(blocks, result.theory_backward[variant], "--", color=colour, linewidth=1)
@@ -94,11 +102,22 @@ def animate_residual(result: VarianceResult, *, theme: Theme = LIGHT, lang: str 
                 ax.clear()
                 values = result.samples[v][k]
                 values = values[np.isfinite(values)]
-                ax.hist(values, bins=60, range=(-limits[v], limits[v]), density=True,
-                        color=variant_color(v, theme), alpha=0.8)  # fmt: skip
+                ax.hist(
+                    values,
+                    bins=60,
+                    range=(-limits[v], limits[v]),
+                    density=True,
+                    color=variant_color(v, theme),
+                    alpha=0.8,
+                )
                 ax.set_yticks([])
-                ax.set_ylabel(text(v, lang), fontsize=theme.font_size * 0.7, rotation=0,
-                              ha="right", va="center")  # fmt: skip
+                ax.set_ylabel(
+                    text(v, lang),
+                    fontsize=theme.font_size * 0.7,
+                    rotation=0,
+                    ha="right",
+                    va="center",
+                )
             caption.set_text(_sum_text(result, k, lang))
             axes[-1].set_xlabel(text("activation", lang))
             return ()

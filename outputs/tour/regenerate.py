@@ -29,8 +29,7 @@ def tour_items() -> list[G.Item]:
 def main() -> None:
     settings = G.Settings()
     with tempfile.TemporaryDirectory() as tmp:
-        outcomes = G.render(tour_items(), settings, Path(tmp), jobs=os.cpu_count() or 1,
-                            force=True)  # fmt: skip
+        outcomes = G.render(tour_items(), settings, Path(tmp), jobs=os.cpu_count() or 1, force=True)
         for o in outcomes:
             if o.status != "rendered":
                 raise SystemExit(f"{o.item.stem}: {o.message}")
@@ -41,8 +40,10 @@ def main() -> None:
                 small = small.quantize(colors=256, method=Image.Quantize.MEDIANCUT)
                 target = HERE / f"{o.item.topic}.png"
                 small.save(target, optimize=True)
-            print(f"{target.relative_to(HERE.parents[1])}: {target.stat().st_size // 1024} KB"
-                  f"   {settings.command(o.item)}")  # fmt: skip
+            print(
+                f"{target.relative_to(HERE.parents[1])}: {target.stat().st_size // 1024} KB"
+                f"   {settings.command(o.item)}"
+            )
 
 
 if __name__ == "__main__":

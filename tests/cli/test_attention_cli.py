@@ -71,8 +71,9 @@ def test_bad_input(dlviz, tmp_path, args, message):
 def test_animation_one_query_per_frame(dlviz, tmp_path):
     from dlviz.render.attention import animate_attention
 
-    r = A.compute("scaled", np.eye(3), np.eye(3), query_tokens=["a", "b", "c"],
-                  key_tokens=["a", "b", "c"])  # fmt: skip
+    r = A.compute(
+        "scaled", np.eye(3), np.eye(3), query_tokens=["a", "b", "c"], key_tokens=["a", "b", "c"]
+    )
     anim = animate_attention(r)
     anim._func(1)
     bars = anim._fig.axes[1].patches

@@ -29,8 +29,9 @@ def test_default_is_the_d2l_example(dlviz, tmp_path):
 
 
 def test_hf_convention_with_early_stopping(dlviz, tmp_path):
-    code, out, err = dlviz("beam", "--convention", "hf", "--early-stopping", "never", "--data",
-                           "h.json")  # fmt: skip
+    code, out, err = dlviz(
+        "beam", "--convention", "hf", "--early-stopping", "never", "--data", "h.json"
+    )
     assert code == 0, err
     doc = json.loads((tmp_path / "h.json").read_text())
     assert doc["convention"] == "hf" and doc["alpha"] == 1.0  # transformers' default
@@ -43,8 +44,19 @@ def test_animation_and_collapse(dlviz, tmp_path):
     code, _, err = dlviz("beam", "--format", "gif", "--max-length", "2", "--quality", "low")
     assert code == 0, err
     assert (tmp_path / "outputs" / "beam_max-length-2_quality-low.gif").stat().st_size > 0
-    code, _, err = dlviz("beam", "--corpus", "builtin", "--beam-size", "8", "--max-length",
-                         "12", "--collapse", "always", "--out", "big.svg")  # fmt: skip
+    code, _, err = dlviz(
+        "beam",
+        "--corpus",
+        "builtin",
+        "--beam-size",
+        "8",
+        "--max-length",
+        "12",
+        "--collapse",
+        "always",
+        "--out",
+        "big.svg",
+    )
     assert code == 0, err
     assert "no exhaustive search" in err
 

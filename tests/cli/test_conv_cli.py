@@ -52,8 +52,10 @@ def test_json_windows_mark_padding_outside_the_input(dlviz, tmp_path):
     # every output from its windows, by hand: padding reads zero
     for r, row in enumerate(doc["windows"]):
         for c, taps in enumerate(row):
-            total = sum(k.ravel()[t] * (x[i, j] if 0 <= i < 4 and 0 <= j < 5 else 0)
-                        for t, (i, j) in enumerate(taps))  # fmt: skip
+            total = sum(
+                k.ravel()[t] * (x[i, j] if 0 <= i < 4 and 0 <= j < 5 else 0)
+                for t, (i, j) in enumerate(taps)
+            )
             assert doc["output"][r][c] == pytest.approx(total)
 
 

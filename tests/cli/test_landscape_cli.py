@@ -69,7 +69,6 @@ def test_json_export_has_the_documented_keys(dlviz, tmp_path):
         "view",
         "log_scale",
         "ridge",
-        "seed",
         "theme",
         "lang",
         "format",
@@ -79,7 +78,8 @@ def test_json_export_has_the_documented_keys(dlviz, tmp_path):
     ):
         assert key in params
     assert params["x_range"] == [-4, 4] and params["y_range"] == [-5, 5]  # default filled in
-    assert params["seed"] == 0 and params["log_scale"] is True
+    assert params["log_scale"] is True and params["coeffs"] == [] and params["ridge"] == 0
+    assert None not in params.values()  # every value the one that ran, none left "default"
     x, y, loss = np.array(doc["x"]), np.array(doc["y"]), np.array(doc["loss"])
     assert x.shape == (7,) and y.shape == (7,) and loss.shape == (7, 7)
     # row i at y[i], column j at x[j], checked against the definition itself

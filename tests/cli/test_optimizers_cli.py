@@ -7,7 +7,6 @@ import json
 import numpy as np
 import pytest
 
-from dlviz.cli import optimizers as cli
 from dlviz.compute import optimizers as O
 from dlviz.compute.landscape import make_landscape
 from tests.util import files_under
@@ -206,13 +205,6 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(dlviz, tmp_path, args,
     assert code == 2, err
     assert err.count("\n") == 1 and err.startswith("dlviz: error: ") and message in err, err
     assert files_under(tmp_path) == []
-
-
-def test_cli_tables_match_the_compute_layer():
-    assert cli.OPTIMIZERS == O.NAMES
-    assert {c: tuple(r) for c, r in O.RULES.items()} == {
-        c: tuple(n) for c, n in cli.OFFERED.items()
-    }
 
 
 def test_help_has_examples(dlviz):

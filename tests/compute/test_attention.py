@@ -26,16 +26,18 @@ def arrays(i: int) -> dict:
 def test_equals_pytorch(i):
     case, a = CASES[i], arrays(i)
     if case["op"] == "sdpa":
-        r = A.compute("scaled", a["q"], a["k"], a["v"], causal=case["causal"],
-                      padding=case["padding"])  # fmt: skip
+        r = A.compute(
+            "scaled", a["q"], a["k"], a["v"], causal=case["causal"], padding=case["padding"]
+        )
         np.testing.assert_allclose(r.weights[0], a["weights"], atol=1e-12)
         np.testing.assert_allclose(r.output[0], a["output"], atol=1e-12)
     else:
         d, heads = case["d"], case["heads"]
         w = a["in_proj_weight"]
         mask = A.build_mask(case["n"], case["n"], causal=case["causal"])
-        parts = A.multihead(a["x"], a["x"], a["x"], w[:d].T, w[d : 2 * d].T, w[2 * d :].T,
-                            heads, mask)  # fmt: skip
+        parts = A.multihead(
+            a["x"], a["x"], a["x"], w[:d].T, w[d : 2 * d].T, w[2 * d :].T, heads, mask
+        )
         np.testing.assert_allclose(np.stack([p[1] for p in parts]), a["weights"], atol=1e-12)
 
 
@@ -97,16 +99,30 @@ def test_multihead_heads_split_the_dimension():
     assert r.weights.shape == (3, 4, 4) and r.output.shape == (3, 4, 2)
 
 
-@pytest.mark.parametrize(("kwargs", "message"), [
-    ({"kind": "dot", "queries": np.zeros((0, 2)), "keys": np.zeros((2, 2))}, "empty"),
-    ({"kind": "multihead", "queries": np.zeros((2, 5)), "keys": np.zeros((2, 5)), "heads": 2},
-     "not divisible"),
-    ({"kind": "dot", "queries": np.zeros((2, 3)), "keys": np.zeros((2, 4))}, "dimension"),
-    ({"kind": "dot", "queries": np.zeros((2, 3)), "keys": np.zeros((3, 3)), "causal": True},
-     "causal"),
-    ({"kind": "dot", "queries": np.zeros((2, 3)), "keys": np.zeros((3, 3)), "padding": 3},
-     "at least one key"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"kind": "dot", "queries": np.zeros((0, 2)), "keys": np.zeros((2, 2))}, "empty"),
+        (
+            {
+                "kind": "multihead",
+                "queries": np.zeros((2, 5)),
+                "keys": np.zeros((2, 5)),
+                "heads": 2,
+            },
+            "not divisible",
+        ),
+        ({"kind": "dot", "queries": np.zeros((2, 3)), "keys": np.zeros((2, 4))}, "dimension"),
+        (
+            {"kind": "dot", "queries": np.zeros((2, 3)), "keys": np.zeros((3, 3)), "causal": True},
+            "causal",
+        ),
+        (
+            {"kind": "dot", "queries": np.zeros((2, 3)), "keys": np.zeros((3, 3)), "padding": 3},
+            "at least one key",
+        ),
+    ],
+)
 def test_errors(kwargs, message):
     kind = kwargs.pop("kind")
     with pytest.raises(ValueError, match=message):
@@ -120,6 +136,7 @@ def test_live_pytorch_agrees():
     for case in recorder.CASES:
         a = recorder.run(case, rng)
         if case["op"] == "sdpa":
-            r = A.compute("scaled", a["q"], a["k"], a["v"], causal=case["causal"],
-                          padding=case["padding"])  # fmt: skip
+            r = A.compute(
+                "scaled", a["q"], a["k"], a["v"], causal=case["causal"], padding=case["padding"]
+            )
             np.testing.assert_allclose(r.output[0], a["output"], atol=1e-12)

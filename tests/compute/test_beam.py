@@ -61,9 +61,14 @@ def test_beam_size_one_is_greedy(seed):
 
 def test_kept_beams_do_not_depend_on_alpha():
     model = random_model(7)
-    kept = [tuple((n.step, n.token, n.parent) for n in
-                  B.beam_search(model, beam_size=2, max_length=4, alpha=a).nodes
-                  if n.status != "pruned") for a in (0.0, 0.5, 2.0)]  # fmt: skip
+    kept = [
+        tuple(
+            (n.step, n.token, n.parent)
+            for n in B.beam_search(model, beam_size=2, max_length=4, alpha=a).nodes
+            if n.status != "pruned"
+        )
+        for a in (0.0, 0.5, 2.0)
+    ]
     assert kept[0] == kept[1] == kept[2]
 
 
@@ -71,8 +76,9 @@ def test_scores_are_length_normalised_log_probabilities(d2l):
     r = B.beam_search(d2l, beam_size=2, max_length=4, alpha=0.75)
     for c in r.candidates:
         assert c.tokens[-1] == "<eos>"  # finished ones only, since some exist
-        assert c.score(0.75) == pytest.approx(B.sequence_log_prob(d2l, c.tokens) /
-                                              len(c.tokens) ** 0.75)  # fmt: skip
+        assert c.score(0.75) == pytest.approx(
+            B.sequence_log_prob(d2l, c.tokens) / len(c.tokens) ** 0.75
+        )
     assert r.best.score(0.75) == max(c.score(0.75) for c in r.candidates)
 
 
@@ -125,14 +131,24 @@ def test_ngram_without_smoothing_is_maximum_likelihood():
 HF = json.loads((Path(__file__).parents[1] / "fixtures" / "hf_beam.json").read_text())
 
 
-@pytest.mark.parametrize("case", HF["cases"], ids=lambda c: "m{model}-k{beam_size}-L{max_length}-"
-                         "a{alpha}-{early_stopping}-{prompt}".format(**c))  # fmt: skip
+@pytest.mark.parametrize(
+    "case",
+    HF["cases"],
+    ids=lambda c: (
+        "m{model}-k{beam_size}-L{max_length}-a{alpha}-{early_stopping}-{prompt}".format(**c)
+    ),
+)
 def test_hf_convention_matches_transformers_generate(case):
     """Recorded by tests/fixtures/record_hf_beam.py (transformers 5.23.0)."""
     model = B.model_from_dict(HF["models"][case["model"]])[0]
-    r = B.beam_search_hf(model, beam_size=case["beam_size"], max_length=case["max_length"],
-                         alpha=case["alpha"], prompt=tuple(case["prompt"].split()),
-                         early_stopping=B.EARLY_STOPPING[case["early_stopping"]])  # fmt: skip
+    r = B.beam_search_hf(
+        model,
+        beam_size=case["beam_size"],
+        max_length=case["max_length"],
+        alpha=case["alpha"],
+        prompt=tuple(case["prompt"].split()),
+        early_stopping=B.EARLY_STOPPING[case["early_stopping"]],
+    )
     got = [(list(c.tokens), c.score(case["alpha"])) for c in r.candidates]
     want = [(h["tokens"], h["score"]) for h in case["hypotheses"]]
     assert [t for t, _ in got] == [t for t, _ in want]
@@ -145,8 +161,9 @@ def test_hf_with_a_beam_as_wide_as_the_tree_and_never_stopping_early_is_exhausti
     """transformers' hypotheses: sequences ending at the end token, or at length L."""
     model = random_model(seed)
     for alpha in (0.0, 1.0):
-        r = B.beam_search_hf(model, beam_size=4**3, max_length=3, alpha=alpha,
-                             early_stopping="never")  # fmt: skip
+        r = B.beam_search_hf(
+            model, beam_size=4**3, max_length=3, alpha=alpha, early_stopping="never"
+        )
         every = [s for n in (1, 2, 3) for s in itertools.product(model.vocab, repeat=n)]
         pool = [s for s in every if "</s>" in s and s.index("</s>") == len(s) - 1] + [
             s for s in every if len(s) == 3 and "</s>" not in s
@@ -175,16 +192,17 @@ def test_statuses_mark_finished_hypotheses_and_the_chosen_one(d2l):
 
 
 def test_an_unreachable_end_token_is_an_error():
-    never = {"vocab": ["a", "b", "<e>"], "eos": "<e>",
-             "next": {"": {"a": 1, "b": 1, "<e>": 0}}}  # fmt: skip
+    never = {"vocab": ["a", "b", "<e>"], "eos": "<e>", "next": {"": {"a": 1, "b": 1, "<e>": 0}}}
     model = B.model_from_dict(never)[0]
     assert not B.eos_reachable(model)
     with pytest.raises(ValueError, match="can never be generated"):
         B.beam_search(model, beam_size=2, max_length=3)
     # reachable only through "b", which only "a" leads to
-    chain = {"vocab": ["a", "b", "c", "<e>"], "eos": "<e>",
-             "next": {"": {"a": 1, "c": 1}, "a": {"b": 1}, "c": {"c": 1},
-                      "b": {"<e>": 1}}}  # fmt: skip
+    chain = {
+        "vocab": ["a", "b", "c", "<e>"],
+        "eos": "<e>",
+        "next": {"": {"a": 1, "c": 1}, "a": {"b": 1}, "c": {"c": 1}, "b": {"<e>": 1}},
+    }
     model = B.model_from_dict(chain)[0]
     assert B.eos_reachable(model) and B.eos_reachable(model, ("a",))
     assert not B.eos_reachable(model, ("c",))
@@ -205,15 +223,34 @@ def test_live_against_transformers_when_installed():
     for size, k, stop, alpha in [(6, 2, "false", 1.0), (7, 3, "true", 0.5), (5, 2, "never", 2.0)]:
         doc = rec.random_model(rng, size)
         torch.manual_seed(0)
-        lm = GPT2LMHeadModel(GPT2Config(vocab_size=size + 1, n_positions=32, n_embd=8,
-                                        n_layer=1, n_head=1, bos_token_id=size,
-                                        eos_token_id=size - 1)).eval()  # fmt: skip
-        case = {"beam_size": k, "max_length": 4, "alpha": alpha, "early_stopping": stop,
-                "prompt": doc["vocab"][0]}  # fmt: skip
+        lm = GPT2LMHeadModel(
+            GPT2Config(
+                vocab_size=size + 1,
+                n_positions=32,
+                n_embd=8,
+                n_layer=1,
+                n_head=1,
+                bos_token_id=size,
+                eos_token_id=size - 1,
+            )
+        ).eval()
+        case = {
+            "beam_size": k,
+            "max_length": 4,
+            "alpha": alpha,
+            "early_stopping": stop,
+            "prompt": doc["vocab"][0],
+        }
         want = rec.run(lm, doc, case)["hypotheses"]
-        r = B.beam_search_hf(B.model_from_dict(doc)[0], beam_size=k, max_length=4, alpha=alpha,
-                             prompt=(doc["vocab"][0],),
-                             early_stopping=B.EARLY_STOPPING[stop])  # fmt: skip
+        r = B.beam_search_hf(
+            B.model_from_dict(doc)[0],
+            beam_size=k,
+            max_length=4,
+            alpha=alpha,
+            prompt=(doc["vocab"][0],),
+            early_stopping=B.EARLY_STOPPING[stop],
+        )
         assert [list(c.tokens) for c in r.candidates] == [h["tokens"] for h in want]
-        np.testing.assert_allclose([c.score(alpha) for c in r.candidates],
-                                   [h["score"] for h in want], rtol=1e-5)  # fmt: skip
+        np.testing.assert_allclose(
+            [c.score(alpha) for c in r.candidates], [h["score"] for h in want], rtol=1e-5
+        )

@@ -27,8 +27,13 @@ def compute_case(case: dict, arrays: dict) -> np.ndarray:
         if op == "conv1d":
             x, w = x[:, None, :], w[:, :, None, :]
             p = case["padding"]
-            spec = C.ConvSpec((1, w.shape[-1]), (1, case["stride"]), (0, 0, p, p),
-                              (1, case["dilation"]), case["mode"])  # fmt: skip
+            spec = C.ConvSpec(
+                (1, w.shape[-1]),
+                (1, case["stride"]),
+                (0, 0, p, p),
+                (1, case["dilation"]),
+                case["mode"],
+            )
             return C.conv(x, w, spec, b, dims=1).output[:, 0, :]
         d = case["dilation"]
         p = case["padding"]
@@ -37,13 +42,18 @@ def compute_case(case: dict, arrays: dict) -> np.ndarray:
         return C.conv(x, w, spec, b).output
     if op == "conv_transpose2d":
         s, p, d, o = case["stride"], case["padding"], case["dilation"], case["output_padding"]
-        spec = C.ConvSpec((3, 3), (s, s), (p,) * 4, (d, d), transposed=True,
-                          output_padding=(o, o))  # fmt: skip
+        spec = C.ConvSpec((3, 3), (s, s), (p,) * 4, (d, d), transposed=True, output_padding=(o, o))
         return C.conv(x, arrays["weight"], spec, arrays["bias"]).output
     k, s, p, d = case["kernel"], case["stride"], case["padding"], case["dilation"]
-    spec = C.ConvSpec((k, k), (s, s), (p,) * 4, (d, d), pool=op.split("_")[0],
-                      ceil_mode=case["ceil_mode"],
-                      count_include_pad=case["count_include_pad"])  # fmt: skip
+    spec = C.ConvSpec(
+        (k, k),
+        (s, s),
+        (p,) * 4,
+        (d, d),
+        pool=op.split("_")[0],
+        ceil_mode=case["ceil_mode"],
+        count_include_pad=case["count_include_pad"],
+    )
     return C.pool(x, spec).output
 
 
@@ -59,8 +69,7 @@ def test_the_fixture_covers_the_grid():
     assert len(META["cases"]) > 400
 
 
-@pytest.mark.parametrize("op", ["conv1d", "conv2d", "conv_transpose2d", "max_pool2d",
-                                "avg_pool2d"])  # fmt: skip
+@pytest.mark.parametrize("op", ["conv1d", "conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d"])
 def test_every_recorded_case_equals_pytorch(op):
     checked = 0
     for i, case in enumerate(META["cases"]):
@@ -68,8 +77,9 @@ def test_every_recorded_case_equals_pytorch(op):
             continue
         arrays = case_arrays(i)
         got = compute_case(case, arrays)
-        np.testing.assert_allclose(got, arrays["output"], rtol=1e-12, atol=1e-12,
-                                   err_msg=json.dumps(case))  # fmt: skip
+        np.testing.assert_allclose(
+            got, arrays["output"], rtol=1e-12, atol=1e-12, err_msg=json.dumps(case)
+        )
         checked += 1
     assert checked >= 10
 
@@ -103,16 +113,26 @@ def naive_conv2d(x, w, stride, padding, dilation, bias=None):
                 for ci in range(c_in):
                     for i in range(kh):
                         for j in range(kw):
-                            total += (w[o, ci, i, j] *
-                                      xp[ci, r * stride[0] + i * dilation[0],
-                                         c * stride[1] + j * dilation[1]])  # fmt: skip
+                            total += (
+                                w[o, ci, i, j]
+                                * xp[
+                                    ci,
+                                    r * stride[0] + i * dilation[0],
+                                    c * stride[1] + j * dilation[1],
+                                ]
+                            )
                 out[o, r, c] = total
     return out
 
 
-@pytest.mark.parametrize(("stride", "padding", "dilation"), [
-    ((1, 1), (0, 0, 0, 0), (1, 1)), ((2, 1), (1, 0, 2, 1), (1, 2)), ((3, 2), (2, 2, 0, 1), (2, 1)),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("stride", "padding", "dilation"),
+    [
+        ((1, 1), (0, 0, 0, 0), (1, 1)),
+        ((2, 1), (1, 0, 2, 1), (1, 2)),
+        ((3, 2), (2, 2, 0, 1), (2, 1)),
+    ],
+)
 def test_conv_equals_a_naive_loop_with_asymmetric_settings(stride, padding, dilation):
     rng = np.random.default_rng(0)
     x, w, b = rng.normal(size=(2, 7, 8)), rng.normal(size=(3, 2, 3, 2)), rng.normal(size=3)
@@ -123,10 +143,12 @@ def test_conv_equals_a_naive_loop_with_asymmetric_settings(stride, padding, dila
 
 
 def test_ng_vertical_edge_example():
-    r = C.conv(C.NG_EDGE_INPUT[None], C.named_filter("vertical-edge")[None, None],
-               C.ConvSpec((3, 3)))  # fmt: skip
-    np.testing.assert_array_equal(r.output[0], [[-5, -4, 0, 8], [-10, -2, 2, 3], [0, -2, -4, -7],
-                                                [-3, -2, -3, -16]])  # fmt: skip
+    r = C.conv(
+        C.NG_EDGE_INPUT[None], C.named_filter("vertical-edge")[None, None], C.ConvSpec((3, 3))
+    )
+    np.testing.assert_array_equal(
+        r.output[0], [[-5, -4, 0, 8], [-10, -2, 2, 3], [0, -2, -4, -7], [-3, -2, -3, -16]]
+    )
 
 
 def test_each_output_is_the_sum_over_its_window_indices():
@@ -138,8 +160,11 @@ def test_each_output_is_the_sum_over_its_window_indices():
         origin = np.array(r.origin)
         for (i, j), value in np.ndenumerate(r.output[0]):
             taps = r.windows[i, j] + origin  # indices into the padded input
-            total = sum(k[0, 0, a, b] * r.padded[0, taps[a, b, 0], taps[a, b, 1]]
-                        for a in range(3) for b in range(3))  # fmt: skip
+            total = sum(
+                k[0, 0, a, b] * r.padded[0, taps[a, b, 0], taps[a, b, 1]]
+                for a in range(3)
+                for b in range(3)
+            )
             assert value == pytest.approx(total)
     # padding cells are indices outside the input
     r = C.conv(x, k, C.ConvSpec((3, 3), padding=(1, 1, 1, 1)))
@@ -184,17 +209,23 @@ def test_formula_has_the_numbers_substituted():
 # ------------------------------------------------------------------ errors
 
 
-@pytest.mark.parametrize(("shape", "spec", "message"), [
-    ((1, 3, 3), C.ConvSpec((5, 5)), "larger than the padded input"),
-    ((1, 3, 3), C.ConvSpec((3, 3), padding=(3,) * 4, padding_mode="reflect"), "reflect"),
-    ((1, 3, 3), C.ConvSpec((3, 3), padding=(4,) * 4, padding_mode="circular"), "circular"),
-    ((1, 6, 6), C.ConvSpec((2, 2), padding=(2,) * 4, pool="max"), "half the window"),
-    ((1, 4, 4), C.ConvSpec((3, 3), (2, 2), transposed=True, output_padding=(2, 2)),
-     "output padding"),
-    ((1, 4, 4), C.ConvSpec((3, 3), transposed=True, padding_mode="reflect"), "zeros only"),
-    ((1, 2, 2), C.ConvSpec((3, 3), padding=(3,) * 4, transposed=True), "empty output"),
-    ((1, 6, 6), C.ConvSpec((3, 3), pool="avg", dilation=(2, 2)), "no dilation"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("shape", "spec", "message"),
+    [
+        ((1, 3, 3), C.ConvSpec((5, 5)), "larger than the padded input"),
+        ((1, 3, 3), C.ConvSpec((3, 3), padding=(3,) * 4, padding_mode="reflect"), "reflect"),
+        ((1, 3, 3), C.ConvSpec((3, 3), padding=(4,) * 4, padding_mode="circular"), "circular"),
+        ((1, 6, 6), C.ConvSpec((2, 2), padding=(2,) * 4, pool="max"), "half the window"),
+        (
+            (1, 4, 4),
+            C.ConvSpec((3, 3), (2, 2), transposed=True, output_padding=(2, 2)),
+            "output padding",
+        ),
+        ((1, 4, 4), C.ConvSpec((3, 3), transposed=True, padding_mode="reflect"), "zeros only"),
+        ((1, 2, 2), C.ConvSpec((3, 3), padding=(3,) * 4, transposed=True), "empty output"),
+        ((1, 6, 6), C.ConvSpec((3, 3), pool="avg", dilation=(2, 2)), "no dilation"),
+    ],
+)
 def test_pytorch_refusals_are_errors(shape, spec, message):
     kernel = np.ones((1, 1, *spec.kernel_size))
     with pytest.raises(ValueError, match=message):
@@ -205,10 +236,16 @@ def test_pytorch_refusals_are_errors(shape, spec, message):
 
 
 def test_reflect_padding_below_the_size_and_circular_at_the_size_are_fine():
-    C.conv(np.ones((1, 3, 3)), np.ones((1, 1, 3, 3)),
-           C.ConvSpec((3, 3), padding=(2,) * 4, padding_mode="reflect"))  # fmt: skip
-    C.conv(np.ones((1, 3, 3)), np.ones((1, 1, 3, 3)),
-           C.ConvSpec((3, 3), padding=(3,) * 4, padding_mode="circular"))  # fmt: skip
+    C.conv(
+        np.ones((1, 3, 3)),
+        np.ones((1, 1, 3, 3)),
+        C.ConvSpec((3, 3), padding=(2,) * 4, padding_mode="reflect"),
+    )
+    C.conv(
+        np.ones((1, 3, 3)),
+        np.ones((1, 1, 3, 3)),
+        C.ConvSpec((3, 3), padding=(3,) * 4, padding_mode="circular"),
+    )
 
 
 # ------------------------------------------------------------------ stacks, filters
@@ -221,8 +258,12 @@ def test_receptive_field_equals_brute_force_dependence():
     # brute force: perturb each input cell, see which final cell changes
     def forward(v):
         for layer in layers:
-            spec = C.ConvSpec((1, layer.kernel), (1, layer.stride), (0, 0, layer.padding,
-                              layer.padding), (1, layer.dilation))  # fmt: skip
+            spec = C.ConvSpec(
+                (1, layer.kernel),
+                (1, layer.stride),
+                (0, 0, layer.padding, layer.padding),
+                (1, layer.dilation),
+            )
             v = C.conv(v[None, None, :], np.ones((1, 1, 1, layer.kernel)), spec).output[0, 0]
         return v
 

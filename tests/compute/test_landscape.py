@@ -287,13 +287,15 @@ def test_batch_gradient_is_the_sum_of_per_example_gradients(name):
     per = model.per_example_grad(points[:, 0], points[:, 1])  # (3, n, 2)
     np.testing.assert_allclose(model.batch_grad(points), per.sum(axis=1), rtol=1e-12)
     batch = np.array([4, 0, 7])
-    np.testing.assert_allclose(model.batch_grad(points, batch), per[:, batch].sum(axis=1),
-                               rtol=1e-12)  # fmt: skip
+    np.testing.assert_allclose(
+        model.batch_grad(points, batch), per[:, batch].sum(axis=1), rtol=1e-12
+    )
 
 
 @pytest.mark.parametrize("name", ["gabor", "linear"])
 def test_value_only_model_equals_the_full_model(name):
     model = L.make_landscape(name).data
     p0, p1 = RNG.normal(size=(4, 1)), RNG.normal(size=(4, 1)) * 5
-    np.testing.assert_allclose(model.value(p0, p1, model.x), model.f(p0, p1, model.x)[0],
-                               rtol=1e-14)  # fmt: skip
+    np.testing.assert_allclose(
+        model.value(p0, p1, model.x), model.f(p0, p1, model.x)[0], rtol=1e-14
+    )

@@ -21,16 +21,18 @@ FIXTURE = Path(__file__).parents[1] / "fixtures" / "torch_trajectories.npz"
 # ------------------------------------------------------------- d2l's published results
 
 
-@pytest.mark.parametrize(("name", "coeffs", "hp", "expected"), [
-    ("gd", (1.0, 2.0), {"lr": 0.1}, (-0.057646, -0.000073)),
-    ("momentum", (0.1, 2.0), {"lr": 0.6, "momentum": 0.5}, (0.007188, 0.002553)),
-    ("adagrad", (0.1, 2.0), {"lr": 0.4}, (-2.382563, -0.158591)),
-    ("rmsprop", (0.1, 2.0), {"lr": 0.4, "rho": 0.9}, (-0.010599, 0.000000)),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("name", "coeffs", "hp", "expected"),
+    [
+        ("gd", (1.0, 2.0), {"lr": 0.1}, (-0.057646, -0.000073)),
+        ("momentum", (0.1, 2.0), {"lr": 0.6, "momentum": 0.5}, (0.007188, 0.002553)),
+        ("adagrad", (0.1, 2.0), {"lr": 0.4}, (-2.382563, -0.158591)),
+        ("rmsprop", (0.1, 2.0), {"lr": 0.4, "rho": 0.9}, (-0.010599, 0.000000)),
+    ],
+)
 def test_d2l_published_20_step_results(name, coeffs, hp, expected):
     land = make_landscape("quadratic", coeffs=coeffs)
-    run = O.run_optimizer(land, O.get_rule(name, "d2l"), [(-5, -2)], steps=20,
-                          hyperparameters=hp)  # fmt: skip
+    run = O.run_optimizer(land, O.get_rule(name, "d2l"), [(-5, -2)], steps=20, hyperparameters=hp)
     assert run.params[-1, 0] == pytest.approx(expected, abs=5e-7)
 
 
@@ -48,8 +50,13 @@ def torch_cases():
 
 @pytest.mark.parametrize(("landscape", "name", "hp", "start", "reference"), list(torch_cases()))
 def test_pytorch_convention_equals_recorded_torch_optim(landscape, name, hp, start, reference):
-    run = O.run_optimizer(make_landscape(landscape), O.get_rule(name, "pytorch"), [start],
-                          steps=len(reference) - 1, hyperparameters=hp)  # fmt: skip
+    run = O.run_optimizer(
+        make_landscape(landscape),
+        O.get_rule(name, "pytorch"),
+        [start],
+        steps=len(reference) - 1,
+        hyperparameters=hp,
+    )
     assert len(reference) == 501 and np.all(np.isfinite(reference))
     np.testing.assert_allclose(run.params[:, 0], reference, rtol=0, atol=1e-10)
 
@@ -61,9 +68,13 @@ def test_pytorch_convention_equals_live_torch_optim():
     for landscape, configs in recorder.CONFIGS.items():
         for name, hp in configs:
             live = recorder.trajectory(landscape, name, dict(hp))
-            run = O.run_optimizer(make_landscape(landscape), O.get_rule(name, "pytorch"),
-                                  [recorder.STARTS[landscape]], steps=recorder.STEPS,
-                                  hyperparameters=hp)  # fmt: skip
+            run = O.run_optimizer(
+                make_landscape(landscape),
+                O.get_rule(name, "pytorch"),
+                [recorder.STARTS[landscape]],
+                steps=recorder.STEPS,
+                hyperparameters=hp,
+            )
             np.testing.assert_allclose(run.params[:, 0], live, rtol=0, atol=1e-10)
 
 
@@ -106,18 +117,25 @@ def naive_udl(name: str, grad, start, steps, lr=0.1, rho=0.9, beta=0.9, gamma=0.
 
 def beale_grad(x, y):  # written out by hand, independent of dlviz's
     t1, t2, t3 = 1.5 - x + x * y, 2.25 - x + x * y * y, 2.625 - x + x * y**3
-    return (2 * t1 * (y - 1) + 2 * t2 * (y * y - 1) + 2 * t3 * (y**3 - 1),
-            2 * t1 * x + 4 * t2 * x * y + 6 * t3 * x * y * y)  # fmt: skip
+    return (
+        2 * t1 * (y - 1) + 2 * t2 * (y * y - 1) + 2 * t3 * (y**3 - 1),
+        2 * t1 * x + 4 * t2 * x * y + 6 * t3 * x * y * y,
+    )
 
 
-@pytest.mark.parametrize("name", ["gd", "momentum", "nesterov", "normalized", "adagrad",
-                                  "rmsprop", "adadelta", "adam"])  # fmt: skip
+@pytest.mark.parametrize(
+    "name", ["gd", "momentum", "nesterov", "normalized", "adagrad", "rmsprop", "adadelta", "adam"]
+)
 def test_udl_rules_equal_the_formulas_in_a_naive_loop(name):
     lr = {"gd": 1e-3, "momentum": 1e-3, "nesterov": 1e-3, "adagrad": 0.3}.get(name, 0.02)
-    hp = {k: v for k, v in {"lr": lr, "momentum": 0.9, "rho": 0.9}.items()
-          if k in O.get_rule(name, "udl").defaults}  # fmt: skip
-    run = O.run_optimizer(make_landscape("beale"), O.get_rule(name, "udl"), [(1.0, 1.5)],
-                          steps=60, hyperparameters=hp)  # fmt: skip
+    hp = {
+        k: v
+        for k, v in {"lr": lr, "momentum": 0.9, "rho": 0.9}.items()
+        if k in O.get_rule(name, "udl").defaults
+    }
+    run = O.run_optimizer(
+        make_landscape("beale"), O.get_rule(name, "udl"), [(1.0, 1.5)], steps=60, hyperparameters=hp
+    )
     expected = naive_udl(name, beale_grad, (1.0, 1.5), 60, lr=lr)
     np.testing.assert_allclose(run.params[-1, 0], expected, rtol=1e-11, atol=1e-12)
 
@@ -125,8 +143,9 @@ def test_udl_rules_equal_the_formulas_in_a_naive_loop(name):
 def test_normalized_and_first_adam_steps_have_length_lr_per_coordinate():
     land = make_landscape("rosenbrock")
     for name in ("normalized", "adam"):
-        run = O.run_optimizer(land, O.get_rule(name, "udl"), [(-1.5, 2.5)], steps=1,
-                              hyperparameters={"lr": 0.07})  # fmt: skip
+        run = O.run_optimizer(
+            land, O.get_rule(name, "udl"), [(-1.5, 2.5)], steps=1, hyperparameters={"lr": 0.07}
+        )
         step = run.params[1, 0] - run.params[0, 0]
         np.testing.assert_allclose(np.abs(step), [0.07, 0.07], rtol=1e-9)
         assert np.all(np.sign(step) == -np.sign(land.grad(-1.5, 2.5)))
@@ -156,8 +175,12 @@ def test_minibatch_gradient_is_the_sum_or_mean_over_the_batch(mean):
     batch = gradient.batch
     # naive: the gradient of Σ_{i∈batch} (φ0 + φ1 x_i − y_i)² by hand
     r = [0.4 - 0.2 * land.data.x[i] - land.data.y[i] for i in batch]
-    g = np.array([sum(2 * ri for ri in r), sum(2 * ri * land.data.x[i] for ri, i in
-                                               zip(r, batch, strict=True))])  # fmt: skip
+    g = np.array(
+        [
+            sum(2 * ri for ri in r),
+            sum(2 * ri * land.data.x[i] for ri, i in zip(r, batch, strict=True)),
+        ]
+    )
     penalty = 2 * 0.3 * point[0]
     expected = g / 5 + penalty / 12 if mean else g + penalty
     np.testing.assert_allclose(gradient(point)[0], expected, rtol=1e-12)
@@ -203,8 +226,14 @@ def test_divergence_freezes_the_start_at_the_step_it_left_the_box():
     # gd on a·x² with lr η multiplies x by (1 − 2aη) each step: with a = 1,
     # η = 1.5, x0 = 1 that is (−2)^t, which first leaves |x| ≤ 100 at t = 7.
     land = make_landscape("quadratic", coeffs=(1.0, 1.0))
-    run = O.run_optimizer(land, O.get_rule("gd", "udl"), [(1.0, 0.0), (0.0, 0.0)], steps=12,
-                          hyperparameters={"lr": 1.5}, box=(-100, 100, -100, 100))  # fmt: skip
+    run = O.run_optimizer(
+        land,
+        O.get_rule("gd", "udl"),
+        [(1.0, 0.0), (0.0, 0.0)],
+        steps=12,
+        hyperparameters={"lr": 1.5},
+        box=(-100, 100, -100, 100),
+    )
     assert run.diverged_at.tolist() == [7, -1]
     np.testing.assert_array_equal(run.params[:7, 0, 0], [(-2.0) ** t for t in range(7)])
     assert np.all(np.isnan(run.params[7:, 0]))
@@ -213,8 +242,9 @@ def test_divergence_freezes_the_start_at_the_step_it_left_the_box():
 
 def test_nan_counts_as_divergence():
     land = make_landscape("quadratic", coeffs=(1.0, 1.0))
-    run = O.run_optimizer(land, O.get_rule("gd", "udl"), [(1e300, 1.0)], steps=3,
-                          hyperparameters={"lr": 1e10})  # fmt: skip
+    run = O.run_optimizer(
+        land, O.get_rule("gd", "udl"), [(1e300, 1.0)], steps=3, hyperparameters={"lr": 1e10}
+    )
     assert run.diverged_at[0] == 1
 
 
@@ -223,8 +253,15 @@ def test_nan_counts_as_divergence():
 
 def test_conventions_define_what_the_course_says():
     assert set(O.RULES["udl"]) == set(O.NAMES)
-    assert set(O.RULES["d2l"]) == {"gd", "sgd", "momentum", "adagrad", "rmsprop", "adadelta",
-                                   "adam"}  # fmt: skip
+    assert set(O.RULES["d2l"]) == {
+        "gd",
+        "sgd",
+        "momentum",
+        "adagrad",
+        "rmsprop",
+        "adadelta",
+        "adam",
+    }
     assert "normalized" not in O.RULES["pytorch"]
     with pytest.raises(ValueError, match="pytorch does not define 'normalized'; it offers"):
         O.get_rule("normalized", "pytorch")
@@ -241,8 +278,13 @@ def test_default_epsilons_follow_each_convention():
 
 def test_unknown_hyperparameter_is_refused():
     with pytest.raises(ValueError, match="no hyperparameter beta1"):
-        O.run_optimizer(make_landscape("saddle"), O.get_rule("gd", "udl"), [(1, 1)], steps=1,
-                        hyperparameters={"beta1": 0.5})  # fmt: skip
+        O.run_optimizer(
+            make_landscape("saddle"),
+            O.get_rule("gd", "udl"),
+            [(1, 1)],
+            steps=1,
+            hyperparameters={"beta1": 0.5},
+        )
 
 
 def test_default_learning_rates_scale_with_the_convention():
@@ -263,8 +305,13 @@ def test_gabor_defaults_show_gd_caught_and_momentum_escaping():
     finals = {}
     for name in ("gd", "momentum"):
         rule = O.get_rule(name, "udl")
-        run = O.run_optimizer(land, rule, [s.start], steps=s.steps,
-                              hyperparameters={"lr": O.default_lr(land, rule, {})})  # fmt: skip
+        run = O.run_optimizer(
+            land,
+            rule,
+            [s.start],
+            steps=s.steps,
+            hyperparameters={"lr": O.default_lr(land, rule, {})},
+        )
         finals[name] = run.loss[-1, 0]
     assert finals["gd"] > 10 and finals["momentum"] < 1.0  # global minimum: 0.6457
 
@@ -304,7 +351,6 @@ def naive_d2l(name: str, grad, start, steps, lr=0.1, rho=0.9, b1=0.9, b2=0.999):
 def test_d2l_rules_equal_the_formulas_in_a_naive_loop(name):
     rule = O.get_rule(name, "d2l")
     hp = {"lr": 0.02} if "lr" in rule.defaults else {}
-    run = O.run_optimizer(make_landscape("beale"), rule, [(1.0, 1.5)], steps=80,
-                          hyperparameters=hp)  # fmt: skip
+    run = O.run_optimizer(make_landscape("beale"), rule, [(1.0, 1.5)], steps=80, hyperparameters=hp)
     expected = naive_d2l(name, beale_grad, (1.0, 1.5), 80, lr=0.02)
     np.testing.assert_allclose(run.params[-1, 0], expected, rtol=1e-11, atol=1e-12)

@@ -47,8 +47,9 @@ def test_random_networks_pieces_reproduce_the_forward_pass(seed):
     assert pieces.intervals[0, 0] == -3 and pieces.intervals[-1, 1] == 3
     np.testing.assert_array_equal(pieces.intervals[1:, 0], pieces.intervals[:-1, 1])
     rng = np.random.default_rng(seed)
-    for (lo, hi), s, c, pattern in zip(pieces.intervals, pieces.slopes, pieces.intercepts,
-                                       pieces.patterns, strict=True):  # fmt: skip
+    for (lo, hi), s, c, pattern in zip(
+        pieces.intervals, pieces.slopes, pieces.intercepts, pieces.patterns, strict=True
+    ):
         x = rng.uniform(lo, hi, 5)[:, None]
         np.testing.assert_allclose(net.forward(x), s * x[:, 0] + c, rtol=1e-9, atol=1e-9)
         mid = np.array([[(lo + hi) / 2]])
@@ -174,8 +175,7 @@ def test_regions_tile_the_domain_and_reproduce_the_forward_pass(seed):
         weights = rng.dirichlet(np.ones(len(poly)), size=3)  # points inside the polygon
         points = weights @ poly
         a, b, c = regions.affine[r]
-        np.testing.assert_allclose(net.forward(points), points @ [a, b] + c, rtol=1e-8,
-                                   atol=1e-9)  # fmt: skip
+        np.testing.assert_allclose(net.forward(points), points @ [a, b] + c, rtol=1e-8, atol=1e-9)
         np.testing.assert_array_equal(net.patterns(points), np.tile(regions.patterns[r], (3, 1)))
 
 
@@ -210,5 +210,4 @@ def test_sweep_at_a_budget():
 def test_unit_terms_sum_to_the_output():
     net = R.random_network(1, [5, 4], seed=3)
     x = np.linspace(-2, 2, 50)[:, None]
-    np.testing.assert_allclose(net.unit_terms(x).sum(axis=1) + net.biases[-1][0],
-                               net.forward(x))  # fmt: skip
+    np.testing.assert_allclose(net.unit_terms(x).sum(axis=1) + net.biases[-1][0], net.forward(x))

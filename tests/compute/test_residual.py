@@ -44,8 +44,15 @@ def test_theory_curves():
 
 
 def test_first_residual_block_batch_variance_is_two_minus_one_over_pi():
-    r = V.simulate(variants=["residual"], depth=1, width=1000, batch=2000, repeats=1,
-                   statistic_name="batch-variance", seed=5)  # fmt: skip
+    r = V.simulate(
+        variants=["residual"],
+        depth=1,
+        width=1000,
+        batch=2000,
+        repeats=1,
+        statistic_name="batch-variance",
+        seed=5,
+    )
     assert r.mean("residual")[1] == pytest.approx(2 - 1 / math.pi, abs=0.05)
     assert r.theory["residual"] is None
 
@@ -54,20 +61,26 @@ def test_block_equals_a_naive_loop():
     rng = np.random.default_rng(0)
     h, w = rng.normal(size=(5, 4)), rng.normal(size=(4, 4))
     relu = np.maximum(h, 0)
-    naive = np.array([[sum(w[j, i] * relu[b, i] for i in range(4)) for j in range(4)]
-                      for b in range(5)])  # fmt: skip
+    naive = np.array(
+        [[sum(w[j, i] * relu[b, i] for i in range(4)) for j in range(4)] for b in range(5)]
+    )
     np.testing.assert_allclose(V.block(h, w, "plain"), naive)
     np.testing.assert_allclose(V.block(h, w, "residual"), h + naive)
     np.testing.assert_allclose(V.block(h, w, "scaled"), (h + naive) / math.sqrt(2))
     normed = (h - h.mean(0)) / np.sqrt(h.var(0) + V.BN_EPS)
-    bn = np.array([[sum(w[j, i] * max(normed[b, i], 0) for i in range(4)) for j in range(4)]
-                   for b in range(5)])  # fmt: skip
+    bn = np.array(
+        [
+            [sum(w[j, i] * max(normed[b, i], 0) for i in range(4)) for j in range(4)]
+            for b in range(5)
+        ]
+    )
     np.testing.assert_allclose(V.block(h, w, "batchnorm"), h + bn)
 
 
 def test_small_init_makes_plain_vanish():
-    r = V.simulate(variants=["plain", "residual"], depth=6, width=200, batch=400,
-                   init="normal:0.05", repeats=1)  # fmt: skip
+    r = V.simulate(
+        variants=["plain", "residual"], depth=6, width=200, batch=400, init="normal:0.05", repeats=1
+    )
     q = 0.05**2 * 200 / 2
     np.testing.assert_allclose(r.theory["plain"], q ** np.arange(7))
     assert r.mean("plain")[-1] < 1e-3 and r.mean("residual")[-1] > 0.5
@@ -85,8 +98,10 @@ def test_bad_options():
 def test_block_backward_equals_finite_differences(variant, deep):
     rng = np.random.default_rng(1)
     h0, r = rng.normal(size=(6, 4)), rng.normal(size=(6, 4))
-    ws = [(rng.normal(size=(4, 4)), rng.normal(size=(4, 4))) if deep else rng.normal(size=(4, 4))
-          for _ in range(3)]  # fmt: skip
+    ws = [
+        (rng.normal(size=(4, 4)), rng.normal(size=(4, 4))) if deep else rng.normal(size=(4, 4))
+        for _ in range(3)
+    ]
 
     def loss(h):
         for w in ws:
@@ -104,8 +119,9 @@ def test_block_backward_equals_finite_differences(variant, deep):
         plus, minus = h0.copy(), h0.copy()
         plus[index] += eps
         minus[index] -= eps
-        assert grad[index] == pytest.approx((loss(plus) - loss(minus)) / (2 * eps), rel=1e-5,
-                                            abs=1e-7)  # fmt: skip
+        assert grad[index] == pytest.approx(
+            (loss(plus) - loss(minus)) / (2 * eps), rel=1e-5, abs=1e-7
+        )
 
 
 def test_checkpointed_backward_equals_keeping_every_block():
@@ -127,8 +143,9 @@ def test_checkpointed_backward_equals_keeping_every_block():
 
 
 def test_backward_residual_gradients_double_per_block_going_back():
-    r = V.simulate(variants=["residual", "scaled"], depth=3, width=1000, batch=2000, repeats=1,
-                   backward=True)  # fmt: skip
+    r = V.simulate(
+        variants=["residual", "scaled"], depth=3, width=1000, batch=2000, repeats=1, backward=True
+    )
     g = r.backward["residual"][0]
     np.testing.assert_allclose(g[:-1] / g[1:], 2.0, atol=0.15)
     s = r.backward["scaled"][0]

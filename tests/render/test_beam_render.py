@@ -31,9 +31,13 @@ def test_only_finished_hypotheses_are_boxed_even_when_the_answer_is_unfinished()
     r = B.beam_search(model, beam_size=2, max_length=5, prompt=("the",))
     assert r.best.tokens[-1] != r.eos  # no kept sequence finished here
     ax = plot_beam(r, {"beam": r.best}).axes[0]
-    boxed = [t.get_text() for t in ax.texts
-             if t.get_bbox_patch() is not None and t.get_bbox_patch().get_edgecolor()[3] > 0
-             and t.get_text() != "the"]  # fmt: skip
+    boxed = [
+        t.get_text()
+        for t in ax.texts
+        if t.get_bbox_patch() is not None
+        and t.get_bbox_patch().get_edgecolor()[3] > 0
+        and t.get_text() != "the"
+    ]
     assert all(token == r.eos for token in boxed)
 
 

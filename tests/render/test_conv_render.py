@@ -33,8 +33,11 @@ def test_grids_show_the_numbers_and_the_window():
 
 
 def test_padding_is_shaded_and_written_in_the_mode_colour():
-    r = C.conv(np.ones((1, 3, 3)), np.ones((1, 1, 3, 3)),
-               C.ConvSpec((3, 3), padding=(1,) * 4, padding_mode="reflect"))  # fmt: skip
+    r = C.conv(
+        np.ones((1, 3, 3)),
+        np.ones((1, 1, 3, 3)),
+        C.ConvSpec((3, 3), padding=(1,) * 4, padding_mode="reflect"),
+    )
     ax_in = R.plot_conv(r, theme=DARK).axes[0]
     hatched = [p for p in ax_in.patches if p.get_hatch()]
     assert len(hatched) == 25 - 9

@@ -8,20 +8,43 @@ import pytest
 pytest.importorskip("manim")
 
 CASES = {
-    "optimizers-race": ["optimizers", "--landscape", "quadratic", "--optimizer", "gd,adam",
-                        "--steps", "15"],
-    "optimizers-step": ["optimizers", "--landscape", "quadratic", "--optimizer", "momentum",
-                        "--steps", "15"],
+    "optimizers-race": [
+        "optimizers",
+        "--landscape",
+        "quadratic",
+        "--optimizer",
+        "gd,adam",
+        "--steps",
+        "15",
+    ],
+    "optimizers-step": [
+        "optimizers",
+        "--landscape",
+        "quadratic",
+        "--optimizer",
+        "momentum",
+        "--steps",
+        "15",
+    ],
     "conv": ["conv", "--input", "4x4", "--stride", "2", "--padding", "1"],
     "conv-channels": ["conv", "--input", "4x4", "--in-channels", "2", "--bias"],
     "conv-pool": ["conv", "--input", "4x4", "--pool", "max"],
     "relu-2d": ["relu", "--widths", "4,4"],
     "relu-1d": ["relu", "--input-dim", "1", "--widths", "4"],
     "residual": ["residual", "--depth", "3", "--width", "32", "--batch", "64", "--repeats", "1"],
-    "attention": ["attention", "--tokens", "a b c", "--kind", "multihead", "--heads", "2",
-                  "--dim", "4"],
+    "attention": [
+        "attention",
+        "--tokens",
+        "a b c",
+        "--kind",
+        "multihead",
+        "--heads",
+        "2",
+        "--dim",
+        "4",
+    ],
     "beam": ["beam", "--max-length", "2"],
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("name", CASES)
@@ -33,8 +56,9 @@ def test_video_from_the_command_line(dlviz, tmp_path, name):
 
 
 def test_gallery_with_videos(dlviz, tmp_path):
-    code, out, err = dlviz("gallery", "--videos", "--topics", "beam", "--quality", "low",
-                           "--out", "g")  # fmt: skip
+    code, out, err = dlviz(
+        "gallery", "--videos", "--topics", "beam", "--quality", "low", "--out", "g"
+    )
     assert code == 0, err
     assert (tmp_path / "g" / "beam-video.mp4").stat().st_size > 0
     index = (tmp_path / "g" / "index.md").read_text()

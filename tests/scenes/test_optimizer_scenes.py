@@ -14,17 +14,9 @@ from dlviz.compute.landscape import make_landscape  # noqa: E402
 def test_scene_numbers_are_the_cli_numbers():
     from dlviz.scenes.optimizers import OptimizerRace
 
+    spec = O.make_spec("himmelblau", optimizers=["gd", "adam"], steps=40)
     scene_cls = type(
-        "Race",
-        (OptimizerRace,),
-        {
-            "params": {
-                **OptimizerRace.params,
-                "landscape": "himmelblau",
-                "optimizer": ["gd", "adam"],
-                "steps": 40,
-            }
-        },
+        "Race", (OptimizerRace,), {"params": {**OptimizerRace.params, "result": O.run(spec)}}
     )
     scene = scene_cls()
     scene.setup()
@@ -38,3 +30,11 @@ def test_scene_numbers_are_the_cli_numbers():
         hyperparameters={"lr": O.default_lr(land, rule, {})},
     )
     np.testing.assert_array_equal(scene.race.runs[1].params, direct.params)
+
+
+def test_scene_without_a_result_runs_the_default_spec():
+    from dlviz.scenes.optimizers import OptimizerStep
+
+    scene = OptimizerStep()
+    scene.setup()
+    assert scene.race.spec == O.make_spec(optimizers=["momentum"])

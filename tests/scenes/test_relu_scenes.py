@@ -11,8 +11,9 @@ def test_region_scene_frames_are_the_exact_regions():
     from dlviz.compute import relu as R
     from dlviz.scenes.relu import ReluRegionsScene
 
-    scene = type("S", (ReluRegionsScene,), {"params": {**ReluRegionsScene.params,
-                                                        "widths": [5, 5]}})()  # fmt: skip
+    scene = type(
+        "S", (ReluRegionsScene,), {"params": {**ReluRegionsScene.params, "widths": [5, 5]}}
+    )()
     scene.setup()
     net = R.random_network(2, [5, 5], seed=0)
     assert len(scene.layers[-1][-1]) == R.regions_2d(net, (-2, 2, -2, 2)).num_regions

@@ -25,8 +25,9 @@ def test_scene_text_is_chinese(monkeypatch, tmp_path, topic, scene):
         """Records the words; a box of about their size stands in for the
         typeset text (Pango is the slow part, and is tested elsewhere)."""
         written.append(words)
-        box = manim.Rectangle(width=max(0.1, 0.012 * font_size * len(words)),
-                              height=0.02 * font_size, stroke_width=0)  # fmt: skip
+        box = manim.Rectangle(
+            width=max(0.1, 0.012 * font_size * len(words)), height=0.02 * font_size, stroke_width=0
+        )
         return box.set_color(kwargs.get("color", theme.foreground))
 
     monkeypatch.setattr(module, "label", recording)
@@ -35,9 +36,15 @@ def test_scene_text_is_chinese(monkeypatch, tmp_path, topic, scene):
     from dlviz.manim_bridge import cache_dir
 
     cache = cache_dir()
-    settings = {"dry_run": True, "quality": "low_quality", "verbosity": "ERROR",
-                "progress_bar": "none", "media_dir": str(tmp_path),
-                "tex_dir": str(cache / "tex"), "text_dir": str(cache / "texts")}  # fmt: skip
+    settings = {
+        "dry_run": True,
+        "quality": "low_quality",
+        "verbosity": "ERROR",
+        "progress_bar": "none",
+        "media_dir": str(tmp_path),
+        "tex_dir": str(cache / "tex"),
+        "text_dir": str(cache / "texts"),
+    }
     with manim.tempconfig(settings):
         configured().render()
     assert any(re.search(r"[\u4e00-\u9fff]", w) for w in written), written

@@ -11,18 +11,38 @@ import pytest
 pytest.importorskip("manim")
 
 ROOT = Path(__file__).resolve().parents[2]
-SCENES = [("landscape", "LandscapeScene"), ("optimizers", "OptimizerRace"),
-          ("optimizers", "OptimizerStep"), ("conv", "ConvScene"),
-          ("conv", "ConvChannelsScene"), ("relu", "ReluRegionsScene"),
-          ("relu", "ReluSumScene"), ("residual", "ResidualFlowScene"),
-          ("attention", "AttentionScene"), ("beam", "BeamScene")]  # fmt: skip
+SCENES = [
+    ("landscape", "LandscapeScene"),
+    ("optimizers", "OptimizerRace"),
+    ("optimizers", "OptimizerStep"),
+    ("conv", "ConvScene"),
+    ("conv", "ConvChannelsScene"),
+    ("relu", "ReluRegionsScene"),
+    ("relu", "ReluSumScene"),
+    ("residual", "ResidualFlowScene"),
+    ("attention", "AttentionScene"),
+    ("beam", "BeamScene"),
+]
 
 
 @pytest.mark.parametrize(("topic", "scene"), SCENES)
 def test_scene_runs_alone_with_the_manim_command(tmp_path, topic, scene):
-    run = subprocess.run([sys.executable, "-m", "manim", "render", "-ql", "--media_dir",
-                          str(tmp_path), str(ROOT / f"scenes/{topic}.py"), scene],
-                         cwd=tmp_path, capture_output=True, text=True)  # fmt: skip
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "manim",
+            "render",
+            "-ql",
+            "--media_dir",
+            str(tmp_path),
+            str(ROOT / f"scenes/{topic}.py"),
+            scene,
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 0, run.stderr[-2000:]
     assert list(tmp_path.rglob(f"{scene}.mp4"))
 
