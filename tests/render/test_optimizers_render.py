@@ -88,3 +88,67 @@ def test_animation_moves_the_dots(race):
     assert len(dots) == 4
     np.testing.assert_array_equal(dots[0].get_xydata()[0], race.runs[0].params[10, 0])
     assert any(t.get_text() == "step 10" for t in ax.texts)
+
+
+# option typed → (optimizer whose legend row is checked, text the row must hold)
+# (this table keeps its alignment: fmt: skip)
+LEGEND_CASES = [
+    (["--convention", "pytorch", "--optimizer", "gd", "--momentum", "0.5"], "gd",
+     ["SGD(momentum): b ← μ·b + g;  θ ← θ − γ·b", "momentum=0.5"]),
+    (["--convention", "pytorch", "--optimizer", "momentum", "--dampening", "0.3"], "momentum",
+     ["b ← μ·b + (1−τ)·g", "dampening=0.3"]),
+    (["--convention", "pytorch", "--optimizer", "nesterov"], "nesterov",
+     ["SGD(momentum, nesterov)", "θ ← θ − γ·(g + μ·b)"]),
+    (["--convention", "pytorch", "--optimizer", "sgd", "--weight-decay", "0.01"], "sgd",
+     ["g ← g + λ·θ", "weight_decay=0.01"]),
+    (["--convention", "pytorch", "--optimizer", "rmsprop", "--centered"], "rmsprop",
+     ["RMSprop(centered)", "√(v − ḡ²)", "centered"]),
+    (["--convention", "pytorch", "--optimizer", "adam", "--amsgrad"], "adam",
+     ["Adam(amsgrad)", "v_max ← max(v_max, v)", "amsgrad"]),
+    (["--optimizer", "adam", "--eps", "0.001"], "adam", ["ε=0.001"]),
+    (["--optimizer", "gd", "--batch-size", "3"], "gd", ["batch=3"]),
+    (["--landscape", "rosenbrock", "--optimizer", "gd", "--noise", "0.5"], "gd",
+     ["noise σ=0.5"]),
+    (["--optimizer", "gd,adam", "--lr", "0.02", "--lr", "adam=0.07"], "adam", ["lr=0.07"]),
+    (["--optimizer", "gd,adam", "--lr", "0.02"], "gd", ["lr=0.02"]),
+    (["--convention", "pytorch", "--optimizer", "adagrad", "--lr-decay", "0.1"], "adagrad",
+     ["γ̃ = γ/(1 + (t−1)·η)", "lr_decay=0.1"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("args", "optimizer", "expected"), LEGEND_CASES)
+def test_legend_names_the_rule_and_values_that_ran(dlviz, monkeypatch, args, optimizer, expected):
+    """Every optimizer option reaches the drawn legend: the rule as it ran and
+    the value typed, checked on the figure the command drew."""
+    from dlviz.render import optimizers as R
+
+    drawn = []
+    plot = R.plot_optimizers
+    monkeypatch.setattr(
+        R, "plot_optimizers", lambda *a, **k: drawn.append(plot(*a, **k)) or drawn[-1]
+    )
+    code, _, err = dlviz("optimizers", *args, "--steps", "5", "--out", "f.png")
+    assert code == 0, err
+    rows = [t.get_text() for t in drawn[0].legends[0].get_texts()]
+    row = next(r for r in rows if r.split()[0] == optimizer)
+    for piece in expected:
+        assert piece in row, (piece, row)
+
+
+def test_legend_leaves_out_defaults_and_the_caption_gives_them_once(dlviz, monkeypatch):
+    from dlviz.render import optimizers as R
+
+    drawn = []
+    plot = R.plot_optimizers
+    monkeypatch.setattr(
+        R, "plot_optimizers", lambda *a, **k: drawn.append(plot(*a, **k)) or drawn[-1]
+    )
+    assert (
+        dlviz("optimizers", "--optimizer", "momentum,adam", "--steps", "5", "--out", "f.png")[0]
+        == 0
+    )
+    rows = [t.get_text() for t in drawn[0].legends[0].get_texts()]
+    assert all("momentum=" not in r.split("[")[1] and "beta1" not in r for r in rows)
+    captions = [t.get_text().replace("\n", " ") for t in drawn[0].texts]
+    assert any("udl defaults: momentum=0.9, beta1=0.9, beta2=0.999, ε=1e-08" in c and "sum" in c
+               for c in captions)  # fmt: skip

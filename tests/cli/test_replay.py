@@ -1,0 +1,79 @@
+"""A --data JSON replays with --params: the same spec, the same bytes.
+
+Every value in ``parameters`` is the one that ran (nothing null standing for
+"default"), and giving the file back reproduces the figure and the JSON byte
+for byte; an option typed beside --params overrides the file.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+# (this table keeps its alignment: fmt: skip)
+CASES = {
+    "landscape": ["landscape", "linear", "--ridge", "0.5", "--resolution", "41"],
+    "optimizers": ["optimizers", "--optimizer", "gd,sgd,momentum", "--steps", "60"],
+    "optimizers-pytorch": [
+        "optimizers", "--landscape", "rosenbrock", "--convention", "pytorch",
+        "--optimizer", "momentum,rmsprop,adam", "--momentum", "0.5", "--centered",
+        "--amsgrad", "--noise", "0.3", "--steps", "50", "--seed", "3",
+    ],
+    "optimizers-basins": [
+        "optimizers", "--landscape", "himmelblau", "--optimizer", "adam", "--basins", "6",
+        "--steps", "30",
+    ],
+}  # fmt: skip
+
+
+def nulls(value, where="parameters") -> list[str]:
+    """Where in ``value`` a null stands."""
+    if value is None:
+        return [where]
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in nulls(v, f"{where}.{k}")]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in nulls(v, f"{where}[{i}]")]
+    return []
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_data_then_params_replays_byte_identically(dlviz, tmp_path, case):
+    args = CASES[case]
+    code, _, err = dlviz(*args, "--out", "a.png", "--data", "a.json")
+    assert code == 0, err
+    document = json.loads((tmp_path / "a.json").read_text())
+    assert nulls(document["parameters"]) == []
+    code, _, err = dlviz(args[0], "--params", "a.json", "--out", "b.png", "--data", "b.json")
+    assert code == 0, err
+    assert (tmp_path / "a.png").read_bytes() == (tmp_path / "b.png").read_bytes()
+    assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
+
+
+def test_an_option_beside_params_overrides_the_file(dlviz, tmp_path):
+    assert dlviz(*CASES["optimizers"], "--out", "a.png", "--data", "a.json")[0] == 0
+    code, _, err = dlviz("optimizers", "--params", "a.json", "--lr", "gd=0.01", "--data", "b.json")
+    assert code == 0, err
+    a = json.loads((tmp_path / "a.json").read_text())["parameters"]
+    b = json.loads((tmp_path / "b.json").read_text())["parameters"]
+    assert b["hyperparameters"]["gd"]["lr"] == 0.01
+    assert b["hyperparameters"]["momentum"] == a["hyperparameters"]["momentum"]
+    assert b["steps"] == a["steps"] == 60
+
+
+def test_params_from_another_topic_is_refused(dlviz, tmp_path):
+    assert dlviz(*CASES["landscape"], "--out", "a.png", "--data", "a.json")[0] == 0
+    code, _, err = dlviz("optimizers", "--params", "a.json", "--out", "b.png")
+    assert code == 2 and err.startswith("dlviz: error: --params a.json") and "landscape" in err
+    assert not (tmp_path / "b.png").exists()
+
+
+def test_a_bad_value_in_the_file_is_blamed_on_the_file(dlviz, tmp_path):
+    assert dlviz(*CASES["optimizers"], "--out", "a.png", "--data", "a.json")[0] == 0
+    document = json.loads((tmp_path / "a.json").read_text())
+    document["parameters"]["steps"] = -4
+    (tmp_path / "a.json").write_text(json.dumps(document))
+    code, _, err = dlviz("optimizers", "--params", "a.json", "--out", "b.png")
+    assert code == 2 and err.count("\n") == 1
+    assert err.startswith("dlviz: error: --params a.json: steps = -4")
