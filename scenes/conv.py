@@ -34,11 +34,10 @@ from dlviz.theme import get_theme, text
 
 
 def default_result(channels: int = 1) -> C.ConvResult:
-    """The command line's default case: seeded 7×7 input (5×5 for channels), 3×3 kernel."""
-    size = (7, 7) if channels == 1 else (5, 5)
-    x = C.seeded_integers((channels, *size), 0, 0, 9)
-    k = C.seeded_integers((1, channels, 3, 3), 1, -1, 1)
-    return C.conv(x, k, C.ConvSpec((3, 3)))
+    """The command line's default case (5×5 with three channels), through the same spec."""
+    if channels == 1:
+        return C.run(C.make_spec())
+    return C.run(C.make_spec(input_size=(5, 5), in_channels=channels))
 
 
 class Grid(VGroup):

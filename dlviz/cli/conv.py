@@ -10,13 +10,18 @@ from typing import Annotated
 
 import typer
 
-from dlviz.cli.common import Common, check_int_range, shared_options
-from dlviz.cli.job import plan_outputs, report, write_matplotlib
+from dlviz.cli.common import Common, shared_options
+from dlviz.cli.job import (
+    build_spec,
+    plan_outputs,
+    report,
+    run_parameters,
+    spec_errors,
+    write_matplotlib,
+)
 from dlviz.errors import BadInput
 
-PADDING_MODES = ("zeros", "reflect", "replicate", "circular")  # as in dlviz.compute.conv
 MAX_ANIMATED_CELLS = 400
-MAX_SIDE = 2048
 
 
 class PaddingMode(str, Enum):
@@ -60,26 +65,41 @@ Examples:
   dlviz conv --input 5x5 --in-channels 3 --engine manim
 """
 
-DEFAULTS = {
-    "input": "7x7",
-    "kernel": None,
-    "stride": "1",
-    "padding": "0",
-    "padding_mode": "zeros",
-    "dilation": "1",
-    "in_channels": 1,
-    "out_channels": 1,
-    "bias": False,
-    "pool": None,
-    "ceil_mode": False,
-    "count_include_pad": True,
-    "transposed": False,
-    "output_padding": "0",
-    "stack": None,
-    "example": None,
-    "step": None,
-    "at": None,
+# spec parameter → the option that sets it, for messages
+OPTIONS = {
+    name: f"--{name.replace('_', '-')}"
+    for name in (
+        "input",
+        "kernel",
+        "stride",
+        "padding",
+        "padding_mode",
+        "dilation",
+        "in_channels",
+        "out_channels",
+        "bias",
+        "pool",
+        "ceil_mode",
+        "transposed",
+        "output_padding",
+        "stack",
+        "example",
+        "step",
+        "at",
+        "seed",
+    )
 }
+OPTIONS.update(
+    {
+        "input_size": "--input",
+        "kernel_size": "--kernel",
+        "filter": "--kernel",
+        "dims": "--input",
+        "count_include_pad": "--count-include-pad",
+        "layers": "--stack",
+        "length": "--input",
+    }
+)
 
 
 @shared_options
@@ -138,30 +158,38 @@ def conv(
     *,
     common: Common,
 ) -> None:
-    given = {
-        "input": input,
-        "kernel": kernel,
-        "stride": stride,
-        "padding": padding,
-        "padding_mode": PaddingMode(padding_mode).value,
-        "dilation": dilation,
-        "in_channels": in_channels,
-        "out_channels": out_channels,
-        "bias": bias,
-        "pool": pool.value if pool else None,
-        "ceil_mode": ceil_mode,
-        "count_include_pad": count_include_pad,
-        "transposed": transposed,
-        "output_padding": output_padding,
-        "stack": stack,
-        "example": example.value if example else None,
-        "step": step,
-        "at": at,
-    }
-    if stack is not None:
-        return _stack(given, common)
-    result, cell = build(given, common.seed)
-    plan = plan_outputs(common, "conv", _name(given), given, DEFAULTS)
+    typed = common.explicit(
+        {
+            "input": input,
+            "kernel": kernel,
+            "stride": stride,
+            "padding": padding,
+            "padding_mode": padding_mode,
+            "dilation": dilation,
+            "in_channels": in_channels,
+            "out_channels": out_channels,
+            "bias": bias,
+            "pool": pool,
+            "ceil_mode": ceil_mode,
+            "count_include_pad": count_include_pad,
+            "transposed": transposed,
+            "output_padding": output_padding,
+            "example": example,
+            "step": step,
+            "at": at,
+            "stack": stack,
+        }
+    )
+    typed = {k: (v.value if isinstance(v, Enum) else v) for k, v in typed.items()}
+    if "stack" in typed or "layers" in common.replayed:
+        return _stack(typed, common)
+    from dlviz.compute import conv as C
+
+    requests = parse_requests(typed)
+    spec = build_spec(C.make_spec, common, requests, OPTIONS)
+    plan = plan_outputs(common, "conv", _name(spec), typed)
+    with spec_errors(common, requests, OPTIONS):
+        result = C.run(spec)
     oh, ow = result.output.shape[1:]
     if plan.animated and oh * ow > MAX_ANIMATED_CELLS:
         raise BadInput(
@@ -170,23 +198,18 @@ def conv(
             f"animates up to {MAX_ANIMATED_CELLS} output "
             f"cells; this has {oh * ow} (use png, svg or pdf)",
         )
-    parameters = {
-        **given,
-        **common.parameters(),
-        "format": plan.format,
-        "output_shape": list(_squeeze(result.output, result.dims).shape),
-    }
-    render(plan, common, result, cell, parameters)
+    render(plan, common, result)
     written = [plan.path]
     if plan.data is not None:
         from dlviz.output import write_json
 
+        parameters = run_parameters(spec, common, plan)
         written.append(write_json(plan.data, "conv", parameters, conv_json(result)))
     report(
         "conv",
         {
             "input": "×".join(map(str, _squeeze(result.input, result.dims).shape)),
-            "output": "×".join(map(str, parameters["output_shape"])),
+            "output": "×".join(map(str, _squeeze(result.output, result.dims).shape)),
             "output size": result.formula.replace("\n", "   "),
         },
         written,
@@ -196,228 +219,79 @@ def conv(
 # --------------------------------------------------------------------------- parsing
 
 
-def _name(given: dict) -> str:
-    if given["example"]:
-        return given["example"]
-    if given["pool"]:
-        return f"{given['pool']}pool"
-    return "transposed" if given["transposed"] else ""
+def _name(spec) -> str:
+    if spec.pool:
+        return f"{spec.pool}pool"
+    return "transposed" if spec.transposed else ""
 
 
-def _pair(option: str, value: str, dims: int, low: int = 1, allow=()) -> tuple[int, int]:
-    parts = str(value).split(",")
+SIZE = re.compile(r"(\d+)(?:x(\d+))?")
+
+
+def parse_requests(typed: dict) -> dict:
+    """The options typed on the command line as spec requests."""
+    requests = {k: v for k, v in typed.items() if k not in ("input", "kernel")}
+    if "input" in typed:
+        requests.update(_input_request(typed["input"]))
+    if "kernel" in typed:
+        requests.update(_kernel_request(typed["kernel"]))
+    for key in ("stride", "dilation", "output_padding", "at"):
+        if key in typed:
+            requests[key] = _ints(OPTIONS[key], typed[key])
+    if "padding" in typed and typed["padding"] not in ("same", "valid"):
+        requests["padding"] = _ints("--padding", typed["padding"])
+    return requests
+
+
+def _ints(option: str, value: str) -> tuple[int, ...]:
     try:
-        numbers = [int(p) for p in parts]
+        return tuple(int(p) for p in str(value).split(","))
     except ValueError:
         raise BadInput(option, value, "expected a whole number or two (H,W)") from None
-    if len(numbers) not in (1, 2) or (dims == 1 and len(numbers) == 2):
-        raise BadInput(option, value, "one number, or H,W for a 2-D input")
-    if min(numbers) < low:
-        raise BadInput(option, value, f"must be at least {low}")
-    return (numbers[0], numbers[-1]) if dims == 2 else (1 if low >= 1 else 0, numbers[0])
 
 
-def _size(option: str, value: str) -> tuple[int, ...]:
-    match = re.fullmatch(r"(\d+)(?:x(\d+))?", value)
-    if not match:
-        raise BadInput(option, value, "expected HxW (e.g. 7x7) or a length (e.g. 9)")
-    size = tuple(int(g) for g in match.groups() if g is not None)
-    if min(size) < 1 or max(size) > MAX_SIDE:
-        raise BadInput(option, value, f"sizes must be from 1 to {MAX_SIDE}")
-    return size
+def _input_request(value: str) -> dict:
+    if value == "image":
+        return {"input": "image"}
+    ones = value.startswith("ones:")
+    text = value[5:] if ones else value
+    match = SIZE.fullmatch(text)
+    if match:
+        return {"input_size": tuple(int(g) for g in match.groups() if g), "ones": ones}
+    if ones:
+        raise BadInput("--input", value, "expected ones:HxW (e.g. ones:5x5) or ones:N")
+    return {"input": load_array("--input", Path(value))}
 
 
-def load_array(option: str, path: Path):
-    import numpy as np
+def _kernel_request(value: str) -> dict:
+    match = SIZE.fullmatch(value)
+    if match:
+        return {"kernel_size": tuple(int(g) for g in match.groups() if g)}
+    if Path(value).suffix.lower() in (".json", ".csv"):
+        return {"kernel": load_array("--kernel", Path(value))}
+    return {"filter": value}
 
+
+def load_array(option: str, path: Path) -> list:
+    """A JSON or CSV file's numbers, as nested lists."""
     if not path.is_file():
         raise BadInput(option, path, "no such file")
     try:
         if path.suffix.lower() == ".json":
-            array = np.array(json.loads(path.read_text()), float)
-        elif path.suffix.lower() == ".csv":
-            array = np.loadtxt(path, delimiter=",", ndmin=2)
-        else:
-            raise BadInput(option, path, "a file must be .json or .csv")
+            return json.loads(path.read_text())
+        if path.suffix.lower() == ".csv":
+            import numpy as np
+
+            return np.loadtxt(path, delimiter=",", ndmin=2).tolist()
     except (ValueError, json.JSONDecodeError) as exc:
         raise BadInput(option, path, f"not a numeric array ({exc})") from None
-    if array.ndim not in (1, 2, 3, 4) or array.size == 0 or not np.isfinite(array).all():
-        raise BadInput(option, path, "needs a non-empty array of finite numbers")
-    return array
-
-
-def parse_input(value: str, channels: int, seed: int):
-    """(C, H, W) and the number of spatial dims."""
-    import numpy as np
-
-    from dlviz.compute import conv as C
-
-    if value == "image":
-        return C.shapes_image()[None], 2
-    if value.startswith("ones:"):
-        size = _size("--input", value[5:])
-        return _as_chw(np.ones((channels, *size))), len(size)
-    if re.fullmatch(r"\d+(x\d+)?", value):
-        size = _size("--input", value)
-        return _as_chw(C.seeded_integers((channels, *size), seed, 0, 9)), len(size)
-    array = load_array("--input", Path(value))
-    if array.ndim == 1:
-        return array[None, None, :], 1
-    if array.ndim > 3:
-        raise BadInput("--input", value, "expected H×W or C×H×W")
-    return (array[None] if array.ndim == 2 else array), 2
-
-
-def _as_chw(x):
-    return x if x.ndim == 3 else x[:, None, :]
-
-
-def parse_kernel(value: str | None, dims: int, c_in: int, c_out: int, transposed: bool, seed: int):
-    import numpy as np
-
-    from dlviz.compute import conv as C
-
-    value = value or ("3x3" if dims == 2 else "3")
-    shape = (c_in, c_out) if transposed else (c_out, c_in)
-    if re.fullmatch(r"\d+(x\d+)?", value):
-        size = _size("--kernel", value)
-        if len(size) != dims:
-            raise BadInput(
-                "--kernel",
-                value,
-                f"the input is {dims}-D: give {'KhxKw' if dims == 2 else 'a length'}",
-            )
-        k = C.seeded_integers((*shape, *size), seed + 1, -1, 1)
-        return k if dims == 2 else k[:, :, None, :]
-    if Path(value).suffix.lower() in (".json", ".csv"):
-        k = load_array("--kernel", Path(value))
-        if k.ndim == 2 and shape == (1, 1):
-            return k[None, None]
-        if k.ndim == 4 and k.shape[:2] == shape:
-            return k
-        raise BadInput("--kernel", value, f"expected kh×kw, or {shape[0]}×{shape[1]}×kh×kw")
-    if dims != 2 or c_in != 1:
-        raise BadInput("--kernel", value, "named filters apply to one-channel 2-D inputs")
-    try:
-        filt = C.named_filter(value)
-    except ValueError as exc:
-        raise BadInput("--kernel", value, f"{exc}; filters: {', '.join(C.FILTER_NAMES)}") from None
-    return np.repeat(filt[None, None], c_out, axis=0)
-
-
-def build(given: dict, seed: int):
-    """Everything parsed and computed: (ConvResult, highlighted step)."""
-    from dlviz.compute import conv as C
-
-    check_int_range("--in-channels", given["in_channels"], 1, 64)
-    check_int_range("--out-channels", given["out_channels"], 1, 64)
-    if given["example"] == "ng-edge":
-        x, dims = C.NG_EDGE_INPUT[None], 2
-        k = C.named_filter("vertical-edge")[None, None]
-    else:
-        x, dims = parse_input(given["input"], given["in_channels"], seed)
-        k = (
-            None
-            if given["pool"]
-            else parse_kernel(
-                given["kernel"], dims, x.shape[0], given["out_channels"], given["transposed"], seed
-            )
-        )
-    if given["pool"] and given["kernel"] and not re.fullmatch(r"\d+(x\d+)?", given["kernel"]):
-        raise BadInput("--kernel", given["kernel"], "pooling takes a window size, e.g. 2x2")
-    if given["pool"] and given["transposed"]:
-        raise BadInput(
-            "--transposed", True, "pooling and transposed convolution exclude each other"
-        )
-    spec = _spec(given, dims, x, k)
-    out_c = k.shape[1] if given["transposed"] else (k.shape[0] if k is not None else 0)
-    b = C.seeded_integers((out_c,), seed + 2, -2, 2) if given["bias"] and k is not None else None
-    try:
-        if given["pool"]:
-            result = C.pool(x, spec, dims)
-        else:
-            result = C.conv(x, k, spec, b, dims)
-    except ValueError as exc:
-        raise BadInput(*_blame(given, str(exc)), str(exc)) from None
-    return result, _step(given, result)
-
-
-def _spec(given: dict, dims: int, x, k):
-    from dlviz.compute import conv as C
-
-    if given["pool"]:
-        size = _size("--kernel", given["kernel"] or ("2x2" if dims == 2 else "2"))
-        if len(size) != dims:
-            raise BadInput("--kernel", given["kernel"], f"the input is {dims}-D")
-        kernel_size = size if dims == 2 else (1, size[0])
-    else:
-        kernel_size = tuple(k.shape[2:])
-    stride = _pair("--stride", given["stride"], dims)
-    dilation = _pair("--dilation", given["dilation"], dims)
-    output_padding = _pair("--output-padding", given["output_padding"], dims, low=0)
-    text = str(given["padding"])
-    if text == "same":
-        if stride != (1, 1):
-            raise BadInput("--padding", "same", "needs stride 1 (as in PyTorch)")
-        padding = C.same_padding(kernel_size, dilation)
-    elif text == "valid":
-        padding = (0, 0, 0, 0)
-    else:
-        ph, pw = _pair("--padding", text, dims, low=0)
-        padding = (ph, ph, pw, pw) if dims == 2 else (0, 0, pw, pw)
-    mode = given["padding_mode"]
-    return C.ConvSpec(
-        kernel_size,
-        stride,
-        padding,
-        dilation,
-        mode,
-        given["pool"],
-        given["ceil_mode"],
-        given["count_include_pad"],
-        given["transposed"],
-        output_padding,
-    )
-
-
-def _blame(given: dict, message: str) -> tuple[str, object]:
-    """The option a refusal is about, for the one-line error."""
-    for key, option in (
-        ("reflect", "--padding-mode"),
-        ("circular", "--padding-mode"),
-        ("pooling padding", "--padding"),
-        ("output padding", "--output-padding"),
-        ("zeros only", "--padding-mode"),
-        ("dilation", "--dilation"),
-        ("empty output", "--padding"),
-    ):
-        if key in message:
-            name = option.lstrip("-").replace("-", "_")
-            return option, given.get(name, "")
-    return "--kernel", given["kernel"] or "3x3"
-
-
-def _step(given: dict, result) -> int:
-    oh, ow = result.output.shape[1:]
-    if given["at"] is not None:
-        parts = str(given["at"]).split(",")
-        try:
-            r, c = (int(parts[0]), int(parts[1])) if len(parts) == 2 else (0, int(parts[0]))
-        except ValueError:
-            raise BadInput("--at", given["at"], "expected R,C (or an index for 1-D)") from None
-        if not (0 <= r < oh and 0 <= c < ow):
-            raise BadInput("--at", given["at"], f"the output is {oh}×{ow}")
-        return r * ow + c
-    if given["step"] is not None:
-        check_int_range("--step", given["step"], 0, oh * ow - 1)
-        return given["step"]
-    return 0
+    raise BadInput(option, path, "a file must be .json or .csv")
 
 
 # --------------------------------------------------------------------------- output
 
 
-def render(plan, common: Common, result, step: int, parameters: dict) -> None:
+def render(plan, common: Common, result) -> None:
     from dlviz.theme import get_theme
 
     theme = get_theme(common.theme)
@@ -440,7 +314,7 @@ def render(plan, common: Common, result, step: int, parameters: dict) -> None:
     write_matplotlib(
         plan,
         common,
-        lambda: R.plot_conv(result, step=step, **style),
+        lambda: R.plot_conv(result, step=result.run_spec.step, **style),
         lambda: R.animate_conv(result, **style),
     )
 
@@ -476,40 +350,22 @@ def conv_json(result) -> dict:
     return out
 
 
-def _stack(given: dict, common: Common) -> None:
+def _stack(typed: dict, common: Common) -> None:
     from dlviz.compute import conv as C
 
-    layers = []
-    for part in given["stack"].split(","):
-        match = re.fullmatch(r"k(\d+)((?:[sdp]\d+)*)", part.strip())
-        if not match:
-            raise BadInput(
-                "--stack",
-                given["stack"],
-                f"cannot read {part!r}; layers look like k3, k3s2, k3d2, k5s2p2",
-            )
-        extra = dict(re.findall(r"([sdp])(\d+)", match.group(2)))
-        layer = C.Layer(
-            int(match.group(1)),
-            int(extra.get("s", 1)),
-            int(extra.get("d", 1)),
-            int(extra.get("p", 0)),
-        )
-        if min(layer.kernel, layer.stride, layer.dilation) < 1:
-            raise BadInput("--stack", part, "kernel, stride and dilation must be ≥ 1")
-        layers.append(layer)
-    length = given["input"]
-    if not re.fullmatch(r"\d+", length):
-        length = "32" if length == DEFAULTS["input"] else length
-    if not re.fullmatch(r"\d+", length) or not 1 <= int(length) <= 512:
-        raise BadInput("--input", length, "--stack takes a 1-D length from 1 to 512")
-    try:
-        rf = C.receptive_field(layers, int(length))
-    except ValueError as exc:
-        raise BadInput("--input", length, str(exc)) from None
-    plan = plan_outputs(common, "conv", "stack", given, DEFAULTS)
+    requests = {}
+    if "stack" in typed:
+        requests["layers"] = parse_stack(typed["stack"])
+    if "input" in typed:
+        if not re.fullmatch(r"\d+", typed["input"]):
+            raise BadInput("--input", typed["input"], "--stack takes a 1-D length from 1 to 512")
+        requests["length"] = int(typed["input"])
+    spec = build_spec(C.make_stack_spec, common, requests, OPTIONS)
+    with spec_errors(common, requests, OPTIONS):
+        rf = C.run_stack(spec)
+    plan = plan_outputs(common, "conv", "stack", typed)
     if plan.animated or common.engine == "manim":
-        raise BadInput("--stack", given["stack"], "draws a figure: png, svg or pdf")
+        raise BadInput("--stack", typed.get("stack", "…"), "draws a figure: png, svg or pdf")
     from dlviz.render.conv import plot_receptive_field
     from dlviz.theme import get_theme
 
@@ -519,7 +375,7 @@ def _stack(given: dict, common: Common) -> None:
         lambda: plot_receptive_field(rf, theme=get_theme(common.theme), lang=common.lang),
         None,
     )
-    parameters = {**given, **common.parameters(), "format": plan.format}
+    parameters = run_parameters(spec, common, plan)
     written = [plan.path]
     if plan.data is not None:
         from dlviz.output import write_json
@@ -530,7 +386,7 @@ def _stack(given: dict, common: Common) -> None:
                 "conv",
                 parameters,
                 {
-                    "layers": [vars(layer) for layer in layers],
+                    "layers": [vars(layer) for layer in rf.layers],
                     "lengths": rf.lengths,
                     "seen": rf.seen,
                     "sizes": rf.sizes,
@@ -547,6 +403,27 @@ def _stack(given: dict, common: Common) -> None:
         },
         written,
     )
+
+
+def parse_stack(text: str) -> list[tuple[int, int, int, int]]:
+    """'k3s2,k3d2' → [(kernel, stride, dilation, padding), ...]."""
+    layers = []
+    for part in text.split(","):
+        match = re.fullmatch(r"k(\d+)((?:[sdp]\d+)*)", part.strip())
+        if not match:
+            raise BadInput(
+                "--stack", text, f"cannot read {part!r}; layers look like k3, k3s2, k3d2, k5s2p2"
+            )
+        extra = dict(re.findall(r"([sdp])(\d+)", match.group(2)))
+        layers.append(
+            (
+                int(match.group(1)),
+                int(extra.get("s", 1)),
+                int(extra.get("d", 1)),
+                int(extra.get("p", 0)),
+            )
+        )
+    return layers
 
 
 def register(app: typer.Typer) -> None:

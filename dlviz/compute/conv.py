@@ -16,6 +16,10 @@ from functools import cached_property
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from dlviz.errors import SpecError
+from dlviz.spec import check as _check
+from dlviz.spec import choice, frozen, whole
+
 Array = np.ndarray
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 POOLS = ("max", "avg")
@@ -65,6 +69,7 @@ class ConvResult:
     formula: str
     window_spec: ConvSpec  # the sliding that ``windows`` describes
     window_origin: tuple[int, int] | None = None  # None: the input's own padding
+    run_spec: ConvRunSpec | None = None  # what ran, when built by ``run``
 
     @cached_property
     def windows(self) -> Array:
@@ -141,40 +146,70 @@ def formula_text(
 
 
 def check(spec: ConvSpec, input_shape: tuple[int, int, int]) -> None:
-    """Refuse what PyTorch refuses, with the reason (ValueError)."""
+    """Refuse what PyTorch refuses, with the reason: a SpecError (a ValueError)
+    naming the parameter at fault."""
     _, h, w = input_shape
     (kh, kw), (sh, sw), (dh, dw) = spec.kernel_size, spec.stride, spec.dilation
     top, bottom, left, right = spec.padding
-    if min(kh, kw, sh, sw, dh, dw) < 1 or min(spec.padding) < 0:
-        raise ValueError("kernel, stride and dilation must be ≥ 1 and padding ≥ 0")
-    if spec.pool is not None:
+    for name, values, low in (
+        ("kernel", (kh, kw), 1),
+        ("stride", (sh, sw), 1),
+        ("dilation", (dh, dw), 1),
+        ("padding", spec.padding, 0),
+    ):
+        _check(min(values) >= low, name, values, f"must be at least {low}")
+    if spec.pool:
         for k, d, p in ((kh, dh, max(top, bottom)), (kw, dw, max(left, right))):
-            if p > (d * (k - 1) + 1) // 2:
-                raise ValueError(
-                    f"pooling padding {p} must be at most half the window ({d * (k - 1) + 1})"
-                )
-        if spec.pool == "avg" and (dh, dw) != (1, 1):
-            raise ValueError("average pooling has no dilation")
-    if spec.transposed:
-        if spec.padding_mode != "zeros":
-            raise ValueError("a transposed convolution pads with zeros only")
-        for op, s, d in zip(spec.output_padding, spec.stride, spec.dilation, strict=True):
-            if op >= max(s, d):
-                raise ValueError(
-                    f"output padding {op} must be smaller than the stride or "
-                    f"the dilation ({max(s, d)})"
-                )
-        return
-    if spec.padding_mode == "reflect" and (max(top, bottom) >= h or max(left, right) >= w):
-        raise ValueError(f"reflect padding must be smaller than the input ({h}×{w})")
-    if spec.padding_mode == "circular" and (max(top, bottom) > h or max(left, right) > w):
-        raise ValueError(f"circular padding must be at most the input size ({h}×{w})")
-    if dh * (kh - 1) + 1 > h + top + bottom or dw * (kw - 1) + 1 > w + left + right:
-        raise ValueError(
-            f"the kernel ({dh * (kh - 1) + 1}×{dw * (kw - 1) + 1} with dilation) "
-            f"is larger than the padded input ({h + top + bottom}×"
-            f"{w + left + right})"
+            _check(
+                p <= (d * (k - 1) + 1) // 2,
+                "padding",
+                p,
+                f"pooling padding must be at most half the window ({d * (k - 1) + 1})",
+            )
+        _check(
+            spec.pool != "avg" or (dh, dw) == (1, 1),
+            "dilation",
+            (dh, dw),
+            "average pooling has no dilation",
         )
+    if spec.transposed:
+        _check(
+            spec.padding_mode == "zeros",
+            "padding_mode",
+            spec.padding_mode,
+            "a transposed convolution pads with zeros only",
+        )
+        for op, s, d in zip(spec.output_padding, spec.stride, spec.dilation, strict=True):
+            _check(
+                op < max(s, d),
+                "output_padding",
+                op,
+                f"output padding must be smaller than the stride or the dilation ({max(s, d)})",
+            )
+        return
+    if spec.padding_mode == "reflect":
+        _check(
+            max(top, bottom) < h and max(left, right) < w,
+            "padding_mode",
+            "reflect",
+            f"reflect padding must be smaller than the input ({h}×{w})",
+        )
+    if spec.padding_mode == "circular":
+        _check(
+            max(top, bottom) <= h and max(left, right) <= w,
+            "padding_mode",
+            "circular",
+            f"circular padding must be at most the input size ({h}×{w})",
+        )
+    span = (dh * (kh - 1) + 1, dw * (kw - 1) + 1)
+    padded = (h + top + bottom, w + left + right)
+    _check(
+        span[0] <= padded[0] and span[1] <= padded[1],
+        "dilation" if max(dh, dw) > 1 else "kernel",
+        (dh, dw) if max(dh, dw) > 1 else (kh, kw),
+        f"the kernel ({span[0]}×{span[1]} with dilation) is larger than the padded input "
+        f"({padded[0]}×{padded[1]})",
+    )
 
 
 def same_padding(kernel_size, dilation) -> tuple[int, int, int, int]:
@@ -221,7 +256,7 @@ def window_indices(spec: ConvSpec, out_shape, origin=None) -> Array:
 def _out_shape(spec: ConvSpec, h: int, w: int) -> tuple[int, int]:
     (kh, kw), (sh, sw), (dh, dw) = spec.kernel_size, spec.stride, spec.dilation
     top, bottom, left, right = spec.padding
-    ceil = spec.ceil_mode and spec.pool is not None
+    ceil = spec.ceil_mode and bool(spec.pool)
     return (
         output_size(h, kh, sh, top, bottom, dh, ceil),
         output_size(w, kw, sw, left, right, dw, ceil),
@@ -335,7 +370,9 @@ def conv_transpose(
         transposed_output_size(w, kw, sw, left, dw, opw),
     )
     if min(out_shape) < 1:
-        raise ValueError(f"the padding leaves an empty output ({out_shape[0]}×{out_shape[1]})")
+        raise SpecError(
+            "padding", spec.padding, f"leaves an empty output ({out_shape[0]}×{out_shape[1]})"
+        )
     output = np.einsum("chwij,ocij->ohw", window_view(grown, inner, out_shape), flipped)
     if bias is not None:
         output = output + bias[:, None, None]
@@ -474,7 +511,7 @@ def receptive_field(layers: list[Layer], input_length: int, cell: int | None = N
             )
         )
         if lengths[-1] < 1:
-            raise ValueError(f"the input of {input_length} cells is too short for this stack")
+            raise SpecError("length", input_length, "is too short for this stack")
     cell = lengths[-1] // 2 if cell is None else cell
     seen = [np.array([cell])]
     for layer, n in zip(reversed(layers), reversed(lengths[:-1]), strict=True):
@@ -570,3 +607,353 @@ def check_positive(value: int, what: str) -> int:
     if value < 1 or not math.isfinite(value):
         raise ValueError(f"{what} must be ≥ 1")
     return value
+
+
+# --------------------------------------------------------------------------- the spec
+
+MAX_SIDE = 2048
+MAX_CHANNELS = 64
+
+
+@dataclass(frozen=True)
+class ConvRunSpec:
+    """Every effective parameter of ``dlviz conv``: the arrays themselves
+    (seeded ones included, with the seed that drew them) and the geometry.
+
+    input: (C_in, H, W) values, a 1-D input as (C_in, 1, W); kernel: (C_out,
+    C_in, kh, kw) (transposed: (C_in, C_out, kh, kw)), () for pooling; bias:
+    (C_out,) or () for none; pool: "" for a convolution, "max" or "avg";
+    padding: (top, bottom, left, right); step: the highlighted window, raster
+    order; seed: what drew the seeded input (seed), kernel (seed + 1) and bias
+    (seed + 2).
+    """
+
+    input: tuple
+    kernel: tuple
+    bias: tuple
+    dims: int
+    kernel_size: tuple[int, int]
+    stride: tuple[int, int]
+    padding: tuple[int, int, int, int]
+    dilation: tuple[int, int]
+    padding_mode: str
+    pool: str
+    ceil_mode: bool
+    count_include_pad: bool
+    transposed: bool
+    output_padding: tuple[int, int]
+    step: int
+    seed: int
+
+    @property
+    def operation(self) -> ConvSpec:
+        """The window's geometry and kind, as ``conv`` and ``pool`` take it."""
+        return ConvSpec(
+            self.kernel_size,
+            self.stride,
+            self.padding,
+            self.dilation,
+            self.padding_mode,
+            self.pool,
+            self.ceil_mode,
+            self.count_include_pad,
+            self.transposed,
+            self.output_padding,
+        )
+
+
+def make_spec(
+    *,
+    input=None,
+    input_size: tuple[int, ...] | None = None,
+    ones: bool = False,
+    in_channels: int = 1,
+    kernel=None,
+    kernel_size: tuple[int, ...] | None = None,
+    filter: str = "",
+    out_channels: int | None = None,
+    bias=False,
+    dims: int | None = None,
+    stride=1,
+    padding=0,
+    dilation=1,
+    padding_mode: str = "zeros",
+    pool: str = "",
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+    transposed: bool = False,
+    output_padding=0,
+    example: str = "",
+    step: int | None = None,
+    at: tuple[int, ...] | None = None,
+    seed: int = 0,
+) -> ConvRunSpec:
+    """The spec with every default resolved; a bad value raises ``SpecError``.
+
+    The input is ``input`` (values: a list, H×W or C×H×W), the built-in image
+    (``input="image"``), ones or seeded small integers of ``input_size``
+    (default 7×7), or the classic ``example="ng-edge"``. The kernel is
+    ``kernel`` (values), a named ``filter`` or seeded small integers of
+    ``kernel_size`` (default 3×3); pooling takes ``kernel_size`` as its window.
+    """
+    seed = whole("seed", seed, 0, 2**32 - 1)
+    choice("padding_mode", padding_mode, PADDING_MODES)
+    choice("pool", pool or "", ("", *POOLS))
+    _check(
+        not (pool and transposed),
+        "transposed",
+        True,
+        "pooling and transposed convolution exclude each other",
+    )
+    if example:
+        choice("example", example, ("ng-edge",))
+        input, kernel, dims = NG_EDGE_INPUT[None], named_filter("vertical-edge")[None, None], 2
+    x, dims = _input(input, input_size, ones, in_channels, dims, seed)
+    k = _kernel(kernel, kernel_size, filter, x, dims, out_channels, transposed, pool, seed)
+    if pool:
+        kernel_size = _axes("kernel", kernel_size or 2, dims, 1)
+    else:
+        kernel_size = tuple(k.shape[2:])
+    out_c = k.shape[1] if transposed else k.shape[0] if k is not None else 0
+    b = _bias(bias, out_c, seed)
+    stride = _axes("stride", stride, dims, 1)
+    dilation = _axes("dilation", dilation, dims, 1)
+    output_padding = _axes("output_padding", output_padding, dims, 0)
+    padding = _padding(padding, dims, stride, kernel_size, dilation, transposed)
+    op = ConvSpec(
+        kernel_size,
+        stride,
+        padding,
+        dilation,
+        padding_mode,
+        pool or "",
+        bool(ceil_mode),
+        bool(count_include_pad),
+        bool(transposed),
+        output_padding,
+    )
+    check(op, x.shape)
+    step = _step(op, x.shape, step, at)
+    empty = ()
+    return ConvRunSpec(
+        frozen(x.tolist()),
+        empty if k is None else frozen(k.tolist()),
+        empty if b is None else frozen(b.tolist()),
+        dims,
+        kernel_size,
+        stride,
+        padding,
+        dilation,
+        padding_mode,
+        pool or "",
+        bool(ceil_mode),
+        bool(count_include_pad),
+        bool(transposed),
+        output_padding,
+        step,
+        seed,
+    )
+
+
+def _values(param: str, values) -> Array:
+    try:
+        array = np.array(values, float)
+    except (TypeError, ValueError):
+        raise SpecError(param, "…", "expected a numeric array (nested lists)") from None
+    _check(
+        array.size > 0 and np.isfinite(array).all(),
+        param,
+        "…",
+        "needs a non-empty array of finite numbers",
+    )
+    return array
+
+
+def _input(values, size, ones: bool, channels: int, dims: int | None, seed: int):
+    """(C, H, W) and the number of spatial dims."""
+    channels = whole("in_channels", channels, 1, MAX_CHANNELS)
+    if isinstance(values, str):
+        _check(values == "image", "input", values, "the built-in picture is called image")
+        return shapes_image()[None], 2
+    if values is not None:
+        x = _values("input", values)
+        _check(x.ndim in (1, 2, 3), "input", f"{x.ndim}-D", "expected N, H×W or C×H×W")
+        if x.ndim == 1:
+            return x[None, None, :], 1
+        if x.ndim == 2:
+            return x[None], dims or 2
+        _check(dims != 1 or x.shape[1] == 1, "dims", dims, "a 1-D input has one row")
+        return x, dims or 2
+    size = tuple(size or (7, 7))
+    _check(len(size) in (1, 2), "input", size, "expected HxW or a length")
+    _sizes("input", size)
+    shape = (channels, *size) if len(size) == 2 else (channels, 1, size[0])
+    x = np.ones(shape) if ones else seeded_integers(shape, seed, 0, 9)
+    return x, len(size)
+
+
+def _kernel(
+    values, size, name: str, x: Array, dims: int, c_out, transposed: bool, pool: str, seed: int
+) -> Array | None:
+    c_in = x.shape[0]
+    if values is not None and len(values) == 0:  # a replayed pooling spec: no kernel
+        values = None
+    if pool:
+        _check(
+            values is None and not name,
+            "kernel",
+            name or "…",
+            "pooling takes a window size, e.g. 2x2",
+        )
+        return None
+    if values is not None:
+        return _given_kernel(values, c_in, c_out, dims, transposed)
+    c_out = whole("out_channels", 1 if c_out is None else c_out, 1, MAX_CHANNELS)
+    shape = (c_in, c_out) if transposed else (c_out, c_in)
+    if name:
+        _check(
+            dims == 2 and c_in == 1, "kernel", name, "named filters apply to one-channel 2-D inputs"
+        )
+        try:
+            filt = named_filter(name)
+        except ValueError as exc:
+            raise SpecError("kernel", name, f"{exc}; filters: {', '.join(FILTER_NAMES)}") from None
+        return np.repeat(filt[None, None], c_out, axis=0)
+    size = tuple(size or ((3, 3) if dims == 2 else (3,)))
+    _check(
+        len(size) == dims,
+        "kernel",
+        "x".join(map(str, size)),
+        f"the input is {dims}-D: give {'KhxKw' if dims == 2 else 'a length'}",
+    )
+    _sizes("kernel", size)
+    k = seeded_integers((*shape, *size), seed + 1, -1, 1)
+    return k if dims == 2 else k[:, :, None, :]
+
+
+def _given_kernel(values, c_in: int, c_out, dims: int, transposed: bool) -> Array:
+    """A kernel given as values; its channels come from its shape (a typed
+    out_channels must agree)."""
+    k = _values("kernel", values)
+    if k.ndim == 1:
+        k = k[None, None, None, :]
+    elif k.ndim == 2:
+        k = k[None, None]
+    _check(k.ndim == 4, "kernel", f"{k.ndim}-D", "expected kh×kw or C_out×C_in×kh×kw")
+    if c_out is None:
+        c_out = k.shape[1] if transposed else k.shape[0]
+    shape = (c_in, c_out) if transposed else (c_out, c_in)
+    size = "×".join(map(str, k.shape))
+    _check(k.shape[:2] == shape, "kernel", size, f"expected {shape[0]}×{shape[1]}×kh×kw")
+    _check(dims == 2 or k.shape[2] == 1, "kernel", size, "the input is 1-D: give a length")
+    return k
+
+
+def _sizes(param: str, size: tuple) -> None:
+    ok = all(isinstance(n, int) and 1 <= n <= MAX_SIDE for n in size)
+    _check(ok, param, "x".join(map(str, size)), f"sizes must be from 1 to {MAX_SIDE}")
+
+
+def _bias(bias, out_c: int, seed: int) -> Array | None:
+    if bias is True:
+        _check(out_c > 0, "bias", True, "pooling has no bias")
+        return seeded_integers((out_c,), seed + 2, -2, 2)
+    if bias is False or bias is None or (not isinstance(bias, bool) and len(bias) == 0):
+        return None
+    b = _values("bias", bias).ravel()
+    _check(len(b) == out_c, "bias", len(b), f"needs one value per output channel ({out_c})")
+    return b
+
+
+def _axes(param: str, value, dims: int, low: int) -> tuple[int, int]:
+    """An int or (h, w) as (h, w); a 1-D case has (low or 1, n)."""
+    values = (value,) if isinstance(value, (int, float)) else tuple(value)
+    _check(
+        len(values) in (1, 2)
+        and not (dims == 1 and len(values) == 2 and values[0] != (1 if low else 0)),
+        param,
+        values,
+        "one number, or H,W for a 2-D input",
+    )
+    for v in values:
+        whole(param, v, low, 10**6)
+    if dims == 1:
+        return (1 if low >= 1 else 0, int(values[-1]))
+    return (int(values[0]), int(values[-1]))
+
+
+def _padding(value, dims: int, stride, kernel_size, dilation, transposed: bool):
+    if value == "same":
+        _check(stride == (1, 1), "padding", "same", "needs stride 1 (as in PyTorch)")
+        _check(
+            not transposed,
+            "padding",
+            "same",
+            "a transposed convolution has no same padding (as in PyTorch)",
+        )
+        return same_padding(kernel_size, dilation)
+    if value == "valid":
+        return (0, 0, 0, 0)
+    if not isinstance(value, (int, float)) and len(value) == 4:
+        for v in value:
+            whole("padding", v, 0, 10**6)
+        return tuple(int(v) for v in value)
+    ph, pw = _axes("padding", value, dims, 0)
+    return (ph, ph, pw, pw) if dims == 2 else (0, 0, pw, pw)
+
+
+def _step(op: ConvSpec, shape, step, at) -> int:
+    _, h, w = shape
+    if op.transposed:
+        (kh, kw), (sh, sw), (dh, dw) = op.kernel_size, op.stride, op.dilation
+        oh = transposed_output_size(h, kh, sh, op.padding[0], dh, op.output_padding[0])
+        ow = transposed_output_size(w, kw, sw, op.padding[2], dw, op.output_padding[1])
+    else:
+        oh, ow = _out_shape(op, h, w)
+    _check(min(oh, ow) >= 1, "padding", op.padding, f"leaves an empty output ({oh}×{ow})")
+    if at is not None:
+        r, c = (at[0], at[1]) if len(at) == 2 else (0, at[0])
+        _check(
+            0 <= r < oh and 0 <= c < ow, "at", ",".join(map(str, at)), f"the output is {oh}×{ow}"
+        )
+        return int(r) * ow + int(c)
+    return whole("step", 0 if step is None else step, 0, oh * ow - 1)
+
+
+def run(spec: ConvRunSpec) -> ConvResult:
+    """The convolution (or pooling) ``spec`` describes, holding ``spec``."""
+    from dataclasses import replace
+
+    x = np.array(spec.input, float)
+    if spec.pool:
+        result = pool(x, spec.operation, spec.dims)
+    else:
+        b = np.array(spec.bias, float) if spec.bias else None
+        result = conv(x, np.array(spec.kernel, float), spec.operation, b, spec.dims)
+    return replace(result, run_spec=spec)
+
+
+@dataclass(frozen=True)
+class StackSpec:
+    """A stack of 1-D layers for receptive fields: each layer (kernel, stride,
+    dilation, padding) and the input's length."""
+
+    layers: tuple[tuple[int, int, int, int], ...]
+    length: int
+
+
+def make_stack_spec(*, layers, length: int = 32) -> StackSpec:
+    """The stack spec; a bad value raises ``SpecError``."""
+    _check(len(layers) > 0, "layers", "", "name at least one layer, e.g. k3s2")
+    out = []
+    for layer in layers:
+        k, s, d, p = (tuple(layer) + (1, 1, 0)[len(layer) - 1 :])[:4]
+        for v, low in ((k, 1), (s, 1), (d, 1), (p, 0)):
+            whole("layers", v, low, 10**6)
+        out.append((int(k), int(s), int(d), int(p)))
+    return StackSpec(tuple(out), whole("length", length, 1, 512))
+
+
+def run_stack(spec: StackSpec) -> ReceptiveField:
+    """The receptive field of the stack ``spec`` describes."""
+    return receptive_field([Layer(*layer) for layer in spec.layers], spec.length)

@@ -24,6 +24,15 @@ CASES = {
         "optimizers", "--landscape", "himmelblau", "--optimizer", "adam", "--basins", "6",
         "--steps", "30",
     ],
+    "conv": ["conv", "--stride", "2", "--padding", "1", "--seed", "4"],
+    "conv-channels": ["conv", "--input", "5x5", "--in-channels", "3", "--out-channels", "2",
+                      "--bias", "--at", "1,2"],
+    "conv-pool": ["conv", "--input", "6x6", "--pool", "avg", "--kernel", "3x3", "--stride", "2",
+                  "--padding", "1", "--exclude-pad", "--ceil-mode"],
+    "conv-transposed": ["conv", "--input", "3x3", "--transposed", "--stride", "2"],
+    "conv-1d": ["conv", "--input", "9", "--kernel", "3", "--dilation", "2"],
+    "conv-filter": ["conv", "--input", "image", "--kernel", "sobel-x", "--padding", "same"],
+    "conv-stack": ["conv", "--stack", "k3s1,k3s2,k3d2", "--input", "40"],
 }  # fmt: skip
 
 
