@@ -47,30 +47,23 @@ COLOURS = (
 
 
 class ReluRegionsScene(Scene):
-    params = {
-        "network": None,
-        "domain": (-2.0, 2.0, -2.0, 2.0),
-        "widths": [6, 6],
-        "seed": 0,
-        "theme": "dark",
-        "lang": "en",
-    }
+    # result: a computed ReluResult holding its cuts (from the command line);
+    # without one the scene runs a small network's spec
+    params = {"result": None, "theme": "dark", "lang": "en"}
 
     def setup(self):
         p = self.params
         self.theme, self.lang = get_theme(p["theme"]), p["lang"]
-        self.net = p["network"] or R.random_network(2, p["widths"], seed=p["seed"])
+        self.result = p["result"] or R.run(R.make_spec(widths=(6, 6)), cuts=True)
+        self.net = self.result.network
         self.layers: list[list] = [[] for _ in self.net.widths]
-        R.regions_2d(
-            self.net,
-            p["domain"],
-            on_cut=lambda layer, unit, polys: self.layers[layer].append(polys),
-        )
+        for layer, _, polys in self.result.cuts:
+            self.layers[layer].append(polys)
         self.camera.background_color = self.theme.background
 
     def construct(self):
         theme, lang = self.theme, self.lang
-        x0, x1, y0, y1 = self.params["domain"]
+        x0, x1, y0, y1 = self.result.spec.domain
         axes = Axes(
             x_range=[x0, x1],
             y_range=[y0, y1],
@@ -133,26 +126,20 @@ class ReluRegionsScene(Scene):
 
 
 class ReluSumScene(Scene):
-    params = {
-        "network": None,
-        "domain": (-3.0, 3.0),
-        "widths": [6],
-        "seed": 1,
-        "theme": "dark",
-        "lang": "en",
-    }
+    params = {"result": None, "theme": "dark", "lang": "en"}
 
     def setup(self):
         p = self.params
         self.theme, self.lang = get_theme(p["theme"]), p["lang"]
-        self.net = p["network"] or R.random_network(1, p["widths"], seed=p["seed"])
+        self.result = p["result"] or R.run(R.make_spec(input_dim=1, widths=(6,), seed=1))
+        self.net = self.result.network
         self.camera.background_color = self.theme.background
 
     def construct(self):
         theme, lang, net = self.theme, self.lang, self.net
-        lo, hi = self.params["domain"][:2]
-        xs = np.linspace(lo, hi, 301)[:, None]
-        terms = net.unit_terms(xs)
+        (xs,) = self.result.grid
+        lo, hi = xs[0], xs[-1]
+        terms = self.result.terms
         partial = net.biases[-1][0] + np.cumsum(terms, axis=1)
         span = np.concatenate([partial.ravel(), terms.ravel()])
         pad = 0.1 * (np.ptp(span) or 1.0)
@@ -169,7 +156,7 @@ class ReluSumScene(Scene):
                 "relu_title_1d",
                 lang,
                 widths="×".join(map(str, net.widths)),
-                n=R.pieces_1d(net, (lo, hi)).num_regions,
+                n=self.result.regions.num_regions,
             ),
             theme,
             lang,
@@ -191,5 +178,5 @@ class ReluSumScene(Scene):
     @staticmethod
     def curve(axes: Axes, xs: np.ndarray, ys: np.ndarray, colour: str, width: float):
         line = VMobject(stroke_color=colour, stroke_width=width)
-        line.set_points_as_corners(np.array(axes.c2p(xs[:, 0], ys)).T.reshape(-1, 3))
+        line.set_points_as_corners(np.array(axes.c2p(xs, ys)).T.reshape(-1, 3))
         return line

@@ -10,11 +10,16 @@ from typing import Annotated
 
 import typer
 
-from dlviz.cli.common import Common, check_int_range, parse_floats, shared_options
-from dlviz.cli.job import plan_outputs, report_table, write_matplotlib
+from dlviz.cli.common import Common, parse_floats, shared_options
+from dlviz.cli.job import (
+    build_spec,
+    plan_outputs,
+    report_table,
+    run_parameters,
+    spec_errors,
+    write_matplotlib,
+)
 from dlviz.errors import BadInput
-
-MAX_UNITS = 2048
 
 
 class SweepKind(str, Enum):
@@ -42,15 +47,18 @@ Examples:
   dlviz relu --input-dim 1 --sweep depth --budget 200
 """
 
-DEFAULTS = {
-    "input_dim": 2,
-    "widths": "16,16",
-    "init": "he",
-    "weights": None,
-    "domain": None,
-    "sweep": None,
-    "budget": None,
-    "seeds": 5,
+# spec parameter → the option that sets it, for messages
+OPTIONS = {
+    "input_dim": "--input-dim",
+    "widths": "--widths",
+    "init": "--init",
+    "seed": "--seed",
+    "domain": "--domain",
+    "network": "--weights",
+    "kind": "--sweep",
+    "budget": "--budget",
+    "seeds": "--seeds",
+    "steps": "--sweep",
 }
 
 
@@ -80,69 +88,70 @@ def relu(
     *,
     common: Common,
 ) -> None:
-    given = {
-        "input_dim": input_dim,
-        "widths": widths,
-        "init": init,
-        "weights": str(weights) if weights else None,
-        "domain": domain,
-        "sweep": sweep.value if sweep else None,
-        "budget": budget,
-        "seeds": seeds,
-    }
+    typed = common.explicit(
+        {
+            "input_dim": input_dim,
+            "widths": widths,
+            "init": init,
+            "weights": weights,
+            "domain": domain,
+            "sweep": sweep,
+            "budget": budget,
+            "seeds": seeds,
+        }
+    )
     from dlviz.compute import relu as R
 
-    net = load_network(weights) if weights else None
-    dims = net.input_dim if net else check_int_range("--input-dim", input_dim, 1, 2)
-    box = parse_domain(domain, dims)
-    if sweep and (common.format in ("gif", "mp4") or common.engine == "manim"):
-        raise BadInput("--sweep", sweep.value, "draws a figure: png, svg or pdf")
-    if sweep:
-        return run_sweep(sweep.value, budget, seeds, dims, box, init, given, common)
-    if net is None:
-        layer_widths = parse_widths(widths)
-        try:
-            net = R.random_network(dims, layer_widths, init=init, seed=common.seed)
-        except ValueError as exc:
-            raise BadInput("--init", init, str(exc)) from None
-    plan = plan_outputs(common, "relu", f"{dims}d", given, DEFAULTS)
+    requests = parse_requests(typed)
+    if "sweep" in typed or "kind" in common.replayed:
+        return run_sweep(typed, requests, common)
+    spec = build_spec(R.make_spec, common, requests, OPTIONS)
+    plan = plan_outputs(common, "relu", f"{spec.input_dim}d", typed)
     start = time.perf_counter()
-    result = R.pieces_1d(net, box) if dims == 1 else R.regions_2d(net, box)
+    with spec_errors(common, requests, OPTIONS):
+        result = R.run(spec, cuts=plan.animated or common.engine == "manim")
     seconds = time.perf_counter() - start
-    parameters = {
-        **given,
-        "input_dim": dims,
-        "widths": list(net.widths),
-        "domain": list(box),
-        **common.parameters(),
-        "format": plan.format,
-    }
-    render(plan, common, net, result, dims, box)
-    payload = regions_json(net, result, dims)
+    render(plan, common, result)
+    payload = regions_json(result)
     written = [plan.path]
     if plan.data is not None:
         from dlviz.output import write_json
 
+        parameters = run_parameters(spec, common, plan)
         written.append(write_json(plan.data, "relu", parameters, payload))
-    rows = [["regions (exact)", result.num_regions, f"{seconds * 1000:.0f} ms"]]
-    rows += [[f"bound: {k}", v, ""] for k, v in payload["bounds"].items()]
-    rows.append(["parameters", net.num_parameters, ""])
-    report_table(
-        f"relu {dims}-D {'×'.join(map(str, net.widths))}", ["", "count", "time"], rows, written
-    )
+    rows = [["regions (exact)", result.regions.num_regions, f"{seconds * 1000:.0f} ms"]]
+    rows += [[f"bound: {k}", v, ""] for k, v in result.bounds.items()]
+    rows.append(["parameters", result.network.num_parameters, ""])
+    widths = "×".join(map(str, spec.widths))
+    report_table(f"relu {spec.input_dim}-D {widths}", ["", "count", "time"], rows, written)
 
 
-def render(plan, common: Common, net, result, dims: int, box) -> None:
+def parse_requests(typed: dict) -> dict:
+    """The options typed on the command line as spec requests."""
+    requests = {k: v for k, v in typed.items() if k in ("input_dim", "init", "budget", "seeds")}
+    if "widths" in typed:
+        requests["widths"] = parse_widths(typed["widths"])
+    if "domain" in typed:
+        requests["domain"] = parse_floats("--domain", typed["domain"])
+    if "weights" in typed:
+        requests["network"] = load_network(typed["weights"])
+    if "sweep" in typed:
+        requests["kind"] = typed["sweep"].value
+    return requests
+
+
+def render(plan, common: Common, result) -> None:
     from dlviz.theme import get_theme
 
     theme = get_theme(common.theme)
+    dims = result.spec.input_dim
     if common.engine == "manim":
         from dlviz.manim_bridge import load_scene, render_scene
 
         scene = "ReluSumScene" if dims == 1 else "ReluRegionsScene"
         render_scene(
             load_scene("relu", scene),
-            {"network": net, "domain": box, "theme": common.theme, "lang": common.lang},
+            {"result": result, "theme": common.theme, "lang": common.lang},
             quality=common.quality,
             fmt=plan.format,
             out=plan.path,
@@ -154,134 +163,101 @@ def render(plan, common: Common, net, result, dims: int, box) -> None:
     style = {"theme": theme, "lang": common.lang}
     draw = P.plot_relu_1d if dims == 1 else P.plot_relu_2d
     animate = P.animate_relu_1d if dims == 1 else P.animate_relu_2d
-    write_matplotlib(
-        plan, common, lambda: draw(net, result, **style), lambda: animate(net, box, **style)
-    )
+    write_matplotlib(plan, common, lambda: draw(result, **style), lambda: animate(result, **style))
 
 
 def parse_widths(text: str) -> list[int]:
     try:
-        widths = [int(w) for w in text.split(",")]
+        return [int(w) for w in text.split(",")]
     except ValueError:
         raise BadInput("--widths", text, "expected whole numbers, e.g. 8,8,8") from None
-    if not widths or min(widths) < 1 or sum(widths) > MAX_UNITS:
-        raise BadInput("--widths", text, f"widths ≥ 1, at most {MAX_UNITS} units in all")
-    return widths
 
 
-def parse_domain(text: str | None, dims: int) -> tuple[float, ...]:
-    if text is None:
-        return (-3.0, 3.0) if dims == 1 else (-2.0, 2.0, -2.0, 2.0)
-    values = parse_floats("--domain", text)
-    if dims == 2 and len(values) == 2:
-        values = values * 2
-    if len(values) != 2 * dims or values[0] >= values[1] or (dims == 2 and values[2] >= values[3]):
-        raise BadInput("--domain", text, "A,B with A < B (a square in 2-D) or X0,X1,Y0,Y1")
-    return values
-
-
-def load_network(path: Path):
-    from dlviz.compute.relu import network_from_dict
-
+def load_network(path: Path) -> dict:
+    """The JSON of a --weights file (checked by the spec)."""
     if not path.is_file():
         raise BadInput("--weights", path, "no such file")
     try:
-        net = network_from_dict(json.loads(path.read_text()))
-    except (json.JSONDecodeError, ValueError) as exc:
-        raise BadInput("--weights", path, str(exc).splitlines()[0]) from None
-    if net.input_dim not in (1, 2):
-        raise BadInput("--weights", path, f"the network takes {net.input_dim} inputs; 1 or 2")
-    return net
+        return json.loads(path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise BadInput("--weights", path, f"cannot read it as JSON ({exc})") from None
 
 
-def regions_json(net, result, dims: int) -> dict:
-    from dlviz.compute import relu as R
-
-    if dims == 1:
-        regions = [
+def regions_json(result) -> dict:
+    regions = result.regions
+    if result.spec.input_dim == 1:
+        entries = [
             {"interval": iv, "pattern": p.astype(int), "slope": s, "intercept": c}
             for iv, p, s, c in zip(
-                result.intervals, result.patterns, result.slopes, result.intercepts, strict=True
+                regions.intervals, regions.patterns, regions.slopes, regions.intercepts, strict=True
             )
         ]
     else:
-        regions = [
+        entries = [
             {
-                "vertices": result.polygon(r),
-                "pattern": result.patterns[r].astype(int),
-                "affine": result.affine[r],
+                "vertices": regions.polygon(r),
+                "pattern": regions.patterns[r].astype(int),
+                "affine": regions.affine[r],
             }
-            for r in range(result.num_regions)
+            for r in range(regions.num_regions)
         ]
-    bounds = {
-        "deep (product of per-layer Zaslavsky)": R.deep_bound(net.widths, dims),
-        "shallow with as many units": R.shallow_bound(sum(net.widths), dims),
-    }
     return {
-        "num_regions": result.num_regions,
-        "regions": regions,
-        "bounds": bounds,
-        "num_parameters": net.num_parameters,
+        "num_regions": regions.num_regions,
+        "regions": entries,
+        "bounds": dict(result.bounds),
+        "num_parameters": result.network.num_parameters,
     }
 
 
-def run_sweep(kind: str, budget, seeds, dims, box, init, given, common) -> None:
+def run_sweep(typed: dict, requests: dict, common: Common) -> None:
     from dlviz.compute import relu as R
 
-    budget = budget or (200 if dims == 1 else 400)
-    check_int_range("--budget", budget, 10, 20000)
-    check_int_range("--seeds", seeds, 1, 50)
-    if kind == "depth":
-        steps = [k for k in range(1, 9) if R.width_for_budget(k, budget, dims) >= 2]
-    else:
-        top = R.width_for_budget(1, budget, dims)
-        steps = sorted({max(2, round(top / 2**k)) for k in range(0, 6)})
-    plan = plan_outputs(common, "relu", f"sweep-{kind}", given, DEFAULTS)
-    result = R.sweep(
-        kind, budget=budget, input_dim=dims, domain=box, steps=steps, seeds=seeds, init=init
-    )
+    requests = {k: v for k, v in requests.items() if k != "widths"}
+    if "network" in requests:
+        raise BadInput("--sweep", typed.get("sweep", "…"), "sweeps random networks, not --weights")
+    spec = build_spec(R.make_sweep_spec, common, requests, OPTIONS)
+    plan = plan_outputs(common, "relu", f"sweep-{spec.kind}", typed)
+    if plan.animated or common.engine == "manim":
+        raise BadInput("--sweep", spec.kind, "draws a figure: png, svg or pdf")
+    with spec_errors(common, requests, OPTIONS):
+        result = R.run_sweep(spec)
     from dlviz.render.relu import plot_sweep
     from dlviz.theme import get_theme
 
     write_matplotlib(
         plan,
         common,
-        lambda: plot_sweep(result, dims, theme=get_theme(common.theme), lang=common.lang),
+        lambda: plot_sweep(result, theme=get_theme(common.theme), lang=common.lang),
         None,
     )
     written = [plan.path]
-    parameters = {
-        **given,
-        "budget": budget,
-        "domain": list(box),
-        **common.parameters(),
-        "format": plan.format,
-    }
     if plan.data is not None:
         from dlviz.output import write_json
 
-        written.append(
-            write_json(
-                plan.data,
-                "relu",
-                parameters,
-                {
-                    "sweep": kind,
-                    "depths": result.depths,
-                    "widths": result.widths,
-                    "parameters": result.parameters,
-                    "counts": result.counts,
-                },
-            )
-        )
+        payload = {
+            "sweep": spec.kind,
+            "depths": result.depths,
+            "widths": result.widths,
+            "num_parameters": result.parameters,
+            "counts": result.counts,
+            "bounds": result.bounds,
+        }
+        if result.constructed is not None:
+            payload["constructed"] = result.constructed
+        written.append(write_json(plan.data, "relu", run_parameters(spec, common, plan), payload))
     rows = [
-        [f"{d}×{w}", p, f"{c.mean():.1f}", R.deep_bound([w] * d, dims)]
-        for d, w, p, c in zip(
-            result.depths, result.widths, result.parameters, result.counts, strict=True
+        [f"{d}×{w}", p, f"{c.mean():.1f}", b]
+        for d, w, p, c, b in zip(
+            result.depths,
+            result.widths,
+            result.parameters,
+            result.counts,
+            result.bounds,
+            strict=True,
         )
     ]
     report_table(
-        f"relu sweep ({kind}, budget {budget})",
+        f"relu sweep ({spec.kind}, budget {spec.budget})",
         ["depth×width", "parameters", "regions (mean)", "bound"],
         rows,
         written,

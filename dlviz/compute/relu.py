@@ -8,10 +8,13 @@ Weights are stored as PyTorch does, rows = outputs.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+
+from dlviz.errors import SpecError
+from dlviz.spec import check, frozen, whole
 
 Array = np.ndarray
 INITS = ("he", "xavier", "uniform")  # and "normal:σ"
@@ -241,6 +244,8 @@ class Regions2D:
     patterns: Array
     affine: Array
     domain: tuple[float, float, float, float]
+    # per hidden layer, (S, 2, 2): the segments where its units switch, exactly
+    boundaries: tuple[Array, ...] = ()
 
     @property
     def num_regions(self) -> int:
@@ -348,15 +353,18 @@ def regions_2d(
     polys = _Polygons(box)
     # h = A x + c on each region: start with the identity on the input
     polys.add_row_arrays(A=np.eye(2)[None], c=np.zeros((1, 2)), pattern=np.zeros((1, 0), bool))
+    boundaries = []
     for layer, (w, bias) in enumerate(zip(net.weights[:-1], net.biases[:-1], strict=True)):
+        segments: list = []
         rows = polys.rows
         grad = np.matmul(w, rows["A"][: polys.size])  # (R, units, 2), batched BLAS
         const = rows["c"][: polys.size] @ w.T + bias  # (R, units)
         polys.add_row_arrays(G=grad, g=const)
         for unit in range(w.shape[0]):
-            _cut_all(polys, unit, min_area)
+            _cut_all(polys, unit, min_area, segments)
             if on_cut is not None:
                 on_cut(layer, unit, [polys.v[r, : polys.n[r]].copy() for r in range(polys.size)])
+        boundaries.append(np.array(segments, float).reshape(-1, 2, 2))
         R = polys.size
         real = np.arange(polys.v.shape[1])[None, :] < polys.n[:R, None]
         centre = (polys.v[:R] * real[..., None]).sum(axis=1) / polys.n[:R, None]
@@ -377,10 +385,11 @@ def regions_2d(
         polys.rows["pattern"][:R].copy(),
         np.column_stack([a, c]),
         (x0, x1, y0, y1),
+        tuple(boundaries),
     )
 
 
-def _cut_all(polys: _Polygons, unit: int, min_area: float) -> None:
+def _cut_all(polys: _Polygons, unit: int, min_area: float, segments: list) -> None:
     R = polys.size
     G, g = polys.rows["G"][:R, unit], polys.rows["g"][:R, unit]
     v = polys.v[:R, : polys.n[:R].max()]  # the padding columns only repeat vertices
@@ -393,6 +402,8 @@ def _cut_all(polys: _Polygons, unit: int, min_area: float) -> None:
         k = polys.n[r]
         pos, neg = _cut(polys.v[r, :k].tolist(), s[r, :k].tolist(), float(tol[r]))
         if _area(pos) > min_area and _area(neg) > min_area:  # no zero-width slivers
+            on_line = [p for p in pos if any(p is q for q in neg)]  # shared: on the cut
+            segments.append((on_line[0], on_line[-1]))
             polys.set(r, np.array(pos))
             new.append(np.array(neg))
             parents.append(r)
@@ -430,6 +441,8 @@ class Sweep:
     parameters: Array
     counts: Array
     constructed: Array | None = None
+    bounds: Array | None = None  # (S,) the deep bound of each shape
+    spec: SweepSpec | None = None  # what ran, when built by ``run_sweep``
 
 
 def width_for_budget(depth: int, budget: int, input_dim: int) -> int:
@@ -493,4 +506,218 @@ def sweep(
                 for d, w in zip(depths, widths, strict=True)
             ]
         )
-    return Sweep(kind, np.array(depths), np.array(widths), np.array(params), counts, constructed)
+    bounds = np.array([deep_bound([w] * d, input_dim) for d, w in zip(depths, widths, strict=True)])
+    return Sweep(
+        kind, np.array(depths), np.array(widths), np.array(params), counts, constructed, bounds
+    )
+
+
+# --------------------------------------------------------------------------- the spec
+
+MAX_UNITS = 2048
+GRID_1D = 801  # points the 1-D figures draw the units and the output at
+GRID_2D = 300  # points per side of the 2-D output heatmap
+
+
+@dataclass(frozen=True)
+class ReluSpec:
+    """Every effective parameter of ``dlviz relu``.
+
+    init: he, xavier, uniform or normal:σ for a random network drawn with
+    ``seed``, "given" when ``network`` holds the layers ((weight, bias), ...)
+    (rows = outputs), () otherwise; domain: (a, b) in 1-D, (x0, x1, y0, y1) in 2-D.
+    """
+
+    input_dim: int
+    widths: tuple[int, ...]
+    init: str
+    seed: int
+    domain: tuple[float, ...]
+    network: tuple = ()
+
+
+def make_spec(
+    *,
+    input_dim: int = 2,
+    widths=(16, 16),
+    init: str = "he",
+    seed: int = 0,
+    domain=None,
+    network=None,
+) -> ReluSpec:
+    """The spec with every default resolved; a bad value raises ``SpecError``.
+    ``network`` is a given network ({"layers": [...]} or ((W, b), ...)), which
+    fixes the input dimension and the widths."""
+    seed = whole("seed", seed, 0, 2**32 - 1)
+    layers = ()
+    if network:
+        net = _given_network(network)
+        input_dim, widths, init = net.input_dim, net.widths, "given"
+        layers = tuple(
+            (frozen(w.tolist()), frozen(b.tolist()))
+            for w, b in zip(net.weights, net.biases, strict=True)
+        )
+        check(input_dim in (1, 2), "network", f"{input_dim} inputs", "takes 1 or 2 inputs")
+    else:
+        input_dim = whole("input_dim", input_dim, 1, 2)
+        widths = tuple(whole("widths", w, 1, MAX_UNITS) for w in widths)
+        check(
+            0 < len(widths) and sum(widths) <= MAX_UNITS,
+            "widths",
+            ",".join(map(str, widths)),
+            f"widths ≥ 1, at most {MAX_UNITS} units in all",
+        )
+        try:
+            _initialiser(init, 1, 1, np.random.default_rng(0))
+        except ValueError as exc:
+            raise SpecError("init", init, str(exc)) from None
+    return ReluSpec(input_dim, tuple(widths), init, seed, _domain(domain, input_dim), layers)
+
+
+def _given_network(network) -> Network:
+    if isinstance(network, Mapping):
+        doc = network
+    else:
+        doc = {"layers": [{"weight": w, "bias": b} for w, b in network]}
+    try:
+        return network_from_dict(doc)
+    except ValueError as exc:
+        raise SpecError("network", "…", str(exc).splitlines()[0]) from None
+
+
+def _domain(domain, dims: int) -> tuple[float, ...]:
+    if domain is None:
+        return (-3.0, 3.0) if dims == 1 else (-2.0, 2.0, -2.0, 2.0)
+    values = tuple(float(v) for v in domain)
+    if dims == 2 and len(values) == 2:
+        values = values * 2
+    ok = len(values) == 2 * dims and all(np.isfinite(values))
+    ok = ok and values[0] < values[1] and (dims == 1 or values[2] < values[3])
+    check(
+        ok,
+        "domain",
+        ",".join(f"{v:g}" for v in domain),
+        "A,B with A < B (a square in 2-D) or X0,X1,Y0,Y1",
+    )
+    return values
+
+
+def network_of(spec: ReluSpec) -> Network:
+    """The network ``spec`` describes: the given one, or drawn from its init and seed."""
+    if spec.network:
+        return _given_network(spec.network)
+    return random_network(spec.input_dim, spec.widths, init=spec.init, seed=spec.seed)
+
+
+@dataclass(frozen=True)
+class ReluResult:
+    """The network's exact regions and everything its figures draw.
+
+    regions: Pieces1D (1 input) or Regions2D (2 inputs); bounds: the region
+    bounds by name; grid: (G,) the 1-D figure's x, or the 2-D heatmap's x and
+    y; output: (G,) or (G, G) the network's output there; hidden: 1-D only,
+    per layer (G, units) the units' activations; terms: 1-D only, (G, units)
+    each last-layer unit's weighted contribution (output = bias + row sums);
+    cuts: 2-D only, when asked for, (layer, unit, polygons) after each unit.
+    """
+
+    spec: ReluSpec
+    network: Network
+    regions: Pieces1D | Regions2D
+    bounds: Mapping[str, int]
+    grid: tuple[Array, ...]
+    output: Array
+    hidden: tuple[Array, ...] = ()
+    terms: Array | None = None
+    cuts: tuple = ()
+
+
+def run(spec: ReluSpec, *, cuts: bool = False) -> ReluResult:
+    """The regions of the network ``spec`` describes; with ``cuts``, the
+    polygons after each unit too (the frames of the cutting animation)."""
+    net, dims = network_of(spec), spec.input_dim
+    bounds = {
+        "deep (product of per-layer Zaslavsky)": deep_bound(net.widths, dims),
+        "shallow with as many units": shallow_bound(sum(net.widths), dims),
+    }
+    if dims == 1:
+        xs = np.linspace(spec.domain[0], spec.domain[1], GRID_1D)
+        hidden = tuple(h for _, h in net.hidden(xs[:, None]))
+        return ReluResult(
+            spec,
+            net,
+            pieces_1d(net, spec.domain),
+            bounds,
+            (xs,),
+            net.forward(xs[:, None]),
+            hidden,
+            net.unit_terms(xs[:, None]),
+        )
+    frames: list = []
+    record = (lambda layer, unit, polys: frames.append((layer, unit, polys))) if cuts else None
+    regions = regions_2d(net, spec.domain, on_cut=record)
+    x0, x1, y0, y1 = spec.domain
+    g = np.linspace(0, 1, GRID_2D)
+    xs, ys = x0 + g * (x1 - x0), y0 + g * (y1 - y0)
+    points = np.column_stack([np.tile(xs, len(ys)), np.repeat(ys, len(xs))])
+    output = net.forward(points).reshape(len(ys), len(xs))
+    return ReluResult(spec, net, regions, bounds, (xs, ys), output, cuts=tuple(frames))
+
+
+@dataclass(frozen=True)
+class SweepSpec:
+    """``dlviz relu --sweep``: region counts as depth (or width) varies at a
+    fixed parameter budget; steps: the depths (or widths) tried; seeds: random
+    networks per step (drawn with seeds 0 … seeds − 1)."""
+
+    kind: str
+    budget: int
+    input_dim: int
+    domain: tuple[float, ...]
+    steps: tuple[int, ...]
+    seeds: int
+    init: str
+
+
+def make_sweep_spec(
+    *,
+    kind: str = "depth",
+    budget: int | None = None,
+    input_dim: int = 1,
+    domain=None,
+    steps=None,
+    seeds: int = 5,
+    init: str = "he",
+) -> SweepSpec:
+    """The sweep spec with every default resolved; a bad value raises ``SpecError``."""
+    from dlviz.spec import choice
+
+    choice("kind", kind, ("depth", "width"))
+    input_dim = whole("input_dim", input_dim, 1, 2)
+    budget = whole("budget", budget or (200 if input_dim == 1 else 400), 10, 20000)
+    seeds = whole("seeds", seeds, 1, 50)
+    make_spec(input_dim=input_dim, init=init)  # the init's own checks
+    if steps is None:
+        if kind == "depth":
+            steps = [k for k in range(1, 9) if width_for_budget(k, budget, input_dim) >= 2]
+        else:
+            top = width_for_budget(1, budget, input_dim)
+            steps = sorted({max(2, round(top / 2**k)) for k in range(0, 6)})
+    steps = tuple(whole("steps", v, 1, 4096) for v in steps)
+    return SweepSpec(kind, budget, input_dim, _domain(domain, input_dim), steps, seeds, init)
+
+
+def run_sweep(spec: SweepSpec) -> Sweep:
+    """The sweep ``spec`` describes, holding ``spec``."""
+    from dataclasses import replace
+
+    result = sweep(
+        spec.kind,
+        budget=spec.budget,
+        input_dim=spec.input_dim,
+        domain=spec.domain,
+        steps=spec.steps,
+        seeds=spec.seeds,
+        init=spec.init,
+    )
+    return replace(result, spec=spec)

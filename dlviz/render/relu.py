@@ -4,10 +4,11 @@ polygons with each layer's boundaries, region counts against the bounds."""
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.collections import PolyCollection
+from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.figure import Figure
 
-from dlviz.compute.relu import Network, Pieces1D, Regions2D, Sweep, deep_bound
+from dlviz.compute.relu import ReluResult, Sweep
 from dlviz.render.base import new_figure, themed
 from dlviz.theme import LIGHT, Theme, text
 
@@ -37,12 +38,38 @@ def region_colours(patterns: np.ndarray) -> list[str]:
     return [REGION_COLOURS[i] for i in index]
 
 
-def plot_relu_1d(
-    net: Network, pieces: Pieces1D, *, theme: Theme = LIGHT, lang: str = "en"
-) -> Figure:
+def draw_relu_pieces(
+    ax: Axes, result: ReluResult, *, theme: Theme = LIGHT, lang: str = "en"
+) -> Axes:
+    """The 1-D network's output, each linear piece in its own colour, joints marked."""
+    pieces = result.regions
+    for k, ((a, b), s, c) in enumerate(
+        zip(pieces.intervals, pieces.slopes, pieces.intercepts, strict=True)
+    ):
+        ax.plot(
+            [a, b],
+            [s * a + c, s * b + c],
+            linewidth=2.2,
+            color=theme.palette[k % len(theme.palette)],
+        )
+    joints = pieces.joints
+    ax.plot(
+        joints,
+        pieces.slopes[1:] * joints + pieces.intercepts[1:],
+        "o",
+        color=theme.foreground,
+        markersize=3.5,
+        label=text("joints", lang, n=len(joints)),
+    )
+    ax.set_ylabel(text("network_output", lang))
+    ax.legend(fontsize="small", loc="best")
+    return ax
+
+
+def plot_relu_1d(result: ReluResult, *, theme: Theme = LIGHT, lang: str = "en") -> Figure:
     """Top: the output, each linear piece in its own colour, joints marked.
     Below, one panel per hidden layer: its units as functions of x."""
-    layers = len(net.widths)
+    layers = len(result.network.widths)
     with themed(theme):
         fig = new_figure(
             theme,
@@ -51,88 +78,34 @@ def plot_relu_1d(
         )
         axes = fig.subplots(layers + 1, 1, sharex=True, height_ratios=[2.2] + [1] * layers)
         axes = np.atleast_1d(axes)
-        (lo, hi) = pieces.intervals[0, 0], pieces.intervals[-1, 1]
-        for k, ((a, b), s, c) in enumerate(
-            zip(pieces.intervals, pieces.slopes, pieces.intercepts, strict=True)
-        ):
-            axes[0].plot(
-                [a, b],
-                [s * a + c, s * b + c],
-                linewidth=2.2,
-                color=theme.palette[k % len(theme.palette)],
-            )
-        joints = pieces.joints
-        axes[0].plot(
-            joints,
-            pieces.slopes[1:] * joints + pieces.intercepts[1:],
-            "o",
-            color=theme.foreground,
-            markersize=3.5,
-            label=text("joints", lang, n=len(joints)),
-        )
-        axes[0].set_ylabel(text("network_output", lang))
-        axes[0].legend(fontsize="small", loc="best")
-        xs = np.linspace(lo, hi, 801)[:, None]
-        for layer, (_, h) in enumerate(net.hidden(xs)):
+        draw_relu_pieces(axes[0], result, theme=theme, lang=lang)
+        (xs,) = result.grid
+        for layer, h in enumerate(result.hidden):
             ax = axes[layer + 1]
-            ax.plot(xs[:, 0], h, linewidth=0.9, alpha=0.8)
+            ax.plot(xs, h, linewidth=0.9, alpha=0.8)
             ax.set_ylabel(text("layer_units", lang, layer=layer + 1), fontsize="small")
         axes[-1].set_xlabel("x")
-        fig.suptitle(
-            text("relu_title_1d", lang, n=pieces.num_regions, widths="×".join(map(str, net.widths)))
-        )
+        widths = "×".join(map(str, result.network.widths))
+        fig.suptitle(text("relu_title_1d", lang, n=result.regions.num_regions, widths=widths))
     return fig
 
 
-def plot_relu_2d(
-    net: Network, regions: Regions2D, *, theme: Theme = LIGHT, lang: str = "en"
-) -> Figure:
-    """Left: the regions as polygons, each layer's boundaries in its own line
-    style. Right: the network's output as a heatmap."""
+def draw_relu_regions(
+    ax: Axes, result: ReluResult, *, theme: Theme = LIGHT, lang: str = "en"
+) -> Axes:
+    """The 2-D regions as polygons, each layer's boundaries (exact segments)
+    in its own line style."""
+    regions = result.regions
     x0, x1, y0, y1 = regions.domain
-    with themed(theme):
-        fig = new_figure(theme, (theme.figsize[0] * 1.7, theme.figsize[1]), layout="constrained")
-        ax, ax_out = fig.subplots(1, 2)
-        polys = [regions.polygon(r) for r in range(regions.num_regions)]
-        ax.add_collection(
-            PolyCollection(polys, facecolors=region_colours(regions.patterns), edgecolors="none")
-        )
-        _layer_boundaries(ax, net, regions.domain, theme, lang)
-        ax.set_xlim(x0, x1)
-        ax.set_ylim(y0, y1)
-        ax.set_aspect("equal")
-        ax.set_title(text("regions_found", lang, n=regions.num_regions), fontsize=theme.font_size)
-        ax.legend(fontsize="x-small", loc="upper right", framealpha=0.85)
-        g = np.linspace(0, 1, 300)
-        xs, ys = x0 + g * (x1 - x0), y0 + g * (y1 - y0)
-        grid = np.column_stack([np.tile(xs, len(ys)), np.repeat(ys, len(xs))])
-        out = net.forward(grid).reshape(len(ys), len(xs))
-        mesh = ax_out.pcolormesh(xs, ys, out, cmap=theme.cmap, shading="nearest", rasterized=True)
-        fig.colorbar(mesh, ax=ax_out, shrink=0.85).set_label(text("network_output", lang))
-        ax_out.set_aspect("equal")
-        ax_out.set_title(text("network_output", lang), fontsize=theme.font_size)
-        fig.suptitle(text("relu_title_2d", lang, widths="×".join(map(str, net.widths))))
-    return fig
-
-
-def _layer_boundaries(ax, net: Network, domain, theme: Theme, lang: str) -> None:
-    """Each layer's units' zero sets (where they switch), drawn from a fine grid."""
-    x0, x1, y0, y1 = domain
-    g = np.linspace(0, 1, 400)
-    xs, ys = x0 + g * (x1 - x0), y0 + g * (y1 - y0)
-    grid = np.column_stack([np.tile(xs, len(ys)), np.repeat(ys, len(xs))])
-    for layer, (z, _) in enumerate(net.hidden(grid)):
+    polys = [regions.polygon(r) for r in range(regions.num_regions)]
+    ax.add_collection(
+        PolyCollection(polys, facecolors=region_colours(regions.patterns), edgecolors="none")
+    )
+    for layer, segments in enumerate(regions.boundaries):
         style = LAYER_STYLES[layer % len(LAYER_STYLES)]
-        for unit in range(z.shape[1]):
-            ax.contour(
-                xs,
-                ys,
-                z[:, unit].reshape(len(ys), len(xs)),
-                levels=[0.0],
-                colors=[theme.foreground],
-                linewidths=0.6,
-                linestyles=style,
-            )
+        ax.add_collection(
+            LineCollection(segments, colors=theme.foreground, linewidths=0.6, linestyles=style)
+        )
         ax.plot(
             [],
             [],
@@ -141,15 +114,37 @@ def _layer_boundaries(ax, net: Network, domain, theme: Theme, lang: str) -> None
             linewidth=0.8,
             label=text("layer_boundary", lang, layer=layer + 1),
         )
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect("equal")
+    ax.set_title(text("regions_found", lang, n=regions.num_regions), fontsize=theme.font_size)
+    ax.legend(fontsize="x-small", loc="upper right", framealpha=0.85)
+    return ax
 
 
-def plot_sweep(result: Sweep, input_dim: int, *, theme: Theme = LIGHT, lang: str = "en") -> Figure:
+def plot_relu_2d(result: ReluResult, *, theme: Theme = LIGHT, lang: str = "en") -> Figure:
+    """Left: the regions as polygons, each layer's boundaries in its own line
+    style. Right: the network's output as a heatmap."""
+    with themed(theme):
+        fig = new_figure(theme, (theme.figsize[0] * 1.7, theme.figsize[1]), layout="constrained")
+        ax, ax_out = fig.subplots(1, 2)
+        draw_relu_regions(ax, result, theme=theme, lang=lang)
+        xs, ys = result.grid
+        mesh = ax_out.pcolormesh(
+            xs, ys, result.output, cmap=theme.cmap, shading="nearest", rasterized=True
+        )
+        fig.colorbar(mesh, ax=ax_out, shrink=0.85).set_label(text("network_output", lang))
+        ax_out.set_aspect("equal")
+        ax_out.set_title(text("network_output", lang), fontsize=theme.font_size)
+        fig.suptitle(text("relu_title_2d", lang, widths="×".join(map(str, result.network.widths))))
+    return fig
+
+
+def plot_sweep(result: Sweep, *, theme: Theme = LIGHT, lang: str = "en") -> Figure:
     """Exact region counts (mean and range over seeds) against the bound, at a
     fixed parameter budget, as depth (or width) varies."""
     x = result.depths if result.kind == "depth" else result.widths
-    bounds = [
-        deep_bound([w] * d, input_dim) for d, w in zip(result.depths, result.widths, strict=True)
-    ]
+    bounds = result.bounds
     with themed(theme):
         fig = new_figure(theme, layout="constrained")
         ax = fig.add_subplot()
@@ -191,20 +186,17 @@ def plot_sweep(result: Sweep, input_dim: int, *, theme: Theme = LIGHT, lang: str
 MAX_FRAMES = 120
 
 
-def animate_relu_2d(net: Network, domain, *, theme: Theme = LIGHT, lang: str = "en"):
+def animate_relu_2d(result: ReluResult, *, theme: Theme = LIGHT, lang: str = "en"):
     """Unit by unit, layer by layer: each new unit's line cuts the regions it
-    crosses, and the count ticks up."""
+    crosses, and the count ticks up (the result must hold its cuts)."""
     from matplotlib.animation import FuncAnimation
 
-    from dlviz.compute.relu import regions_2d
-
-    frames: list[tuple[int, int, list]] = []
-    regions_2d(net, domain, on_cut=lambda layer, unit, polys: frames.append((layer, unit, polys)))
+    net, frames = result.network, list(result.cuts)
     if len(frames) > MAX_FRAMES:  # keep the last unit of every layer
         keep = set(np.linspace(0, len(frames) - 1, MAX_FRAMES).round().astype(int))
         keep |= {i for i, (layer, unit, _) in enumerate(frames) if unit == net.widths[layer] - 1}
         frames = [f for i, f in enumerate(frames) if i in keep]
-    x0, x1, y0, y1 = domain
+    x0, x1, y0, y1 = result.spec.domain
     with themed(theme):
         fig = new_figure(theme, layout="constrained")
         ax = fig.add_subplot()
@@ -230,20 +222,20 @@ def animate_relu_2d(net: Network, domain, *, theme: Theme = LIGHT, lang: str = "
     return FuncAnimation(fig, update, frames=len(frames), blit=False)
 
 
-def animate_relu_1d(net: Network, domain, *, theme: Theme = LIGHT, lang: str = "en"):
+def animate_relu_1d(result: ReluResult, *, theme: Theme = LIGHT, lang: str = "en"):
     """The last hidden layer's units, weighted, added into the output one by one."""
     from matplotlib.animation import FuncAnimation
 
-    lo, hi = domain[0], domain[1]
-    xs = np.linspace(lo, hi, 801)[:, None]
-    terms = net.unit_terms(xs)
-    partial = net.biases[-1][0] + np.cumsum(terms, axis=1)
+    (xs,) = result.grid
+    lo, hi = xs[0], xs[-1]
+    terms = result.terms
+    partial = result.network.biases[-1][0] + np.cumsum(terms, axis=1)
     with themed(theme):
         fig = new_figure(theme, layout="constrained")
         ax = fig.add_subplot()
         ax.plot(
-            xs[:, 0],
-            net.forward(xs),
+            xs,
+            result.output,
             color=theme.muted,
             linestyle="--",
             linewidth=1,
@@ -258,8 +250,8 @@ def animate_relu_1d(net: Network, domain, *, theme: Theme = LIGHT, lang: str = "
         ax.legend(fontsize="small", loc="upper left")
 
         def update(j: int):
-            curve.set_data(xs[:, 0], partial[:, j])
-            unit_line.set_data(xs[:, 0], terms[:, j])
+            curve.set_data(xs, partial[:, j])
+            unit_line.set_data(xs, terms[:, j])
             ax.set_title(text("relu_sum_frame", lang, k=j + 1, n=terms.shape[1]))
             return ()
 

@@ -33,6 +33,10 @@ CASES = {
     "conv-1d": ["conv", "--input", "9", "--kernel", "3", "--dilation", "2"],
     "conv-filter": ["conv", "--input", "image", "--kernel", "sobel-x", "--padding", "same"],
     "conv-stack": ["conv", "--stack", "k3s1,k3s2,k3d2", "--input", "40"],
+    "relu": ["relu", "--widths", "6,5", "--seed", "2", "--domain", "-1,1"],
+    "relu-1d": ["relu", "--input-dim", "1", "--widths", "4,4", "--init", "normal:0.7"],
+    "relu-sweep": ["relu", "--input-dim", "1", "--sweep", "width", "--budget", "60",
+                   "--seeds", "2"],
 }  # fmt: skip
 
 
@@ -86,3 +90,15 @@ def test_a_bad_value_in_the_file_is_blamed_on_the_file(dlviz, tmp_path):
     code, _, err = dlviz("optimizers", "--params", "a.json", "--out", "b.png")
     assert code == 2 and err.count("\n") == 1
     assert err.startswith("dlviz: error: --params a.json: steps = -4")
+
+
+def test_relu_replays_a_given_network(dlviz, tmp_path):
+    net = {"layers": [{"weight": [[1.0, -1.0], [0.5, 2.0]], "bias": [0.1, -0.2]},
+                      {"weight": [[1.0, -1.0]], "bias": [0.0]}]}  # fmt: skip
+    (tmp_path / "net.json").write_text(json.dumps(net))
+    assert dlviz("relu", "--weights", "net.json", "--out", "a.png", "--data", "a.json")[0] == 0
+    (tmp_path / "net.json").unlink()  # the replay needs only the --data file
+    code, _, err = dlviz("relu", "--params", "a.json", "--out", "b.png", "--data", "b.json")
+    assert code == 0, err
+    assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
+    assert json.loads((tmp_path / "a.json").read_text())["parameters"]["init"] == "given"

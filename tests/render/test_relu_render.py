@@ -10,9 +10,9 @@ from dlviz.render import relu as P
 
 
 def test_2d_figure_draws_every_region_polygon():
-    net = R.random_network(2, [6, 6], seed=2)
-    regions = R.regions_2d(net, (-2, 2, -2, 2))
-    fig = P.plot_relu_2d(net, regions)
+    result = R.run(R.make_spec(widths=(6, 6), seed=2))
+    regions = result.regions
+    fig = P.plot_relu_2d(result)
     (polys,) = [c for c in fig.axes[0].collections if isinstance(c, PolyCollection)]
     assert len(polys.get_paths()) == regions.num_regions
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
@@ -29,9 +29,9 @@ def test_neighbouring_regions_differ_in_colour():
 
 
 def test_1d_figure_pieces_and_joints():
-    net = R.random_network(1, [5, 5], seed=1)
-    pieces = R.pieces_1d(net, (-3, 3))
-    fig = P.plot_relu_1d(net, pieces)
+    result = R.run(R.make_spec(input_dim=1, widths=(5, 5), seed=1))
+    pieces = result.regions
+    fig = P.plot_relu_1d(result)
     ax = fig.axes[0]
     segments = [line for line in ax.get_lines() if len(line.get_xdata()) == 2]
     assert len(segments) == pieces.num_regions
@@ -40,12 +40,25 @@ def test_1d_figure_pieces_and_joints():
 
 
 def test_animations_run():
-    net = R.random_network(2, [3, 3], seed=0)
-    anim = P.animate_relu_2d(net, (-2, 2, -2, 2))
+    anim = P.animate_relu_2d(R.run(R.make_spec(widths=(3, 3)), cuts=True))
     anim._func(5)
     assert (
         "6 regions" in anim._fig.axes[0].get_title() or "regions" in anim._fig.axes[0].get_title()
     )
-    anim1 = P.animate_relu_1d(R.random_network(1, [4], seed=0), (-3, 3))
+    anim1 = P.animate_relu_1d(R.run(R.make_spec(input_dim=1, widths=(4,))))
     anim1._func(3)
     assert anim1._fig.axes[0].get_title().startswith("units added: 4 of 4")
+
+
+def test_boundaries_are_exact_segments_on_each_units_zero_line():
+    """Every drawn boundary segment lies on a hidden unit's switching line
+    (z = 0 at its ends and midpoint), and every region edge inside the domain
+    is covered by some layer's segments."""
+    result = R.run(R.make_spec(widths=(5, 4), seed=3))
+    net, regions = result.network, result.regions
+    for layer, segments in enumerate(regions.boundaries):
+        assert len(segments) > 0
+        for a, b in segments:
+            points = np.array([a, b, (a + b) / 2])
+            z = net.hidden(points)[layer][0]
+            assert np.abs(z).min(axis=1).max() < 1e-8

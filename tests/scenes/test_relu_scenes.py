@@ -11,8 +11,9 @@ def test_region_scene_frames_are_the_exact_regions():
     from dlviz.compute import relu as R
     from dlviz.scenes.relu import ReluRegionsScene
 
+    result = R.run(R.make_spec(widths=(5, 5)), cuts=True)
     scene = type(
-        "S", (ReluRegionsScene,), {"params": {**ReluRegionsScene.params, "widths": [5, 5]}}
+        "S", (ReluRegionsScene,), {"params": {**ReluRegionsScene.params, "result": result}}
     )()
     scene.setup()
     net = R.random_network(2, [5, 5], seed=0)
