@@ -18,27 +18,14 @@ SHOWN = ("residual", "scaled")
 
 
 class ResidualFlowScene(Scene):
-    params = {
-        "result": None,
-        "depth": 8,
-        "width": 256,
-        "batch": 512,
-        "seed": 0,
-        "theme": "dark",
-        "lang": "en",
-    }
+    # result: a computed VarianceResult (from the command line); without one
+    # the scene runs a short spec of the two variants it compares
+    params = {"result": None, "theme": "dark", "lang": "en"}
 
     def setup(self):
         p = self.params
         self.theme, self.lang = get_theme(p["theme"]), p["lang"]
-        self.result = p["result"] or V.simulate(
-            variants=list(SHOWN),
-            depth=p["depth"],
-            width=p["width"],
-            batch=p["batch"],
-            repeats=1,
-            seed=p["seed"],
-        )
+        self.result = p["result"] or V.run(V.make_spec(variants=SHOWN, depth=8, repeats=1))
         self.shown = [v for v in SHOWN if v in self.result.forward] or list(self.result.forward)
         self.camera.background_color = self.theme.background
 

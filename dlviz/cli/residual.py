@@ -7,11 +7,15 @@ from typing import Annotated
 
 import typer
 
-from dlviz.cli.common import Common, check_int_range, shared_options
-from dlviz.cli.job import plan_outputs, report_table, write_matplotlib
-from dlviz.errors import BadInput
-
-VARIANTS = ("plain", "residual", "scaled", "batchnorm")  # as in dlviz.compute.residual
+from dlviz.cli.common import Common, shared_options
+from dlviz.cli.job import (
+    build_spec,
+    plan_outputs,
+    report_table,
+    run_parameters,
+    spec_errors,
+    write_matplotlib,
+)
 
 
 class Branch(str, Enum):
@@ -40,16 +44,18 @@ Examples:
   dlviz residual --variant plain --init normal:0.02
 """
 
-DEFAULTS = {
-    "variant": None,
-    "depth": 20,
-    "width": 256,
-    "batch": 512,
-    "init": "he",
-    "statistic": "second-moment",
-    "repeats": 3,
-    "backward": False,
-    "branch": "single",
+# spec parameter → the option that sets it, for messages
+OPTIONS = {
+    "variants": "--variant",
+    "depth": "--depth",
+    "width": "--width",
+    "batch": "--batch",
+    "init": "--init",
+    "statistic": "--statistic",
+    "repeats": "--repeats",
+    "seed": "--seed",
+    "backward": "--backward",
+    "branch": "--branch",
 }
 
 
@@ -76,52 +82,31 @@ def residual(
     *,
     common: Common,
 ) -> None:
+    typed = common.explicit(
+        {
+            "variant": variant,
+            "depth": depth,
+            "width": width,
+            "batch": batch,
+            "init": init,
+            "statistic": statistic,
+            "repeats": repeats,
+            "branch": branch,
+            "backward": backward,
+        }
+    )
+    requests = {k: (v.value if isinstance(v, Enum) else v) for k, v in typed.items()}
+    if "variant" in requests:
+        requests["variants"] = [n.strip() for v in variant for n in v.split(",") if n.strip()]
+        del requests["variant"]
     from dlviz.compute import residual as V
 
-    names = [n.strip() for v in variant or VARIANTS for n in v.split(",") if n.strip()]
-    for name in names:
-        if name not in VARIANTS:
-            raise BadInput("--variant", name, f"choose from {', '.join(VARIANTS)}")
-    check_int_range("--depth", depth, 1, 500)
-    check_int_range("--width", width, 1, 4096)
-    check_int_range("--batch", batch, 2, 20000)
-    check_int_range("--repeats", repeats, 1, 50)
-    try:
-        V.weight_scale(init, width)
-    except ValueError as exc:
-        raise BadInput("--init", init, str(exc)) from None
-    stat = Statistic(statistic).value
-    given = {
-        "variant": names if variant else None,
-        "depth": depth,
-        "width": width,
-        "batch": batch,
-        "init": init,
-        "statistic": stat,
-        "repeats": repeats,
-        "backward": backward,
-        "branch": Branch(branch).value,
-    }
-    plan = plan_outputs(common, "residual", "", given, DEFAULTS)
-    result = V.simulate(
-        variants=list(dict.fromkeys(names)),
-        depth=depth,
-        width=width,
-        batch=batch,
-        init=init,
-        statistic_name=stat,
-        repeats=repeats,
-        seed=common.seed,
-        backward=backward,
-        branch=Branch(branch).value,
-    )
+    spec = build_spec(V.make_spec, common, requests, OPTIONS)
+    plan = plan_outputs(common, "residual", "", typed)
+    with spec_errors(common, requests, OPTIONS):
+        result = V.run(spec)
     render(plan, common, result)
-    parameters = {
-        **given,
-        "variant": list(result.forward),
-        **common.parameters(),
-        "format": plan.format,
-    }
+    parameters = run_parameters(spec, common, plan)
     written = [plan.path]
     if plan.data is not None:
         from dlviz.output import write_json
@@ -134,7 +119,12 @@ def residual(
             for v in variants:
                 variants[v]["backward"] = result.backward[v].mean(axis=0)
         written.append(
-            write_json(plan.data, "residual", parameters, {"statistic": stat, "variants": variants})
+            write_json(
+                plan.data,
+                "residual",
+                parameters,
+                {"statistic": spec.statistic, "variants": variants},
+            )
         )
     rows = []
     for v in result.forward:
@@ -149,8 +139,8 @@ def residual(
             ]
         )
     report_table(
-        f"residual, {stat}, depth {depth}",
-        ["variant", "first-block ratio", f"after {depth} blocks", "theory"],
+        f"residual, {spec.statistic}, depth {spec.depth}",
+        ["variant", "first-block ratio", f"after {spec.depth} blocks", "theory"],
         rows,
         written,
     )

@@ -15,6 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from dlviz.errors import SpecError
+from dlviz.spec import check, choice, whole
+
 Array = np.ndarray
 VARIANTS = ("plain", "residual", "scaled", "batchnorm")
 STATISTICS = ("second-moment", "batch-variance")
@@ -141,6 +144,7 @@ class VarianceResult:
     samples: dict[str, dict[int, Array]]  # first repeat: 4000 activations at every block
     backward: dict[str, Array] | None = None  # (repeats, depth + 1) E[g²] at each block
     theory_backward: dict[str, Array | None] | None = None
+    spec: ResidualSpec | None = None  # what ran, when built by ``run``
 
     @property
     def sampled_blocks(self) -> list[int]:
@@ -259,3 +263,80 @@ def _backward(variant: str, depth: int, width: int, batch: int, weights, key) ->
                 grad = block_backward(inputs[k - start], weight(k), variant, grad)
                 out[k] = np.mean(grad * grad)
     return out
+
+
+# --------------------------------------------------------------------------- the spec
+
+
+@dataclass(frozen=True)
+class ResidualSpec:
+    """Every effective parameter of ``dlviz residual``: repeat r draws its
+    input, its weights and its backward pass's R from the seeds (seed, r)."""
+
+    variants: tuple[str, ...]
+    depth: int
+    width: int
+    batch: int
+    init: str
+    statistic: str
+    repeats: int
+    seed: int
+    backward: bool
+    branch: str
+
+
+def make_spec(
+    *,
+    variants=VARIANTS,
+    depth: int = 20,
+    width: int = 256,
+    batch: int = 512,
+    init: str = "he",
+    statistic: str = "second-moment",
+    repeats: int = 3,
+    seed: int = 0,
+    backward: bool = False,
+    branch: str = "single",
+) -> ResidualSpec:
+    """The spec with every default resolved; a bad value raises ``SpecError``."""
+    variants = tuple(dict.fromkeys(variants))
+    check(len(variants) > 0, "variants", "", f"name at least one of {', '.join(VARIANTS)}")
+    for v in variants:
+        choice("variants", v, VARIANTS)
+    width = whole("width", width, 1, 4096)
+    try:
+        weight_scale(init, width)
+    except ValueError as exc:
+        raise SpecError("init", init, str(exc)) from None
+    check(isinstance(backward, bool), "backward", backward, "true or false")
+    return ResidualSpec(
+        variants,
+        whole("depth", depth, 1, 500),
+        width,
+        whole("batch", batch, 2, 20000),
+        init,
+        choice("statistic", statistic, STATISTICS),
+        whole("repeats", repeats, 1, 50),
+        whole("seed", seed, 0, 2**32 - 1),
+        backward,
+        choice("branch", branch, BRANCHES),
+    )
+
+
+def run(spec: ResidualSpec) -> VarianceResult:
+    """The statistics ``spec`` describes, holding ``spec``."""
+    from dataclasses import replace
+
+    result = simulate(
+        variants=spec.variants,
+        depth=spec.depth,
+        width=spec.width,
+        batch=spec.batch,
+        init=spec.init,
+        statistic_name=spec.statistic,
+        repeats=spec.repeats,
+        seed=spec.seed,
+        backward=spec.backward,
+        branch=spec.branch,
+    )
+    return replace(result, spec=spec)

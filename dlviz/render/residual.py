@@ -4,6 +4,7 @@ band over repeats, theory dashed) and activation histograms at a few depths."""
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from dlviz.compute.residual import VARIANTS, VarianceResult
@@ -16,6 +17,32 @@ def variant_color(variant: str, theme: Theme) -> str:
     return series_color(theme, (0, 8, 2, 6)[VARIANTS.index(variant)])
 
 
+def draw_residual(
+    ax: Axes, result: VarianceResult, *, theme: Theme = LIGHT, lang: str = "en"
+) -> Axes:
+    """The statistic against depth on a log axis: measured (a band over the
+    repeats) and, where it has a closed form, the theory dashed."""
+    blocks = np.arange(result.depth + 1)
+    for variant in result.forward:
+        colour = variant_color(variant, theme)
+        mean, runs = result.mean(variant), result.forward[variant]
+        ax.fill_between(blocks, runs.min(axis=0), runs.max(axis=0), color=colour, alpha=0.2)
+        ax.plot(blocks, mean, "o-", color=colour, markersize=3, label=text(variant, lang))
+        if result.theory[variant] is not None:
+            ax.plot(blocks, result.theory[variant], "--", color=colour, linewidth=1)
+    ax.set_yscale("log")
+    ax.set_xlabel(text("block", lang))
+    ax.set_ylabel(text(result.statistic.replace("-", "_"), lang))
+    ax.plot([], [], "--", color=theme.muted, label=text("theory", lang))
+    ax.legend(fontsize="small")
+    ax.grid(True, alpha=0.3)
+    ax.set_title(
+        text("residual_title", lang, width=result.width, batch=result.batch),
+        fontsize=theme.font_size,
+    )
+    return ax
+
+
 def plot_residual(result: VarianceResult, *, theme: Theme = LIGHT, lang: str = "en") -> Figure:
     """The statistic against depth (measured, band over repeats, theory dashed) beside activation
     histograms at four depths."""
@@ -24,25 +51,7 @@ def plot_residual(result: VarianceResult, *, theme: Theme = LIGHT, lang: str = "
         rows = len(result.forward) * (2 if result.backward else 1)
         grid = fig.add_gridspec(rows, 2, width_ratios=(1.6, 1))
         half = rows // 2 if result.backward else rows
-        ax = fig.add_subplot(grid[:half, 0])
-        blocks = np.arange(result.depth + 1)
-        for variant in result.forward:
-            colour = variant_color(variant, theme)
-            mean, runs = result.mean(variant), result.forward[variant]
-            ax.fill_between(blocks, runs.min(axis=0), runs.max(axis=0), color=colour, alpha=0.2)
-            ax.plot(blocks, mean, "o-", color=colour, markersize=3, label=text(variant, lang))
-            if result.theory[variant] is not None:
-                ax.plot(blocks, result.theory[variant], "--", color=colour, linewidth=1)
-        ax.set_yscale("log")
-        ax.set_xlabel(text("block", lang))
-        ax.set_ylabel(text(result.statistic.replace("-", "_"), lang))
-        ax.plot([], [], "--", color=theme.muted, label=text("theory", lang))
-        ax.legend(fontsize="small")
-        ax.grid(True, alpha=0.3)
-        ax.set_title(
-            text("residual_title", lang, width=result.width, batch=result.batch),
-            fontsize=theme.font_size,
-        )
+        draw_residual(fig.add_subplot(grid[:half, 0]), result, theme=theme, lang=lang)
         if result.backward:
             _draw_backward(fig.add_subplot(grid[half:, 0]), result, theme, lang)
         step = rows // len(result.forward)

@@ -33,6 +33,8 @@ CASES = {
     "conv-1d": ["conv", "--input", "9", "--kernel", "3", "--dilation", "2"],
     "conv-filter": ["conv", "--input", "image", "--kernel", "sobel-x", "--padding", "same"],
     "conv-stack": ["conv", "--stack", "k3s1,k3s2,k3d2", "--input", "40"],
+    "residual": ["residual", "--variant", "residual,scaled", "--depth", "6", "--width", "32",
+                 "--batch", "64", "--repeats", "2", "--backward", "--seed", "5"],
     "relu": ["relu", "--widths", "6,5", "--seed", "2", "--domain", "-1,1"],
     "relu-1d": ["relu", "--input-dim", "1", "--widths", "4,4", "--init", "normal:0.7"],
     "relu-sweep": ["relu", "--input-dim", "1", "--sweep", "width", "--budget", "60",
