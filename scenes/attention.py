@@ -30,24 +30,14 @@ from dlviz.theme import attention_kind, get_theme, text
 
 
 class AttentionScene(Scene):
-    params = {
-        "result": None,
-        "tokens": "the cat sat on the mat",
-        "dim": 8,
-        "seed": 0,
-        "explained": 3,
-        "theme": "dark",
-        "lang": "en",
-    }
+    # result: a computed AttentionResult (from the command line); without one
+    # the scene runs the default spec
+    params = {"result": None, "explained": 3, "theme": "dark", "lang": "en"}
 
     def setup(self):
         p = self.params
         self.theme, self.lang = get_theme(p["theme"]), p["lang"]
-        if p["result"] is None:
-            tokens = p["tokens"].split()
-            x = A.token_embeddings(tokens, p["dim"], p["seed"])
-            p = {**p, "result": A.compute("scaled", x, x, query_tokens=tokens, key_tokens=tokens)}
-        self.result = p["result"]
+        self.result = p["result"] or A.run(A.make_spec())
         self.camera.background_color = self.theme.background
 
     def construct(self):

@@ -8,9 +8,15 @@ from typing import Annotated
 
 import typer
 
-from dlviz.cli.common import Common, check_int_range, shared_options
-from dlviz.cli.job import plan_outputs, report_table, write_matplotlib
-from dlviz.errors import BadInput
+from dlviz.cli.common import Common, shared_options
+from dlviz.cli.job import (
+    build_spec,
+    plan_outputs,
+    report_table,
+    run_parameters,
+    spec_errors,
+    write_matplotlib,
+)
 
 
 class Kind(str, Enum):
@@ -40,18 +46,21 @@ Examples:
   dlviz attention --queries q.json --keys k.json --values v.json
 """
 
-DEFAULTS = {
-    "kind": "scaled",
-    "tokens": "the cat sat on the mat",
-    "query_tokens": None,
-    "dim": 8,
-    "heads": 2,
-    "causal": False,
-    "mask_padding": 0,
-    "queries": None,
-    "keys": None,
-    "values": None,
-    "numbers": None,
+# spec parameter → the option that sets it, for messages
+OPTIONS = {
+    "kind": "--kind",
+    "tokens": "--tokens",
+    "query_tokens": "--query-tokens",
+    "key_tokens": "--tokens",
+    "dim": "--dim",
+    "heads": "--heads",
+    "causal": "--causal",
+    "mask_padding": "--mask-padding",
+    "queries": "--queries",
+    "keys": "--keys",
+    "values": "--values",
+    "numbers": "--numbers",
+    "seed": "--seed",
 }
 
 
@@ -84,79 +93,34 @@ def attention(
     *,
     common: Common,
 ) -> None:
+    typed = common.explicit(
+        {
+            "kind": kind,
+            "tokens": tokens,
+            "query_tokens": query_tokens,
+            "dim": dim,
+            "heads": heads,
+            "causal": causal,
+            "mask_padding": mask_padding,
+            "queries": queries,
+            "keys": keys,
+            "values": values,
+            "numbers": numbers,
+        }
+    )
+    requests = {k: (v.value if isinstance(v, Enum) else v) for k, v in typed.items()}
+    if ("queries" in requests) != ("keys" in requests) and not common.replayed:
+        missing = "--keys" if "queries" in requests else "--queries"
+        raise BadInput(missing, "missing", "give both --queries and --keys")
+    for option in ("queries", "keys", "values"):
+        if option in requests:
+            requests[option] = load_matrix(f"--{option}", requests[option])
     from dlviz.compute import attention as A
 
-    kind_name = Kind(kind).value
-    given = {
-        "kind": kind_name,
-        "tokens": tokens,
-        "query_tokens": query_tokens,
-        "dim": dim,
-        "heads": heads,
-        "causal": causal,
-        "mask_padding": mask_padding,
-        "queries": str(queries) if queries else None,
-        "keys": str(keys) if keys else None,
-        "values": str(values) if values else None,
-        "numbers": numbers,
-    }
-    check_int_range("--dim", dim, 1, 1024)
-    key_tok = tokens.split()
-    query_tok = query_tokens.split() if query_tokens else key_tok
-    if queries or keys:
-        if not (queries and keys):
-            raise BadInput(
-                "--keys" if queries else "--queries", "missing", "give both --queries and --keys"
-            )
-        q, k = load_matrix("--queries", queries), load_matrix("--keys", keys)
-        v = load_matrix("--values", values) if values else None
-        tokens_given = tokens != DEFAULTS["tokens"] or query_tokens
-        if not tokens_given:
-            key_tok, query_tok = [str(i) for i in range(len(k))], [str(i) for i in range(len(q))]
-        if len(key_tok) != len(k) or len(query_tok) != len(q):
-            raise BadInput(
-                "--tokens",
-                tokens,
-                f"{len(key_tok)} key and {len(query_tok)} query "
-                f"tokens for {len(k)} keys and {len(q)} queries",
-            )
-    else:
-        if not key_tok or not query_tok:
-            raise BadInput("--tokens", repr(tokens), "an empty sequence has nothing to attend to")
-        k = A.token_embeddings(key_tok, dim, common.seed)
-        q = A.token_embeddings(query_tok, dim, common.seed)
-        v = None
-    plan = plan_outputs(common, "attention", kind_name, given, DEFAULTS)
-    try:
-        result = A.compute(
-            kind_name,
-            q,
-            k,
-            v,
-            query_tokens=query_tok,
-            key_tokens=key_tok,
-            heads=heads,
-            causal=causal,
-            padding=mask_padding,
-            seed=common.seed,
-        )
-    except ValueError as exc:
-        option = (
-            "--heads"
-            if "heads" in str(exc)
-            else "--causal"
-            if "causal" in str(exc)
-            else "--mask-padding"
-            if "key" in str(exc)
-            else "--kind"
-        )
-        raise BadInput(
-            option,
-            {"--heads": heads, "--causal": causal, "--mask-padding": mask_padding}.get(
-                option, kind_name
-            ),
-            str(exc),
-        ) from None
+    spec = build_spec(A.make_spec, common, requests, OPTIONS)
+    plan = plan_outputs(common, "attention", spec.kind, typed)
+    with spec_errors(common, requests, OPTIONS):
+        result = A.run(spec)
     from dlviz.theme import get_theme
 
     if common.engine == "manim":
@@ -177,10 +141,10 @@ def attention(
         write_matplotlib(
             plan,
             common,
-            lambda: plot_attention(result, numbers=numbers, **style),
+            lambda: plot_attention(result, **style),
             lambda: animate_attention(result, **style),
         )
-    parameters = {**given, **common.parameters(), "format": plan.format}
+    parameters = run_parameters(spec, common, plan)
     written = [plan.path]
     if plan.data is not None:
         from dlviz.output import write_json
@@ -208,17 +172,15 @@ def attention(
         for i, t in enumerate(result.query_tokens)
     ]
     report_table(
-        f"attention ({kind_name}), head 1", ["query", "looks most at", "weight"], rows, written
+        f"attention ({spec.kind}), head 1", ["query", "looks most at", "weight"], rows, written
     )
 
 
-def load_matrix(option: str, path: Path):
+def load_matrix(option: str, path: Path) -> list:
+    """A JSON or CSV file's numbers (checked by the spec)."""
     from dlviz.cli.conv import load_array
 
-    array = load_array(option, Path(path))
-    if array.ndim != 2:
-        raise BadInput(option, path, "expected one row per token (a 2-D array)")
-    return array
+    return load_array(option, Path(path))
 
 
 def register(app: typer.Typer) -> None:

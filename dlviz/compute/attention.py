@@ -13,6 +13,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from dlviz.errors import SpecError
+from dlviz.spec import check, choice, frozen, whole
+
 Array = np.ndarray
 KINDS = ("dot", "scaled", "additive", "self", "multihead")
 
@@ -28,6 +31,7 @@ class AttentionResult:
     weights: Array
     output: Array
     mask: Array  # (queries, keys) True where a key is masked
+    spec: AttentionSpec | None = None  # what ran, when built by ``run``
 
     @property
     def heads(self) -> int:
@@ -150,3 +154,159 @@ def multihead(queries, keys, values, w_q, w_k, w_v, heads: int, mask: Array) -> 
         )
         for h in range(heads)
     ]
+
+
+# --------------------------------------------------------------------------- the spec
+
+NUMBERS_UP_TO = 144  # cells; small matrices carry their weights by default
+DEFAULT_TOKENS = "the cat sat on the mat"
+
+
+@dataclass(frozen=True)
+class AttentionSpec:
+    """Every effective parameter of ``dlviz attention``.
+
+    queries (n_q, d), keys (n_k, d), values (n_k, d_v): the matrices that ran
+    (seeded token embeddings included: token t's vector is drawn from (seed,
+    crc32(t))); the projections of self, multihead and additive attention are
+    drawn from (seed, 7); numbers: whether the cells carry their weights.
+    """
+
+    kind: str
+    query_tokens: tuple[str, ...]
+    key_tokens: tuple[str, ...]
+    queries: tuple
+    keys: tuple
+    values: tuple
+    heads: int
+    causal: bool
+    mask_padding: int
+    seed: int
+    numbers: bool
+
+
+def make_spec(
+    *,
+    kind: str = "scaled",
+    tokens=DEFAULT_TOKENS,
+    query_tokens=None,
+    key_tokens=None,
+    dim: int = 8,
+    heads: int = 2,
+    causal: bool = False,
+    mask_padding: int = 0,
+    queries=None,
+    keys=None,
+    values=None,
+    numbers: bool | None = None,
+    seed: int = 0,
+) -> AttentionSpec:
+    """The spec with every default resolved; a bad value raises ``SpecError``.
+    Without matrices, ``tokens`` (a string split on spaces, or a list) get
+    seeded embeddings of ``dim``; with ``queries`` and ``keys`` (and
+    optionally ``values``) the tokens default to 0, 1, 2, ..."""
+    choice("kind", kind, KINDS)
+    seed = whole("seed", seed, 0, 2**32 - 1)
+    keys_t = _tokens("tokens", key_tokens if key_tokens is not None else tokens)
+    query_t = _tokens("query_tokens", query_tokens) if query_tokens is not None else keys_t
+    if queries is None and keys is None:
+        dim = whole("dim", dim, 1, 1024)
+        q, k = token_embeddings(list(query_t), dim, seed), token_embeddings(list(keys_t), dim, seed)
+        v = k if values is None else _matrix("values", values)
+    else:
+        check(queries is not None, "queries", "missing", "give both --queries and --keys")
+        check(keys is not None, "keys", "missing", "give both --queries and --keys")
+        q, k = _matrix("queries", queries), _matrix("keys", keys)
+        v = k if values is None else _matrix("values", values)
+        if tokens == DEFAULT_TOKENS and key_tokens is None:  # no tokens given: number them
+            keys_t = tuple(map(str, range(len(k))))
+            query_t = tuple(map(str, range(len(q)))) if query_tokens is None else query_t
+        check(
+            len(keys_t) == len(k) and len(query_t) == len(q),
+            "tokens",
+            " ".join(keys_t),
+            f"{len(keys_t)} key and {len(query_t)} query tokens for {len(k)} keys and "
+            f"{len(q)} queries",
+        )
+    check(
+        kind == "additive" or q.shape[1] == k.shape[1],
+        "keys",
+        f"dimension {k.shape[1]}",
+        f"queries have dimension {q.shape[1]}: keys must match",
+    )
+    check(len(v) == len(k), "values", f"{len(v)} rows", f"one value row per key ({len(k)})")
+    heads = 1 if kind != "multihead" else whole("heads", heads, 1, 1024)
+    check(
+        q.shape[1] % heads == 0 and v.shape[1] % heads == 0,
+        "heads",
+        heads,
+        f"the dimension {q.shape[1]} (values {v.shape[1]}) is not divisible by {heads} heads",
+    )
+    check(not causal or len(q) == len(k), "causal", True, "needs as many queries as keys")
+    check(
+        isinstance(mask_padding, int) and 0 <= mask_padding < len(k),
+        "mask_padding",
+        mask_padding,
+        f"must leave at least one key (0 to {len(k) - 1})",
+    )
+    numbers = len(q) * len(k) <= NUMBERS_UP_TO if numbers is None else bool(numbers)
+    return AttentionSpec(
+        kind,
+        query_t,
+        keys_t,
+        frozen(q.tolist()),
+        frozen(k.tolist()),
+        frozen(v.tolist()),
+        heads,
+        bool(causal),
+        mask_padding,
+        seed,
+        numbers,
+    )
+
+
+def _tokens(param: str, value) -> tuple[str, ...]:
+    out = tuple(value.split()) if isinstance(value, str) else tuple(map(str, value))
+    check(len(out) > 0, param, repr(value), "an empty sequence has nothing to attend to")
+    return out
+
+
+def _matrix(param: str, value) -> Array:
+    try:
+        array = np.array(value, float)
+    except (TypeError, ValueError):
+        raise SpecError(param, "…", "expected a matrix of numbers, one row per token") from None
+    check(
+        array.ndim == 2 and array.size > 0,
+        param,
+        f"{array.ndim}-D",
+        "expected one row per token (a 2-D array)",
+    )
+    check(bool(np.isfinite(array).all()), param, "…", "needs finite numbers")
+    # |q·k| ≤ d·max|q|·max|k| must stay finite, or the softmax returns NaN
+    check(
+        float(np.abs(array).max()) <= 1e150,
+        param,
+        f"{np.abs(array).max():.3g}",
+        "entries must be at most 1e150 in size (larger scores overflow)",
+    )
+    return array
+
+
+def run(spec: AttentionSpec) -> AttentionResult:
+    """The attention ``spec`` describes, holding ``spec``."""
+    from dataclasses import replace
+
+    result = compute(
+        spec.kind,
+        np.array(spec.queries, float),
+        np.array(spec.keys, float),
+        np.array(spec.values, float),
+        query_tokens=spec.query_tokens,
+        key_tokens=spec.key_tokens,
+        heads=spec.heads,
+        causal=spec.causal,
+        padding=spec.mask_padding,
+        seed=spec.seed,
+    )
+    return replace(result, spec=spec)

@@ -18,7 +18,8 @@ def plot_attention(
     """Every head's weights with token labels; numbers in the cells when small."""
     heads = result.heads
     nq, nk = result.weights.shape[1:]
-    numbers = nq * nk <= 144 if numbers is None else numbers
+    if numbers is None:  # as the spec resolved it, else when small
+        numbers = result.spec.numbers if result.spec is not None else nq * nk <= 144
     cols = min(heads, 4)
     rows = -(-heads // cols)
     with themed(theme):

@@ -35,6 +35,11 @@ CASES = {
     "conv-stack": ["conv", "--stack", "k3s1,k3s2,k3d2", "--input", "40"],
     "residual": ["residual", "--variant", "residual,scaled", "--depth", "6", "--width", "32",
                  "--batch", "64", "--repeats", "2", "--backward", "--seed", "5"],
+    "attention": ["attention", "--tokens", "我 爱 深度 学习", "--kind", "self", "--causal",
+                  "--seed", "2"],
+    "attention-multihead": ["attention", "--kind", "multihead", "--heads", "4", "--dim", "16",
+                            "--mask-padding", "2"],
+    "attention-additive": ["attention", "--kind", "additive", "--query-tokens", "a b c"],
     "relu": ["relu", "--widths", "6,5", "--seed", "2", "--domain", "-1,1"],
     "relu-1d": ["relu", "--input-dim", "1", "--widths", "4,4", "--init", "normal:0.7"],
     "relu-sweep": ["relu", "--input-dim", "1", "--sweep", "width", "--budget", "60",
@@ -104,3 +109,19 @@ def test_relu_replays_a_given_network(dlviz, tmp_path):
     assert code == 0, err
     assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
     assert json.loads((tmp_path / "a.json").read_text())["parameters"]["init"] == "given"
+
+
+def test_attention_replays_given_matrices(dlviz, tmp_path):
+    (tmp_path / "q.json").write_text("[[1, 0], [0, 2], [1, 1]]")
+    (tmp_path / "k.json").write_text("[[1, 1], [0, 1]]")
+    args = ["attention", "--kind", "dot", "--queries", "q.json", "--keys", "k.json"]
+    assert dlviz(*args, "--out", "a.png", "--data", "a.json")[0] == 0
+    code, _, err = dlviz("attention", "--params", "a.json", "--out", "b.png", "--data", "b.json")
+    assert code == 0, err
+    assert (tmp_path / "a.png").read_bytes() == (tmp_path / "b.png").read_bytes()
+    assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
+    parameters = json.loads((tmp_path / "a.json").read_text())["parameters"]
+    assert parameters["queries"] == [[1, 0], [0, 2], [1, 1]] and parameters["key_tokens"] == [
+        "0",
+        "1",
+    ]
