@@ -17,6 +17,7 @@ from dlviz.cli.job import (
     spec_errors,
     write_matplotlib,
 )
+from dlviz.errors import BadInput
 
 
 class Kind(str, Enum):
