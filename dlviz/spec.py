@@ -43,8 +43,16 @@ def number(
     ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
     if ok:
         ok = (value > lo if open_lo else value >= lo) and (value < hi if open_hi else value <= hi)
-    left, right = "(" if open_lo else "[", ")" if open_hi else "]"
-    check(ok, param, value, f"must be a finite number in {left}{lo:g}, {hi:g}{right}")
+    if math.isinf(hi) and not open_lo:
+        allowed = f"must be a finite number ≥ {lo:g}"
+    elif math.isinf(hi):
+        allowed = f"must be a finite number > {lo:g}"
+    elif not (open_lo or open_hi):
+        allowed = f"must be a finite number from {lo:g} to {hi:g}"
+    else:
+        left, right = "(" if open_lo else "[", ")" if open_hi else "]"
+        allowed = f"must be a finite number in {left}{lo:g}, {hi:g}{right}"
+    check(ok, param, value, allowed)
     return float(value)
 
 

@@ -37,33 +37,17 @@ from dlviz.theme import get_theme, text
 
 
 class BeamScene(Scene):
-    params = {
-        "result": None,
-        "answers": None,
-        "beam_size": 2,
-        "max_length": 4,
-        "alpha": 0.75,
-        "collapse": None,
-        "theme": "dark",
-        "lang": "en",
-    }
+    # result: a computed BeamResult with its answers (from the command line);
+    # without one the scene runs the default spec (d2l's example)
+    params = {"result": None, "theme": "dark", "lang": "en"}
 
     def setup(self):
         p = self.params
         self.theme, self.lang = get_theme(p["theme"]), p["lang"]
-        result, answers = p["result"], p["answers"]
-        if result is None:
-            model = B.model_from_dict(B.D2L_EXAMPLE)[0]
-            result = B.beam_search(
-                model, beam_size=p["beam_size"], max_length=p["max_length"], alpha=p["alpha"]
-            )
-            answers = {
-                "greedy": B.greedy(model, max_length=p["max_length"]),
-                "beam": result.best,
-                "exhaustive": B.exhaustive(model, max_length=p["max_length"], alpha=p["alpha"]),
-            }
-        self.result, self.answers = result, answers or {"beam": result.best}
-        self.shown = shown_nodes(result, p["collapse"])
+        result = p["result"] or B.run(B.make_spec())
+        self.result, self.answers = result, result.answers or {"beam": result.best}
+        collapse = {"auto": None, "always": True, "never": False}[result.spec.collapse]
+        self.shown = shown_nodes(result, collapse)
         self.camera.background_color = self.theme.background
 
     def place(self):

@@ -10,8 +10,15 @@ from typing import Annotated
 
 import typer
 
-from dlviz.cli.common import Common, check_choice, check_int_range, shared_options
-from dlviz.cli.job import plan_outputs, report_table, write_matplotlib
+from dlviz.cli.common import Common, shared_options
+from dlviz.cli.job import (
+    build_spec,
+    plan_outputs,
+    report_table,
+    run_parameters,
+    spec_errors,
+    write_matplotlib,
+)
 from dlviz.errors import BadInput
 from dlviz.theme import get_theme, text
 
@@ -45,21 +52,20 @@ Examples:
   dlviz beam --engine manim --quality high
 """
 
-DEFAULTS = {
-    "model": None,
-    "beam_size": 2,
-    "max_length": 4,
-    "length_penalty": None,
-    "prompt": "",
-    "corpus": None,
-    "order": 2,
-    "smoothing": 1.0,
-    "convention": "d2l",
-    "early_stopping": None,
-    "collapse": "auto",
+# spec parameter → the option that sets it, for messages
+OPTIONS = {
+    "model": "--model",
+    "corpus": "--corpus",
+    "order": "--order",
+    "smoothing": "--smoothing",
+    "beam_size": "--beam-size",
+    "max_length": "--max-length",
+    "length_penalty": "--length-penalty",
+    "prompt": "--prompt",
+    "convention": "--convention",
+    "early_stopping": "--early-stopping",
+    "collapse": "--collapse",
 }
-CONVENTIONS = ("d2l", "hf")
-COLLAPSE = {"auto": None, "always": True, "never": False}
 
 
 @shared_options
@@ -97,100 +103,67 @@ def beam(
     *,
     common: Common,
 ) -> None:
+    typed = common.explicit(
+        {
+            "model": model,
+            "beam_size": beam_size,
+            "max_length": max_length,
+            "length_penalty": length_penalty,
+            "prompt": prompt,
+            "corpus": corpus,
+            "order": order,
+            "smoothing": smoothing,
+            "convention": convention,
+            "early_stopping": early_stopping,
+            "collapse": collapse,
+        }
+    )
     from dlviz.compute import beam as B
 
-    check_int_range("--beam-size", beam_size, 1, 64)
-    check_int_range("--max-length", max_length, 1, 32)
-    check_choice("--convention", convention, CONVENTIONS)
-    check_choice("--collapse", collapse, tuple(COLLAPSE))
-    if early_stopping is not None:
-        check_choice("--early-stopping", early_stopping, tuple(B.EARLY_STOPPING))
-        if convention != "hf":
-            raise BadInput("--early-stopping", early_stopping, "applies to --convention hf")
-    alpha = length_penalty if length_penalty is not None else (0.75 if convention == "d2l" else 1.0)
-    if not -10 <= alpha <= 10:
-        raise BadInput("--length-penalty", length_penalty, "must be from -10 to 10")
-    if model and corpus:
-        raise BadInput("--corpus", corpus, "give either --model or --corpus")
-    if corpus:
-        lm = corpus_model(corpus, order, smoothing)
-    else:
-        lm = load_model(model) if model else B.model_from_dict(B.D2L_EXAMPLE)[0]
-    tokens = tuple(prompt.split())
-    given = {
-        "model": str(model) if model else None,
-        "beam_size": beam_size,
-        "max_length": max_length,
-        "length_penalty": length_penalty,
-        "prompt": prompt,
-        "corpus": corpus,
-        "order": order if corpus else 2,
-        "smoothing": smoothing if corpus else 1.0,
-        "convention": convention,
-        "early_stopping": early_stopping,
-        "collapse": collapse,
-    }
-    plan = plan_outputs(common, "beam", "", given, DEFAULTS)
-    stop = B.EARLY_STOPPING[early_stopping or "false"]
-    try:
-        if convention == "hf":
-            result = B.beam_search_hf(
-                lm,
-                beam_size=beam_size,
-                max_length=max_length,
-                alpha=alpha,
-                prompt=tokens,
-                early_stopping=stop,
-            )
-        else:
-            result = B.beam_search(
-                lm, beam_size=beam_size, max_length=max_length, alpha=alpha, prompt=tokens
-            )
-    except ValueError as exc:
-        option = "--prompt" if "prompt" in str(exc) else "--model" if model else "--corpus"
-        value = {"--prompt": prompt, "--model": model, "--corpus": corpus}[option]
-        raise BadInput(option, value if value is not None else "(built-in)", str(exc)) from None
-    answers = {"greedy": B.greedy(lm, max_length=max_length, prompt=tokens), "beam": result.best}
-    if len(lm.vocab) ** max_length <= B.MAX_EXHAUSTIVE:
-        answers["exhaustive"] = B.exhaustive(lm, max_length=max_length, alpha=alpha, prompt=tokens)
-    else:
+    requests = dict(typed)
+    if "model" in typed:
+        requests["model"] = load_model(model)
+    if "corpus" in typed and corpus != "builtin":
+        requests["corpus_text"] = read_corpus(corpus)
+    spec = build_spec(B.make_spec, common, requests, OPTIONS)
+    plan = plan_outputs(common, "beam", "", typed)
+    with spec_errors(common, requests, OPTIONS):
+        result = B.run(spec)
+    if "exhaustive" not in result.answers:
+        vocab = len(spec.model["vocab"])
         sys.stderr.write(
-            f"dlviz: note: no exhaustive search: |V|^L = {len(lm.vocab)}^"
-            f"{max_length} is more than {B.MAX_EXHAUSTIVE:,} sequences\n"
+            f"dlviz: note: no exhaustive search: |V|^L = {vocab}^"
+            f"{spec.max_length} is more than {B.MAX_EXHAUSTIVE:,} sequences\n"
         )
-    style = {"theme": get_theme(common.theme), "lang": common.lang, "collapse": COLLAPSE[collapse]}
+    theme = get_theme(common.theme)
     if common.engine == "manim":
         from dlviz.manim_bridge import load_scene, render_scene
 
         render_scene(
             load_scene("beam", "BeamScene"),
-            {
-                "result": result,
-                "answers": answers,
-                "theme": common.theme,
-                "lang": common.lang,
-                "collapse": COLLAPSE[collapse],
-            },
+            {"result": result, "theme": common.theme, "lang": common.lang},
             quality=common.quality,
             fmt=plan.format,
             out=plan.path,
-            background=style["theme"].background,
+            background=theme.background,
         )
     else:
         from dlviz.render.beam import animate_beam, plot_beam
 
+        style = {"theme": theme, "lang": common.lang}
         write_matplotlib(
             plan,
             common,
-            lambda: plot_beam(result, answers, **style),
-            lambda: animate_beam(result, answers, **style),
+            lambda: plot_beam(result, **style),
+            lambda: animate_beam(result, **style),
         )
+    answers, alpha = result.answers, spec.length_penalty
     written = [plan.path]
-    parameters = {**given, **common.parameters(), "format": plan.format, "length_penalty": alpha}
+    parameters = run_parameters(spec, common, plan)
     if plan.data is not None:
         from dlviz.output import write_json
 
-        written.append(write_json(plan.data, "beam", parameters, beam_json(result, answers)))
+        written.append(write_json(plan.data, "beam", parameters, beam_json(result)))
     rows = [
         [
             text(name, common.lang),
@@ -202,46 +175,37 @@ def beam(
         for name, c in answers.items()
     ]
     report_table(
-        f"beam search ({convention}, k = {beam_size}, α = {alpha:g})",
+        f"beam search ({spec.convention}, k = {spec.beam_size}, α = {alpha:g})",
         ["search", "answer", "log P", "P", "score"],
         rows,
         written,
     )
 
 
-def corpus_model(corpus: str, order: int, smoothing: float):
-    from dlviz.compute.beam import BUILTIN_CORPUS, ngram_model
-
-    check_int_range("--order", order, 1, 6)
-    if not 0 <= smoothing < float("inf"):
-        raise BadInput("--smoothing", smoothing, "must be a finite ε ≥ 0")
-    if corpus == "builtin":
-        text = BUILTIN_CORPUS
-    elif Path(corpus).is_file():
-        text = Path(corpus).read_text(encoding="utf-8", errors="replace")
-    else:
+def read_corpus(corpus: str) -> str:
+    if not Path(corpus).is_file():
         raise BadInput("--corpus", corpus, "no such file (or use 'builtin')")
-    try:
-        return ngram_model(text, order, smoothing)
-    except ValueError as exc:
-        raise BadInput("--corpus", corpus, str(exc)) from None
+    return Path(corpus).read_text(encoding="utf-8", errors="replace")
 
 
-def load_model(path: Path):
-    from dlviz.compute.beam import model_from_dict
+def load_model(path: Path) -> dict:
+    """The model file's table, renormalised where a row does not sum to 1 (with a warning)."""
+    from dlviz.compute.beam import model_from_dict, model_to_dict
 
     if not path.is_file():
         raise BadInput("--model", path, "no such file")
     try:
         model, warnings = model_from_dict(json.loads(path.read_text()))
-    except (json.JSONDecodeError, ValueError) as exc:
+    except (json.JSONDecodeError, UnicodeDecodeError, ValueError) as exc:
         raise BadInput("--model", path, str(exc).splitlines()[0]) from None
     for warning in warnings:
         sys.stderr.write(f"dlviz: warning: {warning}\n")
-    return model
+    return model_to_dict(model)
 
 
-def beam_json(result, answers) -> dict:
+def beam_json(result) -> dict:
+    answers = result.answers
+
     def entry(c):
         return {"tokens": c.tokens, "log_prob": c.log_prob, "score": c.score(result.alpha)}
 

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 import numpy as np
+
+from dlviz.errors import SpecError
+from dlviz.spec import check, choice, number, whole
 
 Array = np.ndarray
 MAX_EXHAUSTIVE = 1_000_000
@@ -51,15 +55,19 @@ def model_from_dict(doc: dict) -> tuple[Model, list[str]]:
         for token, p in probs.items():
             if token not in vocab:
                 raise ValueError(f"context {context!r}: {token!r} is not in the vocabulary")
-            if not isinstance(p, (int, float)) or isinstance(p, bool) or not p >= 0:
-                raise ValueError(f"context {context!r}: probability of {token!r} must be ≥ 0")
+            ok = isinstance(p, (int, float)) and not isinstance(p, bool) and 0 <= p < math.inf
+            if not ok:
+                raise ValueError(
+                    f"context {context!r}: probability of {token!r} must be a finite number ≥ 0"
+                )
             row[vocab.index(token)] = float(p)
         total = row.sum()
         if total <= 0:
             raise ValueError(f"context {context!r} gives every token probability 0")
-        if abs(total - 1.0) > 1e-9:
+        if abs(total - 1.0) > 1e-9:  # rows that sum to 1 stay as given, bit for bit
             warnings.append(f"context {context!r} sums to {total:g}; renormalised")
-        table[tuple(context.split())] = row / total
+            row = row / total
+        table[tuple(context.split())] = row
     return Model(tuple(vocab), eos, table), warnings
 
 
@@ -109,6 +117,9 @@ class BeamResult:
     steps: int = 0  # steps actually run (hf may stop early)
     beam_size: int = 1
     prompt: tuple[str, ...] = ()
+    # greedy, beam and (when |V|^L allows) exhaustive search's answers, by ``run``
+    answers: Mapping[str, Candidate] | None = None
+    spec: BeamSpec | None = None  # what ran, when built by ``run``
 
 
 def _truncate(tokens: tuple[str, ...], eos: str) -> tuple[str, ...]:
@@ -470,3 +481,153 @@ the cat saw the dog
 a dog saw a cat on the mat
 the cat ran
 """
+
+
+# --------------------------------------------------------------------------- the spec
+
+CONVENTIONS = ("d2l", "hf")
+COLLAPSE = {"auto": None, "always": True, "never": False}
+
+
+def model_to_dict(model: Model) -> dict:
+    """The inverse of ``model_from_dict``: every context's full row."""
+    return {
+        "vocab": list(model.vocab),
+        "eos": model.eos,
+        "next": {
+            " ".join(c): dict(zip(model.vocab, map(float, row), strict=True))
+            for c, row in model.table.items()
+        },
+    }
+
+
+@dataclass(frozen=True)
+class BeamSpec:
+    """Every effective parameter of ``dlviz beam``.
+
+    model: the next-token table that ran ({"vocab", "eos", "next"}); corpus:
+    "builtin", the corpus file it was trained on, or "" (a model file or d2l's
+    example), with order and smoothing ε of the n-gram model; length_penalty:
+    α; early_stopping: transformers' setting (hf; "false" under d2l, where it
+    does not apply); collapse: auto, always or never.
+    """
+
+    model: Mapping
+    corpus: str
+    order: int
+    smoothing: float
+    beam_size: int
+    max_length: int
+    length_penalty: float
+    prompt: tuple[str, ...]
+    convention: str
+    early_stopping: str
+    collapse: str
+
+
+def make_spec(
+    *,
+    model: Mapping | None = None,
+    corpus: str = "",
+    corpus_text: str | None = None,
+    order: int = 2,
+    smoothing: float = 1.0,
+    beam_size: int = 2,
+    max_length: int = 4,
+    length_penalty: float | None = None,
+    prompt=(),
+    convention: str = "d2l",
+    early_stopping: str = "false",
+    collapse: str = "auto",
+) -> BeamSpec:
+    """The spec with every default resolved; a bad value raises ``SpecError``.
+    The model is ``model`` (a table as ``model_from_dict`` reads it), else an
+    n-gram model of ``corpus_text`` (or the built-in corpus), else d2l's example."""
+    check(not (model and corpus_text), "corpus", corpus, "give either --model or --corpus")
+    order = whole("order", order, 1, 6)
+    smoothing = number("smoothing", smoothing, 0.0)
+    if model:
+        try:
+            lm = model_from_dict(model)[0]
+        except ValueError as exc:
+            raise SpecError("model", "…", str(exc).splitlines()[0]) from None
+    elif corpus:
+        text = BUILTIN_CORPUS if corpus == "builtin" else corpus_text
+        check(text is not None, "corpus", corpus, "no such file (or use 'builtin')")
+        try:
+            lm = ngram_model(text, order, smoothing)
+        except ValueError as exc:
+            raise SpecError("corpus", corpus, str(exc)) from None
+    else:
+        lm = model_from_dict(D2L_EXAMPLE)[0]
+    choice("convention", convention, CONVENTIONS)
+    choice("collapse", collapse, tuple(COLLAPSE))
+    choice("early_stopping", early_stopping, tuple(EARLY_STOPPING))
+    check(
+        convention == "hf" or early_stopping == "false",
+        "early_stopping",
+        early_stopping,
+        "applies to --convention hf",
+    )
+    alpha = (0.75 if convention == "d2l" else 1.0) if length_penalty is None else length_penalty
+    alpha = number("length_penalty", alpha, -10, 10)
+    prompt = tuple(prompt.split()) if isinstance(prompt, str) else tuple(prompt)
+    for token in prompt:
+        check(
+            token in lm.vocab,
+            "prompt",
+            " ".join(prompt),
+            f"the prompt's token {token!r} is not in the vocabulary",
+        )
+    check(
+        eos_reachable(lm, prompt),
+        "model",
+        lm.eos,
+        "the end token can never be generated: every context reachable from the prompt "
+        "gives it probability 0",
+    )
+    return BeamSpec(
+        model_to_dict(lm),
+        corpus,
+        order,
+        smoothing,
+        whole("beam_size", beam_size, 1, 64),
+        whole("max_length", max_length, 1, 32),
+        alpha,
+        prompt,
+        convention,
+        early_stopping,
+        collapse,
+    )
+
+
+def model_of(spec: BeamSpec) -> Model:
+    """The model ``spec`` holds."""
+    return model_from_dict(spec.model)[0]
+
+
+def run(spec: BeamSpec) -> BeamResult:
+    """The search ``spec`` describes, with greedy and (when |V|^L is at most
+    MAX_EXHAUSTIVE) exhaustive search's answers, holding ``spec``."""
+    lm, k, n, alpha, prompt = (
+        model_of(spec),
+        spec.beam_size,
+        spec.max_length,
+        spec.length_penalty,
+        spec.prompt,
+    )
+    if spec.convention == "hf":
+        result = beam_search_hf(
+            lm,
+            beam_size=k,
+            max_length=n,
+            alpha=alpha,
+            prompt=prompt,
+            early_stopping=EARLY_STOPPING[spec.early_stopping],
+        )
+    else:
+        result = beam_search(lm, beam_size=k, max_length=n, alpha=alpha, prompt=prompt)
+    answers = {"greedy": greedy(lm, max_length=n, prompt=prompt), "beam": result.best}
+    if len(lm.vocab) ** n <= MAX_EXHAUSTIVE:
+        answers["exhaustive"] = exhaustive(lm, max_length=n, alpha=alpha, prompt=prompt)
+    return replace(result, answers=answers, spec=spec)

@@ -299,16 +299,26 @@ def _legend(ax, theme: Theme, lang: str, cut: bool) -> None:
     ax.legend(handles=handles, loc="upper left", fontsize="x-small", frameon=False)
 
 
+def answers_and_collapse(result: BeamResult, answers, collapse):
+    """As given, else as the result ran (its answers, its spec's collapse)."""
+    if answers is None:
+        answers = result.answers or {"beam": result.best}
+    if collapse is None and result.spec is not None:
+        collapse = {"auto": None, "always": True, "never": False}[result.spec.collapse]
+    return answers, collapse
+
+
 def plot_beam(
     result: BeamResult,
-    answers: dict[str, Candidate],
+    answers: dict[str, Candidate] | None = None,
     *,
     theme: Theme = LIGHT,
     lang: str = "en",
     collapse: bool | None = None,
 ) -> Figure:
-    """The tree with the chosen answer highlighted; ``answers`` (greedy, beam, exhaustive) listed
-    below it."""
+    """The tree with the chosen answer highlighted; ``answers`` (greedy, beam, exhaustive;
+    default the result's) listed below it."""
+    answers, collapse = answers_and_collapse(result, answers, collapse)
     shown = shown_nodes(result, collapse)
     pos = positions(shown)
     with themed(theme):
@@ -333,7 +343,7 @@ def frames(result: BeamResult) -> list[tuple[int, str]]:
 
 def animate_beam(
     result: BeamResult,
-    answers: dict[str, Candidate],
+    answers: dict[str, Candidate] | None = None,
     *,
     theme: Theme = LIGHT,
     lang: str = "en",
@@ -345,6 +355,7 @@ def animate_beam(
     whole pictures, so few frames are written."""
     from matplotlib.animation import FuncAnimation
 
+    answers, collapse = answers_and_collapse(result, answers, collapse)
     shown = shown_nodes(result, collapse)
     pos = positions(shown)
     pictures = frames(result)
