@@ -2,74 +2,36 @@
 rendered in parallel processes, with an index that shows each one beside
 the exact command that reproduces it.
 
-Each item is an ordinary dlviz command line; a worker process runs it with
-``dlviz.cli.main``, so a gallery picture is byte for byte what the command
-draws. A manifest in the folder remembers each item's command line and the
-dlviz version: an item whose file exists and whose command did not change
-is skipped.
+Each item comes from the topic registry (``dlviz.topics``): a worker builds
+its spec in Python from the item's requests, runs it and writes it through
+the same output code as the command line, so a gallery picture is byte for
+byte what the command shown beside it draws. A manifest in the folder
+remembers each item's command line and the dlviz version: an item whose
+file exists and whose command did not change is skipped.
 """
 
 from __future__ import annotations
 
 import html
-import io
 import json
 import os
 import shlex
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
 
 from dlviz import __version__
+from dlviz.topics import TOPICS as REGISTRY
+from dlviz.topics import Item, title
 
 MANIFEST = ".dlviz-gallery.json"
 
-
-@dataclass(frozen=True)
-class Item:
-    """One picture or video: ``args`` is the topic's command line."""
-
-    topic: str
-    name: str
-    args: tuple[str, ...]
-    video: bool = False
-
-    @property
-    def stem(self) -> str:
-        return f"{self.name}-video" if self.video else self.name
-
-
 # Every topic's default figures, then (with --videos) its default lecture scenes.
-FIGURES = (
-    Item("optimizers", "optimizers-gabor", ("optimizers", "--landscape", "gabor")),
-    Item("landscape", "landscape-gabor", ("landscape", "gabor")),
-    Item(
-        "landscape",
-        "landscape-rosenbrock-surface",
-        ("landscape", "rosenbrock", "--view", "surface"),
-    ),
-    Item("conv", "conv", ("conv",)),
-    Item("conv", "conv-ng-edge", ("conv", "--example", "ng-edge")),
-    Item("relu", "relu-2d", ("relu",)),
-    Item("relu", "relu-1d", ("relu", "--input-dim", "1")),
-    Item("residual", "residual", ("residual",)),
-    Item("attention", "attention", ("attention",)),
-    Item("attention", "attention-multihead", ("attention", "--kind", "multihead", "--heads", "4")),
-    Item("beam", "beam", ("beam",)),
-)
-VIDEOS = (
-    Item("optimizers", "optimizers-gabor", ("optimizers", "--landscape", "gabor"), True),
-    Item("landscape", "landscape-gabor", ("landscape", "gabor"), True),
-    Item("conv", "conv", ("conv",), True),
-    Item("relu", "relu-2d", ("relu",), True),
-    Item("residual", "residual", ("residual",), True),
-    Item("attention", "attention", ("attention",), True),
-    Item("beam", "beam", ("beam",), True),
-)
-TOPICS = tuple(dict.fromkeys(item.topic for item in FIGURES))
+FIGURES = tuple(item for topic in REGISTRY for item in topic.figures)
+VIDEOS = tuple(topic.video for topic in REGISTRY)
+TOPICS = tuple(topic.name for topic in REGISTRY)
 
 
 def select(topics: Iterable[str] | None, videos: bool) -> list[Item]:
@@ -109,9 +71,6 @@ class Settings:
         """What a user types to draw the same picture (into outputs/)."""
         return shlex.join(["dlviz", *item.args, *self.options(item)])
 
-    def argv(self, item: Item, folder: Path) -> list[str]:
-        return [*item.args, *self.options(item), "--out", str(folder / self.file(item))]
-
 
 @dataclass(frozen=True)
 class Outcome:
@@ -138,16 +97,31 @@ def _start_worker(slots, jobs: int) -> None:
             os.environ[name] = "1"
 
 
-def _run(argv: list[str]) -> tuple[int, float, str]:
-    """In a worker: one dlviz command, its output kept off the terminal."""
-    from dlviz.cli import main
+def _run(item: Item, settings: Settings, path: Path) -> tuple[int, float, str]:
+    """In a worker: the item's spec built, run and written; (exit status, seconds, error)."""
+    import importlib
+
+    from dlviz.errors import DlvizError
+    from dlviz.output import write_run
 
     start = time.perf_counter()
-    err = io.StringIO()
-    with redirect_stdout(io.StringIO()), redirect_stderr(err):
-        code = main(argv)
-    errors = [line for line in err.getvalue().splitlines() if line.startswith("dlviz: error")]
-    return code, time.perf_counter() - start, errors[-1] if errors else ""
+    compute = importlib.import_module(f"dlviz.compute.{item.topic}")
+    try:
+        result = compute.run(compute.make_spec(**item.requests))
+        write_run(
+            item.topic,
+            result,
+            path=path,
+            fmt="mp4" if item.video else settings.format,
+            engine="manim" if item.video else "matplotlib",
+            quality=settings.quality,
+            theme=settings.theme,
+            lang=settings.lang,
+        )
+    except (DlvizError, ValueError) as exc:
+        code = getattr(exc, "exit_code", 2)
+        return code, time.perf_counter() - start, f"dlviz: error: {exc}"
+    return 0, time.perf_counter() - start, ""
 
 
 def read_manifest(folder: Path) -> dict:
@@ -200,7 +174,7 @@ def render(
         with ProcessPoolExecutor(
             max_workers=workers, initializer=_start_worker, initargs=(slots, workers)
         ) as pool:
-            futures = {pool.submit(_run, settings.argv(i, folder)): i for i in todo}
+            futures = {pool.submit(_run, i, settings, folder / settings.file(i)): i for i in todo}
             for future in as_completed(futures):
                 item = futures[future]
                 file = settings.file(item)
@@ -229,19 +203,8 @@ def _write_text(path: Path, content: str) -> None:
         tmp.write_text(content, encoding="utf-8")
 
 
-TOPIC_TITLES = {
-    "optimizers": ("Optimizers", "优化器"),
-    "landscape": ("Loss landscapes", "损失函数曲面"),
-    "conv": ("Convolution", "卷积"),
-    "relu": ("ReLU linear regions", "ReLU 线性区域"),
-    "residual": ("Residual variance", "残差网络的方差"),
-    "attention": ("Attention", "注意力"),
-    "beam": ("Beam search", "束搜索"),
-}
-
-
 def _title(topic: str, lang: str) -> str:
-    return TOPIC_TITLES[topic][lang == "zh"]
+    return title(topic, lang)
 
 
 def write_index(settings: Settings, folder: Path) -> list[Path]:

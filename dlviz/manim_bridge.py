@@ -45,10 +45,12 @@ def cache_dir() -> Path:
     return Path(base) / "dlviz" / "manim"
 
 
-def load_scene(module: str, name: str):
-    """The scene class ``name`` of ``dlviz.scenes.<module>``."""
+def load_scene(module: str, name: str | None = None, result=None):
+    """The scene class ``name`` of ``dlviz.scenes.<module>``; without a name,
+    the one that module's ``scene_for(result)`` picks."""
     _require_manim()
-    return getattr(importlib.import_module(f"dlviz.scenes.{module}"), name)
+    scenes = importlib.import_module(f"dlviz.scenes.{module}")
+    return getattr(scenes, name or scenes.scene_for(result))
 
 
 def render_scene(

@@ -206,3 +206,103 @@ def write_json(path: Path, topic: str, parameters: Mapping, result: Mapping) -> 
     with atomic_path(path, "--data") as tmp:
         tmp.write_text(json.dumps(document, indent=1, allow_nan=False) + "\n", encoding="utf-8")
     return path
+
+
+# --------------------------------------------------------------------------- a run's outputs
+
+# Manim's quality presets, also used to size matplotlib animations.
+QUALITY = {
+    "low": (854, 480, 15),
+    "medium": (1280, 720, 30),
+    "high": (1920, 1080, 60),
+    "4k": (3840, 2160, 60),
+}
+ANIMATION_FPS = 12
+
+
+@contextmanager
+def progress_bar(description: str, enabled: bool = True) -> Iterator:
+    """A rich progress bar on stderr, driven by ``update(done, total)``; it
+    disappears when the work is done (and shows nothing off a terminal)."""
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    if not (enabled and console.is_terminal):
+        yield lambda done, total: None
+        return
+    from rich.progress import Progress
+
+    with Progress(console=console, transient=True) as bar:
+        task = bar.add_task(description, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
+def write_matplotlib(
+    path: Path, fmt: str, quality: str, theme, build_figure, build_animation
+) -> None:
+    """Save a static figure or an animation, under the theme's rcParams."""
+    from dlviz.render.base import themed
+
+    with themed(theme):
+        if fmt in ANIMATED_FORMATS:
+            anim = build_animation()
+            width = QUALITY[quality][0]
+            dpi = max(50, round(width / anim._fig.get_figwidth()))
+            with progress_bar(f"writing {path.name}") as update:
+                # a slide-like animation may ask for fewer frames a second
+                fps = getattr(anim, "dlviz_fps", ANIMATION_FPS)
+                save_animation(anim, path, fmt, fps, dpi, update)
+        else:
+            save_figure(build_figure(), path, fmt)
+
+
+def write_run(
+    topic: str,
+    result,
+    *,
+    path: Path,
+    fmt: str,
+    engine: str = "matplotlib",
+    quality: str = "medium",
+    theme: str = "light",
+    lang: str = "en",
+    data: Path | None = None,
+    parameters: Mapping | None = None,
+) -> list[Path]:
+    """Every output of one run of ``topic``: its figure, animation or video at
+    ``path``, and with ``data`` the JSON of ``parameters`` and the result.
+    Each topic's figure layer says which figure draws the result
+    (``figure``/``animation``), its scene module which scene films it
+    (``scene_for``), its compute module what the JSON holds (``result_json``)."""
+    import importlib
+
+    from dlviz.theme import get_theme
+
+    look = get_theme(theme)
+    if engine == "manim":
+        from dlviz.manim_bridge import load_scene, render_scene
+
+        render_scene(
+            load_scene(topic, result=result),
+            {"result": result, "theme": theme, "lang": lang},
+            quality=quality,
+            fmt=fmt,
+            out=path,
+            background=look.background,
+        )
+    else:
+        figures = importlib.import_module(f"dlviz.render.{topic}")
+        style = {"theme": look, "lang": lang}
+        write_matplotlib(
+            path,
+            fmt,
+            quality,
+            look,
+            lambda: figures.figure(result, **style),
+            lambda: figures.animation(result, **style),
+        )
+    written = [path]
+    if data is not None:
+        compute = importlib.import_module(f"dlviz.compute.{topic}")
+        written.append(write_json(data, topic, parameters or {}, compute.result_json(result)))
+    return written

@@ -114,3 +114,8 @@ class AttentionScene(Scene):
             image.move_to([x + image.width / 2, -0.3, 0])
             x += image.width + 0.4
         self.play(*[FadeIn(im) for im in images], run_time=1.2)
+
+
+def scene_for(result) -> str:
+    """The scene that films ``result``."""
+    return "AttentionScene"

@@ -192,3 +192,8 @@ class BeamScene(Scene):
         lines.to_corner(DOWN + LEFT, buff=0.3)
         self.play(FadeOut(caption), FadeIn(lines), run_time=0.8)
         self.wait(2.0)
+
+
+def scene_for(result) -> str:
+    """The scene that films ``result``."""
+    return "BeamScene"

@@ -234,3 +234,8 @@ class ConvChannelsScene(Scene):
             self.wait(0.8)
             self.play(FadeOut(boxes), FadeOut(sums), run_time=0.4)
         self.wait(1.0)
+
+
+def scene_for(result) -> str:
+    """The scene that films ``result``: channels adding up, or the window sliding."""
+    return "ConvChannelsScene" if result.input.shape[0] > 1 else "ConvScene"

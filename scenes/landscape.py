@@ -76,3 +76,8 @@ class LandscapeScene(Scene):
             mark = Cross(scale_factor=0.15, stroke_color=theme.saddle).move_to(axes.c2p(p.x, p.y))
             name = label(text("saddle_point", lang), theme, lang, font_size=22, color=theme.saddle)
             self.play(Create(mark), FadeIn(name.next_to(mark, DOWN, buff=0.12)), run_time=0.8)
+
+
+def scene_for(result) -> str:
+    """The scene that films ``result``."""
+    return "LandscapeScene"

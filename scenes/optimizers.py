@@ -288,3 +288,8 @@ class OptimizerStep(_OptimizerScene):
             segment = Line(start, self.point(p + step), color=dot.get_color(), stroke_width=4)
             self.play(Create(segment), dot.animate.move_to(self.point(p + step)), run_time=0.6)
             self.play(*[FadeOut(a) for a in arrows], run_time=0.3)
+
+
+def scene_for(result) -> str:
+    """The scene that films ``result``: a race, or one optimizer's steps explained."""
+    return "OptimizerRace" if len(result.runs) > 1 else "OptimizerStep"

@@ -55,6 +55,8 @@ class ReluRegionsScene(Scene):
         p = self.params
         self.theme, self.lang = get_theme(p["theme"]), p["lang"]
         self.result = p["result"] or R.run(R.make_spec(widths=(6, 6)), cuts=True)
+        if not self.result.cuts:  # a result drawn as a figure: cut again, keeping the frames
+            self.result = R.run(self.result.spec, cuts=True)
         self.net = self.result.network
         self.layers: list[list] = [[] for _ in self.net.widths]
         for layer, _, polys in self.result.cuts:
@@ -180,3 +182,8 @@ class ReluSumScene(Scene):
         line = VMobject(stroke_color=colour, stroke_width=width)
         line.set_points_as_corners(np.array(axes.c2p(xs, ys)).T.reshape(-1, 3))
         return line
+
+
+def scene_for(result) -> str:
+    """The scene that films ``result``: units summed (1-D) or regions cut (2-D)."""
+    return "ReluSumScene" if result.spec.input_dim == 1 else "ReluRegionsScene"

@@ -105,3 +105,8 @@ class ResidualFlowScene(Scene):
                 )
             )
         return lines.arrange(DOWN).to_edge(DOWN, buff=0.35).shift(0.0 * LEFT)
+
+
+def scene_for(result) -> str:
+    """The scene that films ``result``."""
+    return "ResidualFlowScene"

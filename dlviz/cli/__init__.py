@@ -6,24 +6,16 @@ numpy, matplotlib and manim are imported inside the command bodies only.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 
 import typer
 
 from dlviz import __version__
-from dlviz.cli import (
-    attention,
-    beam,
-    conv,
-    doctor,
-    gallery,
-    landscape,
-    optimizers,
-    relu,
-    residual,
-)
+from dlviz.cli import doctor, gallery
 from dlviz.errors import DlvizError
+from dlviz.topics import TOPICS
 
 app = typer.Typer(
     name="dlviz",
@@ -57,7 +49,9 @@ def _root(
     """Pictures and lecture videos for deep-learning concepts."""
 
 
-for module in (optimizers, landscape, conv, relu, residual, attention, beam, gallery, doctor):
+for topic in TOPICS:  # one command per registered topic, in the registry's order
+    importlib.import_module(f"dlviz.cli.{topic.name}").register(app)
+for module in (gallery, doctor):
     module.register(app)
 
 

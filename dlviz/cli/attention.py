@@ -9,15 +9,9 @@ from typing import Annotated
 import typer
 
 from dlviz.cli.common import Common, shared_options
-from dlviz.cli.job import (
-    build_spec,
-    plan_outputs,
-    report_table,
-    run_parameters,
-    spec_errors,
-    write_matplotlib,
-)
+from dlviz.cli.job import build_spec, plan_outputs, publish, report_table, spec_errors
 from dlviz.errors import BadInput
+from dlviz.topics import BY_NAME
 
 
 class Kind(str, Enum):
@@ -122,48 +116,7 @@ def attention(
     plan = plan_outputs(common, "attention", spec.kind, typed)
     with spec_errors(common, requests, OPTIONS):
         result = A.run(spec)
-    from dlviz.theme import get_theme
-
-    if common.engine == "manim":
-        from dlviz.manim_bridge import load_scene, render_scene
-
-        render_scene(
-            load_scene("attention", "AttentionScene"),
-            {"result": result, "theme": common.theme, "lang": common.lang},
-            quality=common.quality,
-            fmt=plan.format,
-            out=plan.path,
-            background=get_theme(common.theme).background,
-        )
-    from dlviz.render.attention import animate_attention, plot_attention
-
-    style = {"theme": get_theme(common.theme), "lang": common.lang}
-    if common.engine != "manim":
-        write_matplotlib(
-            plan,
-            common,
-            lambda: plot_attention(result, **style),
-            lambda: animate_attention(result, **style),
-        )
-    parameters = run_parameters(spec, common, plan)
-    written = [plan.path]
-    if plan.data is not None:
-        from dlviz.output import write_json
-
-        written.append(
-            write_json(
-                plan.data,
-                "attention",
-                parameters,
-                {
-                    "query_tokens": result.query_tokens,
-                    "key_tokens": result.key_tokens,
-                    "scores": result.scores,
-                    "weights": result.weights,
-                    "output": result.output,
-                },
-            )
-        )
+    written = publish("attention", spec, result, plan, common)
     rows = [
         [
             t,
@@ -185,8 +138,4 @@ def load_matrix(option: str, path: Path) -> list:
 
 
 def register(app: typer.Typer) -> None:
-    app.command(
-        "attention",
-        help=HELP,
-        short_help='Attention heatmaps.  e.g. dlviz attention --tokens "the cat sat on the mat"',
-    )(attention)
+    app.command("attention", help=HELP, short_help=BY_NAME["attention"].short_help)(attention)

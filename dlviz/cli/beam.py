@@ -11,16 +11,10 @@ from typing import Annotated
 import typer
 
 from dlviz.cli.common import Common, shared_options
-from dlviz.cli.job import (
-    build_spec,
-    plan_outputs,
-    report_table,
-    run_parameters,
-    spec_errors,
-    write_matplotlib,
-)
+from dlviz.cli.job import build_spec, plan_outputs, publish, report_table, spec_errors
 from dlviz.errors import BadInput
-from dlviz.theme import get_theme, text
+from dlviz.theme import text
+from dlviz.topics import BY_NAME
 
 HELP = """Decoding as a tree: which branches each step keeps, which it prunes, and
 how the length penalty picks the answer.
@@ -135,35 +129,8 @@ def beam(
             f"dlviz: note: no exhaustive search: |V|^L = {vocab}^"
             f"{spec.max_length} is more than {B.MAX_EXHAUSTIVE:,} sequences\n"
         )
-    theme = get_theme(common.theme)
-    if common.engine == "manim":
-        from dlviz.manim_bridge import load_scene, render_scene
-
-        render_scene(
-            load_scene("beam", "BeamScene"),
-            {"result": result, "theme": common.theme, "lang": common.lang},
-            quality=common.quality,
-            fmt=plan.format,
-            out=plan.path,
-            background=theme.background,
-        )
-    else:
-        from dlviz.render.beam import animate_beam, plot_beam
-
-        style = {"theme": theme, "lang": common.lang}
-        write_matplotlib(
-            plan,
-            common,
-            lambda: plot_beam(result, **style),
-            lambda: animate_beam(result, **style),
-        )
+    written = publish("beam", spec, result, plan, common)
     answers, alpha = result.answers, spec.length_penalty
-    written = [plan.path]
-    parameters = run_parameters(spec, common, plan)
-    if plan.data is not None:
-        from dlviz.output import write_json
-
-        written.append(write_json(plan.data, "beam", parameters, beam_json(result)))
     rows = [
         [
             text(name, common.lang),
@@ -203,39 +170,5 @@ def load_model(path: Path) -> dict:
     return model_to_dict(model)
 
 
-def beam_json(result) -> dict:
-    answers = result.answers
-
-    def entry(c):
-        return {"tokens": c.tokens, "log_prob": c.log_prob, "score": c.score(result.alpha)}
-
-    nodes = [
-        {
-            "id": n.id,
-            "parent": n.parent,
-            "token": n.token,
-            "log_prob": n.log_prob,
-            "cum_log_prob": n.cum_log_prob,
-            "score": n.score(result.alpha),
-            "step": n.step,
-            "status": n.status,
-        }
-        for n in result.nodes
-    ]
-    out = {
-        "convention": result.convention,
-        "alpha": result.alpha,
-        "tree": nodes,
-        "candidates": [entry(c) for c in result.candidates],
-        "best": entry(result.best),
-        "greedy": entry(answers["greedy"]),
-    }
-    if "exhaustive" in answers:
-        out["exhaustive"] = entry(answers["exhaustive"])
-    return out
-
-
 def register(app: typer.Typer) -> None:
-    app.command("beam", help=HELP, short_help="Beam search trees.  e.g. dlviz beam --beam-size 2")(
-        beam
-    )
+    app.command("beam", help=HELP, short_help=BY_NAME["beam"].short_help)(beam)

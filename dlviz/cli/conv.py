@@ -11,15 +11,9 @@ from typing import Annotated
 import typer
 
 from dlviz.cli.common import Common, shared_options
-from dlviz.cli.job import (
-    build_spec,
-    plan_outputs,
-    report,
-    run_parameters,
-    spec_errors,
-    write_matplotlib,
-)
+from dlviz.cli.job import build_spec, plan_outputs, publish, report, spec_errors
 from dlviz.errors import BadInput
+from dlviz.topics import BY_NAME
 
 MAX_ANIMATED_CELLS = 400
 
@@ -198,18 +192,12 @@ def conv(
             f"animates up to {MAX_ANIMATED_CELLS} output "
             f"cells; this has {oh * ow} (use png, svg or pdf)",
         )
-    render(plan, common, result)
-    written = [plan.path]
-    if plan.data is not None:
-        from dlviz.output import write_json
-
-        parameters = run_parameters(spec, common, plan)
-        written.append(write_json(plan.data, "conv", parameters, conv_json(result)))
+    written = publish("conv", spec, result, plan, common)
     report(
         "conv",
         {
-            "input": "×".join(map(str, _squeeze(result.input, result.dims).shape)),
-            "output": "×".join(map(str, _squeeze(result.output, result.dims).shape)),
+            "input": "×".join(map(str, C.squeeze(result.input, result.dims).shape)),
+            "output": "×".join(map(str, C.squeeze(result.output, result.dims).shape)),
             "output size": result.formula.replace("\n", "   "),
         },
         written,
@@ -291,65 +279,6 @@ def load_array(option: str, path: Path) -> list:
 # --------------------------------------------------------------------------- output
 
 
-def render(plan, common: Common, result) -> None:
-    from dlviz.theme import get_theme
-
-    theme = get_theme(common.theme)
-    if common.engine == "manim":
-        from dlviz.manim_bridge import load_scene, render_scene
-
-        scene = "ConvChannelsScene" if result.input.shape[0] > 1 else "ConvScene"
-        render_scene(
-            load_scene("conv", scene),
-            {"result": result, "theme": common.theme, "lang": common.lang},
-            quality=common.quality,
-            fmt=plan.format,
-            out=plan.path,
-            background=theme.background,
-        )
-        return
-    from dlviz.render import conv as R
-
-    style = {"theme": theme, "lang": common.lang}
-    write_matplotlib(
-        plan,
-        common,
-        lambda: R.plot_conv(result, step=result.run_spec.step, **style),
-        lambda: R.animate_conv(result, **style),
-    )
-
-
-def _squeeze(array, dims: int):
-    """H×W for one channel (a row for 1-D), C×H×W otherwise."""
-    if dims == 1:
-        array = array[:, 0, :]
-    return array[0] if array.shape[0] == 1 else array
-
-
-def conv_json(result) -> dict:
-    windows = result.windows
-    if result.dims == 1:
-        windows = windows[0, :, 0, :, 1]  # (OW, kw): input positions
-    else:
-        windows = windows.reshape(*windows.shape[:2], -1, 2)  # (OH, OW, taps, 2)
-    kernel = result.kernel if result.kernel is not None else None
-    if kernel is not None and result.dims == 1:
-        kernel = kernel[:, :, 0, :]
-    out = {
-        "input": _squeeze(result.input, result.dims),
-        "kernel": None
-        if kernel is None
-        else (kernel[0, 0] if kernel.shape[:2] == (1, 1) else kernel),
-        "output": _squeeze(result.output, result.dims),
-        "output_shape": list(_squeeze(result.output, result.dims).shape),
-        "windows": windows,
-        "formula": result.formula,
-    }
-    if result.bias is not None:
-        out["bias"] = result.bias
-    return out
-
-
 def _stack(typed: dict, common: Common) -> None:
     from dlviz.compute import conv as C
 
@@ -366,34 +295,7 @@ def _stack(typed: dict, common: Common) -> None:
     plan = plan_outputs(common, "conv", "stack", typed)
     if plan.animated or common.engine == "manim":
         raise BadInput("--stack", typed.get("stack", "…"), "draws a figure: png, svg or pdf")
-    from dlviz.render.conv import plot_receptive_field
-    from dlviz.theme import get_theme
-
-    write_matplotlib(
-        plan,
-        common,
-        lambda: plot_receptive_field(rf, theme=get_theme(common.theme), lang=common.lang),
-        None,
-    )
-    parameters = run_parameters(spec, common, plan)
-    written = [plan.path]
-    if plan.data is not None:
-        from dlviz.output import write_json
-
-        written.append(
-            write_json(
-                plan.data,
-                "conv",
-                parameters,
-                {
-                    "layers": [vars(layer) for layer in rf.layers],
-                    "lengths": rf.lengths,
-                    "seen": rf.seen,
-                    "sizes": rf.sizes,
-                    "jumps": rf.jumps,
-                },
-            )
-        )
+    written = publish("conv", spec, rf, plan, common)
     report(
         "conv --stack",
         {
@@ -427,9 +329,4 @@ def parse_stack(text: str) -> list[tuple[int, int, int, int]]:
 
 
 def register(app: typer.Typer) -> None:
-    app.command(
-        "conv",
-        help=HELP,
-        short_help="Convolution sliding windows.  e.g. dlviz conv "
-        "--input 7x7 --kernel 3x3 --stride 2",
-    )(conv)
+    app.command("conv", help=HELP, short_help=BY_NAME["conv"].short_help)(conv)

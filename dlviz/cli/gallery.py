@@ -52,8 +52,8 @@ def gallery(
     ),
 ) -> None:
     from dlviz import gallery as G
-    from dlviz.cli.job import progress_bar, report_table, warn_if_no_cjk_font
-    from dlviz.output import check_writable
+    from dlviz.cli.job import report_table, warn_if_no_cjk_font
+    from dlviz.output import check_writable, progress_bar
 
     chosen = parse_topics(topics, G.TOPICS)
     if format not in ("png", "svg", "pdf"):

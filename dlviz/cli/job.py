@@ -11,15 +11,6 @@ from pathlib import Path
 from dlviz.cli.common import STYLE, Common
 from dlviz.errors import BadInput, SpecError
 
-# Manim's quality presets, also used to size matplotlib animations.
-QUALITY = {
-    "low": (854, 480, 15),
-    "medium": (1280, 720, 30),
-    "high": (1920, 1080, 60),
-    "4k": (3840, 2160, 60),
-}
-ANIMATION_FPS = 12
-
 
 @dataclass(frozen=True)
 class Plan:
@@ -133,45 +124,6 @@ _SHARED_DEFAULTS = {
 }
 
 
-def write_matplotlib(
-    plan: Plan, common: Common, build_figure: Callable, build_animation: Callable
-) -> None:
-    """Save a static figure or an animation, under the theme's rcParams."""
-    from dlviz.output import save_animation, save_figure
-    from dlviz.render.base import themed
-    from dlviz.theme import get_theme
-
-    theme = get_theme(common.theme)
-    with themed(theme):
-        if plan.animated:
-            anim = build_animation()
-            width = QUALITY[common.quality][0]
-            dpi = max(50, round(width / anim._fig.get_figwidth()))
-            with progress_bar(f"writing {plan.path.name}") as update:
-                # a slide-like animation may ask for fewer frames a second
-                fps = getattr(anim, "dlviz_fps", ANIMATION_FPS)
-                save_animation(anim, plan.path, plan.format, fps, dpi, update)
-        else:
-            save_figure(build_figure(), plan.path, plan.format)
-
-
-@contextmanager
-def progress_bar(description: str, enabled: bool = True) -> Iterator[Callable[[int, int], None]]:
-    """A rich progress bar on stderr, driven by ``update(done, total)``; it
-    disappears when the work is done (and shows nothing off a terminal)."""
-    from rich.console import Console
-
-    console = Console(stderr=True)
-    if not (enabled and console.is_terminal):
-        yield lambda done, total: None
-        return
-    from rich.progress import Progress
-
-    with Progress(console=console, transient=True) as bar:
-        task = bar.add_task(description, total=None)
-        yield lambda done, total: bar.update(task, completed=done, total=total)
-
-
 def report(title: str, rows: Mapping[str, object], written: list[Path]) -> None:
     """The short summary table after a run."""
     report_table(title, [], [[k, v] for k, v in rows.items()], written)
@@ -193,3 +145,21 @@ def report_table(
     console.print(table)
     for path in written:
         console.print(f"written: {path}", highlight=False, soft_wrap=True)
+
+
+def publish(topic: str, spec, result, plan: Plan, common: Common) -> list[Path]:
+    """Write the run's figure, animation or video and, with --data, its JSON."""
+    from dlviz.output import write_run
+
+    return write_run(
+        topic,
+        result,
+        path=plan.path,
+        fmt=plan.format,
+        engine=common.engine,
+        quality=common.quality,
+        theme=common.theme,
+        lang=common.lang,
+        data=plan.data,
+        parameters=run_parameters(spec, common, plan),
+    )

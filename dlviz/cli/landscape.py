@@ -8,15 +8,8 @@ from typing import Annotated
 import typer
 
 from dlviz.cli.common import Common, parse_floats, parse_range, shared_options
-from dlviz.cli.job import (
-    build_spec,
-    plan_outputs,
-    progress_bar,
-    report,
-    run_parameters,
-    spec_errors,
-    write_matplotlib,
-)
+from dlviz.cli.job import build_spec, plan_outputs, publish, report, spec_errors
+from dlviz.topics import BY_NAME
 
 # Kept here rather than imported from dlviz.compute so that `dlviz --help`
 # does not import numpy; a test checks both lists agree.
@@ -136,15 +129,11 @@ def landscape(
 
     spec = build_spec(L.make_spec, common, requests, OPTIONS)
     plan = plan_outputs(common, "landscape", spec.name, requests)
+    from dlviz.output import progress_bar
+
     with spec_errors(common, requests, OPTIONS), progress_bar("evaluating the grid") as update:
         result = L.run(spec, progress=update)
-    _render(plan, common, result)
-    written = [plan.path]
-    if plan.data is not None:
-        from dlviz.output import write_json
-
-        parameters = run_parameters(spec, common, plan)
-        written.append(write_json(plan.data, "landscape", parameters, _json_result(result)))
+    written = publish("landscape", spec, result, plan, common)
     m = result.minimum
     report(
         f"landscape {spec.name}",
@@ -157,51 +146,5 @@ def landscape(
     )
 
 
-def _render(plan, common: Common, result) -> None:
-    from dlviz.theme import get_theme
-
-    theme = get_theme(common.theme)
-    if common.engine == "manim":
-        from dlviz.manim_bridge import load_scene, render_scene
-
-        render_scene(
-            load_scene("landscape", "LandscapeScene"),
-            {"result": result, "theme": common.theme, "lang": common.lang},
-            quality=common.quality,
-            fmt=plan.format,
-            out=plan.path,
-            background=theme.background,
-        )
-        return
-    from dlviz.render.landscape import animate_landscape, plot_landscape
-
-    write_matplotlib(
-        plan,
-        common,
-        lambda: plot_landscape(result, theme=theme, lang=common.lang),
-        lambda: animate_landscape(result, theme=theme, lang=common.lang),
-    )
-
-
-def _json_result(result) -> dict:
-    m = result.minimum
-    out = {
-        "x": result.x,
-        "y": result.y,
-        "loss": result.loss,
-        "minimum": {"x": m.x, "y": m.y, "loss": m.loss, "method": m.method},
-        "minima": [{"x": p.x, "y": p.y, "loss": p.loss} for p in result.minima],
-        "saddles": [{"x": p.x, "y": p.y, "loss": p.loss} for p in result.saddles],
-        "formula": result.formula,
-    }
-    if result.data is not None:
-        out["training_data"] = {"x": result.data[0], "y": result.data[1]}
-    return out
-
-
 def register(app: typer.Typer) -> None:
-    app.command(
-        "landscape",
-        help=HELP,
-        short_help="Loss surfaces over two parameters.  e.g. dlviz landscape gabor",
-    )(landscape)
+    app.command("landscape", help=HELP, short_help=BY_NAME["landscape"].short_help)(landscape)

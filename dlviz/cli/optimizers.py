@@ -9,14 +9,7 @@ from typing import Annotated
 import typer
 
 from dlviz.cli.common import Common, parse_floats, shared_options
-from dlviz.cli.job import (
-    build_spec,
-    plan_outputs,
-    report_table,
-    run_parameters,
-    spec_errors,
-    write_matplotlib,
-)
+from dlviz.cli.job import build_spec, plan_outputs, publish, report_table, spec_errors
 from dlviz.cli.landscape import OPTIONS as LANDSCAPE_OPTIONS
 from dlviz.cli.landscape import (
     Coeffs,
@@ -29,6 +22,7 @@ from dlviz.cli.landscape import (
     landscape_requests,
 )
 from dlviz.errors import BadInput
+from dlviz.topics import BY_NAME
 
 
 class Convention(str, Enum):
@@ -205,14 +199,7 @@ def optimizers(
         result = O.run(spec)
     if not spec.basins:
         warn_divergence(result)
-    render(plan, common, result)
-    written = [plan.path]
-    if plan.data is not None:
-        from dlviz.output import write_json
-
-        payload = basins_json(result) if spec.basins else race_json(result)
-        parameters = run_parameters(spec, common, plan)
-        written.append(write_json(plan.data, "optimizers", parameters, payload))
+    written = publish("optimizers", spec, result, plan, common)
     summarise(result, bool(spec.basins), written)
 
 
@@ -271,83 +258,6 @@ def warn_divergence(race) -> None:
                 )
 
 
-def render(plan, common: Common, result) -> None:
-    from dlviz.theme import get_theme
-
-    theme = get_theme(common.theme)
-    if common.engine == "manim":
-        from dlviz.manim_bridge import load_scene, render_scene
-
-        scene = "OptimizerRace" if len(result.runs) > 1 else "OptimizerStep"
-        render_scene(
-            load_scene("optimizers", scene),
-            {"result": result, "theme": common.theme, "lang": common.lang},
-            quality=common.quality,
-            fmt=plan.format,
-            out=plan.path,
-            background=theme.background,
-        )
-        return
-    from dlviz.render import optimizers as R
-
-    style = {"theme": theme, "lang": common.lang}
-    if result.spec.basins:
-        write_matplotlib(plan, common, lambda: R.plot_basins(result, **style), None)
-    else:
-        write_matplotlib(
-            plan,
-            common,
-            lambda: R.plot_optimizers(result, **style),
-            lambda: R.animate_optimizers(result, **style),
-        )
-
-
-def race_json(race) -> dict:
-    trajectories = []
-    for run in race.runs:
-        for k, s in enumerate(race.starts):
-            rows = run.params[:, k]
-            keep = slice(0, int(run.diverged_at[k]) if run.diverged_at[k] >= 0 else None)
-            trajectories.append(
-                {
-                    "optimizer": run.optimizer,
-                    "convention": run.convention,
-                    "start": s,
-                    "params": rows[keep],
-                    "loss": run.loss[keep, k],
-                    "hyperparameters": dict(run.hyperparameters),
-                    "diverged": bool(run.diverged_at[k] >= 0),
-                    "diverged_at": int(run.diverged_at[k]) if run.diverged_at[k] >= 0 else None,
-                }
-            )
-    m = race.landscape.minimum
-    return {
-        "trajectories": trajectories,
-        "minimum": {"x": m.x, "y": m.y, "loss": m.loss},
-        "view": {
-            "x": [race.landscape.x[0], race.landscape.x[-1]],
-            "y": [race.landscape.y[0], race.landscape.y[-1]],
-        },
-    }
-
-
-def basins_json(b) -> dict:
-    return {
-        "basins": {
-            "optimizer": b.run.optimizer,
-            "convention": b.run.convention,
-            "hyperparameters": dict(b.run.hyperparameters),
-            "x": b.xs,
-            "y": b.ys,
-            "final": b.final,
-            "final_loss": b.final_loss,
-            "diverged": b.diverged,
-            "reached": b.reached,
-            "minima": [{"x": p.x, "y": p.y} for p in b.landscape.minima],
-        }
-    }
-
-
 def summarise(result, basins: bool, written) -> None:
     if basins:
         n = len(result.xs)
@@ -396,9 +306,4 @@ def summarise(result, basins: bool, written) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    app.command(
-        "optimizers",
-        help=HELP,
-        short_help="Optimizers racing over a loss landscape.  "
-        "e.g. dlviz optimizers --landscape gabor",
-    )(optimizers)
+    app.command("optimizers", help=HELP, short_help=BY_NAME["optimizers"].short_help)(optimizers)

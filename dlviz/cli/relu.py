@@ -11,15 +11,9 @@ from typing import Annotated
 import typer
 
 from dlviz.cli.common import Common, parse_floats, shared_options
-from dlviz.cli.job import (
-    build_spec,
-    plan_outputs,
-    report_table,
-    run_parameters,
-    spec_errors,
-    write_matplotlib,
-)
+from dlviz.cli.job import build_spec, plan_outputs, publish, report_table, spec_errors
 from dlviz.errors import BadInput
+from dlviz.topics import BY_NAME
 
 
 class SweepKind(str, Enum):
@@ -111,14 +105,7 @@ def relu(
     with spec_errors(common, requests, OPTIONS):
         result = R.run(spec, cuts=plan.animated or common.engine == "manim")
     seconds = time.perf_counter() - start
-    render(plan, common, result)
-    payload = regions_json(result)
-    written = [plan.path]
-    if plan.data is not None:
-        from dlviz.output import write_json
-
-        parameters = run_parameters(spec, common, plan)
-        written.append(write_json(plan.data, "relu", parameters, payload))
+    written = publish("relu", spec, result, plan, common)
     rows = [["regions (exact)", result.regions.num_regions, f"{seconds * 1000:.0f} ms"]]
     rows += [[f"bound: {k}", v, ""] for k, v in result.bounds.items()]
     rows.append(["parameters", result.network.num_parameters, ""])
@@ -140,32 +127,6 @@ def parse_requests(typed: dict) -> dict:
     return requests
 
 
-def render(plan, common: Common, result) -> None:
-    from dlviz.theme import get_theme
-
-    theme = get_theme(common.theme)
-    dims = result.spec.input_dim
-    if common.engine == "manim":
-        from dlviz.manim_bridge import load_scene, render_scene
-
-        scene = "ReluSumScene" if dims == 1 else "ReluRegionsScene"
-        render_scene(
-            load_scene("relu", scene),
-            {"result": result, "theme": common.theme, "lang": common.lang},
-            quality=common.quality,
-            fmt=plan.format,
-            out=plan.path,
-            background=theme.background,
-        )
-        return
-    from dlviz.render import relu as P
-
-    style = {"theme": theme, "lang": common.lang}
-    draw = P.plot_relu_1d if dims == 1 else P.plot_relu_2d
-    animate = P.animate_relu_1d if dims == 1 else P.animate_relu_2d
-    write_matplotlib(plan, common, lambda: draw(result, **style), lambda: animate(result, **style))
-
-
 def parse_widths(text: str) -> list[int]:
     try:
         return [int(w) for w in text.split(",")]
@@ -183,32 +144,6 @@ def load_network(path: Path) -> dict:
         raise BadInput("--weights", path, f"cannot read it as JSON ({exc})") from None
 
 
-def regions_json(result) -> dict:
-    regions = result.regions
-    if result.spec.input_dim == 1:
-        entries = [
-            {"interval": iv, "pattern": p.astype(int), "slope": s, "intercept": c}
-            for iv, p, s, c in zip(
-                regions.intervals, regions.patterns, regions.slopes, regions.intercepts, strict=True
-            )
-        ]
-    else:
-        entries = [
-            {
-                "vertices": regions.polygon(r),
-                "pattern": regions.patterns[r].astype(int),
-                "affine": regions.affine[r],
-            }
-            for r in range(regions.num_regions)
-        ]
-    return {
-        "num_regions": regions.num_regions,
-        "regions": entries,
-        "bounds": dict(result.bounds),
-        "num_parameters": result.network.num_parameters,
-    }
-
-
 def run_sweep(typed: dict, requests: dict, common: Common) -> None:
     from dlviz.compute import relu as R
 
@@ -221,30 +156,7 @@ def run_sweep(typed: dict, requests: dict, common: Common) -> None:
         raise BadInput("--sweep", spec.kind, "draws a figure: png, svg or pdf")
     with spec_errors(common, requests, OPTIONS):
         result = R.run_sweep(spec)
-    from dlviz.render.relu import plot_sweep
-    from dlviz.theme import get_theme
-
-    write_matplotlib(
-        plan,
-        common,
-        lambda: plot_sweep(result, theme=get_theme(common.theme), lang=common.lang),
-        None,
-    )
-    written = [plan.path]
-    if plan.data is not None:
-        from dlviz.output import write_json
-
-        payload = {
-            "sweep": spec.kind,
-            "depths": result.depths,
-            "widths": result.widths,
-            "num_parameters": result.parameters,
-            "counts": result.counts,
-            "bounds": result.bounds,
-        }
-        if result.constructed is not None:
-            payload["constructed"] = result.constructed
-        written.append(write_json(plan.data, "relu", run_parameters(spec, common, plan), payload))
+    written = publish("relu", spec, result, plan, common)
     rows = [
         [f"{d}×{w}", p, f"{c.mean():.1f}", b]
         for d, w, p, c, b in zip(
@@ -265,8 +177,4 @@ def run_sweep(typed: dict, requests: dict, common: Common) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    app.command(
-        "relu",
-        help=HELP,
-        short_help="ReLU networks' exact linear regions.  e.g. dlviz relu --widths 16,16",
-    )(relu)
+    app.command("relu", help=HELP, short_help=BY_NAME["relu"].short_help)(relu)

@@ -8,14 +8,8 @@ from typing import Annotated
 import typer
 
 from dlviz.cli.common import Common, shared_options
-from dlviz.cli.job import (
-    build_spec,
-    plan_outputs,
-    report_table,
-    run_parameters,
-    spec_errors,
-    write_matplotlib,
-)
+from dlviz.cli.job import build_spec, plan_outputs, publish, report_table, spec_errors
+from dlviz.topics import BY_NAME
 
 
 class Branch(str, Enum):
@@ -105,27 +99,7 @@ def residual(
     plan = plan_outputs(common, "residual", "", typed)
     with spec_errors(common, requests, OPTIONS):
         result = V.run(spec)
-    render(plan, common, result)
-    parameters = run_parameters(spec, common, plan)
-    written = [plan.path]
-    if plan.data is not None:
-        from dlviz.output import write_json
-
-        variants = {
-            v: {"forward": result.mean(v), "forward_std": result.std(v), "theory": result.theory[v]}
-            for v in result.forward
-        }
-        if result.backward:
-            for v in variants:
-                variants[v]["backward"] = result.backward[v].mean(axis=0)
-        written.append(
-            write_json(
-                plan.data,
-                "residual",
-                parameters,
-                {"statistic": spec.statistic, "variants": variants},
-            )
-        )
+    written = publish("residual", spec, result, plan, common)
     rows = []
     for v in result.forward:
         mean = result.mean(v)
@@ -146,36 +120,5 @@ def residual(
     )
 
 
-def render(plan, common: Common, result) -> None:
-    from dlviz.theme import get_theme
-
-    theme = get_theme(common.theme)
-    if common.engine == "manim":
-        from dlviz.manim_bridge import load_scene, render_scene
-
-        render_scene(
-            load_scene("residual", "ResidualFlowScene"),
-            {"result": result, "theme": common.theme, "lang": common.lang},
-            quality=common.quality,
-            fmt=plan.format,
-            out=plan.path,
-            background=theme.background,
-        )
-        return
-    from dlviz.render.residual import animate_residual, plot_residual
-
-    style = {"theme": theme, "lang": common.lang}
-    write_matplotlib(
-        plan,
-        common,
-        lambda: plot_residual(result, **style),
-        lambda: animate_residual(result, **style),
-    )
-
-
 def register(app: typer.Typer) -> None:
-    app.command(
-        "residual",
-        help=HELP,
-        short_help="Activation variance through residual networks.  e.g. dlviz residual --depth 30",
-    )(residual)
+    app.command("residual", help=HELP, short_help=BY_NAME["residual"].short_help)(residual)

@@ -310,3 +310,15 @@ def run(spec: AttentionSpec) -> AttentionResult:
         seed=spec.seed,
     )
     return replace(result, spec=spec)
+
+
+def result_json(result: AttentionResult) -> dict:
+    """What ``--data`` exports beside the parameters: the tokens, the scores
+    (masked: null), the weights and the output of every head."""
+    return {
+        "query_tokens": result.query_tokens,
+        "key_tokens": result.key_tokens,
+        "scores": result.scores,
+        "weights": result.weights,
+        "output": result.output,
+    }

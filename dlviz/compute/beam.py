@@ -631,3 +631,37 @@ def run(spec: BeamSpec) -> BeamResult:
     if len(lm.vocab) ** n <= MAX_EXHAUSTIVE:
         answers["exhaustive"] = exhaustive(lm, max_length=n, alpha=alpha, prompt=prompt)
     return replace(result, answers=answers, spec=spec)
+
+
+def result_json(result: BeamResult) -> dict:
+    """What ``--data`` exports beside the parameters: every node of the tree,
+    the candidates, the answer and greedy (and exhaustive) search's."""
+    answers = result.answers
+
+    def entry(c):
+        return {"tokens": c.tokens, "log_prob": c.log_prob, "score": c.score(result.alpha)}
+
+    nodes = [
+        {
+            "id": n.id,
+            "parent": n.parent,
+            "token": n.token,
+            "log_prob": n.log_prob,
+            "cum_log_prob": n.cum_log_prob,
+            "score": n.score(result.alpha),
+            "step": n.step,
+            "status": n.status,
+        }
+        for n in result.nodes
+    ]
+    out = {
+        "convention": result.convention,
+        "alpha": result.alpha,
+        "tree": nodes,
+        "candidates": [entry(c) for c in result.candidates],
+        "best": entry(result.best),
+        "greedy": entry(answers["greedy"]),
+    }
+    if "exhaustive" in answers:
+        out["exhaustive"] = entry(answers["exhaustive"])
+    return out

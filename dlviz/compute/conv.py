@@ -493,6 +493,7 @@ class ReceptiveField:
     seen: tuple[Array, ...]  # sorted indices per layer, input first
     sizes: tuple[int, ...]  # receptive-field size in input cells, after each layer
     jumps: tuple[int, ...]
+    spec: StackSpec | None = None  # what ran, when built by ``run_stack``
 
 
 def receptive_field(layers: list[Layer], input_length: int, cell: int | None = None):
@@ -956,4 +957,54 @@ def make_stack_spec(*, layers, length: int = 32) -> StackSpec:
 
 def run_stack(spec: StackSpec) -> ReceptiveField:
     """The receptive field of the stack ``spec`` describes."""
-    return receptive_field([Layer(*layer) for layer in spec.layers], spec.length)
+    from dataclasses import replace
+
+    return replace(
+        receptive_field([Layer(*layer) for layer in spec.layers], spec.length), spec=spec
+    )
+
+
+def squeeze(array: Array, dims: int) -> Array:
+    """H×W for one channel (a row for 1-D), C×H×W otherwise."""
+    if dims == 1:
+        array = array[:, 0, :]
+    return array[0] if array.shape[0] == 1 else array
+
+
+def conv_json(result: ConvResult) -> dict:
+    """A convolution's input, kernel, output, its shape and each output cell's window."""
+    windows = result.windows
+    if result.dims == 1:
+        windows = windows[0, :, 0, :, 1]  # (OW, kw): input positions
+    else:
+        windows = windows.reshape(*windows.shape[:2], -1, 2)  # (OH, OW, taps, 2)
+    kernel = result.kernel if result.kernel is not None else None
+    if kernel is not None and result.dims == 1:
+        kernel = kernel[:, :, 0, :]
+    out = {
+        "input": squeeze(result.input, result.dims),
+        "kernel": None
+        if kernel is None
+        else (kernel[0, 0] if kernel.shape[:2] == (1, 1) else kernel),
+        "output": squeeze(result.output, result.dims),
+        "output_shape": list(squeeze(result.output, result.dims).shape),
+        "windows": windows,
+        "formula": result.formula,
+    }
+    if result.bias is not None:
+        out["bias"] = result.bias
+    return out
+
+
+def result_json(result: ConvResult | ReceptiveField) -> dict:
+    """What ``--data`` exports beside the parameters: a convolution's arrays
+    and windows, or a stack's receptive field layer by layer."""
+    if isinstance(result, ReceptiveField):
+        return {
+            "layers": [vars(layer) for layer in result.layers],
+            "lengths": result.lengths,
+            "seen": result.seen,
+            "sizes": result.sizes,
+            "jumps": result.jumps,
+        }
+    return conv_json(result)

@@ -756,3 +756,21 @@ def run(spec: LandscapeSpec, progress: Callable[[int, int], None] | None = None)
     )
     check_log_scale(spec, result.loss)
     return result
+
+
+def result_json(result: LandscapeResult) -> dict:
+    """What ``--data`` exports beside the parameters: the grid, the minima
+    and saddles, the formula, and the training data of the data models."""
+    m = result.minimum
+    out = {
+        "x": result.x,
+        "y": result.y,
+        "loss": result.loss,
+        "minimum": {"x": m.x, "y": m.y, "loss": m.loss, "method": m.method},
+        "minima": [{"x": p.x, "y": p.y, "loss": p.loss} for p in result.minima],
+        "saddles": [{"x": p.x, "y": p.y, "loss": p.loss} for p in result.saddles],
+        "formula": result.formula,
+    }
+    if result.data is not None:
+        out["training_data"] = {"x": result.data[0], "y": result.data[1]}
+    return out

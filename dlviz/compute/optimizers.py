@@ -1195,3 +1195,57 @@ def run(spec: OptimizersSpec) -> Race | Basins:
         )
     check_log_scale(ls, result.landscape.loss)
     return replace(result, spec=spec)
+
+
+def result_json(result: Race | Basins) -> dict:
+    """What ``--data`` exports beside the parameters: every trajectory of a
+    race, or the basins picture's grid of outcomes."""
+    return basins_json(result) if isinstance(result, Basins) else race_json(result)
+
+
+def race_json(race: Race) -> dict:
+    """Every trajectory: params rows [x, y] (start first), loss, hyperparameters."""
+    trajectories = []
+    for run in race.runs:
+        for k, s in enumerate(race.starts):
+            rows = run.params[:, k]
+            keep = slice(0, int(run.diverged_at[k]) if run.diverged_at[k] >= 0 else None)
+            trajectories.append(
+                {
+                    "optimizer": run.optimizer,
+                    "convention": run.convention,
+                    "start": s,
+                    "params": rows[keep],
+                    "loss": run.loss[keep, k],
+                    "hyperparameters": dict(run.hyperparameters),
+                    "diverged": bool(run.diverged_at[k] >= 0),
+                    "diverged_at": int(run.diverged_at[k]) if run.diverged_at[k] >= 0 else None,
+                }
+            )
+    m = race.landscape.minimum
+    return {
+        "trajectories": trajectories,
+        "minimum": {"x": m.x, "y": m.y, "loss": m.loss},
+        "view": {
+            "x": [race.landscape.x[0], race.landscape.x[-1]],
+            "y": [race.landscape.y[0], race.landscape.y[-1]],
+        },
+    }
+
+
+def basins_json(b: Basins) -> dict:
+    """The basins picture: where each start ended, its loss, the minimum it reached."""
+    return {
+        "basins": {
+            "optimizer": b.run.optimizer,
+            "convention": b.run.convention,
+            "hyperparameters": dict(b.run.hyperparameters),
+            "x": b.xs,
+            "y": b.ys,
+            "final": b.final,
+            "final_loss": b.final_loss,
+            "diverged": b.diverged,
+            "reached": b.reached,
+            "minima": [{"x": p.x, "y": p.y} for p in b.landscape.minima],
+        }
+    }

@@ -721,3 +721,48 @@ def run_sweep(spec: SweepSpec) -> Sweep:
         init=spec.init,
     )
     return replace(result, spec=spec)
+
+
+def regions_json(result: ReluResult) -> dict:
+    """Every region (1-D: interval, pattern, slope, intercept; 2-D: vertices,
+    pattern, affine map), the count, the bounds and the parameter count."""
+    regions = result.regions
+    if result.spec.input_dim == 1:
+        entries = [
+            {"interval": iv, "pattern": p.astype(int), "slope": s, "intercept": c}
+            for iv, p, s, c in zip(
+                regions.intervals, regions.patterns, regions.slopes, regions.intercepts, strict=True
+            )
+        ]
+    else:
+        entries = [
+            {
+                "vertices": regions.polygon(r),
+                "pattern": regions.patterns[r].astype(int),
+                "affine": regions.affine[r],
+            }
+            for r in range(regions.num_regions)
+        ]
+    return {
+        "num_regions": regions.num_regions,
+        "regions": entries,
+        "bounds": dict(result.bounds),
+        "num_parameters": result.network.num_parameters,
+    }
+
+
+def result_json(result: ReluResult | Sweep) -> dict:
+    """What ``--data`` exports beside the parameters: the regions, or the sweep's counts."""
+    if isinstance(result, ReluResult):
+        return regions_json(result)
+    out = {
+        "sweep": result.kind,
+        "depths": result.depths,
+        "widths": result.widths,
+        "num_parameters": result.parameters,
+        "counts": result.counts,
+        "bounds": result.bounds,
+    }
+    if result.constructed is not None:
+        out["constructed"] = result.constructed
+    return out

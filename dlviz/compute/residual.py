@@ -340,3 +340,17 @@ def run(spec: ResidualSpec) -> VarianceResult:
         branch=spec.branch,
     )
     return replace(result, spec=spec)
+
+
+def result_json(result: VarianceResult) -> dict:
+    """What ``--data`` exports beside the parameters: per variant the
+    statistic's mean and spread over the repeats, the theory and, with the
+    backward pass, E[g²]."""
+    variants = {
+        v: {"forward": result.mean(v), "forward_std": result.std(v), "theory": result.theory[v]}
+        for v in result.forward
+    }
+    if result.backward:
+        for v in variants:
+            variants[v]["backward"] = result.backward[v].mean(axis=0)
+    return {"statistic": result.statistic, "variants": variants}

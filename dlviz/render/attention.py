@@ -121,3 +121,13 @@ def animate_attention(result: AttentionResult, *, theme: Theme = LIGHT, lang: st
 
         update(0)
     return FuncAnimation(fig, update, frames=nq, blit=False)
+
+
+def figure(result: AttentionResult, *, theme: Theme = LIGHT, lang: str = "en") -> Figure:
+    """The figure ``dlviz attention`` draws."""
+    return plot_attention(result, theme=theme, lang=lang)
+
+
+def animation(result: AttentionResult, *, theme: Theme = LIGHT, lang: str = "en"):
+    """One query at a time: scores, softmax, weights."""
+    return animate_attention(result, theme=theme, lang=lang)

@@ -384,3 +384,13 @@ def animate_beam(
     anim = FuncAnimation(fig, update, frames=hold * (len(pictures) + 1), blit=False)
     anim.dlviz_fps = FPS
     return anim
+
+
+def figure(result: BeamResult, *, theme: Theme = LIGHT, lang: str = "en") -> Figure:
+    """The figure ``dlviz beam`` draws."""
+    return plot_beam(result, theme=theme, lang=lang)
+
+
+def animation(result: BeamResult, *, theme: Theme = LIGHT, lang: str = "en"):
+    """Step by step: expand, prune to k; then the choice."""
+    return animate_beam(result, theme=theme, lang=lang)

@@ -331,3 +331,19 @@ def _layer_name(layer, index: int) -> str:
     if layer.padding:
         parts.append(f"p{layer.padding}")
     return f"{index}: " + "".join(parts)
+
+
+def figure(
+    result: ConvResult | ReceptiveField, *, theme: Theme = LIGHT, lang: str = "en"
+) -> Figure:
+    """The figure ``dlviz conv`` draws: one window of a convolution (the one
+    its spec highlights), or a stack's receptive field."""
+    if isinstance(result, ReceptiveField):
+        return plot_receptive_field(result, theme=theme, lang=lang)
+    step = result.run_spec.step if result.run_spec is not None else 0
+    return plot_conv(result, step=step, theme=theme, lang=lang)
+
+
+def animation(result: ConvResult, *, theme: Theme = LIGHT, lang: str = "en"):
+    """The window sliding over every output cell."""
+    return animate_conv(result, theme=theme, lang=lang)

@@ -290,3 +290,13 @@ def animate_landscape(
         return ()
 
     return FuncAnimation(fig, reveal, frames=frames, blit=False)
+
+
+def figure(result: LandscapeResult, *, theme: Theme = LIGHT, lang: str = "en") -> Figure:
+    """The figure ``dlviz landscape`` draws for ``result``."""
+    return plot_landscape(result, theme=theme, lang=lang)
+
+
+def animation(result: LandscapeResult, *, theme: Theme = LIGHT, lang: str = "en"):
+    """The animation ``dlviz landscape --format gif|mp4`` writes for ``result``."""
+    return animate_landscape(result, theme=theme, lang=lang)

@@ -361,3 +361,15 @@ def _draw_reached(ax: Axes, basins: Basins, theme: Theme):
         rasterized=True,
     )
     return mappable
+
+
+def figure(result: Race | Basins, *, theme: Theme = LIGHT, lang: str = "en") -> Figure:
+    """The figure ``dlviz optimizers`` draws: the race, or the basins picture."""
+    if isinstance(result, Basins):
+        return plot_basins(result, theme=theme, lang=lang)
+    return plot_optimizers(result, theme=theme, lang=lang)
+
+
+def animation(result: Race, *, theme: Theme = LIGHT, lang: str = "en") -> FuncAnimation:
+    """The race, animated (a basins picture is a figure only)."""
+    return animate_optimizers(result, theme=theme, lang=lang)

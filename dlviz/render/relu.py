@@ -257,3 +257,17 @@ def animate_relu_1d(result: ReluResult, *, theme: Theme = LIGHT, lang: str = "en
 
         update(0)
     return FuncAnimation(fig, update, frames=terms.shape[1], blit=False)
+
+
+def figure(result: ReluResult | Sweep, *, theme: Theme = LIGHT, lang: str = "en") -> Figure:
+    """The figure ``dlviz relu`` draws: 1-D pieces, 2-D regions, or a sweep."""
+    if isinstance(result, Sweep):
+        return plot_sweep(result, theme=theme, lang=lang)
+    draw = plot_relu_1d if result.spec.input_dim == 1 else plot_relu_2d
+    return draw(result, theme=theme, lang=lang)
+
+
+def animation(result: ReluResult, *, theme: Theme = LIGHT, lang: str = "en"):
+    """Units summed into the output (1-D) or regions cut unit by unit (2-D)."""
+    animate = animate_relu_1d if result.spec.input_dim == 1 else animate_relu_2d
+    return animate(result, theme=theme, lang=lang)

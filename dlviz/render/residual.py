@@ -145,3 +145,13 @@ def _sum_text(result: VarianceResult, k: int, lang: str) -> str:
         f"{head}: E[(h + f(h))²] = E[h²] + E[f(h)²] = {m[k - 1]:.3g} + "
         f"{m[k] - m[k - 1]:.3g} = {m[k]:.3g}"
     )
+
+
+def figure(result: VarianceResult, *, theme: Theme = LIGHT, lang: str = "en") -> Figure:
+    """The figure ``dlviz residual`` draws."""
+    return plot_residual(result, theme=theme, lang=lang)
+
+
+def animation(result: VarianceResult, *, theme: Theme = LIGHT, lang: str = "en"):
+    """The distributions block by block."""
+    return animate_residual(result, theme=theme, lang=lang)

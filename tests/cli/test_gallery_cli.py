@@ -43,11 +43,11 @@ def test_unchanged_items_are_skipped_until_forced(dlviz, tmp_path):
 
 
 def test_a_failing_item_is_reported_and_the_rest_finish(dlviz, tmp_path, monkeypatch):
-    bad = G.Item("conv", "conv-bad", ("conv", "--stride", "0"))
+    bad = G.Item("conv", "conv-bad", ("conv", "--stride", "0"), {"stride": 0})
     monkeypatch.setattr(G, "FIGURES", (bad, *G.FIGURES))
     code, out, err = dlviz("gallery", "--topics", "conv", "--out", "g", "--jobs", "2")
     assert code == 1 and err.count("\n") == 1 and "1 of 3 gallery items failed: conv-bad" in err
-    assert "failed: dlviz: error: --stride 0" in out
+    assert "failed: dlviz: error: stride = 0" in out
     assert {"conv.png", "conv-ng-edge.png"} <= set(files_under(tmp_path / "g"))
     assert "conv-bad" not in (tmp_path / "g" / "index.md").read_text()
 
@@ -80,3 +80,40 @@ def test_every_topic_command_is_in_the_gallery():
     commands = {c.name for c in app.registered_commands} - {"gallery", "doctor"}
     assert commands == set(G.TOPICS)
     assert {i.topic for i in G.VIDEOS} == set(G.TOPICS)
+
+
+@pytest.mark.parametrize("item", [*G.FIGURES, *G.VIDEOS], ids=lambda i: i.stem)
+def test_each_items_requests_are_its_commands_spec(dlviz, monkeypatch, item):
+    """The gallery builds specs in Python; the command shown beside each
+    picture must resolve to the very same spec."""
+    import importlib
+
+    from dlviz.cli import job
+
+    seen = []
+
+    class Stop(Exception):
+        pass
+
+    def capture(make_spec, common, requests, options, _build=job.build_spec):
+        seen.append(_build(make_spec, common, requests, options))
+        raise Stop
+
+    monkeypatch.setattr(job, "build_spec", capture)
+    monkeypatch.setattr(importlib.import_module(f"dlviz.cli.{item.topic}"), "build_spec", capture)
+    with pytest.raises(Stop):
+        from dlviz.cli import app
+
+        app(args=list(item.args), prog_name="dlviz", standalone_mode=False)
+    compute = importlib.import_module(f"dlviz.compute.{item.topic}")
+    assert seen == [compute.make_spec(**item.requests)]
+
+
+def test_the_gallery_imports_no_command_line():
+    """No cycle: the gallery builds specs itself and never imports dlviz.cli."""
+    import subprocess
+    import sys
+
+    code = "import sys, dlviz.gallery; print(any(m.startswith('dlviz.cli') for m in sys.modules))"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "False"
