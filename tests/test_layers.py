@@ -77,3 +77,42 @@ def test_every_public_compute_and_figure_function_is_documented():
                 if public and not ast.get_docstring(node):
                     missing.append(f"{path.name}:{node.name}")
     assert not missing, missing
+
+
+# What a figure module may take from compute besides types and constants:
+# table look-ups and the formatting of numbers into text.
+FORMATTERS = {"get_rule", "number", "window_text", "log_floor"}
+
+
+def test_figure_modules_call_no_computation():
+    """Figures draw what the result holds: no forward passes, no region
+    enumeration, no bounds computed while drawing."""
+    import importlib
+
+    offenders = []
+    for path in (ROOT / "dlviz/render").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                bad = [a.name for a in node.names if a.name.startswith("dlviz.compute")]
+                offenders += [f"{path.name}: import {name}" for name in bad]
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("dlviz.compute"):
+                module = importlib.import_module(node.module)
+                for alias in node.names:
+                    value = getattr(module, alias.name)
+                    if callable(value) and not isinstance(value, type):
+                        if alias.name not in FORMATTERS:
+                            offenders.append(f"{path.name}: {node.module}.{alias.name}")
+    assert offenders == []
+
+
+def test_the_layer_checks_can_fail(tmp_path, monkeypatch):
+    """The check above catches a figure module that runs a computation."""
+    (tmp_path / "dlviz/render").mkdir(parents=True)
+    (tmp_path / "dlviz/render/bad.py").write_text("from dlviz.compute.relu import regions_2d\n")
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+    try:
+        test_figure_modules_call_no_computation()
+    except AssertionError as exc:
+        assert "regions_2d" in str(exc)
+    else:
+        raise AssertionError("a figure module calling regions_2d passed the check")

@@ -1,0 +1,109 @@
+"""Each bad value is blamed on the option that holds it.
+
+A spec refuses a value with the name of its parameter; the command maps the
+name to its option. No message is matched against another's text, so a
+refusal deep in a computation still names the option the user typed.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.util import files_under
+
+FILES = {
+    "q.json": [[1.0, 0.0], [0.0, 1.0]],
+    "k3.json": [[1.0, 0.0, 2.0], [0.0, 1.0, 1.0]],
+    "v1.json": [[1.0, 2.0]],
+    "inf-model.json": '{"vocab": ["A", "<eos>"], "eos": "<eos>", '
+    '"next": {"": {"A": Infinity, "<eos>": 0.5}}}',
+    "net3.json": {"layers": [{"weight": [[1, 2, 3]], "bias": [0]}]},
+}
+
+# (this table keeps its alignment: fmt: skip)
+# (command line, the option the one-line message must name first)
+CASES = [
+    # optimizers
+    (["optimizers", "--lr", "adadelta=0.1"], "--lr"),
+    (["optimizers", "--lr", "-1"], "--lr"),
+    (["optimizers", "--momentum", "1.5"], "--momentum"),
+    (["optimizers", "--convention", "pytorch", "--optimizer", "nesterov", "--dampening", "0.5"],
+     "--dampening"),
+    (["optimizers", "--convention", "pytorch", "--optimizer", "nesterov", "--momentum", "0"],
+     "--momentum"),
+    (["optimizers", "--centered"], "--centered"),
+    (["optimizers", "--landscape", "beale", "--batch-size", "2"], "--batch-size"),
+    (["optimizers", "--noise", "1"], "--noise"),
+    (["optimizers", "--optimizer", ""], "--optimizer"),
+    (["optimizers", "--optimizer", "nesterov", "--convention", "d2l"], "--optimizer"),
+    (["optimizers", "--steps", "0"], "--steps"),
+    (["optimizers", "--tol", "0"], "--tol"),
+    (["optimizers", "--basins", "1", "--optimizer", "adam"], "--basins"),
+    (["optimizers", "--seed", "-1"], "--seed"),
+    (["optimizers", "--x-range", "3,1"], "--x-range"),
+    (["optimizers", "--resolution", "1"], "--resolution"),
+    (["optimizers", "--coeffs", "1,2"], "--coeffs"),
+    # landscape
+    (["landscape", "rosenbrock", "--ridge", "1"], "--ridge"),
+    (["landscape", "saddle", "--log-scale"], "--log-scale"),
+    (["landscape", "gabor", "--y-range", "5,5"], "--y-range"),
+    # conv
+    (["conv", "--dilation", "999999999"], "--dilation"),
+    (["conv", "--dilation", "4"], "--dilation"),
+    (["conv", "--kernel", "9x9"], "--kernel"),
+    (["conv", "--stride", "0"], "--stride"),
+    (["conv", "--padding", "same", "--stride", "2"], "--padding"),
+    (["conv", "--padding-mode", "reflect", "--padding", "7"], "--padding-mode"),
+    (["conv", "--transposed", "--stride", "2", "--output-padding", "2"], "--output-padding"),
+    (["conv", "--pool", "max", "--kernel", "2x2", "--padding", "2"], "--padding"),
+    (["conv", "--in-channels", "65"], "--in-channels"),
+    (["conv", "--kernel", "sobel-z"], "--kernel"),
+    (["conv", "--at", "9,9"], "--at"),
+    (["conv", "--step", "99"], "--step"),
+    (["conv", "--stack", "k3s1", "--input", "1"], "--input"),
+    # relu
+    (["relu", "--widths", "0,3"], "--widths"),
+    (["relu", "--init", "normal:-1"], "--init"),
+    (["relu", "--domain", "2,1"], "--domain"),
+    (["relu", "--input-dim", "3"], "--input-dim"),
+    (["relu", "--weights", "net3.json"], "--weights"),
+    (["relu", "--sweep", "depth", "--budget", "5"], "--budget"),
+    # residual
+    (["residual", "--variant", "dense"], "--variant"),
+    (["residual", "--init", "normal:0"], "--init"),
+    (["residual", "--depth", "0"], "--depth"),
+    (["residual", "--batch", "1"], "--batch"),
+    # attention
+    (["attention", "--kind", "dot", "--queries", "q.json", "--keys", "k3.json"], "--keys"),
+    (["attention", "--queries", "q.json", "--keys", "q.json", "--values", "v1.json"],
+     "--values"),
+    (["attention", "--kind", "multihead", "--heads", "3"], "--heads"),
+    (["attention", "--mask-padding", "6"], "--mask-padding"),
+    (["attention", "--query-tokens", "a b", "--causal"], "--causal"),
+    (["attention", "--dim", "0"], "--dim"),
+    # beam
+    (["beam", "--model", "inf-model.json"], "--model"),
+    (["beam", "--prompt", "Z"], "--prompt"),
+    (["beam", "--beam-size", "0"], "--beam-size"),
+    (["beam", "--max-length", "33"], "--max-length"),
+    (["beam", "--length-penalty", "11"], "--length-penalty"),
+    (["beam", "--early-stopping", "true"], "--early-stopping"),
+    (["beam", "--corpus", "builtin", "--order", "9"], "--order"),
+    (["beam", "--corpus", "builtin", "--smoothing", "-1"], "--smoothing"),
+    (["beam", "--collapse", "sometimes"], "--collapse"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("args", "option"), CASES, ids=lambda v: " ".join(v) if isinstance(v, list) else v
+)
+def test_the_message_names_the_option_that_holds_the_bad_value(dlviz, tmp_path, args, option):
+    for name, content in FILES.items():
+        text = content if isinstance(content, str) else json.dumps(content)
+        (tmp_path / name).write_text(text)
+    code, _, err = dlviz(*args, "--out", "out.png")
+    assert code == 2, err
+    assert err.count("\n") == 1 and err.startswith(f"dlviz: error: {option} "), err
+    assert sorted(files_under(tmp_path)) == sorted(FILES)  # nothing written
