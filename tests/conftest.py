@@ -22,3 +22,12 @@ def dlviz(capsys, monkeypatch, tmp_path):
         return code, out, err
 
     return run
+
+
+def pytest_collection_modifyitems(config, items):
+    """Everything under tests/scenes renders Manim, and the packaging test
+    builds a wheel: both are slow."""
+    for item in items:
+        path = str(item.path)
+        if "/tests/scenes/" in path or path.endswith("test_packaging.py"):
+            item.add_marker(pytest.mark.slow)
