@@ -4,12 +4,57 @@ token labels, one shared colour scale, masked cells hatched."""
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from dlviz.compute.attention import AttentionResult
 from dlviz.render.base import new_figure, themed
 from dlviz.theme import LIGHT, Theme, attention_kind, text
+
+
+def draw_attention(
+    ax: Axes,
+    result: AttentionResult,
+    head: int = 0,
+    *,
+    numbers: bool = False,
+    theme: Theme = LIGHT,
+    lang: str = "en",
+) -> Axes:
+    """One head's weights on ``ax`` on the 0..1 scale: masked cells hatched,
+    token labels, the weights written in the cells with ``numbers``
+    (``ax.images[0]`` is the image, for a colour bar)."""
+    weights = result.weights[head]
+    image = ax.imshow(weights, vmin=0.0, vmax=1.0, cmap=theme.cmap)
+    for i, j in zip(*np.nonzero(result.mask), strict=True):
+        ax.add_patch(
+            Rectangle(
+                (j - 0.5, i - 0.5),
+                1,
+                1,
+                facecolor=theme.background,
+                edgecolor=theme.muted,
+                hatch="//",
+                linewidth=0,
+            )
+        )
+    if numbers:
+        for (i, j), w in np.ndenumerate(weights):
+            if not result.mask[i, j]:
+                ax.text(
+                    j,
+                    i,
+                    f"{w:.2f}",
+                    ha="center",
+                    va="center",
+                    fontsize=theme.font_size * 0.6,
+                    color="white" if w < 0.6 else "black",
+                )
+    _token_ticks(ax, result)
+    ax.set_xlabel(text("keys", lang))
+    ax.set_ylabel(text("queries", lang))
+    return ax
 
 
 def plot_attention(
@@ -28,37 +73,10 @@ def plot_attention(
         axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).ravel()
         image = None
         for h in range(heads):
-            ax = axes[h]
-            image = ax.imshow(result.weights[h], vmin=0.0, vmax=1.0, cmap=theme.cmap)
-            for i, j in zip(*np.nonzero(result.mask), strict=True):
-                ax.add_patch(
-                    Rectangle(
-                        (j - 0.5, i - 0.5),
-                        1,
-                        1,
-                        facecolor=theme.background,
-                        edgecolor=theme.muted,
-                        hatch="//",
-                        linewidth=0,
-                    )
-                )
-            if numbers:
-                for (i, j), w in np.ndenumerate(result.weights[h]):
-                    if not result.mask[i, j]:
-                        ax.text(
-                            j,
-                            i,
-                            f"{w:.2f}",
-                            ha="center",
-                            va="center",
-                            fontsize=theme.font_size * 0.6,
-                            color="white" if w < 0.6 else "black",
-                        )
-            _token_ticks(ax, result)
-            ax.set_xlabel(text("keys", lang))
-            ax.set_ylabel(text("queries", lang))
+            draw_attention(axes[h], result, h, numbers=numbers, theme=theme, lang=lang)
+            image = axes[h].images[0]
             if heads > 1:
-                ax.set_title(text("head", lang, h=h + 1), fontsize=theme.font_size)
+                axes[h].set_title(text("head", lang, h=h + 1), fontsize=theme.font_size)
         for ax in axes[heads:]:
             ax.axis("off")
         bar = fig.colorbar(image, ax=axes[:heads].tolist(), shrink=0.8)
