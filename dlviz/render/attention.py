@@ -26,7 +26,7 @@ def draw_attention(
     token labels, the weights written in the cells with ``numbers``
     (``ax.images[0]`` is the image, for a colour bar)."""
     weights = result.weights[head]
-    image = ax.imshow(weights, vmin=0.0, vmax=1.0, cmap=theme.cmap)
+    ax.imshow(weights, vmin=0.0, vmax=1.0, cmap=theme.cmap)
     for i, j in zip(*np.nonzero(result.mask), strict=True):
         ax.add_patch(
             Rectangle(
