@@ -149,7 +149,8 @@ def legend_label(run: Run, lang: str = "en", width: int = 10) -> str:
     rule = rule_text(get_rule(run.optimizer, run.convention).text(run.hyperparameters), lang)
     name = optimizer_name(run.optimizer, lang)
     gap = " " * max(1, round(width - _cells(name)))
-    return f"{name}{gap} {rule}   [{hyperparameter_text(run, lang)}]"
+    values = hyperparameter_text(run, lang)
+    return f"{name}{gap} {rule}" + (f"   [{values}]" if values else "")
 
 
 def legend_labels(runs, lang: str) -> list[str]:
