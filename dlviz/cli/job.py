@@ -63,13 +63,22 @@ def plan_outputs(
     return Plan(path, fmt, common.data)
 
 
-def build_spec(make_spec: Callable, common: Common, requests: Mapping, options: Mapping):
+def build_spec(
+    make_spec: Callable,
+    common: Common,
+    requests: Mapping,
+    options: Mapping,
+    rebase: Callable[[dict, Mapping], dict] | None = None,
+):
     """The run's spec: the --params file's parameters, overridden by this
     command line's ``requests`` (spec parameter → parsed value). A value the
-    spec refuses is one line naming the option that holds it."""
+    spec refuses is one line naming the option that holds it. ``rebase(base,
+    requests)`` may drop replayed values that the requests make stale."""
     from dlviz.spec import merge
 
     base = {k: v for k, v in common.replayed.items() if k not in STYLE}
+    if rebase is not None and base:
+        base = rebase(base, requests)
     requests = dict(requests)
     if "seed" in common.given:
         requests["seed"] = common.seed

@@ -191,7 +191,7 @@ def optimizers(
     requests = parse_requests(typed, surface)
     from dlviz.compute import optimizers as O
 
-    spec = build_spec(O.make_spec, common, requests, OPTIONS)
+    spec = build_spec(O.make_spec, common, requests, OPTIONS, rebase=another_landscape)
     plan = plan_outputs(common, "optimizers", spec.landscape.name, {**typed, **surface})
     if spec.basins and plan.animated:
         raise BadInput("--basins", spec.basins, "draws a figure: png, svg or pdf")
@@ -228,6 +228,25 @@ def parse_requests(typed: dict, surface: dict) -> dict:
     if overrides:
         requests["overrides"] = overrides
     return requests
+
+
+# replayed values that follow from the landscape, resolved again on another one
+PER_LANDSCAPE = ("starts", "steps", "batch_size", "noise", "tol")
+
+
+def another_landscape(base: dict, requests: dict) -> dict:
+    """A replayed race moved to another landscape keeps its rules and their
+    hyperparameters but not what the old landscape chose (view, starts, steps,
+    learning rates, batch sizes, noise, tolerance)."""
+    name = requests.get("landscape", {}).get("name")
+    if name is None or name == base.get("landscape", {}).get("name"):
+        return base
+    base = {k: v for k, v in base.items() if k not in (*PER_LANDSCAPE, "landscape")}
+    table = base.get("hyperparameters", {})
+    base["hyperparameters"] = {
+        n: {k: v for k, v in hp.items() if k != "lr"} for n, hp in table.items()
+    }
+    return base
 
 
 def parse_lr(values: list[str]) -> list[tuple[str, float]]:

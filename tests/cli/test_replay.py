@@ -130,3 +130,16 @@ def test_attention_replays_given_matrices(dlviz, tmp_path):
         "0",
         "1",
     ]
+
+
+def test_a_race_replayed_on_another_landscape_resolves_its_defaults_again(dlviz, tmp_path):
+    args = ["optimizers", "--optimizer", "gd,adam", "--beta1", "0.8", "--steps", "30"]
+    assert dlviz(*args, "--out", "a.png", "--data", "a.json")[0] == 0
+    code, _, err = dlviz("optimizers", "--params", "a.json", "--landscape", "rosenbrock",
+                         "--out", "b.png", "--data", "b.json")  # fmt: skip
+    assert code == 0, err
+    b = json.loads((tmp_path / "b.json").read_text())["parameters"]
+    assert b["landscape"]["name"] == "rosenbrock" and b["starts"] == [[-1.5, 2.5]]
+    assert b["batch_size"] == {"gd": 0, "adam": 0}  # no data set: exact gradients
+    assert b["hyperparameters"]["adam"]["beta1"] == 0.8  # the rule's own settings stay
+    assert b["hyperparameters"]["gd"]["lr"] == 1e-3  # rosenbrock's learning rate
