@@ -11,7 +11,7 @@ import functools
 import inspect
 import json
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -246,24 +246,3 @@ def parse_floats(option: str, value: str, count: int | None = None) -> tuple[flo
 
 def _example(count: int | None) -> str:
     return ",".join(["-1", "2.5", "3"][: count or 2])
-
-
-def parse_range(option: str, value: str | None) -> tuple[float, float] | None:
-    if value is None:
-        return None
-    lo, hi = parse_floats(option, value, 2)
-    if not lo < hi:
-        raise BadInput(option, value, "the minimum must be below the maximum, e.g. -2,2")
-    return lo, hi
-
-
-def check_int_range(option: str, value: int, lo: int, hi: int) -> int:
-    if not lo <= value <= hi:
-        raise BadInput(option, value, f"must be a whole number from {lo} to {hi}")
-    return value
-
-
-def check_choice(option: str, value: str, choices: Sequence[str]) -> str:
-    if value not in choices:
-        raise BadInput(option, value, f"choose one of {', '.join(choices)}")
-    return value

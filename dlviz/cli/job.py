@@ -25,9 +25,7 @@ class Plan:
         return self.format in ("gif", "mp4")
 
 
-def plan_outputs(
-    common: Common, topic: str, name: str, requests: Mapping, defaults: Mapping | None = None
-) -> Plan:
+def plan_outputs(common: Common, topic: str, name: str, requests: Mapping) -> Plan:
     """Resolve --out/--format/--engine/--data into paths, failing early (exit 2)
     on anything that cannot be written. A name is built from ``requests`` (the
     options typed on this command line) and the --params file replayed."""
@@ -45,8 +43,6 @@ def plan_outputs(
         "lang": common.lang,
         "seed": common.seed,
     }
-    if defaults is not None:  # every value given, named where it differs from its default
-        requests = {k: v for k, v in requests.items() if k in defaults and v != defaults[k]}
     named = {k: v for k, v in requests.items() if v != name}
     named.update({k: v for k, v in shared.items() if v != _SHARED_DEFAULTS[k]})
     if common.engine == "manim" or fmt in ("gif", "mp4"):

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from dlviz.cli.common import Common, parse_floats, parse_range, shared_options
+from dlviz.cli.common import Common, parse_floats, shared_options
 from dlviz.cli.job import build_spec, plan_outputs, publish, report, spec_errors
 from dlviz.topics import BY_NAME
 
@@ -101,7 +101,7 @@ def landscape_requests(common, x_range, y_range, resolution, log_scale, coeffs, 
     )
     for key, value in given.items():
         if key in ("x_range", "y_range"):
-            given[key] = parse_range(OPTIONS[key], value)
+            given[key] = parse_floats(OPTIONS[key], value, 2)
         elif key == "coeffs":
             given[key] = parse_floats("--coeffs", value, 2)
         elif isinstance(value, Enum):

@@ -95,8 +95,8 @@ def test_each_items_requests_are_its_commands_spec(dlviz, monkeypatch, item):
     class Stop(Exception):
         pass
 
-    def capture(make_spec, common, requests, options, _build=job.build_spec):
-        seen.append(_build(make_spec, common, requests, options))
+    def capture(make_spec, common, requests, options, rebase=None, _build=job.build_spec):
+        seen.append(_build(make_spec, common, requests, options, rebase))
         raise Stop
 
     monkeypatch.setattr(job, "build_spec", capture)
