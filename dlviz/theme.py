@@ -39,6 +39,23 @@ class Theme:
     serif: bool
 
 
+# Pastel fills for ReLU regions (figures and videos): neighbours must differ.
+REGION_COLOURS = (
+    "#8dd3c7",
+    "#ffffb3",
+    "#bebada",
+    "#fb8072",
+    "#80b1d3",
+    "#fdb462",
+    "#b3de69",
+    "#fccde5",
+    "#d9d9d9",
+    "#bc80bd",
+    "#ccebc5",
+    "#ffed6f",
+)
+
+
 LIGHT = Theme(
     name="light",
     background="#ffffff",

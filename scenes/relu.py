@@ -28,22 +28,7 @@ from manim import (
 
 from dlviz.compute import relu as R
 from dlviz.scenes._common import label
-from dlviz.theme import get_theme, text
-
-COLOURS = (
-    "#8dd3c7",
-    "#ffffb3",
-    "#bebada",
-    "#fb8072",
-    "#80b1d3",
-    "#fdb462",
-    "#b3de69",
-    "#fccde5",
-    "#d9d9d9",
-    "#bc80bd",
-    "#ccebc5",
-    "#ffed6f",
-)
+from dlviz.theme import REGION_COLOURS, get_theme, text
 
 
 class ReluRegionsScene(Scene):
@@ -103,7 +88,7 @@ class ReluRegionsScene(Scene):
             group.add(
                 Polygon(
                     *points,
-                    fill_color=COLOURS[(7 * k) % len(COLOURS)],
+                    fill_color=REGION_COLOURS[(7 * k) % len(REGION_COLOURS)],
                     fill_opacity=0.9,
                     stroke_color=self.theme.background,
                     stroke_width=1,

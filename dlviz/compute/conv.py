@@ -10,7 +10,7 @@ Arrays are channel-first: an input is (C, H, W), a kernel (C_out, C_in, kh, kw)
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cached_property
 
 import numpy as np
@@ -648,19 +648,9 @@ class ConvRunSpec:
 
     @property
     def operation(self) -> ConvSpec:
-        """The window's geometry and kind, as ``conv`` and ``pool`` take it."""
-        return ConvSpec(
-            self.kernel_size,
-            self.stride,
-            self.padding,
-            self.dilation,
-            self.padding_mode,
-            self.pool,
-            self.ceil_mode,
-            self.count_include_pad,
-            self.transposed,
-            self.output_padding,
-        )
+        """The window's geometry and kind, as ``conv`` and ``pool`` take it
+        (the fields the two specs share, in the same order)."""
+        return ConvSpec(*(getattr(self, f.name) for f in fields(ConvSpec)))
 
 
 def make_spec(
@@ -735,25 +725,9 @@ def make_spec(
     )
     check(op, x.shape)
     step = _step(op, x.shape, step, at)
-    empty = ()
-    return ConvRunSpec(
-        frozen(x.tolist()),
-        empty if k is None else frozen(k.tolist()),
-        empty if b is None else frozen(b.tolist()),
-        dims,
-        kernel_size,
-        stride,
-        padding,
-        dilation,
-        padding_mode,
-        pool or "",
-        bool(ceil_mode),
-        bool(count_include_pad),
-        bool(transposed),
-        output_padding,
-        step,
-        seed,
-    )
+    arrays = (frozen(a.tolist()) if a is not None else () for a in (x, k, b))
+    geometry = (getattr(op, f.name) for f in fields(ConvSpec))
+    return ConvRunSpec(*arrays, dims, *geometry, step, seed)
 
 
 def _values(param: str, values) -> Array:

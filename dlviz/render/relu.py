@@ -10,23 +10,9 @@ from matplotlib.figure import Figure
 
 from dlviz.compute.relu import ReluResult, Sweep
 from dlviz.render.base import new_figure, themed
-from dlviz.theme import LIGHT, Theme, text
+from dlviz.theme import LIGHT, REGION_COLOURS, Theme, text
 
 LAYER_STYLES = ("-", "--", ":", "-.")
-REGION_COLOURS = (
-    "#8dd3c7",
-    "#ffffb3",
-    "#bebada",
-    "#fb8072",
-    "#80b1d3",
-    "#fdb462",
-    "#b3de69",
-    "#fccde5",
-    "#d9d9d9",
-    "#bc80bd",
-    "#ccebc5",
-    "#ffed6f",
-)
 
 
 def region_colours(patterns: np.ndarray) -> list[str]:
