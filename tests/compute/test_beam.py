@@ -134,8 +134,8 @@ HF = json.loads((Path(__file__).parents[1] / "fixtures" / "hf_beam.json").read_t
 @pytest.mark.parametrize(
     "case",
     HF["cases"],
-    ids=lambda c: (
-        "m{model}-k{beam_size}-L{max_length}-a{alpha}-{early_stopping}-{prompt}".format(**c)
+    ids=lambda c: "m{model}-k{beam_size}-L{max_length}-a{alpha}-{early_stopping}-{prompt}".format(
+        **c
     ),
 )
 def test_hf_convention_matches_transformers_generate(case):
