@@ -42,18 +42,192 @@ class Topic:
     short_help: str
     figures: tuple[Item, ...]
     video: Item  # the lecture video of the gallery's --videos
+    # its labels, key → {"en": ..., "zh": ...}; dlviz.theme.text finds them
+    strings: Mapping[str, Mapping[str, str]] = field(default_factory=dict, hash=False)
 
 
-def _topic(name: str, title, short_help: str, *figures: tuple[str, tuple, dict]) -> Topic:
+def _topic(
+    name: str, title, short_help: str, strings: Mapping, *figures: tuple[str, tuple, dict]
+) -> Topic:
     items = tuple(Item(name, stem, (name, *args), requests) for stem, args, requests in figures)
     first = items[0]
-    return Topic(
-        name,
-        title,
-        short_help,
-        items,
-        Item(name, first.name, first.args, first.requests, video=True),
-    )
+    video = Item(name, first.name, first.args, first.requests, video=True)
+    return Topic(name, title, short_help, items, video, strings)
+
+
+# Each topic's labels in English and Chinese (the course's terms).
+_OPTIMIZERS_STRINGS = {
+    "start": {"en": "start", "zh": "起点"},
+    "diverged": {"en": "diverged", "zh": "发散"},
+    "final_loss": {"en": "final loss", "zh": "最终损失"},
+    "reached_minimum": {"en": "minimum reached", "zh": "到达的最小值"},
+    "optimizers_title": {
+        "en": "Optimizers on the {name} ({convention} rules)",
+        "zh": "{name}上的优化器（{convention} 规则）",
+    },
+    "basins_title": {
+        "en": "Basins of {optimizer}: {n} × {n} starts, {steps} steps",
+        "zh": "{optimizer} 的吸引域：{n} × {n} 个起点，{steps} 步",
+    },
+    "convention_defaults": {
+        "en": "{convention} defaults: {values}; a minibatch's gradient is the {reduction} "
+        "over the batch",
+        "zh": "{convention} 默认值：{values}；小批量梯度取批内{reduction}",
+    },
+    "sum": {"en": "sum", "zh": "求和"},
+    "mean": {"en": "mean", "zh": "均值"},
+    "step_taken": {"en": "step taken", "zh": "实际更新"},
+    "optimizer_step_title": {
+        "en": "{optimizer}, step by step, on the {name}",
+        "zh": "{optimizer} 逐步更新：{name}",
+    },
+    "momentum": {"en": "momentum", "zh": "动量"},
+    "gradient": {"en": "gradient", "zh": "梯度"},
+}
+
+_LANDSCAPE_STRINGS = {
+    "log_loss": {"en": "log₁₀ loss", "zh": "log₁₀ 损失"},
+    "global_minimum": {"en": "global minimum", "zh": "全局最小值"},
+    "saddle_point": {"en": "saddle point", "zh": "鞍点"},
+    "landscape_title": {"en": "Loss landscape: {name}", "zh": "损失曲面：{name}"},
+    "training_data": {"en": "training data", "zh": "训练数据"},
+    "best_fit": {"en": "best fit", "zh": "最优拟合"},
+}
+
+_CONV_STRINGS = {
+    "conv_title": {
+        "en": "{kind}: {input} input, {kernel} window → {output} output",
+        "zh": "{kind}：输入 {input}，窗口 {kernel} → 输出 {output}",
+    },
+    "conv": {"en": "Convolution", "zh": "卷积"},
+    "conv_transposed": {"en": "Transposed convolution", "zh": "转置卷积"},
+    "pool_max": {"en": "Max pooling", "zh": "最大汇聚"},
+    "pool_avg": {"en": "Average pooling", "zh": "平均汇聚"},
+    "conv_input": {"en": "input (padding shaded)", "zh": "输入（阴影为填充）"},
+    "conv_output": {"en": "output", "zh": "输出"},
+    "conv_channels_title": {
+        "en": "{channels} input channels: each kernel slice sums its channel",
+        "zh": "{channels} 个输入通道：各通道与卷积核切片相乘求和后相加",
+    },
+    "input": {"en": "input", "zh": "输入"},
+    "rf_column": {"en": "input cells seen", "zh": "看到的输入单元"},
+    "kernel": {"en": "kernel", "zh": "卷积核"},
+    "flipped_kernel": {"en": "kernel, flipped", "zh": "翻转的卷积核"},
+    "pool_window": {"en": "window", "zh": "汇聚窗口"},
+    "zero_inserted": {"en": "input with zeros inserted", "zh": "插入零后的输入"},
+    "receptive_title": {
+        "en": "Receptive field: one output cell sees {size} input cells",
+        "zh": "感受野：一个输出单元看到 {size} 个输入单元",
+    },
+    "stride": {"en": "stride", "zh": "步幅"},
+    "per_input_channel": {"en": "per input channel", "zh": "按输入通道"},
+    "padding": {"en": "padding", "zh": "填充"},
+}
+
+_RELU_STRINGS = {
+    "joints": {"en": "{n} joints", "zh": "{n} 个折点"},
+    "network_output": {"en": "network output", "zh": "网络输出"},
+    "layer_units": {"en": "layer {layer}", "zh": "第 {layer} 层"},
+    "relu_title_1d": {
+        "en": "A ReLU network ({widths}) is piecewise linear: {n} pieces",
+        "zh": "ReLU 网络（{widths}）是分段线性函数：{n} 段",
+    },
+    "relu_title_2d": {
+        "en": "Linear regions of a ReLU network ({widths})",
+        "zh": "ReLU 网络（{widths}）的线性区域",
+    },
+    "regions_found": {"en": "{n} linear regions", "zh": "{n} 个线性区域"},
+    "relu_cut_frame": {
+        "en": "layer {layer}, unit {unit}: {n} regions",
+        "zh": "第 {layer} 层，第 {unit} 个单元：{n} 个区域",
+    },
+    "relu_sum_frame": {
+        "en": "units added: {k} of {n} (blue: the unit just added)",
+        "zh": "已相加的单元：{k} / {n}（蓝色：刚加入的单元）",
+    },
+    "layer_boundary": {"en": "layer {layer} boundaries", "zh": "第 {layer} 层边界"},
+    "regions_measured": {
+        "en": "regions (exact, mean and range over seeds)",
+        "zh": "区域数（精确，多个种子的均值与范围）",
+    },
+    "regions_bound": {"en": "upper bound", "zh": "上界"},
+    "regions_constructed": {
+        "en": "sawtooth construction (same depth × width)",
+        "zh": "锯齿构造（相同深度 × 宽度）",
+    },
+    "regions": {"en": "linear regions", "zh": "线性区域数"},
+    "sweep_title": {
+        "en": "Regions at a budget of about {budget} parameters",
+        "zh": "约 {budget} 个参数时的区域数",
+    },
+}
+
+_RESIDUAL_STRINGS = {
+    "plain": {"en": "plain", "zh": "普通网络"},
+    "residual": {"en": "residual", "zh": "残差"},
+    "scaled": {"en": "scaled residual (÷√2)", "zh": "缩放残差（÷√2）"},
+    "batchnorm": {"en": "residual + batch norm", "zh": "残差 + 批量规范化"},
+    "block": {"en": "block", "zh": "块"},
+    "second_moment": {"en": "E[h²] (second moment)", "zh": "E[h²]（二阶矩）"},
+    "batch_variance": {"en": "variance over the batch", "zh": "批内方差"},
+    "theory": {"en": "theory", "zh": "理论值"},
+    "activation": {"en": "activation value", "zh": "激活值"},
+    "gradient_second_moment": {"en": "E[g²] ÷ E[g²] at the output", "zh": "E[g²] ÷ 输出处的 E[g²]"},
+    "residual_title": {
+        "en": "Activations through depth at initialisation (D = {width}, B = {batch})",
+        "zh": "初始化时激活值随深度的变化（D = {width}，B = {batch}）",
+    },
+}
+
+_ATTENTION_STRINGS = {
+    "keys": {"en": "keys", "zh": "键"},
+    "scores": {"en": "scores", "zh": "分数"},
+    "attention_output": {"en": "output = {total}", "zh": "输出 = {total}"},
+    "queries": {"en": "queries", "zh": "查询"},
+    "head": {"en": "head {h}", "zh": "第 {h} 个头"},
+    "attention_weight": {"en": "attention weight", "zh": "注意力权重"},
+    "scores_scaled": {"en": "score ÷ largest |score|", "zh": "分数 ÷ 最大 |分数|"},
+    "attention_frame": {
+        "en": "query “{token}”: softmax over its scores gives its weights",
+        "zh": "查询“{token}”：对其分数做 softmax 得到权重",
+    },
+    "attention_title": {"en": "Attention weights ({kind})", "zh": "注意力权重（{kind}）"},
+}
+
+_BEAM_STRINGS = {
+    "beam_title": {
+        "en": "Beam search tree (k = {k}, length penalty α = {alpha}; d2l)",
+        "zh": "束搜索树（束宽 k = {k}，长度惩罚 α = {alpha}；d2l 约定）",
+    },
+    "beam_title_hf": {
+        "en": "Beam search tree (k = {k}, length penalty α = {alpha}; transformers)",
+        "zh": "束搜索树（束宽 k = {k}，长度惩罚 α = {alpha}；transformers 约定）",
+    },
+    "score": {"en": "score", "zh": "得分"},
+    "beam_kept": {"en": "kept", "zh": "保留"},
+    "beam_pruned": {"en": "pruned", "zh": "剪枝"},
+    "beam_finished": {
+        "en": "finished (final candidates: score below)",
+        "zh": "已结束（最终候选：下方为得分）",
+    },
+    "beam_cut": {"en": "kept past the end token (cut off)", "zh": "结束词元之后仍保留（被截去）"},
+    "beam_chosen": {"en": "chosen answer", "zh": "选中的答案"},
+    "beam_expand": {
+        "en": "step {step}: extend every kept sequence by every token (cumulative log P shown)",
+        "zh": "第 {step} 步：用每个词元扩展每个保留的序列，并标出累计 log P",
+    },
+    "beam_prune": {
+        "en": "step {step}: keep the {k} best by cumulative log P, prune the rest",
+        "zh": "第 {step} 步：按累计 log P 保留最好的 {k} 个，其余剪枝",
+    },
+    "beam_choose": {
+        "en": "the answer: the best candidate by (1/L^α)·Σ log P",
+        "zh": "答案：按 (1/L^α)·Σ log P 选出最好的候选",
+    },
+    "greedy": {"en": "greedy", "zh": "贪心搜索"},
+    "beam": {"en": "beam", "zh": "束搜索"},
+    "exhaustive": {"en": "exhaustive", "zh": "穷举搜索"},
+}
 
 
 TOPICS: tuple[Topic, ...] = (
@@ -61,12 +235,14 @@ TOPICS: tuple[Topic, ...] = (
         "optimizers",
         ("Optimizers", "优化器"),
         "Optimizers racing over a loss landscape.  e.g. dlviz optimizers --landscape gabor",
+        _OPTIMIZERS_STRINGS,
         ("optimizers-gabor", ("--landscape", "gabor"), {"landscape": "gabor"}),
     ),
     _topic(
         "landscape",
         ("Loss landscapes", "损失函数曲面"),
         "Loss surfaces over two parameters.  e.g. dlviz landscape gabor",
+        _LANDSCAPE_STRINGS,
         ("landscape-gabor", ("gabor",), {"name": "gabor"}),
         (
             "landscape-rosenbrock-surface",
@@ -78,6 +254,7 @@ TOPICS: tuple[Topic, ...] = (
         "conv",
         ("Convolution", "卷积"),
         "Convolution sliding windows.  e.g. dlviz conv --input 7x7 --kernel 3x3 --stride 2",
+        _CONV_STRINGS,
         ("conv", (), {}),
         ("conv-ng-edge", ("--example", "ng-edge"), {"example": "ng-edge"}),
     ),
@@ -85,6 +262,7 @@ TOPICS: tuple[Topic, ...] = (
         "relu",
         ("ReLU linear regions", "ReLU 线性区域"),
         "ReLU networks' exact linear regions.  e.g. dlviz relu --widths 16,16",
+        _RELU_STRINGS,
         ("relu-2d", (), {}),
         ("relu-1d", ("--input-dim", "1"), {"input_dim": 1}),
     ),
@@ -92,12 +270,14 @@ TOPICS: tuple[Topic, ...] = (
         "residual",
         ("Residual variance", "残差网络的方差"),
         "Activation variance through residual networks.  e.g. dlviz residual --depth 30",
+        _RESIDUAL_STRINGS,
         ("residual", (), {}),
     ),
     _topic(
         "attention",
         ("Attention", "注意力"),
         'Attention heatmaps.  e.g. dlviz attention --tokens "the cat sat on the mat"',
+        _ATTENTION_STRINGS,
         ("attention", (), {}),
         (
             "attention-multihead",
@@ -109,6 +289,7 @@ TOPICS: tuple[Topic, ...] = (
         "beam",
         ("Beam search", "束搜索"),
         "Beam search trees.  e.g. dlviz beam --beam-size 2",
+        _BEAM_STRINGS,
         ("beam", (), {}),
     ),
 )
