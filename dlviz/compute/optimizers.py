@@ -555,7 +555,9 @@ class Gradient:
         penalty = 2.0 * data.ridge * x
         if self.mean:  # the mean loss (1/n)·L: its penalty is scaled by 1/n too
             return g / count + penalty / self.n
-        return g + penalty
+        # udl sums over the batch: a batch of |B| of the n examples carries
+        # |B|/n of the penalty, so an epoch's batches add up to the full gradient
+        return g + penalty * (count / self.n)
 
 
 # --------------------------------------------------------------------------- runs

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from dlviz.compute import optimizers as O
-from dlviz.compute.landscape import make_landscape
+from dlviz.compute.landscape import linear_least_squares, make_landscape
 from tests.util import recorder as load_recorder
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "torch_trajectories.npz"
@@ -182,7 +182,9 @@ def test_minibatch_gradient_is_the_sum_or_mean_over_the_batch(mean):
         ]
     )
     penalty = 2 * 0.3 * point[0]
-    expected = g / 5 + penalty / 12 if mean else g + penalty
+    # the batch carries its share of the penalty: 1/12 of it per example (the
+    # mean loss divides by 12; udl's summed loss gives 5 examples 5/12 of it)
+    expected = g / 5 + penalty / 12 if mean else g + penalty * 5 / 12
     np.testing.assert_allclose(gradient(point)[0], expected, rtol=1e-12)
 
 
@@ -354,3 +356,30 @@ def test_d2l_rules_equal_the_formulas_in_a_naive_loop(name):
     run = O.run_optimizer(make_landscape("beale"), rule, [(1.0, 1.5)], steps=80, hyperparameters=hp)
     expected = naive_d2l(name, beale_grad, (1.0, 1.5), 80, lr=0.02)
     np.testing.assert_allclose(run.params[-1, 0], expected, rtol=1e-11, atol=1e-12)
+
+
+@pytest.mark.parametrize("convention", ["udl", "d2l", "pytorch"])
+def test_an_epoch_of_minibatches_adds_up_to_the_full_gradient_with_a_ridge(convention):
+    """At the closed-form ridge minimum the full gradient is zero, so one
+    epoch's minibatch gradients must sum to zero too: the penalty is shared
+    among the batches, not added whole to each (which would optimise
+    n/|B| times the ridge)."""
+    land = make_landscape("linear", ridge=0.5)
+    best = np.array(linear_least_squares(land.data.x, land.data.y, 0.5))
+    grad = O.Gradient(land, mean=convention != "udl", batch_size=3, noise=0.0, seed=1)
+    total = np.zeros(2)
+    for _ in range(len(land.data.x) // 3):
+        grad.begin_step()
+        total += grad(best[None, :])[0]
+    np.testing.assert_allclose(total, 0.0, atol=1e-12)
+
+
+def test_udl_minibatch_descent_reaches_the_ridge_minimum_it_stars():
+    land = make_landscape("linear", ridge=0.5)
+    best = np.array(linear_least_squares(land.data.x, land.data.y, 0.5))
+    run = O.run_optimizer(land, O.get_rule("gd", "udl"), [(1.8, -0.8)], steps=20000,
+                          hyperparameters={"lr": 0.002}, batch_size=3, seed=0)  # fmt: skip
+    last_epoch = run.params[-4:, 0].mean(axis=0)  # 12 points, batches of 3
+    assert np.linalg.norm(last_epoch - best) < 0.02
+    wrong = np.array(linear_least_squares(land.data.x, land.data.y, 2.0))  # whole penalty per batch
+    assert np.linalg.norm(last_epoch - best) < np.linalg.norm(last_epoch - wrong) / 5
