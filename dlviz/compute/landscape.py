@@ -669,6 +669,7 @@ def compute_landscape(
 # --------------------------------------------------------------------------- the spec
 
 VIEWS = ("contour", "heatmap", "surface")
+MAX_COORDINATE = 1e6  # farther out, the grid's spacing and the losses lose their digits
 DEFAULT_COEFFS = (0.1, 2.0)
 
 
@@ -717,6 +718,13 @@ def make_spec(
     land = landscape_of_name(name, coeffs, ridge)
     x_range = pair("x_range", land.x_range if x_range is None else x_range, increasing=True)
     y_range = pair("y_range", land.y_range if y_range is None else y_range, increasing=True)
+    for param, (lo, hi) in (("x_range", x_range), ("y_range", y_range)):
+        check(
+            -MAX_COORDINATE <= lo and hi <= MAX_COORDINATE,
+            param,
+            f"{lo:g},{hi:g}",
+            f"the view must lie within ±{MAX_COORDINATE:g}",
+        )
     resolution = whole("resolution", resolution, 2, 4096)
     log_scale = land.log_scale if log_scale is None else log_scale
     check(isinstance(log_scale, bool), "log_scale", log_scale, "true or false")

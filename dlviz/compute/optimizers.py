@@ -1019,6 +1019,7 @@ def make_spec(
         starts = ()
     else:
         starts = tuple(pair("starts", s) for s in (starts or [setting.start]))
+        land_spec = _holding(land_spec, starts)
     steps = whole("steps", setting.steps if steps is None else steps, 1, MAX_STEPS)
     seed = whole("seed", seed, 0, 2**32 - 1)
     if tol is None:
@@ -1043,6 +1044,28 @@ def make_spec(
         tol,
         basins,
     )
+
+
+def _holding(land_spec: LandscapeSpec, starts) -> LandscapeSpec:
+    """The view grown (with a margin) to hold every start: a start outside the
+    view would otherwise sit outside the picture, past the divergence box."""
+    from dlviz.compute.landscape import MAX_COORDINATE
+
+    points = np.array(starts, float)
+    check(
+        bool(np.all(np.abs(points) <= MAX_COORDINATE)),
+        "starts",
+        points.tolist(),
+        f"starts must lie within ±{MAX_COORDINATE:g}",
+    )
+    ranges = []
+    for axis, (lo, hi) in enumerate((land_spec.x_range, land_spec.y_range)):
+        low, high = min(lo, points[:, axis].min()), max(hi, points[:, axis].max())
+        margin = 0.05 * (high - low)
+        ranges.append((low - margin if low < lo else lo, high + margin if high > hi else hi))
+    if ranges == [land_spec.x_range, land_spec.y_range]:
+        return land_spec
+    return replace(land_spec, x_range=ranges[0], y_range=ranges[1])
 
 
 def _as_mapping(landscape) -> dict:

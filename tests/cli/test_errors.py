@@ -43,6 +43,8 @@ CASES = [
     (["optimizers", "--basins", "1", "--optimizer", "adam"], "--basins"),
     (["optimizers", "--seed", "-1"], "--seed"),
     (["optimizers", "--x-range", "3,1"], "--x-range"),
+    (["optimizers", "--x-range", "-1e308,1e308"], "--x-range"),
+    (["optimizers", "--start", "1e300,0"], "--start"),
     (["optimizers", "--resolution", "1"], "--resolution"),
     (["optimizers", "--coeffs", "1,2"], "--coeffs"),
     # landscape

@@ -210,3 +210,15 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(dlviz, tmp_path, args,
 def test_help_has_examples(dlviz):
     code, out, _ = dlviz("optimizers", "--help")
     assert code == 0 and "dlviz optimizers --landscape himmelblau --optimizer adam --basins" in out
+
+
+def test_a_start_outside_the_view_grows_the_view_and_does_not_diverge(dlviz, tmp_path):
+    code, _, err = dlviz("optimizers", "--optimizer", "gd,adam", "--start", "100,100",
+                         "--steps", "20", "--data", "s.json")  # fmt: skip
+    assert code == 0 and "diverged" not in err, err
+    doc = json.loads((tmp_path / "s.json").read_text())
+    x0, x1 = doc["parameters"]["landscape"]["x_range"]
+    y0, y1 = doc["parameters"]["landscape"]["y_range"]
+    assert x0 <= 100 <= x1 and y0 <= 100 <= y1
+    assert not any(t["diverged"] for t in doc["trajectories"])
+    assert doc["view"]["x"][1] >= 100 and doc["view"]["y"][1] >= 100
