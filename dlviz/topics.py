@@ -57,6 +57,7 @@ def _topic(
 
 # Each topic's labels in English and Chinese (the course's terms).
 _OPTIMIZERS_STRINGS = {
+    "loss_gap": {"en": "L − L* (loss above the minimum)", "zh": "L − L*（高于最小值的损失）"},
     "start": {"en": "start", "zh": "起点"},
     "diverged": {"en": "diverged", "zh": "发散"},
     "final_loss": {"en": "final loss", "zh": "最终损失"},

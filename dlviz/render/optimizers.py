@@ -126,19 +126,35 @@ def draw_trajectories(ax: Axes, race: Race, *, theme: Theme = LIGHT, lang: str =
 
 
 def draw_loss_curves(ax: Axes, race: Race, *, theme: Theme = LIGHT, lang: str = "en") -> Axes:
-    """Loss against step for every run, on a log axis when the loss stays positive."""
-    positive = True
-    for run in race.runs:
+    """L − L* against step for every run (L* the view's minimum), so every
+    curve heads for the same line whatever the landscape's offset. Gaps below
+    a floor of 1e-12·max(1, |L*|) are rounding and drawn at the floor; the
+    axis is logarithmic unless the gaps span less than two decades. A run
+    that diverged ends in a cross at the step it left the view."""
+    best = race.landscape.minimum.loss
+    floor = 1e-12 * max(1.0, abs(best))
+    drawn, crosses = [], []
+    for run in race.runs:  # one line per run and start, in order (the legend's handles)
         color = optimizer_color(run.optimizer, theme)
         for k in range(len(race.starts)):
-            loss = run.loss[:, k]
-            steps = np.flatnonzero(np.isfinite(loss))
-            positive &= bool(np.all(loss[steps] > 0))
-            ax.plot(steps, loss[steps], color=color, linewidth=1.4)
-    ax.axhline(race.landscape.minimum.loss, color=theme.muted, linestyle="--", linewidth=1)
-    ax.set_yscale("log" if positive else "symlog")
+            gap = run.loss[:, k] - best
+            steps = np.flatnonzero(np.isfinite(gap))
+            values = np.maximum(gap[steps], floor)
+            ax.plot(steps, values, color=color, linewidth=1.4)
+            drawn.append(values)
+            if run.diverged_at[k] >= 0:
+                crosses.append((run.diverged_at[k], values[-1], color))
+    for step, value, color in crosses:
+        ax.plot(step, value, "X", color=color, markersize=8, markeredgecolor=theme.background)
+    values = np.concatenate(drawn)
+    low, high = float(values.min()), float(values.max())
+    if high > 100 * low:
+        ax.set_yscale("log")
+    elif high == low:  # one value (every run diverged at once): an axis around it
+        ax.set_ylim(low - 0.5 * max(abs(low), 1e-12), high + 0.5 * max(abs(high), 1e-12))
+    ax.set_xlim(left=0)
     ax.set_xlabel(text("step", lang))
-    ax.set_ylabel(text("loss", lang))
+    ax.set_ylabel(text("loss_gap", lang))
     ax.grid(True, which="major", alpha=0.4)
     return ax
 

@@ -33,7 +33,8 @@ def test_loss_panel_is_log_and_holds_every_curve(race):
     loss_ax = R.plot_optimizers(race).axes[1]
     assert loss_ax.get_yscale() == "log"
     curves = [line for line in loss_ax.get_lines() if len(line.get_xdata()) == 61]
-    np.testing.assert_array_equal(curves[1].get_ydata(), race.runs[0].loss[:, 1])
+    gap = race.runs[0].loss[:, 1] - race.landscape.minimum.loss  # drawn as L − L*, floored
+    np.testing.assert_array_equal(curves[1].get_ydata(), np.maximum(gap, 1e-12))
 
 
 def test_legend_states_the_rules_that_ran(race):
@@ -152,3 +153,33 @@ def test_legend_leaves_out_defaults_and_the_caption_gives_them_once(dlviz, monke
     captions = [t.get_text().replace("\n", " ") for t in drawn[0].texts]
     assert any("udl defaults: momentum=0.9, beta1=0.9, beta2=0.999, ε=1e-08" in c and "sum" in c
                for c in captions)  # fmt: skip
+
+
+def test_loss_panel_draws_the_gap_to_the_minimum_with_a_floor():
+    from dlviz.compute import optimizers as O
+    from dlviz.render import optimizers as R
+
+    race = O.run(O.make_spec("himmelblau", convention="pytorch", optimizers=["gd", "adam"]))
+    fig = R.plot_optimizers(race)
+    loss_ax = fig.axes[1]
+    best = race.landscape.minimum.loss
+    floor = 1e-12 * max(1.0, abs(best))
+    for line, run in zip(loss_ax.get_lines(), race.runs, strict=False):
+        expected = np.maximum(run.loss[:, 0] - best, floor)
+        np.testing.assert_allclose(line.get_ydata(), expected)
+    assert loss_ax.get_yscale() == "log" and loss_ax.get_ylim()[0] >= floor / 10
+    assert "L − L*" in loss_ax.get_ylabel()
+
+
+def test_runs_that_all_diverge_at_once_still_show_crosses_and_an_axis():
+    from dlviz.compute import optimizers as O
+    from dlviz.render import optimizers as R
+
+    spec = O.make_spec("quadratic", optimizers=["gd"], overrides={"*": {"lr": 30.0}}, steps=5)
+    race = O.run(spec)
+    assert race.runs[0].diverged_at[0] == 1
+    loss_ax = R.plot_optimizers(race).axes[1]
+    crosses = [line for line in loss_ax.get_lines() if line.get_marker() == "X"]
+    assert len(crosses) == 1 and crosses[0].get_xdata()[0] == 1
+    low, high = loss_ax.get_ylim()
+    assert high - low > 1.0  # not matplotlib's ±0.04 around a lone point
