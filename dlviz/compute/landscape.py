@@ -523,6 +523,8 @@ class LandscapeResult:
     data: tuple[Array, Array] | None = None  # training set (x_i, y_i), data models only
     fit: tuple[Array, Array] | None = None  # model curve at the minimum, (200,) each
     spec: LandscapeSpec | None = None  # what ran, when built by ``run``
+    # every stationary point in the view, found by Newton's method (UDL fig. 6.4)
+    critical: tuple[CriticalPoint, ...] = ()
 
 
 def evaluate_grid(
@@ -595,6 +597,82 @@ def find_minimum(land: Landscape, x: Array, y: Array, loss: Array) -> Point:
     return Point(px, py, float(land.loss(px, py)), "grid + Newton")
 
 
+@dataclass(frozen=True)
+class CriticalPoint:
+    """A point where ∇L = 0: kind is minimum, saddle or maximum, from the signs
+    of the Hessian's eigenvalues (ascending); loss is L there."""
+
+    x: float
+    y: float
+    loss: float
+    kind: str
+    eigenvalues: tuple[float, float]
+
+
+def _batched_hessian(grad: GradFn, p: Array) -> Array:
+    """(S, 2, 2): central differences of the exact gradient at points p (S, 2)."""
+    h = 1e-5 * np.maximum(1.0, np.abs(p))
+    cols = []
+    for k in range(2):
+        e = np.zeros_like(p)
+        e[:, k] = h[:, k]
+        gp = np.stack(grad((p + e)[:, 0], (p + e)[:, 1]), -1)
+        gm = np.stack(grad((p - e)[:, 0], (p - e)[:, 1]), -1)
+        cols.append((gp - gm) / (2 * h[:, k : k + 1]))
+    hess = np.stack(cols, -1)
+    return 0.5 * (hess + np.swapaxes(hess, 1, 2))
+
+
+SEED_GRID = 101  # Newton's seeds come from at most this many grid points a side
+
+
+def critical_points(land: Landscape, x: Array, y: Array, steps: int = 40) -> tuple:
+    """Every stationary point in the view of the grid (x, y): Newton's method
+    on ∇L = 0 from each grid point where |∇L| is smallest among its
+    neighbours, kept where it converges (|∇L| below 1e-9 of the gradient's
+    scale) inside the view, each point once, classified by its Hessian."""
+    x0, x1, y0, y1 = x[0], x[-1], y[0], y[-1]
+    x, y = x[:: -(-len(x) // SEED_GRID)], y[:: -(-len(y) // SEED_GRID)]  # seeds: a coarser grid
+    gx, gy = np.meshgrid(x, y)
+    g0, g1 = land.grad(gx, gy)
+    size = np.hypot(g0, g1)
+    inner = size[1:-1, 1:-1]
+    around = [
+        size[1 + i : size.shape[0] - 1 + i, 1 + j : size.shape[1] - 1 + j]
+        for i in (-1, 0, 1)
+        for j in (-1, 0, 1)
+        if i or j
+    ]
+    seeds = np.argwhere(np.all([inner <= a for a in around], axis=0)) + 1
+    p = np.column_stack([x[seeds[:, 1]], y[seeds[:, 0]]])
+    with np.errstate(all="ignore"):
+        for _ in range(steps):
+            g = np.stack(land.grad(p[:, 0], p[:, 1]), -1)
+            hess = _batched_hessian(land.grad, p)
+            ok = np.abs(np.linalg.det(hess)) > 1e-300
+            step = np.zeros_like(p)
+            step[ok] = np.linalg.solve(hess[ok], g[ok][..., None])[..., 0]
+            p = p - step
+        g = np.stack(land.grad(p[:, 0], p[:, 1]), -1)
+    scale = max(1e-300, float(np.nanmax(size)))
+    box = (x0, x1, y0, y1)
+    found: list[CriticalPoint] = []
+    tol = 1e-6 * max(x1 - x0, y1 - y0)
+    for (px, py), gk in zip(p, g, strict=True):
+        if not (np.all(np.isfinite(gk)) and np.hypot(*gk) < 1e-9 * scale):
+            continue
+        if not _inside((px, py), box) or any(abs(c.x - px) + abs(c.y - py) < tol for c in found):
+            continue
+        eig = np.linalg.eigvalsh(_hessian(land.grad, np.array([px, py])))
+        kind = "minimum" if eig[0] > 0 else "maximum" if eig[1] < 0 else "saddle"
+        found.append(
+            CriticalPoint(
+                float(px), float(py), float(land.loss(px, py)), kind, (float(eig[0]), float(eig[1]))
+            )
+        )
+    return tuple(sorted(found, key=lambda c: (c.x, c.y)))
+
+
 def log_floor(loss: Array) -> float:
     """Lower end of a log colour scale: exact zeros (a closed-form minimum on
     the grid) would stretch it to -inf, so start at the smallest positive
@@ -622,9 +700,11 @@ def compute_landscape(
     resolution: int = 201,
     progress: Callable[[int, int], None] | None = None,
     spec: LandscapeSpec | None = None,
+    critical: bool = False,
 ) -> LandscapeResult:
     """Sample ``land`` on a resolution × resolution grid (endpoints included);
-    ``progress`` follows the grid evaluation (see ``evaluate_grid``)."""
+    ``progress`` follows the grid evaluation (see ``evaluate_grid``); with
+    ``critical``, every stationary point in the view too (``critical_points``)."""
     (x0, x1), (y0, y1) = x_range or land.x_range, y_range or land.y_range
     if not (x0 < x1 and y0 < y1):
         raise ValueError("ranges must satisfy min < max")
@@ -663,6 +743,7 @@ def compute_landscape(
         data,
         fit,
         spec,
+        critical_points(land, x, y) if critical else (),
     )
 
 
@@ -761,6 +842,7 @@ def run(spec: LandscapeSpec, progress: Callable[[int, int], None] | None = None)
         resolution=spec.resolution,
         progress=progress,
         spec=spec,
+        critical=True,
     )
     check_log_scale(spec, result.loss)
     return result

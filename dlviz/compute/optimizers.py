@@ -840,7 +840,9 @@ def _race(land, rules, settings, starts, *, steps, seed, x_range, y_range, resol
             )
         )
     view_x, view_y = view_containing(runs, x_range, y_range)
-    grid = compute_landscape(land, x_range=view_x, y_range=view_y, resolution=resolution)
+    grid = compute_landscape(
+        land, x_range=view_x, y_range=view_y, resolution=resolution, critical=True
+    )
     if tol is None:
         tol = 1e-2 * max(1.0, abs(grid.minimum.loss))
     return Race(grid, tuple(runs), np.array(starts, float).reshape(-1, 2), tol)

@@ -299,3 +299,49 @@ def test_value_only_model_equals_the_full_model(name):
     np.testing.assert_allclose(
         model.value(p0, p1, model.x), model.f(p0, p1, model.x)[0], rtol=1e-14
     )
+
+
+# Himmelblau's nine stationary points: four minima (value 0), four saddles
+# and one maximum, as tabulated (Himmelblau 1972; the maximum 181.617 at
+# (−0.270845, −0.923039)).
+HIMMELBLAU_SADDLES = [(0.086678, 2.884255), (-3.073026, -0.081353), (3.385154, 0.073852),
+                      (-0.127961, -1.953715)]  # fmt: skip
+
+
+def test_himmelblau_has_its_nine_critical_points():
+    from dlviz.compute import landscape as L
+
+    result = L.run(L.make_spec("himmelblau"))
+    kinds = {
+        k: [c for c in result.critical if c.kind == k] for k in ("minimum", "saddle", "maximum")
+    }
+    assert [len(kinds[k]) for k in kinds] == [4, 4, 1]
+    (top,) = kinds["maximum"]
+    assert (top.x, top.y, top.loss) == pytest.approx((-0.270845, -0.923039, 181.617), abs=1e-3)
+    for sx, sy in HIMMELBLAU_SADDLES:
+        assert min(abs(c.x - sx) + abs(c.y - sy) for c in kinds["saddle"]) < 1e-5
+    for c in kinds["minimum"]:
+        assert c.loss == pytest.approx(0.0, abs=1e-12)
+
+
+def test_gabor_critical_points_are_stationary_and_of_their_kind():
+    """Brute force: the gradient vanishes, and the loss on a small circle
+    around each point is all above (minimum), all below (maximum) or both
+    (saddle)."""
+    from dlviz.compute import landscape as L
+
+    result = L.run(L.make_spec("gabor"))
+    land = L.landscape_of(result.spec)
+    assert {c.kind for c in result.critical} == {"minimum", "saddle", "maximum"}
+    angles = np.linspace(0, 2 * np.pi, 32, endpoint=False)
+    for c in result.critical:
+        assert np.hypot(*land.grad(c.x, c.y)) < 1e-7
+        around = land.loss(c.x + 1e-3 * np.cos(angles), c.y + 1e-3 * np.sin(angles)) - c.loss
+        if c.kind == "minimum":
+            assert np.all(around > 0)
+        elif c.kind == "maximum":
+            assert np.all(around < 0)
+        else:
+            assert around.min() < 0 < around.max()
+    best = min(c.loss for c in result.critical if c.kind == "minimum")
+    assert best == pytest.approx(result.minimum.loss, rel=1e-9)
