@@ -87,6 +87,7 @@ _OPTIMIZERS_STRINGS = {
 }
 
 _LANDSCAPE_STRINGS = {
+    "local_minimum": {"en": "local minimum", "zh": "局部最小值"},
     "log_loss": {"en": "log₁₀ loss", "zh": "log₁₀ 损失"},
     "global_minimum": {"en": "global minimum", "zh": "全局最小值"},
     "saddle_point": {"en": "saddle point", "zh": "鞍点"},

@@ -47,18 +47,34 @@ def _mark_points(ax: Axes, result: LandscapeResult, theme: Theme, lang: str) -> 
         label=label,
         zorder=5,
     )
-    if result.saddles:
-        ax.plot(
-            [p.x for p in result.saddles],
-            [p.y for p in result.saddles],
-            linestyle="none",
-            marker="X",
-            markersize=11,
-            color=theme.saddle,
-            markeredgecolor=theme.background,
-            label=text("saddle_point", lang),
-            zorder=5,
-        )
+    saddles = [(c.x, c.y) for c in result.critical if c.kind == "saddle"] or [
+        (p.x, p.y) for p in result.saddles
+    ]
+    far = 1e-6 * (result.x[-1] - result.x[0] + result.y[-1] - result.y[0])
+    local = [
+        (c.x, c.y)
+        for c in result.critical
+        if c.kind == "minimum" and all(abs(c.x - p.x) + abs(c.y - p.y) > far for p in result.minima)
+    ]
+    small = len(saddles) + len(local) > 24  # many (Rastrigin): small marks
+    for points, marker, size, colour, key in (
+        (local, "^", 9, theme.background, "local_minimum"),
+        (saddles, "X", 11, theme.saddle, "saddle_point"),
+    ):
+        if points:
+            px, py = zip(*points, strict=True)
+            ax.plot(
+                px,
+                py,
+                linestyle="none",
+                marker=marker,
+                markersize=size * (0.5 if small else 1),
+                color=colour,
+                markeredgecolor=theme.foreground,
+                markeredgewidth=0.8,
+                label=text(key, lang),
+                zorder=5,
+            )
 
 
 def draw_landscape(

@@ -124,3 +124,16 @@ def test_scene_colour_anchors_are_matplotlibs_colour_maps():
         cmap = matplotlib.colormaps[name]
         expected = [colors.to_hex(cmap(t)) for t in np.linspace(0, 1, len(anchors))]
         assert list(anchors) == expected
+
+
+def test_local_minima_and_saddles_are_marked_where_they_were_found():
+    from dlviz.compute import landscape as L
+    from dlviz.render.landscape import plot_landscape
+
+    result = L.run(L.make_spec("gabor"))
+    ax = plot_landscape(result).axes[0]
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    saddles = [c for c in result.critical if c.kind == "saddle"]
+    local = [c for c in result.critical if c.kind == "minimum" and c.loss > result.minimum.loss]
+    np.testing.assert_allclose(lines["saddle point"].get_xdata(), [c.x for c in saddles])
+    np.testing.assert_allclose(lines["local minimum"].get_ydata(), [c.y for c in local])
