@@ -57,6 +57,29 @@ def _topic(
 
 # Each topic's labels in English and Chinese (the course's terms).
 _OPTIMIZERS_STRINGS = {
+    "outcome_reached": {
+        "en": "→ global minimum at step {step}",
+        "zh": "→ 第 {step} 步到达全局最小值",
+    },
+    "outcome_diverged": {"en": "→ diverged at step {step}", "zh": "→ 第 {step} 步发散"},
+    "outcome_local_minimum": {
+        "en": "→ stuck in a local minimum at ({x:.3g}, {y:.3g}), loss {loss:.3g}",
+        "zh": "→ 陷入局部最小值 ({x:.3g}, {y:.3g})，损失 {loss:.3g}",
+    },
+    "outcome_saddle_region": {
+        "en": "→ stuck at ({x:.3g}, {y:.3g}), loss {loss:.3g}: a saddle region "
+        "(Hessian eigenvalues {e0:.2g}, {e1:.2g})",
+        "zh": "→ 停在 ({x:.3g}, {y:.3g})，损失 {loss:.3g}："
+        "鞍点区域（海森矩阵特征值 {e0:.2g}, {e1:.2g}）",
+    },
+    "outcome_descending": {
+        "en": "→ after {step} steps at ({x:.3g}, {y:.3g}), loss {loss:.3g}",
+        "zh": "→ {step} 步后位于 ({x:.3g}, {y:.3g})，损失 {loss:.3g}",
+    },
+    "outcome_count": {
+        "en": "→ global minimum from {n} of {total} starts",
+        "zh": "→ {total} 个起点中 {n} 个到达全局最小值",
+    },
     "loss_gap": {"en": "L − L* (loss above the minimum)", "zh": "L − L*（高于最小值的损失）"},
     "start": {"en": "start", "zh": "起点"},
     "diverged": {"en": "diverged", "zh": "发散"},

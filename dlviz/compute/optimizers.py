@@ -747,9 +747,53 @@ class Race:
     starts: Array  # (S, 2)
     tol: float
     spec: OptimizersSpec | None = None  # what ran, when built by ``run``
+    land: Landscape | None = None  # the loss function itself (for the Hessian at an end)
 
     def steps_to_tol(self, run: Run, k: int) -> int | None:
         return steps_to_reach(run.loss[:, k], self.landscape.minimum.loss, self.tol)
+
+    def outcome(self, run: Run, k: int) -> Outcome:
+        """Where start ``k``'s run ended up, in the terms a lecture uses."""
+        return _outcome(self, run, k)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How a run ended. kind: "reached" (the global minimum, within tol, at
+    ``step``), "diverged" (at ``step``), "local_minimum" (ends at a local
+    minimum found exactly), "saddle_region" (ends where the Hessian has a
+    negative eigenvalue: stuck by a saddle or a ridge), "descending" (ends
+    short of the minimum where L curves upward); x, y, loss: the last point; eigenvalues:
+    the Hessian's there (ascending)."""
+
+    kind: str
+    step: int
+    x: float
+    y: float
+    loss: float
+    eigenvalues: tuple[float, float]
+
+
+def _outcome(race: Race, run: Run, k: int) -> Outcome:
+    path = run.path(k)
+    x, y = (float(v) for v in path[-1])
+    loss = float(run.loss[len(path) - 1, k])
+    if run.diverged_at[k] >= 0:
+        return Outcome("diverged", int(run.diverged_at[k]), x, y, loss, (np.nan, np.nan))
+    from dlviz.compute.landscape import _hessian
+
+    hess = _hessian(race.land.grad, np.array([x, y]))
+    eig = tuple(float(e) for e in np.linalg.eigvalsh(hess))
+    reached = race.steps_to_tol(run, k)
+    if reached is not None:
+        return Outcome("reached", reached, x, y, loss, eig)
+    grid = race.landscape
+    near = 0.01 * np.hypot(grid.x[-1] - grid.x[0], grid.y[-1] - grid.y[0])
+    for c in grid.critical:
+        if c.kind == "minimum" and np.hypot(c.x - x, c.y - y) < near:
+            return Outcome("local_minimum", len(path) - 1, x, y, loss, eig)
+    kind = "saddle_region" if eig[0] < 0 else "descending"
+    return Outcome(kind, len(path) - 1, x, y, loss, eig)
 
 
 def view_containing(runs, x_range, y_range, margin: float = 0.05, limit: float = 3.0):
@@ -845,7 +889,7 @@ def _race(land, rules, settings, starts, *, steps, seed, x_range, y_range, resol
     )
     if tol is None:
         tol = 1e-2 * max(1.0, abs(grid.minimum.loss))
-    return Race(grid, tuple(runs), np.array(starts, float).reshape(-1, 2), tol)
+    return Race(grid, tuple(runs), np.array(starts, float).reshape(-1, 2), tol, None, land)
 
 
 # --------------------------------------------------------------------------- basins

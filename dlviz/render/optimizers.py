@@ -169,6 +169,40 @@ def legend_label(run: Run, lang: str = "en", width: int = 10) -> str:
     return f"{name}{gap} {rule}" + (f"   [{values}]" if values else "")
 
 
+def outcome_text(race: Race, run: Run, lang: str = "en") -> str:
+    """How the run ended, with this run's numbers: one start in detail, several
+    as how many reached the global minimum."""
+    if len(race.starts) > 1:
+        n = sum(race.outcome(run, k).kind == "reached" for k in range(len(race.starts)))
+        return text("outcome_count", lang, n=n, total=len(race.starts))
+    o = race.outcome(run, 0)
+    return text(
+        f"outcome_{o.kind}",
+        lang,
+        step=o.step,
+        x=o.x,
+        y=o.y,
+        loss=o.loss,
+        e0=o.eigenvalues[0],
+        e1=o.eigenvalues[1],
+    )
+
+
+def legend_rows(race: Race, lang: str, chars: int) -> list[str]:
+    """Each optimizer's legend row and how its run ended, on a second line
+    (indented past the name) when the row would pass ``chars`` characters."""
+    rows = []
+    labels = legend_labels(race.runs, lang)
+    indent = " " * (
+        max(10, *(round(_cells(optimizer_name(r.optimizer, lang))) + 1 for r in race.runs)) + 1
+    )
+    for label, run in zip(labels, race.runs, strict=True):
+        outcome = outcome_text(race, run, lang)
+        one_line = f"{label}   {outcome}"
+        rows.append(one_line if _cells(one_line) <= chars else f"{label}\n{indent}{outcome}")
+    return rows
+
+
 def legend_labels(runs, lang: str) -> list[str]:
     """One label per run, the rules starting in one column."""
     width = max(10, *(round(_cells(optimizer_name(r.optimizer, lang))) + 1 for r in runs))
@@ -190,8 +224,10 @@ def plot_optimizers(
     light = theme.name == "light"
     font = theme.font_size * (0.75 if light else 0.45)
     line_h = font * 1.45 / 72  # inches
-    legend_h = (len(race.runs) + 1.8) * line_h  # the rules, then the defaults caption
     w = theme.figsize[0] * (1.7 if light else 1.0)
+    rows = legend_rows(race, lang, chars=int((w - 1.0) * 72 / (font * 0.62)))
+    lines = sum(row.count("\n") + 1 for row in rows)
+    legend_h = (lines + 1.8) * line_h  # the rules, then the defaults caption
     h = theme.figsize[1] + (legend_h if light else 0.0)  # slides stay 16:9
     scale = theme.font_size / 10
     with themed(theme):
@@ -216,7 +252,7 @@ def plot_optimizers(
         handles = loss_ax.get_lines()[: len(race.runs) * len(race.starts) : len(race.starts)]
         fig.legend(
             handles,
-            legend_labels(race.runs, lang),
+            rows,
             loc="lower left",
             frameon=False,
             bbox_to_anchor=(0.5 * scale / w, 1.2 * line_h / h),

@@ -383,3 +383,42 @@ def test_udl_minibatch_descent_reaches_the_ridge_minimum_it_stars():
     assert np.linalg.norm(last_epoch - best) < 0.02
     wrong = np.array(linear_least_squares(land.data.x, land.data.y, 2.0))  # whole penalty per batch
     assert np.linalg.norm(last_epoch - best) < np.linalg.norm(last_epoch - wrong) / 5
+
+
+def _loss_hessian(land, x, y, h=1e-4):
+    """Second differences of the loss itself (not its gradient): an oracle."""
+    f = land.loss
+    fxx = (f(x + h, y) - 2 * f(x, y) + f(x - h, y)) / h**2
+    fyy = (f(x, y + h) - 2 * f(x, y) + f(x, y - h)) / h**2
+    fxy = (f(x + h, y + h) - f(x + h, y - h) - f(x - h, y + h) + f(x - h, y - h)) / (4 * h * h)
+    return np.linalg.eigvalsh(np.array([[fxx, fxy], [fxy, fyy]]))
+
+
+def test_outcomes_name_how_each_run_ended():
+    race = O.run(O.make_spec("gabor", optimizers=["gd", "normalized"]))
+    land = make_landscape("gabor")
+    gd, normalized = (race.outcome(run, 0) for run in race.runs)
+    # gd stalls where L curves down in one direction (the issue's −0.57, 3.41)
+    assert gd.kind == "saddle_region"
+    np.testing.assert_allclose(gd.eigenvalues, _loss_hessian(land, gd.x, gd.y), atol=1e-3)
+    assert gd.eigenvalues[0] < 0 < gd.eigenvalues[1]
+    assert (gd.x, gd.y) == tuple(race.runs[0].params[-1, 0]) and gd.step == 300
+    assert normalized.kind == "reached"
+    assert normalized.step == race.steps_to_tol(race.runs[1], 0)
+    assert race.runs[1].loss[normalized.step, 0] <= race.landscape.minimum.loss + race.tol
+    assert race.runs[1].loss[normalized.step - 1, 0] > race.landscape.minimum.loss + race.tol
+
+
+def test_a_run_that_ends_in_a_local_minimum_says_so():
+    spec = O.make_spec("gabor", optimizers=["gd"], starts=[(6.0, 13.0)], steps=500)
+    race = O.run(spec)
+    end = race.outcome(race.runs[0], 0)
+    assert end.kind == "local_minimum" and end.loss > race.landscape.minimum.loss + 1
+    assert np.all(_loss_hessian(make_landscape("gabor"), end.x, end.y) > 0)
+
+
+def test_a_diverged_run_says_when():
+    spec = O.make_spec("quadratic", optimizers=["gd"], overrides={"*": {"lr": 30.0}}, steps=5)
+    race = O.run(spec)
+    end = race.outcome(race.runs[0], 0)
+    assert end.kind == "diverged" and end.step == 1
