@@ -70,12 +70,12 @@ LIGHT = Theme(
     # one colour per optimizer, in dlviz.compute.optimizers.NAMES order
     palette=(
         "#0072b2",
-        "#56b4e9",
-        "#009e73",
-        "#004d40",
-        "#8c564b",
-        "#cc79a7",
         "#e69f00",
+        "#009e73",
+        "#cc79a7",
+        "#8c564b",
+        "#56b4e9",
+        "#9467bd",
         "#7f7f7f",
         "#d55e00",
     ),
@@ -97,12 +97,12 @@ DARK = Theme(
     saddle="#ffd166",
     palette=(
         "#79c0ff",
-        "#a5d6ff",
+        "#f0e442",
         "#7ee787",
-        "#3fb950",
+        "#e59ad0",
         "#d29922",
-        "#d2a8ff",
-        "#ffd166",
+        "#b392f0",
+        "#56d4dd",
         "#c9d1d9",
         "#ff6b6b",
     ),
@@ -114,6 +114,21 @@ DARK = Theme(
 )
 
 _THEMES = {"light": LIGHT, "dark": DARK}
+
+
+# One line style and marker per optimizer (dlviz.compute.optimizers.NAMES order),
+# so paths and loss curves tell apart in grey print and on a washed-out projector.
+OPTIMIZER_LINES = (
+    ("-", "o"),
+    ("--", "s"),
+    ("-", "^"),
+    ("--", "v"),
+    (":", "D"),
+    ("-.", "P"),
+    ("-.", "h"),
+    (":", "<"),
+    ("-", "d"),
+)
 
 
 def series_color(theme: Theme, index: int) -> str:

@@ -98,8 +98,8 @@ def optimizers(
         typer.Option(
             "--optimizer",
             metavar="NAME[,NAME]",
-            help="gd, sgd, momentum, nesterov, normalized, "
-            "adagrad, rmsprop, adadelta, adam; repeatable (default: all the convention defines)",
+            help="gd, sgd, momentum, nesterov, normalized, adagrad, rmsprop, adadelta, adam, "
+            "or all (every rule of the convention); repeatable (default: gd,sgd,momentum,adam)",
         ),
     ] = None,
     convention: Annotated[Convention, typer.Option(help="Whose update rules")] = Convention.udl,

@@ -49,6 +49,9 @@ NAMES = (
     "adadelta",
     "adam",
 )
+# The default race: four rules every convention defines, few enough to tell
+# apart on one slide (``optimizers=["all"]`` races every rule of the convention).
+DEFAULT_SET = ("gd", "sgd", "momentum", "adam")
 SGD_BATCH = 5  # sgd's minibatch on the data models when no batch size is given
 SGD_NOISE = 1.0  # sgd's gradient noise on analytic landscapes when no noise is given
 
@@ -1121,6 +1124,8 @@ def _as_mapping(landscape) -> dict:
 def _optimizer_names(optimizers, convention: str) -> tuple[str, ...]:
     offered = tuple(RULES[convention])
     if optimizers is None:
+        return DEFAULT_SET
+    if list(optimizers) == ["all"]:
         return offered
     names = tuple(dict.fromkeys(optimizers))  # once each, in the order given
     check(len(names) > 0, "optimizers", "", f"name at least one of {', '.join(offered)}")

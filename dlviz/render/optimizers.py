@@ -16,6 +16,7 @@ from dlviz.render.landscape import draw_landscape, loss_colorbar
 from dlviz.theme import (
     LIGHT,
     MONOSPACE,
+    OPTIMIZER_LINES,
     Theme,
     hyperparameter_name,
     landscape_axis_names,
@@ -32,6 +33,17 @@ MAX_FRAMES = 120
 def optimizer_color(name: str, theme: Theme) -> str:
     """One colour per optimizer name, the same in every picture."""
     return series_color(theme, NAMES.index(name))
+
+
+def optimizer_line(name: str, points: int) -> dict:
+    """The optimizer's line style and marker, about a dozen marks along ``points``."""
+    linestyle, marker = OPTIMIZER_LINES[NAMES.index(name)]
+    return {
+        "linestyle": linestyle,
+        "marker": marker,
+        "markersize": 4.5,
+        "markevery": max(1, points // 12),
+    }
 
 
 def hyperparameter_text(run: Run, lang: str = "en") -> str:
@@ -100,7 +112,15 @@ def draw_trajectories(ax: Axes, race: Race, *, theme: Theme = LIGHT, lang: str =
         color = optimizer_color(run.optimizer, theme)
         for k in range(len(race.starts)):
             path = run.path(k)
-            ax.plot(path[:, 0], path[:, 1], color=color, linewidth=1.8, zorder=6, path_effects=halo)
+            ax.plot(
+                path[:, 0],
+                path[:, 1],
+                color=color,
+                linewidth=1.8,
+                zorder=6,
+                path_effects=halo,
+                **optimizer_line(run.optimizer, len(path)),
+            )
             end_marker = "X" if run.diverged_at[k] >= 0 else "o"
             ax.plot(
                 *path[-1],
@@ -140,7 +160,13 @@ def draw_loss_curves(ax: Axes, race: Race, *, theme: Theme = LIGHT, lang: str = 
             gap = run.loss[:, k] - best
             steps = np.flatnonzero(np.isfinite(gap))
             values = np.maximum(gap[steps], floor)
-            ax.plot(steps, values, color=color, linewidth=1.4)
+            ax.plot(
+                steps,
+                values,
+                color=color,
+                linewidth=1.4,
+                **optimizer_line(run.optimizer, len(values)),
+            )
             drawn.append(values)
             if run.diverged_at[k] >= 0:
                 crosses.append((run.diverged_at[k], values[-1], color))
@@ -155,6 +181,7 @@ def draw_loss_curves(ax: Axes, race: Race, *, theme: Theme = LIGHT, lang: str = 
     ax.set_xlim(left=0)
     ax.set_xlabel(text("step", lang))
     ax.set_ylabel(text("loss_gap", lang))
+    ax.set_title(text("loss_gap_title", lang), fontsize="medium")
     ax.grid(True, which="major", alpha=0.4)
     return ax
 
@@ -222,10 +249,12 @@ def plot_optimizers(
     """Paths over the filled contour and loss against step; below them a
     legend giving each optimizer's colour, update rule and hyperparameters."""
     light = theme.name == "light"
-    font = theme.font_size * (0.75 if light else 0.45)
+    # a slide has room for a few rules in large type, or for all of them in small type
+    font = theme.font_size * (0.75 if light else 0.6 if len(race.runs) <= 5 else 0.45)
     line_h = font * 1.45 / 72  # inches
     w = theme.figsize[0] * (1.7 if light else 1.0)
-    rows = legend_rows(race, lang, chars=int((w - 1.0) * 72 / (font * 0.62)))
+    # the characters a row holds: the width less the margin and the legend handle
+    rows = legend_rows(race, lang, chars=int((w - 1.0) * 72 / (font * 0.62)) - 8)
     lines = sum(row.count("\n") + 1 for row in rows)
     legend_h = (lines + 1.8) * line_h  # the rules, then the defaults caption
     h = theme.figsize[1] + (legend_h if light else 0.0)  # slides stay 16:9
@@ -247,7 +276,7 @@ def plot_optimizers(
         mappable = draw_landscape(ax, race.landscape, log_scale=log_scale, theme=theme, lang=lang)
         loss_colorbar(fig, mappable, ax).set_label(text("loss", lang))
         draw_trajectories(ax, race, theme=theme, lang=lang)
-        ax.legend(fontsize="x-small", loc="upper right", framealpha=0.85)
+        ax.legend(fontsize="x-small", loc="best", framealpha=0.85)  # where no path runs
         draw_loss_curves(loss_ax, race, theme=theme, lang=lang)
         handles = loss_ax.get_lines()[: len(race.runs) * len(race.starts) : len(race.starts)]
         fig.legend(

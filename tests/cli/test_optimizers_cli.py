@@ -12,13 +12,15 @@ from dlviz.compute.landscape import make_landscape
 from tests.util import files_under
 
 
-def test_default_run_draws_every_udl_optimizer(dlviz, tmp_path):
+def test_default_run_races_four_rules_and_all_races_every_one(dlviz, tmp_path):
     code, out, err = dlviz("optimizers", "--landscape", "gabor")
     assert code == 0, err
     assert files_under(tmp_path) == ["outputs/optimizers_gabor.png"]
-    for name in O.NAMES:
-        assert f" {name} " in out
+    assert [n for n in O.NAMES if f" {n} " in out] == ["gd", "sgd", "momentum", "adam"]
     assert "written: outputs/optimizers_gabor.png" in out
+    code, out, err = dlviz("optimizers", "--optimizer", "all", "--out", "all.png")
+    assert code == 0, err
+    assert [n for n in O.NAMES if f" {n} " in out] == list(O.NAMES)
 
 
 def test_json_trajectories_match_a_direct_run(dlviz, tmp_path):
