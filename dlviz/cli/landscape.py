@@ -62,7 +62,7 @@ LogScale = Annotated[
     typer.Option(
         "--log-scale/--linear-scale",
         show_default=False,
-        help="Colour by decades of loss (default: log for rosenbrock, beale, himmelblau)",
+        help="Colour by decades of loss (default: log for linear, rosenbrock, beale, himmelblau)",
     ),
 ]
 Coeffs = Annotated[

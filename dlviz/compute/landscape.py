@@ -285,8 +285,15 @@ def linear(ridge: float = 0.0) -> Landscape:
     model = DataModel(LINEAR_X, LINEAR_Y, linear_model, linear_value, ridge)
     formula = r"L(\phi) = \sum_i \left(\phi_0 + \phi_1 x_i - y_i\right)^2"
     best = linear_least_squares(LINEAR_X, LINEAR_Y, ridge)
+    # the losses span two decades: on a log scale the basin's ellipses show
     return _data_landscape(
-        "linear", model, formula, x_range=(0.0, 2.0), y_range=(-1.0, 1.0), minima=(best,)
+        "linear",
+        model,
+        formula,
+        x_range=(0.0, 2.0),
+        y_range=(-1.0, 1.0),
+        minima=(best,),
+        log_scale=True,
     )
 
 

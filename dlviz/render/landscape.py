@@ -140,11 +140,25 @@ def _draw_surface(ax, result: LandscapeResult, norm, theme: Theme):
         cstride=1,
         norm=colors.Normalize(shown.min(), shown.max()),
     )
+    # the star sits on the surface as drawn (log: the scale's floor at most) and
+    # is painted last, so no ridge in front of it hides it
+    ax.computed_zorder = False
     for p in result.minima:
         zp = np.log10(max(p.loss, norm.vmin)) if log else p.loss
+        zp = max(zp, float(shown.min()))
         ax.scatter(
-            [p.x], [p.y], [zp], marker="*", s=180, color=theme.minimum, depthshade=False, zorder=10
+            [p.x],
+            [p.y],
+            [zp],
+            marker="*",
+            s=220,
+            color=theme.minimum,
+            edgecolors=theme.background,
+            depthshade=False,
+            zorder=10,
         )
+    for axis in (ax.xaxis, ax.yaxis, ax.zaxis):  # fewer ticks: no labels run together
+        axis.set_major_locator(ticker.MaxNLocator(5))
     style_3d_axes(ax, theme)
     ax.view_init(elev=35, azim=-60)
     return mappable
