@@ -163,8 +163,102 @@ def save_animation(anim, path: Path, fmt: str, fps: int, dpi: int, progress=None
     else:
         writer = _fast_gif_writer_class()(fps=fps)
     with atomic_path(path) as tmp:
-        anim.save(tmp, writer=writer, dpi=dpi, progress_callback=progress)
+        if getattr(anim, "dlviz_moving", None):
+            _save_blitted(anim, tmp, fmt, fps, dpi, progress)
+        else:
+            anim.save(tmp, writer=writer, dpi=dpi, progress_callback=progress)
     return path
+
+
+def _save_blitted(anim, path: Path, fmt: str, fps: int, dpi: int, progress=None) -> None:
+    """Frames drawn by blitting: the still part of the figure (landscape,
+    legend, titles) is drawn once, and each frame restores it and draws only
+    ``anim.dlviz_moving``, the artists ``anim._func`` changes. Matplotlib's
+    own ``save`` redraws the whole figure for every frame."""
+    from PIL import Image
+
+    fig = anim._fig
+    moving = sorted(anim.dlviz_moving, key=lambda artist: artist.get_zorder())  # as drawn
+    fig.set_dpi(dpi)
+    canvas = fig.canvas
+    for artist in moving:
+        artist.set_animated(True)  # left out of the still background
+    canvas.draw()
+    background = canvas.copy_from_bbox(fig.bbox)
+    width, height = canvas.get_width_height()
+    count = anim.dlviz_frames
+
+    def frames():
+        for i in range(count):
+            canvas.restore_region(background)
+            anim._func(i)
+            for artist in moving:
+                fig.draw_artist(artist)
+            if progress is not None:
+                progress(i, count)
+            yield bytes(canvas.buffer_rgba())
+
+    if fmt == "gif":
+        images = [
+            Image.frombuffer("RGBA", (width, height), frame)
+            .convert("RGB")
+            .quantize(colors=255, method=Image.Quantize.FASTOCTREE)
+            for frame in frames()
+        ]
+        images[0].save(
+            path,
+            format="GIF",
+            save_all=True,
+            append_images=images[1:],
+            duration=int(1000 / fps),
+            loop=0,
+        )
+        return
+    _ffmpeg_raw(frames(), path, width, height, fps)
+
+
+def _ffmpeg_raw(frames, path: Path, width: int, height: int, fps: int) -> None:
+    """RGBA frames piped to ffmpeg as H.264 in an mp4 (even size, yuv420p);
+    ffmpeg is stopped whatever happens, so no child process outlives us."""
+    import subprocess
+
+    ffmpeg = require_tool("ffmpeg", "ffmpeg", "mp4 output")
+    command = [
+        ffmpeg,
+        "-y",
+        "-loglevel",
+        "error",
+        "-f",
+        "rawvideo",
+        "-pix_fmt",
+        "rgba",
+        "-s",
+        f"{width}x{height}",
+        "-r",
+        str(fps),
+        "-i",
+        "-",
+        "-vf",
+        "scale=trunc(iw/2)*2:trunc(ih/2)*2",
+        "-pix_fmt",
+        "yuv420p",
+        "-c:v",
+        "libx264",
+        "-f",
+        "mp4",
+        str(path),
+    ]
+    process = subprocess.Popen(command, stdin=subprocess.PIPE)
+    try:
+        for frame in frames:
+            process.stdin.write(frame)
+        process.stdin.close()
+        if process.wait() != 0:
+            raise RuntimeError(f"ffmpeg failed with exit status {process.returncode}")
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
 
 
 def _fast_gif_writer_class():

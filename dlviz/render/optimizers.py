@@ -317,9 +317,23 @@ def animate_optimizers(
     frame_steps = np.unique(np.linspace(0, steps, min(MAX_FRAMES, steps + 1)).round().astype(int))
     with themed(theme):
         fig = new_figure(theme, theme.figsize, layout=None)
-        ax = fig.add_axes((0.1, 0.12, 0.72, 0.78))
+        ax = fig.add_axes((0.1, 0.24, 0.7, 0.66))
         log_scale = log_scale_of(race, log_scale)
-        draw_landscape(ax, race.landscape, log_scale=log_scale, theme=theme, lang=lang)
+        mappable = draw_landscape(ax, race.landscape, log_scale=log_scale, theme=theme, lang=lang)
+        bar = fig.colorbar(mappable, cax=fig.add_axes((0.83, 0.24, 0.025, 0.66)))
+        bar.set_label(text("loss", lang))
+        ax.plot(
+            race.starts[:, 0],
+            race.starts[:, 1],
+            linestyle="none",
+            marker="o",
+            markersize=10,
+            markerfacecolor="none",
+            markeredgecolor=theme.foreground,
+            markeredgewidth=2,
+            label=text("start", lang),
+            zorder=8,
+        )
         counter = ax.text(
             0.02,
             0.97,
@@ -346,7 +360,14 @@ def animate_optimizers(
                     label=optimizer_name(run.optimizer, lang) if k == 0 else None,
                 )
                 artists.append((run, k, travelled, trail_line, dot))
-        ax.legend(fontsize="x-small", loc="upper right", framealpha=0.85)
+        # below the map, off every path
+        ax.legend(
+            fontsize="x-small",
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.11),
+            ncol=4,
+            frameon=False,
+        )
         name = landscape_name(race.landscape.name, lang)
         fig.suptitle(text("optimizers_title", lang, name=name, convention=race.runs[0].convention))
     base = colors.to_rgba_array([optimizer_color(r.optimizer, theme) for r, *_ in artists])
@@ -366,7 +387,11 @@ def animate_optimizers(
             dot.set_data([path[-1, 0]], [path[-1, 1]])
         return ()
 
-    return FuncAnimation(fig, update, frames=len(frame_steps), blit=False)
+    anim = FuncAnimation(fig, update, frames=len(frame_steps), blit=False)
+    # what moves, so the writer draws the landscape once and blits the rest
+    anim.dlviz_moving = [counter, *(a for _, _, *lines in artists for a in lines)]
+    anim.dlviz_frames = len(frame_steps)
+    return anim
 
 
 def plot_basins(

@@ -85,8 +85,12 @@ def test_animation_moves_the_dots(race):
     anim = R.animate_optimizers(race)
     anim._func(10)  # 61 frames for 60 steps: frame 10 is step 10
     ax = anim._fig.axes[0]
-    dots = [line for line in ax.get_lines() if line.get_marker() == "o"]
+    dots = [
+        line for line in ax.get_lines() if line.get_marker() == "o" and line.get_label() != "start"
+    ]
     assert len(dots) == 4
+    (start,) = [line for line in ax.get_lines() if line.get_label() == "start"]
+    np.testing.assert_array_equal(start.get_xydata(), race.starts)
     np.testing.assert_array_equal(dots[0].get_xydata()[0], race.runs[0].params[10, 0])
     assert any(t.get_text() == "step 10" for t in ax.texts)
 
@@ -183,3 +187,25 @@ def test_runs_that_all_diverge_at_once_still_show_crosses_and_an_axis():
     assert len(crosses) == 1 and crosses[0].get_xdata()[0] == 1
     low, high = loss_ax.get_ylim()
     assert high - low > 1.0  # not matplotlib's ±0.04 around a lone point
+
+
+def test_blitted_animation_frames_are_the_full_redraws(race, tmp_path):
+    """The GIF writer draws the still landscape once and blits what moves;
+    each frame must look like the figure redrawn whole at that step."""
+    from PIL import Image
+
+    from dlviz.output import save_animation
+
+    anim = R.animate_optimizers(race)
+    save_animation(anim, tmp_path / "a.gif", "gif", 12, 60)
+    with Image.open(tmp_path / "a.gif") as gif:
+        gif.seek(30)
+        blitted = np.asarray(gif.convert("RGB"), float)
+    fresh = R.animate_optimizers(race)
+    fresh._fig.set_dpi(60)
+    fresh._func(30)
+    fresh._fig.canvas.draw()
+    whole = np.asarray(fresh._fig.canvas.buffer_rgba())[..., :3].astype(float)
+    assert blitted.shape == whole.shape
+    far = np.abs(blitted - whole).max(axis=2) > 80  # beyond the GIF palette's rounding
+    assert far.sum() < 20  # a dot or trail left out of the blit differs in hundreds
