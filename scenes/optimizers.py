@@ -221,7 +221,8 @@ def _dot_updater(points: np.ndarray, clock: ValueTracker):
 
 
 class OptimizerStep(_OptimizerScene):
-    params = {**_OptimizerScene.params, "explained_steps": 4}
+    # the steps explained: the first three, then two where momentum has built up
+    params = {**_OptimizerScene.params, "explained_steps": (1, 2, 3, 10, 30)}
     optimizers = ("momentum",)
 
     def construct(self):
@@ -238,31 +239,21 @@ class OptimizerStep(_OptimizerScene):
         rule_tex.next_to(self.axes, DOWN, buff=0.95)
         self.play(Write(rule_tex), run_time=1.5)
         path = run.path(0)
-        dot = Dot(
-            self.point(path[0]),
-            radius=0.09,
-            color=series_color(theme, O.NAMES.index(run.optimizer)),
-        )
+        colour = series_color(theme, O.NAMES.index(run.optimizer))
+        dot = Dot(self.point(path[0]), radius=0.09, color=colour)
         self.play(FadeIn(dot))
-        shown = min(self.params["explained_steps"], len(path) - 1)
-        self.explain_steps(path[: shown + 1], dot, run)
-        rest = self.polyline(path[shown:], series_color(theme, O.NAMES.index(run.optimizer)))
-        self.play(
-            Create(rest), dot.animate.move_to(self.point(path[-1])), run_time=3, rate_func=linear
-        )
+        self.explain_steps(path, dot, run)
         self.reveal_minimum()
         self.wait(1.5)
 
     def explain_steps(self, path, dot, run):
-        """For each early step: the plain gradient step −α·∇L (what gd would do)
-        and the step the rule took; both drawn at one shared scale."""
+        """At each explained step t: the plain gradient step −α·∇L (what gd
+        would do) and the step the rule took, each arrow as long as it is
+        (the longer 1.1 units); a step too short to see is drawn magnified and
+        marked ×k, and both lengths are written. Between them the dot runs on."""
         theme, lang = self.theme, self.lang
+        colour = dot.get_color()
         lr = run.hyperparameters.get("lr", 1.0)
-        grads = np.array([self.land.grad(*p) for p in path[:-1]], float)
-        gd_steps, taken = -lr * grads, np.diff(path, axis=0)
-        origin = self.axes.c2p(0, 0)
-        lengths = [np.linalg.norm(self.axes.c2p(*v) - origin) for v in (*gd_steps, *taken)]
-        scale = 0.9 / max(max(lengths), 1e-9)  # the longest arrow: 0.9 scene units
         # For the momentum family the step taken is the momentum term −α·m.
         taken_key = "momentum" if run.optimizer in ("momentum", "nesterov") else "step_taken"
         key = VGroup(
@@ -272,22 +263,71 @@ class OptimizerStep(_OptimizerScene):
             label(f"→ {text(taken_key, lang)}", theme, lang, font_size=22, color=theme.minimum),
         ).arrange(DOWN, aligned_edge=LEFT)
         self.play(FadeIn(key.next_to(self.axes, RIGHT, buff=0.4).align_to(self.axes, UP)))
-        for p, g_step, step in zip(path[:-1], gd_steps, taken, strict=True):
-            start = self.point(p)
-            arrows = [
-                Arrow(
-                    start,
-                    start + scale * (self.point(p + v) - start),
-                    buff=0,
-                    color=c,
-                    stroke_width=5,
+        done = 0
+        for t in [t for t in self.params["explained_steps"] if 1 <= t < len(path)]:
+            if t - 1 > done:  # run along the path to the step before
+                between = self.polyline(path[done:t], colour)
+                self.play(
+                    Create(between),
+                    dot.animate.move_to(self.point(path[t - 1])),
+                    run_time=0.8,
+                    rate_func=linear,
                 )
-                for v, c in ((g_step, theme.saddle), (step, theme.minimum))
-            ]
-            self.play(*[GrowArrow(a) for a in arrows], run_time=0.7)
-            segment = Line(start, self.point(p + step), color=dot.get_color(), stroke_width=4)
-            self.play(Create(segment), dot.animate.move_to(self.point(p + step)), run_time=0.6)
-            self.play(*[FadeOut(a) for a in arrows], run_time=0.3)
+            self.explain_step(
+                path[t - 1], path[t], -lr * np.array(self.land.grad(*path[t - 1])), t, dot, key
+            )
+            done = t
+        rest = self.polyline(path[done:], colour)
+        self.play(
+            Create(rest), dot.animate.move_to(self.point(path[-1])), run_time=2.5, rate_func=linear
+        )
+
+    def explain_step(self, p, q, gd_step, t, dot, key):
+        theme, lang = self.theme, self.lang
+        start = self.point(p)
+        vectors = [(gd_step, theme.saddle), (q - p, theme.minimum)]
+        sizes = [np.linalg.norm(self.point(p + v) - start) for v, _ in vectors]
+        scale = 1.1 / max(max(sizes), 1e-12)
+        arrows, marks = [], []
+        for (v, c), size in zip(vectors, sizes, strict=True):
+            magnify = 1 if size * scale >= 0.3 else int(np.ceil(0.3 / max(size * scale, 1e-12)))
+            end = start + magnify * scale * (self.point(p + v) - start)
+            arrows.append(
+                Arrow(
+                    start, end, buff=0, color=c, stroke_width=5, max_tip_length_to_length_ratio=0.3
+                )
+            )
+            if magnify > 1:
+                marks.append(
+                    label(f"×{magnify}", theme, lang, font_size=20, color=c).next_to(
+                        arrows[-1].get_end(), RIGHT, buff=0.05
+                    )
+                )
+        lengths = VGroup(
+            label(f"{text('step', lang)} {t}", theme, lang, font_size=22),
+            label(
+                f"|−α·∇L| = {np.linalg.norm(gd_step):.3g}",
+                theme,
+                lang,
+                font_size=22,
+                color=theme.saddle,
+            ),
+            label(
+                f"|Δφ| = {np.linalg.norm(q - p):.3g}",
+                theme,
+                lang,
+                font_size=22,
+                color=theme.minimum,
+            ),
+        )
+        lengths.arrange(DOWN, aligned_edge=LEFT).next_to(key, DOWN, buff=0.3, aligned_edge=LEFT)
+        self.play(
+            *[GrowArrow(a) for a in arrows], FadeIn(lengths), *map(FadeIn, marks), run_time=0.8
+        )
+        segment = Line(start, self.point(q), color=dot.get_color(), stroke_width=4)
+        self.play(Create(segment), dot.animate.move_to(self.point(q)), run_time=0.6)
+        self.wait(0.6)
+        self.play(*[FadeOut(m) for m in (*arrows, *marks, lengths)], run_time=0.3)
 
 
 def scene_for(result) -> str:
