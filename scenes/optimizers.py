@@ -19,6 +19,7 @@ from manim import (
     RIGHT,
     UP,
     Arrow,
+    Axes,
     Create,
     Cross,
     Dot,
@@ -28,6 +29,7 @@ from manim import (
     GrowArrow,
     GrowFromCenter,
     Line,
+    Rectangle,
     Scene,
     Star,
     ValueTracker,
@@ -50,6 +52,7 @@ class _OptimizerScene(Scene):
     # one the scene runs the default spec for its own optimizers
     params = {"result": None, "theme": "dark", "lang": "en", "race_seconds": 7.0}
     optimizers = ("gd", "momentum", "adam")
+    plot_place = (PLOT_CENTER, (8.6, 4.6))  # centre, (width, height) of the landscape
 
     def setup(self):
         p = self.params
@@ -63,8 +66,9 @@ class _OptimizerScene(Scene):
         theme, lang, result = self.theme, self.lang, self.race.landscape
         title = label(text(title_key, lang, **fields), theme, lang, font_size=34)
         title.to_edge(UP, buff=0.25)
+        center, (width, height) = self.plot_place
         self.axes, frame = plot_frame(
-            result, theme, lang, center=PLOT_CENTER, width=8.6, height=4.6
+            result, theme, lang, center=center, width=width, height=height
         )
         image = loss_image(result, self.axes, theme, self.log_scale)
         self.add(image)  # no fade: resampling the image every frame is the slow part
@@ -86,18 +90,71 @@ class _OptimizerScene(Scene):
 
 
 class OptimizerRace(_OptimizerScene):
+    # the 16:9 frame: the landscape on the left, legend and loss curves on the right
+    plot_place = (0.2 * DOWN + 2.1 * LEFT, (7.0, 5.4))
+
     def construct(self):
         race, theme, lang = self.race, self.theme, self.lang
         name = landscape_name(self.land.name, lang)
         self.show_landscape("optimizers_title", name=name, convention=race.runs[0].convention)
+        self.loss_axes, loss_frame = self.loss_panel()
         self.play(
             FadeIn(self.legend()),
+            Create(loss_frame),
             *[FadeIn(Dot(self.point(s), radius=0.09, color=theme.foreground)) for s in race.starts],
             run_time=0.8,
         )
         self.race_paths()
         self.reveal_minimum()
         self.wait(1.5)
+
+    def loss_panel(self) -> tuple[Axes, VGroup]:
+        """Coordinates for log10(L − L*) against step, below the legend, and
+        its frame (the curves are drawn as the race runs)."""
+        theme, lang, race = self.theme, self.lang, self.race
+        steps = race.runs[0].params.shape[0] - 1
+        low, high = self.log_gap_range()
+        axes = Axes(
+            x_range=[0, steps, steps],
+            y_range=[low, high, 1],
+            x_length=4.3,
+            y_length=2.6,
+            tips=False,
+        )
+        axes.next_to(self.axes, RIGHT, buff=1.1).align_to(self.axes, DOWN).shift(0.45 * UP)
+        box = Rectangle(width=4.3, height=2.6, color=theme.foreground, stroke_width=2)
+        frame = VGroup(box.move_to(axes))
+        for k in range(int(np.ceil(low)), int(np.floor(high)) + 1, max(1, int(high - low) // 4)):
+            frame.add(
+                label(f"1e{k}", theme, lang, font_size=16).next_to(axes.c2p(0, k), LEFT, buff=0.08)
+            )
+        for value in (0, steps):
+            frame.add(
+                label(str(value), theme, lang, font_size=16).next_to(
+                    axes.c2p(value, low), DOWN, buff=0.08
+                )
+            )
+        frame.add(
+            label(f"{text('loss_gap_title', lang)} (L − L*)", theme, lang, font_size=20).next_to(
+                box, UP, buff=0.1
+            )
+        )
+        return axes, frame
+
+    def log_gap_range(self) -> tuple[float, float]:
+        gaps = self.log_gaps()
+        values = np.concatenate([g[np.isfinite(g)] for g in gaps])
+        return float(np.floor(values.min())), float(np.ceil(values.max()) + 0.01)
+
+    def log_gaps(self) -> list[np.ndarray]:
+        """log10(L − L*) of every run and start, floored as the figure floors it."""
+        best = self.race.landscape.minimum.loss
+        floor = 1e-12 * max(1.0, abs(best))
+        return [
+            np.log10(np.maximum(run.loss[:, k] - best, floor))
+            for run in self.race.runs
+            for k in range(len(self.race.starts))
+        ]
 
     def legend(self) -> VGroup:
         rows = VGroup()
@@ -117,7 +174,7 @@ class OptimizerRace(_OptimizerScene):
                 )
             )
         rows.arrange(DOWN, aligned_edge=LEFT, buff=0.16)
-        return rows.next_to(self.axes, RIGHT, buff=0.45).align_to(self.axes, UP)
+        return rows.next_to(self.axes, RIGHT, buff=0.6).align_to(self.axes, UP)
 
     def race_paths(self):
         race, theme, lang = self.race, self.theme, self.lang
@@ -133,13 +190,21 @@ class OptimizerRace(_OptimizerScene):
                 trail.add_updater(_trail_updater(points, clock))
                 dot.add_updater(_dot_updater(points, clock))
                 movers.append((trail, dot, run.diverged_at[k] >= 0, color))
+        runs = [run for run in race.runs for _ in race.starts]  # as log_gaps orders them
+        for gap, run in zip(self.log_gaps(), runs, strict=True):
+            color = series_color(theme, O.NAMES.index(run.optimizer))
+            keep = np.isfinite(gap)
+            points = np.array(self.loss_axes.c2p(np.flatnonzero(keep), gap[keep])).T.reshape(-1, 3)
+            curve = VMobject(stroke_color=color, stroke_width=3)
+            curve.add_updater(_trail_updater(points, clock))
+            movers.append((curve, VMobject(), False, color))
         self.add(*[m[0] for m in movers], *[m[1] for m in movers])
         counter = StepCounter(
             label(text("step", lang), theme, lang, font_size=24),
             [label(d, theme, lang, font_size=24) for d in "0123456789"],
             len(str(steps)),
         )
-        counter.next_to(self.axes, RIGHT, buff=0.45).align_to(self.axes, DOWN)
+        counter.next_to(self.loss_axes, DOWN, buff=0.45).align_to(self.loss_axes, LEFT)
         counter.add_updater(lambda m: m.show(int(clock.get_value())))
         self.add(counter)
         self.play(
