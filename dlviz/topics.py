@@ -76,6 +76,10 @@ _OPTIMIZERS_STRINGS = {
         "en": "→ after {step} steps at ({x:.3g}, {y:.3g}), loss {loss:.3g}",
         "zh": "→ {step} 步后位于 ({x:.3g}, {y:.3g})，损失 {loss:.3g}",
     },
+    "outcome_fan": {
+        "en": "→ global minimum in {k} of {n} seeds (final losses {low:.3g} to {high:.3g})",
+        "zh": "→ {n} 个随机种子中 {k} 个到达全局最小值（最终损失 {low:.3g} 至 {high:.3g}）",
+    },
     "outcome_count": {
         "en": "→ global minimum from {n} of {total} starts",
         "zh": "→ {total} 个起点中 {n} 个到达全局最小值",
@@ -98,6 +102,10 @@ _OPTIMIZERS_STRINGS = {
         "en": "{convention} defaults: {values}; a minibatch's gradient is the {reduction} "
         "over the batch",
         "zh": "{convention} 默认值：{values}；小批量梯度取批内{reduction}",
+    },
+    "convention_reduction": {
+        "en": "{convention}: a minibatch's gradient is the {reduction} over the batch",
+        "zh": "{convention}：小批量梯度取批内{reduction}",
     },
     "sum": {"en": "sum", "zh": "求和"},
     "mean": {"en": "mean", "zh": "均值"},

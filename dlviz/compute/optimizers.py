@@ -52,6 +52,7 @@ NAMES = (
 # The default race: four rules every convention defines, few enough to tell
 # apart on one slide (``optimizers=["all"]`` races every rule of the convention).
 DEFAULT_SET = ("gd", "sgd", "momentum", "adam")
+FAN_SEEDS = 20  # seeds drawn for a stochastic rule when none are asked for
 SGD_BATCH = 5  # sgd's minibatch on the data models when no batch size is given
 SGD_NOISE = 1.0  # sgd's gradient noise on analytic landscapes when no noise is given
 
@@ -583,6 +584,14 @@ class Run:
     diverged_at: Array
     batch_size: int | None = None  # minibatch size (data models), None: the full gradient
     noise: float = 0.0  # σ of the Gaussian noise added to the gradient (analytic landscapes)
+    # a stochastic rule's other seeds from the first start: (F, steps + 1, 2) and (F, steps + 1)
+    fan: Array | None = None
+    fan_loss: Array | None = None
+
+    @property
+    def stochastic(self) -> bool:
+        """Minibatches or gradient noise: each seed runs differently."""
+        return self.batch_size is not None or self.noise > 0
 
     def path(self, k: int) -> Array:
         """Start ``k``'s points up to its last finite one, (T, 2)."""
@@ -758,6 +767,15 @@ class Race:
     def outcome(self, run: Run, k: int) -> Outcome:
         """Where start ``k``'s run ended up, in the terms a lecture uses."""
         return _outcome(self, run, k)
+
+    def fan_outcome(self, run: Run) -> tuple[int, int, Array]:
+        """Over every seed of a stochastic run from the first start: how many
+        reached the global minimum, how many seeds ran, and the final losses."""
+        losses = np.vstack([run.loss[:, 0], run.fan_loss])
+        target = self.landscape.minimum.loss
+        reached = sum(steps_to_reach(row, target, self.tol) is not None for row in losses)
+        finals = np.array([row[np.isfinite(row)][-1] for row in losses])
+        return reached, len(losses), finals
 
 
 @dataclass(frozen=True)
@@ -1019,6 +1037,7 @@ class OptimizersSpec:
     seed: int
     tol: float
     basins: int = 0
+    seeds: int = 1  # a stochastic rule runs with seeds seed … seed + seeds − 1 (a fan)
 
     def rule(self, name: str) -> Rule:
         """The rule that ran as ``name``."""
@@ -1039,6 +1058,7 @@ def make_spec(
     seed: int = 0,
     tol: float | None = None,
     basins: int = 0,
+    seeds: int | None = None,
 ) -> OptimizersSpec:
     """The spec with every default resolved; a bad value raises ``SpecError``.
 
@@ -1080,18 +1100,15 @@ def make_spec(
         )
         tol = 1e-2 * max(1.0, abs(grid.minimum.loss))
     tol = number("tol", tol, 0.0, open_lo=True)
+    batches, noises = _batches(land, names, batch_size), _noises(land, names, noise)
+    full = len(land.data.x) if land.data is not None else 0
+    stochastic = any(batches[n] not in (0, full) or noises[n] > 0 for n in names)
+    if seeds is None:  # a fan of seeds shows what one seed's luck hides
+        seeds = FAN_SEEDS if stochastic and not basins else 1
+    seeds = whole("seeds", seeds, 1, 100)
+    check(seeds == 1 or not basins, "seeds", seeds, "--basins runs one seed")
     return OptimizersSpec(
-        land_spec,
-        convention,
-        names,
-        hps,
-        _batches(land, names, batch_size),
-        _noises(land, names, noise),
-        starts,
-        steps,
-        seed,
-        tol,
-        basins,
+        land_spec, convention, names, hps, batches, noises, starts, steps, seed, tol, basins, seeds
     )
 
 
@@ -1269,8 +1286,39 @@ def run(spec: OptimizersSpec) -> Race | Basins:
             resolution=ls.resolution,
             tol=spec.tol,
         )
+        if spec.seeds > 1:
+            result = replace(
+                result, runs=tuple(_with_fan(land, spec, r, batch) for r in result.runs)
+            )
     check_log_scale(ls, result.landscape.loss)
     return replace(result, spec=spec)
+
+
+def _with_fan(land: Landscape, spec: OptimizersSpec, run: Run, batch: Mapping) -> Run:
+    """A stochastic run with its other seeds from the first start."""
+    if not run.stochastic:
+        return run
+    ls = spec.landscape
+    box = divergence_box(ls.x_range, ls.y_range)
+    others = [
+        run_optimizer(
+            land,
+            spec.rule(run.optimizer),
+            spec.starts[:1],
+            steps=spec.steps,
+            hyperparameters=spec.hyperparameters[run.optimizer],
+            batch_size=batch[run.optimizer],
+            noise=spec.noise[run.optimizer],
+            seed=spec.seed + i,
+            box=box,
+        )
+        for i in range(1, spec.seeds)
+    ]
+    return replace(
+        run,
+        fan=np.stack([o.params[:, 0] for o in others]),
+        fan_loss=np.stack([o.loss[:, 0] for o in others]),
+    )
 
 
 def result_json(result: Race | Basins) -> dict:
@@ -1298,6 +1346,8 @@ def race_json(race: Race) -> dict:
                     "diverged_at": int(run.diverged_at[k]) if run.diverged_at[k] >= 0 else None,
                 }
             )
+            if k == 0 and run.fan is not None:  # the other seeds (seed + 1, ...)
+                trajectories[-1]["fan"] = {"params": run.fan, "loss": run.fan_loss}
     m = race.landscape.minimum
     return {
         "trajectories": trajectories,

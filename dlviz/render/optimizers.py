@@ -92,8 +92,10 @@ def defaults_text(runs, lang: str = "en") -> str:
             parts.append(f"{name}={', '.join(each)}")
     shown = ", ".join(parts)
     reduction = text("sum" if convention == "udl" else "mean", lang)
+    if not shown:
+        return text("convention_reduction", lang, convention=convention, reduction=reduction)
     return text(
-        "convention_defaults", lang, convention=convention, values=shown or "–", reduction=reduction
+        "convention_defaults", lang, convention=convention, values=shown, reduction=reduction
     )
 
 
@@ -112,6 +114,17 @@ def draw_trajectories(ax: Axes, race: Race, *, theme: Theme = LIGHT, lang: str =
         color = optimizer_color(run.optimizer, theme)
         for k in range(len(race.starts)):
             path = run.path(k)
+            if k == 0 and run.fan is not None:  # the other seeds, faint under the bold one
+                for other in run.fan:
+                    keep = np.all(np.isfinite(other), axis=1)
+                    ax.plot(
+                        other[keep, 0],
+                        other[keep, 1],
+                        color=color,
+                        linewidth=0.7,
+                        alpha=0.3,
+                        zorder=5,
+                    )
             ax.plot(
                 path[:, 0],
                 path[:, 1],
@@ -199,6 +212,9 @@ def legend_label(run: Run, lang: str = "en", width: int = 10) -> str:
 def outcome_text(race: Race, run: Run, lang: str = "en") -> str:
     """How the run ended, with this run's numbers: one start in detail, several
     as how many reached the global minimum."""
+    if run.fan is not None:
+        k, n, finals = race.fan_outcome(run)
+        return text("outcome_fan", lang, k=k, n=n, low=finals.min(), high=finals.max())
     if len(race.starts) > 1:
         n = sum(race.outcome(run, k).kind == "reached" for k in range(len(race.starts)))
         return text("outcome_count", lang, n=n, total=len(race.starts))

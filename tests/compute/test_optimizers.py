@@ -422,3 +422,20 @@ def test_a_diverged_run_says_when():
     race = O.run(spec)
     end = race.outcome(race.runs[0], 0)
     assert end.kind == "diverged" and end.step == 1
+
+
+def test_a_stochastic_rule_runs_a_fan_of_seeds_each_its_own_run():
+    spec = O.make_spec("rosenbrock", optimizers=["gd", "sgd"], steps=40, seed=7)
+    assert spec.seeds == O.FAN_SEEDS and spec.noise == {"gd": 0.0, "sgd": 1.0}
+    race = O.run(spec)
+    gd, sgd = race.runs
+    assert gd.fan is None and sgd.fan.shape == (O.FAN_SEEDS - 1, 41, 2)
+    land = make_landscape("rosenbrock")
+    for i in (1, 5, O.FAN_SEEDS - 1):  # seed 7 + i, run alone
+        alone = O.run_optimizer(land, O.get_rule("sgd", "udl"), [spec.starts[0]], steps=40,
+                                hyperparameters=spec.hyperparameters["sgd"], noise=1.0,
+                                seed=7 + i, box=O.divergence_box((-2, 2), (-1, 3)))  # fmt: skip
+        np.testing.assert_array_equal(sgd.fan[i - 1], alone.params[:, 0])
+    reached, seeds, finals = race.fan_outcome(sgd)
+    assert seeds == O.FAN_SEEDS and finals[0] == sgd.loss[-1, 0] and 0 <= reached <= seeds
+    assert O.make_spec("rosenbrock", optimizers=["gd"]).seeds == 1  # nothing random: one seed

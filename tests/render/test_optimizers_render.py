@@ -209,3 +209,15 @@ def test_blitted_animation_frames_are_the_full_redraws(race, tmp_path):
     assert blitted.shape == whole.shape
     far = np.abs(blitted - whole).max(axis=2) > 80  # beyond the GIF palette's rounding
     assert far.sum() < 20  # a dot or trail left out of the blit differs in hundreds
+
+
+def test_a_fan_of_seeds_is_drawn_faint_and_counted_in_the_legend():
+    race = O.run(O.make_spec("rosenbrock", optimizers=["gd", "sgd"], steps=40))
+    fig = R.plot_optimizers(race)
+    faint = [line for line in fig.axes[0].get_lines() if line.get_alpha() == 0.3]
+    assert len(faint) == O.FAN_SEEDS - 1
+    np.testing.assert_array_equal(faint[3].get_xydata(), race.runs[1].fan[3])
+    reached, seeds, finals = race.fan_outcome(race.runs[1])
+    row = next(t.get_text() for t in fig.legends[0].get_texts() if t.get_text().startswith("sgd"))
+    assert f"global minimum in {reached} of {seeds} seeds" in row
+    assert f"{finals.min():.3g} to {finals.max():.3g}" in row
