@@ -83,6 +83,7 @@ OPTIONS = {
     "seed": "--seed",
     "tol": "--tol",
     "basins": "--basins",
+    "seeds": "--seeds",
 }
 
 
@@ -143,6 +144,14 @@ def optimizers(
             metavar="N", help="Run one optimizer from an N×N grid of starts; colour by outcome"
         ),
     ] = None,
+    seeds: Annotated[
+        int | None,
+        typer.Option(
+            metavar="N",
+            help="Seeds of a stochastic rule (sgd, --noise), drawn as a fan (default 20 when one "
+            "runs)",
+        ),
+    ] = None,
     tol: Annotated[
         float | None,
         typer.Option(
@@ -182,6 +191,7 @@ def optimizers(
             "noise": noise,
             "basins": basins,
             "tol": tol,
+            "seeds": seeds,
             **flags,
         }
     )

@@ -42,6 +42,8 @@ CASES = [
     (["optimizers", "--tol", "0"], "--tol"),
     (["optimizers", "--basins", "1", "--optimizer", "adam"], "--basins"),
     (["optimizers", "--seed", "-1"], "--seed"),
+    (["optimizers", "--seeds", "0"], "--seeds"),
+    (["optimizers", "--optimizer", "sgd", "--basins", "5", "--seeds", "3"], "--seeds"),
     (["optimizers", "--x-range", "3,1"], "--x-range"),
     (["optimizers", "--x-range", "-1e308,1e308"], "--x-range"),
     (["optimizers", "--start", "1e300,0"], "--start"),

@@ -15,6 +15,8 @@ import pytest
 CASES = {
     "landscape": ["landscape", "linear", "--ridge", "0.5", "--resolution", "41"],
     "optimizers": ["optimizers", "--optimizer", "gd,sgd,momentum", "--steps", "60"],
+    "optimizers-seeds": ["optimizers", "--optimizer", "sgd", "--seeds", "4", "--batch-size", "3",
+                         "--steps", "30"],
     "optimizers-pytorch": [
         "optimizers", "--landscape", "rosenbrock", "--convention", "pytorch",
         "--optimizer", "momentum,rmsprop,adam", "--momentum", "0.5", "--centered",
