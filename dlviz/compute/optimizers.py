@@ -1091,12 +1091,12 @@ def make_spec(
         land_spec = _holding(land_spec, starts)
     steps = whole("steps", setting.steps if steps is None else steps, 1, MAX_STEPS)
     seed = whole("seed", seed, 0, 2**32 - 1)
-    if tol is None:
+    if tol is None:  # the view's minimum: a coarse grid's best point, refined by Newton steps
         grid = compute_landscape(
             land,
             x_range=land_spec.x_range,
             y_range=land_spec.y_range,
-            resolution=land_spec.resolution,
+            resolution=min(41, land_spec.resolution),
         )
         tol = 1e-2 * max(1.0, abs(grid.minimum.loss))
     tol = number("tol", tol, 0.0, open_lo=True)
