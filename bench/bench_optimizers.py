@@ -179,7 +179,13 @@ def main() -> None:
         )
         plain_t = wall([PYTHON, "plain.py"], work, args.repeat)
         print(f"median of {args.repeat} runs\n")
-        print(f"dlviz optimizers --optimizer all    {dlviz_t * 1000:6.0f} ms")
+        fan_t = wall(
+            [PYTHON, "-m", "dlviz", "optimizers", "--optimizer", "all", "--out", "f.png"],
+            work,
+            args.repeat,
+        )
+        print(f"dlviz optimizers --optimizer all --seeds 1  {dlviz_t * 1000:6.0f} ms")
+        print(f"  with sgd's fan of 20 seeds (the default)   {fan_t * 1000:6.0f} ms")
         print(
             f"plain matplotlib script            {plain_t * 1000:6.0f} ms   ratio "
             f"{dlviz_t / plain_t:.2f}x  (goal ≤ 1.3x)"
