@@ -564,6 +564,42 @@ class Gradient:
         return g + penalty * (count / self.n)
 
 
+class FanGradient:
+    """Row i of the points is its own run with seed ``seeds[i]``: the gradients
+    that separate ``Gradient`` objects would give, one per row, computed for
+    all rows at once (a fan of seeds costs about one run, not one per seed)."""
+
+    def __init__(
+        self, land: Landscape, *, mean: bool, batch_size: int | None, noise: float, seeds
+    ) -> None:
+        self.each = [
+            Gradient(land, mean=mean, batch_size=batch_size, noise=noise, seed=s) for s in seeds
+        ]
+        self.land, self.mean, self.noise = land, mean, noise
+
+    def begin_step(self) -> None:
+        for g in self.each:
+            g.begin_step()
+
+    def __call__(self, x: Array) -> Array:
+        data, first = self.land.data, self.each[0]
+        if data is None:
+            g = np.stack(self.land.grad(x[..., 0], x[..., 1]), axis=-1)
+            if self.noise:  # each row's noise from its own seed, as run alone
+                g = g + self.noise * np.vstack([e.rng.standard_normal((1, 2)) for e in self.each])
+            return g
+        if first.batch is None:
+            return np.vstack([e(x[i : i + 1]) for i, e in enumerate(self.each)])
+        rows = np.stack([e.batch for e in self.each])  # (F, B): a batch per row, same size
+        f, d0, d1 = data.f(x[:, :1], x[:, 1:], data.x[rows])
+        f -= data.y[rows]
+        g = 2.0 * np.column_stack([np.einsum("ij,ij->i", f, d0), np.einsum("ij,ij->i", f, d1)])
+        count, penalty = rows.shape[1], 2.0 * data.ridge * x
+        if self.mean:
+            return g / count + penalty / first.n
+        return g + penalty * (count / first.n)
+
+
 # --------------------------------------------------------------------------- runs
 
 
@@ -611,8 +647,11 @@ def run_optimizer(
     seed: int = 0,
     box: tuple[float, float, float, float] | None = None,
     record: bool = True,
+    gradient: Gradient | FanGradient | None = None,
 ) -> Run:
     """Run ``rule`` for ``steps`` steps from each row of ``starts`` (S, 2).
+    ``gradient`` replaces the one made from ``batch_size``, ``noise`` and
+    ``seed`` (a ``FanGradient`` runs each row with its own seed).
 
     A start diverges when its point becomes non-finite or leaves ``box``
     (x_min, x_max, y_min, y_max); it is then frozen and its rows are NaN.
@@ -625,7 +664,7 @@ def run_optimizer(
         raise ValueError(
             f"{rule.name} ({rule.convention}) has no hyperparameter {', '.join(sorted(unknown))}"
         )
-    gradient = Gradient(
+    gradient = gradient or Gradient(
         land, mean=rule.convention != "udl", batch_size=batch_size, noise=noise, seed=seed
     )
     x = np.array(starts, float).reshape(-1, 2)
@@ -1295,30 +1334,28 @@ def run(spec: OptimizersSpec) -> Race | Basins:
 
 
 def _with_fan(land: Landscape, spec: OptimizersSpec, run: Run, batch: Mapping) -> Run:
-    """A stochastic run with its other seeds from the first start."""
+    """A stochastic run with its other seeds from the first start, all run at once."""
     if not run.stochastic:
         return run
-    ls = spec.landscape
-    box = divergence_box(ls.x_range, ls.y_range)
-    others = [
-        run_optimizer(
-            land,
-            spec.rule(run.optimizer),
-            spec.starts[:1],
-            steps=spec.steps,
-            hyperparameters=spec.hyperparameters[run.optimizer],
-            batch_size=batch[run.optimizer],
-            noise=spec.noise[run.optimizer],
-            seed=spec.seed + i,
-            box=box,
-        )
-        for i in range(1, spec.seeds)
-    ]
-    return replace(
-        run,
-        fan=np.stack([o.params[:, 0] for o in others]),
-        fan_loss=np.stack([o.loss[:, 0] for o in others]),
+    ls, name = spec.landscape, run.optimizer
+    seeds = [spec.seed + i for i in range(1, spec.seeds)]
+    fan = FanGradient(
+        land,
+        mean=run.convention != "udl",
+        batch_size=batch[name],
+        noise=spec.noise[name],
+        seeds=seeds,
     )
+    others = run_optimizer(
+        land,
+        spec.rule(name),
+        np.repeat(np.array(spec.starts[:1]), len(seeds), 0),
+        steps=spec.steps,
+        hyperparameters=spec.hyperparameters[name],
+        box=divergence_box(ls.x_range, ls.y_range),
+        gradient=fan,
+    )
+    return replace(run, fan=others.params.transpose(1, 0, 2), fan_loss=others.loss.T)
 
 
 def result_json(result: Race | Basins) -> dict:

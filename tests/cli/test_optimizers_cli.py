@@ -215,8 +215,17 @@ def test_help_has_examples(dlviz):
 
 
 def test_a_start_outside_the_view_grows_the_view_and_does_not_diverge(dlviz, tmp_path):
-    code, _, err = dlviz("optimizers", "--optimizer", "gd,adam", "--start", "100,100",
-                         "--steps", "20", "--data", "s.json")  # fmt: skip
+    code, _, err = dlviz(
+        "optimizers",
+        "--optimizer",
+        "gd,adam",
+        "--start",
+        "100,100",
+        "--steps",
+        "20",
+        "--data",
+        "s.json",
+    )
     assert code == 0 and "diverged" not in err, err
     doc = json.loads((tmp_path / "s.json").read_text())
     x0, x1 = doc["parameters"]["landscape"]["x_range"]

@@ -107,8 +107,12 @@ def test_a_bad_value_in_the_file_is_blamed_on_the_file(dlviz, tmp_path):
 
 
 def test_relu_replays_a_given_network(dlviz, tmp_path):
-    net = {"layers": [{"weight": [[1.0, -1.0], [0.5, 2.0]], "bias": [0.1, -0.2]},
-                      {"weight": [[1.0, -1.0]], "bias": [0.0]}]}  # fmt: skip
+    net = {
+        "layers": [
+            {"weight": [[1.0, -1.0], [0.5, 2.0]], "bias": [0.1, -0.2]},
+            {"weight": [[1.0, -1.0]], "bias": [0.0]},
+        ]
+    }
     (tmp_path / "net.json").write_text(json.dumps(net))
     assert dlviz("relu", "--weights", "net.json", "--out", "a.png", "--data", "a.json")[0] == 0
     (tmp_path / "net.json").unlink()  # the replay needs only the --data file
@@ -137,8 +141,17 @@ def test_attention_replays_given_matrices(dlviz, tmp_path):
 def test_a_race_replayed_on_another_landscape_resolves_its_defaults_again(dlviz, tmp_path):
     args = ["optimizers", "--optimizer", "gd,adam", "--beta1", "0.8", "--steps", "30"]
     assert dlviz(*args, "--out", "a.png", "--data", "a.json")[0] == 0
-    code, _, err = dlviz("optimizers", "--params", "a.json", "--landscape", "rosenbrock",
-                         "--out", "b.png", "--data", "b.json")  # fmt: skip
+    code, _, err = dlviz(
+        "optimizers",
+        "--params",
+        "a.json",
+        "--landscape",
+        "rosenbrock",
+        "--out",
+        "b.png",
+        "--data",
+        "b.json",
+    )
     assert code == 0, err
     b = json.loads((tmp_path / "b.json").read_text())["parameters"]
     assert b["landscape"]["name"] == "rosenbrock" and b["starts"] == [[-1.5, 2.5]]

@@ -304,8 +304,12 @@ def test_value_only_model_equals_the_full_model(name):
 # Himmelblau's nine stationary points: four minima (value 0), four saddles
 # and one maximum, as tabulated (Himmelblau 1972; the maximum 181.617 at
 # (−0.270845, −0.923039)).
-HIMMELBLAU_SADDLES = [(0.086678, 2.884255), (-3.073026, -0.081353), (3.385154, 0.073852),
-                      (-0.127961, -1.953715)]  # fmt: skip
+HIMMELBLAU_SADDLES = [
+    (0.086678, 2.884255),
+    (-3.073026, -0.081353),
+    (3.385154, 0.073852),
+    (-0.127961, -1.953715),
+]
 
 
 def test_himmelblau_has_its_nine_critical_points():

@@ -377,8 +377,15 @@ def test_an_epoch_of_minibatches_adds_up_to_the_full_gradient_with_a_ridge(conve
 def test_udl_minibatch_descent_reaches_the_ridge_minimum_it_stars():
     land = make_landscape("linear", ridge=0.5)
     best = np.array(linear_least_squares(land.data.x, land.data.y, 0.5))
-    run = O.run_optimizer(land, O.get_rule("gd", "udl"), [(1.8, -0.8)], steps=20000,
-                          hyperparameters={"lr": 0.002}, batch_size=3, seed=0)  # fmt: skip
+    run = O.run_optimizer(
+        land,
+        O.get_rule("gd", "udl"),
+        [(1.8, -0.8)],
+        steps=20000,
+        hyperparameters={"lr": 0.002},
+        batch_size=3,
+        seed=0,
+    )
     last_epoch = run.params[-4:, 0].mean(axis=0)  # 12 points, batches of 3
     assert np.linalg.norm(last_epoch - best) < 0.02
     wrong = np.array(linear_least_squares(land.data.x, land.data.y, 2.0))  # whole penalty per batch
@@ -432,10 +439,38 @@ def test_a_stochastic_rule_runs_a_fan_of_seeds_each_its_own_run():
     assert gd.fan is None and sgd.fan.shape == (O.FAN_SEEDS - 1, 41, 2)
     land = make_landscape("rosenbrock")
     for i in (1, 5, O.FAN_SEEDS - 1):  # seed 7 + i, run alone
-        alone = O.run_optimizer(land, O.get_rule("sgd", "udl"), [spec.starts[0]], steps=40,
-                                hyperparameters=spec.hyperparameters["sgd"], noise=1.0,
-                                seed=7 + i, box=O.divergence_box((-2, 2), (-1, 3)))  # fmt: skip
+        alone = O.run_optimizer(
+            land,
+            O.get_rule("sgd", "udl"),
+            [spec.starts[0]],
+            steps=40,
+            hyperparameters=spec.hyperparameters["sgd"],
+            noise=1.0,
+            seed=7 + i,
+            box=O.divergence_box((-2, 2), (-1, 3)),
+        )
         np.testing.assert_array_equal(sgd.fan[i - 1], alone.params[:, 0])
     reached, seeds, finals = race.fan_outcome(sgd)
     assert seeds == O.FAN_SEEDS and finals[0] == sgd.loss[-1, 0] and 0 <= reached <= seeds
     assert O.make_spec("rosenbrock", optimizers=["gd"]).seeds == 1  # nothing random: one seed
+
+
+@pytest.mark.parametrize("convention", ["udl", "d2l"])
+def test_a_fan_of_minibatch_seeds_equals_each_seed_run_alone(convention):
+    spec = O.make_spec(
+        "gabor", convention=convention, optimizers=["sgd"], steps=60, seed=3, batch_size=7
+    )
+    (sgd,) = O.run(spec).runs
+    land = make_landscape("gabor")
+    for i in (1, 8, O.FAN_SEEDS - 1):
+        alone = O.run_optimizer(
+            land,
+            O.get_rule("sgd", convention),
+            [spec.starts[0]],
+            steps=60,
+            hyperparameters=spec.hyperparameters["sgd"],
+            batch_size=7,
+            seed=3 + i,
+            box=O.divergence_box((-10, 10), (2.5, 22.5)),
+        )
+        np.testing.assert_allclose(sgd.fan[i - 1], alone.params[:, 0], rtol=1e-13, atol=1e-13)

@@ -155,8 +155,10 @@ def test_legend_leaves_out_defaults_and_the_caption_gives_them_once(dlviz, monke
     rows = [t.get_text() for t in drawn[0].legends[0].get_texts()]
     assert all("momentum=" not in r.split("[")[1] and "beta1" not in r for r in rows)
     captions = [t.get_text().replace("\n", " ") for t in drawn[0].texts]
-    assert any("udl defaults: momentum=0.9, beta1=0.9, beta2=0.999, ε=1e-08" in c and "sum" in c
-               for c in captions)  # fmt: skip
+    assert any(
+        "udl defaults: momentum=0.9, beta1=0.9, beta2=0.999, ε=1e-08" in c and "sum" in c
+        for c in captions
+    )
 
 
 def test_loss_panel_draws_the_gap_to_the_minimum_with_a_floor():
