@@ -171,6 +171,8 @@ def main() -> None:
                 "gabor",
                 "--optimizer",
                 "all",
+                "--seeds",
+                "1",
                 "--out",
                 "d.png",
             ],

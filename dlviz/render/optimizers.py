@@ -143,6 +143,12 @@ def draw_trajectories(ax: Axes, race: Race, *, theme: Theme = LIGHT, lang: str =
                 markeredgecolor=theme.background,
                 zorder=7,
             )
+    draw_starts(ax, race, theme=theme, lang=lang)
+    return ax
+
+
+def draw_starts(ax: Axes, race: Race, *, theme: Theme = LIGHT, lang: str = "en") -> Axes:
+    """The starting points: large hollow circles, labelled for the legend."""
     ax.plot(
         race.starts[:, 0],
         race.starts[:, 1],
@@ -338,18 +344,7 @@ def animate_optimizers(
         mappable = draw_landscape(ax, race.landscape, log_scale=log_scale, theme=theme, lang=lang)
         bar = fig.colorbar(mappable, cax=fig.add_axes((0.83, 0.24, 0.025, 0.66)))
         bar.set_label(text("loss", lang))
-        ax.plot(
-            race.starts[:, 0],
-            race.starts[:, 1],
-            linestyle="none",
-            marker="o",
-            markersize=10,
-            markerfacecolor="none",
-            markeredgecolor=theme.foreground,
-            markeredgewidth=2,
-            label=text("start", lang),
-            zorder=8,
-        )
+        draw_starts(ax, race, theme=theme, lang=lang)
         counter = ax.text(
             0.02,
             0.97,
