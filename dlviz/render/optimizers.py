@@ -465,7 +465,8 @@ def plot_basins(
 
 def _draw_reached(ax: Axes, basins: Basins, theme: Theme):
     count = len(basins.landscape.minima)
-    distinct = [theme.palette[i] for i in (0, 8, 2, 6, 5, 3, 4, 7, 1)]
+    # four well-apart hues first, none close to the minimum star's colour
+    distinct = [theme.palette[i] for i in (0, 8, 2, 3, 5, 1, 4, 7, 6)]
     cmap = colors.ListedColormap([theme.grid, *distinct[:count]])
     shown = np.where(basins.diverged, -1, basins.reached) + 1  # 0: none or diverged
     mappable = ax.pcolormesh(
