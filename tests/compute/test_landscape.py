@@ -349,3 +349,21 @@ def test_gabor_critical_points_are_stationary_and_of_their_kind():
             assert around.min() < 0 < around.max()
     best = min(c.loss for c in result.critical if c.kind == "minimum")
     assert best == pytest.approx(result.minimum.loss, rel=1e-9)
+
+
+def test_gabors_fused_summed_gradient_is_the_sum_of_per_example_gradients():
+    """The optimizers' fused hot path against the per-example gradients
+    (themselves checked against finite differences)."""
+    from dlviz.compute.landscape import gabor_summed_grad, make_landscape
+
+    land = make_landscape("gabor")
+    rng = np.random.default_rng(4)
+    points = np.column_stack([rng.uniform(-10, 10, 50), rng.uniform(2.5, 22.5, 50)])
+    batch = np.array([3, 7, 11, 29])
+    per_example = land.data.per_example_grad(points[:, 0], points[:, 1])  # (50, 30, 2)
+    np.testing.assert_allclose(
+        gabor_summed_grad(points, land.data.x[batch], land.data.y[batch]),
+        per_example[:, batch].sum(axis=1),
+        rtol=1e-12,
+        atol=1e-12,
+    )
