@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from dataclasses import replace
 
 import numpy as np
 from matplotlib import colors, patheffects
@@ -265,11 +266,23 @@ def _cells(name: str) -> float:
     return sum(5 / 3 if unicodedata.east_asian_width(c) in "WF" else 1 for c in name)
 
 
+SMALL_SET = 5  # more rules than this are drawn as small multiples, one map each
+
+
 def plot_optimizers(
-    race: Race, *, log_scale: bool | None = None, theme: Theme = LIGHT, lang: str = "en"
+    race: Race,
+    *,
+    log_scale: bool | None = None,
+    theme: Theme = LIGHT,
+    lang: str = "en",
+    panels: bool | None = None,
 ) -> Figure:
     """Paths over the filled contour and loss against step; below them a
-    legend giving each optimizer's colour, update rule and hyperparameters."""
+    legend giving each optimizer's colour, update rule and hyperparameters.
+    With ``panels`` (default: more than SMALL_SET rules) each rule gets its
+    own small map, the same contour and start, so no path hides another."""
+    if panels is None:
+        panels = len(race.runs) > SMALL_SET
     light = theme.name == "light"
     # a slide has room for a few rules in large type, or for all of them in small type
     font = theme.font_size * (0.75 if light else 0.6 if len(race.runs) <= 5 else 0.45)
@@ -286,20 +299,30 @@ def plot_optimizers(
         grid = fig.add_gridspec(
             1,
             2,
-            width_ratios=(1.35, 1),
+            width_ratios=(1.8 if panels else 1.35, 1),
             left=0.8 * scale / w,
             right=1 - 0.15 / w,
             bottom=(legend_h + 0.8 * scale) / h,
             top=1 - 0.45 * scale / h,
             wspace=0.3,
         )
-        ax, loss_ax = fig.add_subplot(grid[0]), fig.add_subplot(grid[1])
         log_scale = log_scale_of(race, log_scale)
-        mappable = draw_landscape(ax, race.landscape, log_scale=log_scale, theme=theme, lang=lang)
-        loss_colorbar(fig, mappable, ax).set_label(text("loss", lang))
-        draw_trajectories(ax, race, theme=theme, lang=lang)
-        ax.legend(fontsize="x-small", loc="best", framealpha=0.85)  # where no path runs
+        if panels:
+            first = _draw_panels(fig, grid[0], race, log_scale, theme, lang)[0]
+            marks, names = first.get_legend_handles_labels()  # what the small maps mark
+            loss_ax = fig.add_subplot(grid[1])
+        else:
+            ax, loss_ax = fig.add_subplot(grid[0]), fig.add_subplot(grid[1])
+            mappable = draw_landscape(
+                ax, race.landscape, log_scale=log_scale, theme=theme, lang=lang
+            )
+            loss_colorbar(fig, mappable, ax).set_label(text("loss", lang))
+            draw_trajectories(ax, race, theme=theme, lang=lang)
+            ax.legend(fontsize="x-small", loc="best", framealpha=0.85)  # where no path runs
         draw_loss_curves(loss_ax, race, theme=theme, lang=lang)
+        if panels:  # the maps' marks explained where the loss curves leave room
+            size = "x-small" if theme.name == "light" else "xx-small"
+            loss_ax.legend(marks, names, fontsize=size, loc="best", framealpha=0.85)
         handles = loss_ax.get_lines()[: len(race.runs) * len(race.starts) : len(race.starts)]
         fig.legend(
             handles,
@@ -480,6 +503,40 @@ def _draw_reached(ax: Axes, basins: Basins, theme: Theme):
         rasterized=True,
     )
     return mappable
+
+
+def _draw_panels(fig: Figure, cell, race: Race, log_scale: bool, theme: Theme, lang: str):
+    """One small map per rule in ``cell``: the same contour, start and marks,
+    each rule's path (and fan) alone, its name as the title."""
+    cols = 3
+    rows = -(-len(race.runs) // cols)
+    sub = cell.subgridspec(rows, cols, wspace=0.08, hspace=0.28)
+    axes = []
+    for i, run in enumerate(race.runs):
+        ax = fig.add_subplot(sub[i // cols, i % cols])
+        mappable = draw_landscape(ax, race.landscape, log_scale=log_scale, theme=theme, lang=lang)
+        draw_trajectories(ax, replace(race, runs=(run,)), theme=theme, lang=lang)
+        ax.set_title(
+            optimizer_name(run.optimizer, lang),
+            fontsize="small",
+            color=optimizer_color(run.optimizer, theme),
+            pad=2,
+        )
+        ax.tick_params(labelsize="x-small")
+        for line in ax.get_lines():  # marks at half size on a small map
+            line.set_markersize(line.get_markersize() * 0.5)
+        if i % cols:
+            ax.tick_params(labelleft=False)
+        if i < len(race.runs) - cols:
+            ax.tick_params(labelbottom=False)
+        if i != (rows // 2) * cols:  # one axis name a side, on the middle panel
+            ax.set_ylabel("")
+        if i != len(race.runs) - 1 - (cols // 2) or i < len(race.runs) - cols:
+            ax.set_xlabel("")
+        axes.append(ax)
+    bar = fig.colorbar(mappable, ax=axes, shrink=0.8, pad=0.02)
+    bar.set_label(text("loss", lang))
+    return axes
 
 
 def figure(result: Race | Basins, *, theme: Theme = LIGHT, lang: str = "en") -> Figure:

@@ -223,3 +223,16 @@ def test_a_fan_of_seeds_is_drawn_faint_and_counted_in_the_legend():
     row = next(t.get_text() for t in fig.legends[0].get_texts() if t.get_text().startswith("sgd"))
     assert f"global minimum in {reached} of {seeds} seeds" in row
     assert f"{finals.min():.3g} to {finals.max():.3g}" in row
+
+
+def test_every_rule_gets_its_own_small_map_when_all_are_raced():
+    race = O.run(O.make_spec("gabor", optimizers=["all"], steps=30, seeds=1))
+    fig = R.plot_optimizers(race)
+    maps = [ax for ax in fig.axes if ax.get_title() in O.NAMES]
+    assert [ax.get_title() for ax in maps] == list(O.NAMES)
+    for ax, run in zip(maps, race.runs, strict=True):
+        paths = [line for line in ax.get_lines() if len(line.get_xdata()) == 31]
+        assert len(paths) == 1  # this rule's path, and no other
+        np.testing.assert_array_equal(paths[0].get_xydata(), run.params[:, 0])
+    few = R.plot_optimizers(O.run(O.make_spec("gabor", steps=30, seeds=1)))
+    assert not [ax for ax in few.axes if ax.get_title() in O.NAMES]  # four rules: one map
