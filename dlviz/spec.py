@@ -109,11 +109,3 @@ def merge(base: Mapping, override: Mapping) -> dict:
         else:
             out[key] = value
     return out
-
-
-def known(cls, requests: Mapping) -> dict:
-    """Requests restricted to ``cls``'s fields; an unknown name is an error."""
-    names = {f.name for f in dataclasses.fields(cls)}
-    for key in requests:
-        check(key in names, key, requests[key], f"{cls.__name__} has no parameter {key!r}")
-    return dict(requests)

@@ -46,7 +46,7 @@ class BeamScene(Scene):
         self.theme, self.lang = get_theme(p["theme"]), p["lang"]
         result = p["result"] or B.run(B.make_spec())
         self.result, self.answers = result, result.answers or {"beam": result.best}
-        collapse = {"auto": None, "always": True, "never": False}[result.spec.collapse]
+        collapse = B.COLLAPSE[result.spec.collapse]
         self.shown = shown_nodes(result, collapse)
         self.camera.background_color = self.theme.background
 

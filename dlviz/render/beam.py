@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from dlviz.compute.beam import BeamResult, Candidate
+from dlviz.compute.beam import COLLAPSE, BeamResult, Candidate
 from dlviz.render.base import new_figure, themed
 from dlviz.theme import LIGHT, Theme, text
 
@@ -304,7 +304,7 @@ def answers_and_collapse(result: BeamResult, answers, collapse):
     if answers is None:
         answers = result.answers or {"beam": result.best}
     if collapse is None and result.spec is not None:
-        collapse = {"auto": None, "always": True, "never": False}[result.spec.collapse]
+        collapse = COLLAPSE[result.spec.collapse]
     return answers, collapse
 
 
