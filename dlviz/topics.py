@@ -67,15 +67,44 @@ _OPTIMIZERS_STRINGS = {
         "zh": "→ 陷入局部最小值 ({x:.3g}, {y:.3g})，损失 {loss:.3g}",
     },
     "outcome_saddle_region": {
-        "en": "→ stuck at ({x:.3g}, {y:.3g}), loss {loss:.3g}: a saddle region "
-        "(Hessian eigenvalues {e0:.2g}, {e1:.2g})",
-        "zh": "→ 停在 ({x:.3g}, {y:.3g})，损失 {loss:.3g}："
-        "鞍点区域（海森矩阵特征值 {e0:.2g}, {e1:.2g}）",
+        "en": "→ stalled at ({x:.3g}, {y:.3g}), loss {loss:.3g} (down {fell:.2g} in the last "
+        "{over} steps): a saddle region, Hessian eigenvalues {e0:.2g}, {e1:.2g}",
+        "zh": "→ 停滞于 ({x:.3g}, {y:.3g})，损失 {loss:.3g}（最后 {over} 步只下降 {fell:.2g}）："
+        "鞍点区域，海森矩阵特征值 {e0:.2g}, {e1:.2g}",
+    },
+    "outcome_plateau": {
+        "en": "→ stalled on a plateau at ({x:.3g}, {y:.3g}), loss {loss:.3g} "
+        "(down {fell:.2g} in the last {over} steps)",
+        "zh": "→ 停滞于平坦区域 ({x:.3g}, {y:.3g})，损失 {loss:.3g}"
+        "（最后 {over} 步只下降 {fell:.2g}）",
     },
     "outcome_descending": {
-        "en": "→ after {step} steps at ({x:.3g}, {y:.3g}), loss {loss:.3g}",
-        "zh": "→ {step} 步后位于 ({x:.3g}, {y:.3g})，损失 {loss:.3g}",
+        "en": "→ after {step} steps at ({x:.3g}, {y:.3g}), loss {loss:.3g}, still descending",
+        "zh": "→ {step} 步后位于 ({x:.3g}, {y:.3g})，损失 {loss:.3g}，仍在下降",
     },
+    "lesson_start": {
+        "en": "In {steps} steps from ({x:.3g}, {y:.3g}): ",
+        "zh": "从 ({x:.3g}, {y:.3g}) 出发的 {steps} 步内：",
+    },
+    "lesson_start_one": {
+        "en": "In one step from ({x:.3g}, {y:.3g}): ",
+        "zh": "从 ({x:.3g}, {y:.3g}) 出发的一步内：",
+    },
+    "lesson_reached_item": {"en": "{name} (step {step})", "zh": "{name}（第 {step} 步）"},
+    "lesson_reached": {"en": "{names} reached the global minimum", "zh": "{names}到达全局最小值"},
+    "lesson_missed": {"en": "{names} did not", "zh": "{names}未到达"},
+    "lesson_missed_alone": {
+        "en": "{names} did not reach the global minimum",
+        "zh": "{names}未到达全局最小值",
+    },
+    "lesson_fan": {
+        "en": "{name} reached it in {k} of {n} seeds",
+        "zh": "{name}的 {n} 个随机种子中 {k} 个到达",
+    },
+    "lesson_and": {"en": " and ", "zh": "和"},
+    "lesson_comma": {"en": ", ", "zh": "、"},
+    "lesson_join": {"en": "; ", "zh": "；"},
+    "lesson_end": {"en": ".", "zh": "。"},
     "outcome_fan": {
         "en": "→ global minimum in {k} of {n} seeds (final losses {low:.3g} to {high:.3g})",
         "zh": "→ {n} 个随机种子中 {k} 个到达全局最小值（最终损失 {low:.3g} 至 {high:.3g}）",

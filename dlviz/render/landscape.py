@@ -224,9 +224,13 @@ def plot_landscape(
     return fig
 
 
-def loss_colorbar(fig: Figure, mappable, ax: Axes):
-    """A colour bar beside ``ax`` with round ticks (not the contour levels)."""
-    bar = fig.colorbar(mappable, ax=ax, shrink=0.85, pad=0.02)
+def loss_colorbar(fig: Figure, mappable, ax: Axes | None = None, cax: Axes | None = None):
+    """A colour bar beside ``ax`` (or in ``cax``) with round ticks (not the
+    contour levels)."""
+    if cax is None:
+        bar = fig.colorbar(mappable, ax=ax, shrink=0.85, pad=0.02)
+    else:
+        bar = fig.colorbar(mappable, cax=cax)
     log = isinstance(mappable.norm, colors.LogNorm)
     bar.set_ticks(ticker.LogLocator() if log else ticker.MaxNLocator(6))
     return bar

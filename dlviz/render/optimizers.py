@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 from dataclasses import replace
 
 import numpy as np
@@ -11,8 +10,8 @@ from matplotlib.animation import FuncAnimation
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from dlviz.compute.optimizers import NAMES, Basins, Race, Run, get_rule
-from dlviz.render.base import new_figure, themed
+from dlviz.compute.optimizers import NAMES, Basins, Lesson, Race, Run, get_rule
+from dlviz.render.base import cells, fitted_text, new_figure, themed, wrap
 from dlviz.render.landscape import draw_landscape, loss_colorbar
 from dlviz.theme import (
     LIGHT,
@@ -211,7 +210,7 @@ def legend_label(run: Run, lang: str = "en", width: int = 10) -> str:
     reader knows which formula was drawn, and its hyperparameters."""
     rule = rule_text(get_rule(run.optimizer, run.convention).text(run.hyperparameters), lang)
     name = optimizer_name(run.optimizer, lang)
-    gap = " " * max(1, round(width - _cells(name)))
+    gap = " " * max(1, round(width - cells(name)))
     values = hyperparameter_text(run, lang)
     return f"{name}{gap} {rule}" + (f"   [{values}]" if values else "")
 
@@ -235,7 +234,42 @@ def outcome_text(race: Race, run: Run, lang: str = "en") -> str:
         loss=o.loss,
         e0=o.eigenvalues[0],
         e1=o.eigenvalues[1],
+        fell=o.fell,
+        over=o.over,
     )
+
+
+def _listed(names, lang: str) -> str:
+    """'gd', 'gd and sgd', 'gd, sgd and momentum' (Chinese: 'gd、sgd和momentum')."""
+    names = list(names)
+    if len(names) == 1:
+        return names[0]
+    return text("lesson_comma", lang).join(names[:-1]) + text("lesson_and", lang) + names[-1]
+
+
+def lesson_text(taught: Lesson | None, lang: str = "en") -> str:
+    """The caption: what this run shows, in its own numbers, e.g. 'In 300
+    steps from (−1, 6.5): adam (step 178) reached the global minimum; gd and
+    momentum did not; sgd reached it in 0 of 20 seeds.' Empty for several starts."""
+    if taught is None:
+        return ""
+    parts = []
+    if taught.reached:
+        items = [
+            text("lesson_reached_item", lang, name=optimizer_name(n, lang), step=step)
+            for n, step in taught.reached
+        ]
+        parts.append(text("lesson_reached", lang, names=_listed(items, lang)))
+    if taught.missed:
+        names = _listed((optimizer_name(n, lang) for n in taught.missed), lang)
+        key = "lesson_missed" if taught.reached else "lesson_missed_alone"
+        parts.append(text(key, lang, names=names))
+    for n, k, seeds in taught.fans:
+        parts.append(text("lesson_fan", lang, name=optimizer_name(n, lang), k=k, n=seeds))
+    x, y = taught.start
+    key = "lesson_start" if taught.steps != 1 else "lesson_start_one"
+    start = text(key, lang, steps=taught.steps, x=x, y=y)
+    return start + text("lesson_join", lang).join(parts) + text("lesson_end", lang)
 
 
 def legend_rows(race: Race, lang: str, chars: int) -> list[str]:
@@ -244,26 +278,23 @@ def legend_rows(race: Race, lang: str, chars: int) -> list[str]:
     rows = []
     labels = legend_labels(race.runs, lang)
     indent = " " * (
-        max(10, *(round(_cells(optimizer_name(r.optimizer, lang))) + 1 for r in race.runs)) + 1
+        max(10, *(round(cells(optimizer_name(r.optimizer, lang))) + 1 for r in race.runs)) + 1
     )
     for label, run in zip(labels, race.runs, strict=True):
         outcome = outcome_text(race, run, lang)
         one_line = f"{label}   {outcome}"
-        rows.append(one_line if _cells(one_line) <= chars else f"{label}\n{indent}{outcome}")
+        if cells(one_line) <= chars:
+            rows.append(one_line)
+            continue
+        first, *rest = wrap(outcome, chars - len(indent) - 2).split("\n")  # below, to fit
+        rows.append("\n".join([label, indent + first, *(indent + "  " + r for r in rest)]))
     return rows
 
 
 def legend_labels(runs, lang: str) -> list[str]:
     """One label per run, the rules starting in one column."""
-    width = max(10, *(round(_cells(optimizer_name(r.optimizer, lang))) + 1 for r in runs))
+    width = max(10, *(round(cells(optimizer_name(r.optimizer, lang))) + 1 for r in runs))
     return [legend_label(r, lang, width) for r in runs]
-
-
-def _cells(name: str) -> float:
-    """Width in monospace cells; a CJK glyph is about 5/3 cells wide."""
-    import unicodedata
-
-    return sum(5 / 3 if unicodedata.east_asian_width(c) in "WF" else 1 for c in name)
 
 
 SMALL_SET = 5  # more rules than this are drawn as small multiples, one map each
@@ -292,8 +323,12 @@ def plot_optimizers(
     rows = legend_rows(race, lang, chars=int((w - 1.0) * 72 / (font * 0.62)) - 8)
     lines = sum(row.count("\n") + 1 for row in rows)
     legend_h = (lines + 1.8) * line_h  # the rules, then the defaults caption
-    h = theme.figsize[1] + (legend_h if light else 0.0)  # slides stay 16:9
     scale = theme.font_size / 10
+    # the lesson under the title, in the legend's type
+    caption = wrap(lesson_text(race.lesson(), lang), (w - 1.0) * 72 / (font * 1.05 * 0.5), 2)
+    lines_h = (caption.count("\n") * 1.3 + 1.5) * font * 1.05 / 72
+    lesson_h = lines_h + 0.25 * scale if caption else 0.0  # and room for the panels' titles
+    h = theme.figsize[1] + (legend_h + lesson_h if light else 0.0)  # slides stay 16:9
     with themed(theme):
         fig = new_figure(theme, (w, h), layout=None)
         grid = fig.add_gridspec(
@@ -303,9 +338,19 @@ def plot_optimizers(
             left=0.8 * scale / w,
             right=1 - 0.15 / w,
             bottom=(legend_h + 0.8 * scale) / h,
-            top=1 - 0.45 * scale / h,
+            top=1 - (0.45 * scale + lesson_h) / h,
             wspace=0.3,
         )
+        if caption:
+            fig.text(
+                0.5,
+                1 - (0.45 * scale + 0.2 * line_h) / h,
+                caption,
+                ha="center",
+                va="top",
+                fontsize=font * 1.05,
+                linespacing=1.3,
+            )
         log_scale = log_scale_of(race, log_scale)
         if panels:
             first = _draw_panels(fig, grid[0], race, log_scale, theme, lang)[0]
@@ -318,11 +363,11 @@ def plot_optimizers(
             )
             loss_colorbar(fig, mappable, ax).set_label(text("loss", lang))
             draw_trajectories(ax, race, theme=theme, lang=lang)
-            ax.legend(fontsize="x-small", loc="best", framealpha=0.85)  # where no path runs
+            marks, names = ax.get_legend_handles_labels()
         draw_loss_curves(loss_ax, race, theme=theme, lang=lang)
-        if panels:  # the maps' marks explained where the loss curves leave room
-            size = "x-small" if theme.name == "light" else "xx-small"
-            loss_ax.legend(marks, names, fontsize=size, loc="best", framealpha=0.85)
+        # the map's marks explained where the loss curves leave room, off every path
+        size = "x-small" if theme.name == "light" else "xx-small"
+        loss_ax.legend(marks, names, fontsize=size, loc="best", framealpha=0.85)
         handles = loss_ax.get_lines()[: len(race.runs) * len(race.starts) : len(race.starts)]
         fig.legend(
             handles,
@@ -332,11 +377,11 @@ def plot_optimizers(
             bbox_to_anchor=(0.5 * scale / w, 1.2 * line_h / h),
             prop={"family": MONOSPACE, "size": font},
         )
-        caption = textwrap.fill(defaults_text(race.runs, lang), int(w * 72 / (font * 0.5)))
+        defaults = wrap(defaults_text(race.runs, lang), w * 72 / (font * 0.85 * 0.5), 2)
         fig.text(
             0.5 * scale / w + 0.01,
             0.3 * line_h / h,
-            caption,
+            defaults,
             fontsize=font * 0.85,
             color=theme.muted,
             va="bottom",
@@ -365,7 +410,7 @@ def animate_optimizers(
         ax = fig.add_axes((0.1, 0.24, 0.7, 0.66))
         log_scale = log_scale_of(race, log_scale)
         mappable = draw_landscape(ax, race.landscape, log_scale=log_scale, theme=theme, lang=lang)
-        bar = fig.colorbar(mappable, cax=fig.add_axes((0.83, 0.24, 0.025, 0.66)))
+        bar = loss_colorbar(fig, mappable, cax=fig.add_axes((0.83, 0.24, 0.025, 0.66)))
         bar.set_label(text("loss", lang))
         draw_starts(ax, race, theme=theme, lang=lang)
         counter = ax.text(
@@ -404,6 +449,18 @@ def animate_optimizers(
         )
         name = landscape_name(race.landscape.name, lang)
         fig.suptitle(text("optimizers_title", lang, name=name, convention=race.runs[0].convention))
+        caption = lesson_text(race.lesson(), lang)  # how the race ends, from its first frame
+        if caption:
+            fitted_text(
+                fig,
+                0.5,
+                0.015,
+                caption,
+                width=theme.figsize[0] - 0.4,
+                fontsize=theme.font_size * 0.75,
+                ha="center",
+                va="bottom",
+            )
     base = colors.to_rgba_array([optimizer_color(r.optimizer, theme) for r, *_ in artists])
 
     def update(i: int):

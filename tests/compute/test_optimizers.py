@@ -301,23 +301,6 @@ def test_default_learning_rates_scale_with_the_convention():
     assert O.default_lr(gabor, O.get_rule("adadelta", "pytorch"), {}) == 1.0
 
 
-def test_gabor_defaults_show_gd_caught_and_momentum_escaping():
-    land = make_landscape("gabor")
-    s = O.SETTINGS["gabor"]
-    finals = {}
-    for name in ("gd", "momentum"):
-        rule = O.get_rule(name, "udl")
-        run = O.run_optimizer(
-            land,
-            rule,
-            [s.start],
-            steps=s.steps,
-            hyperparameters={"lr": O.default_lr(land, rule, {})},
-        )
-        finals[name] = run.loss[-1, 0]
-    assert finals["gd"] > 10 and finals["momentum"] < 1.0  # global minimum: 0.6457
-
-
 def test_start_grid_and_nearest_minimum():
     starts = O.start_grid((0, 4), (0, 2), 2)
     np.testing.assert_array_equal(starts, [[1, 0.5], [3, 0.5], [1, 1.5], [3, 1.5]])

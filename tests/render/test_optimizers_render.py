@@ -9,6 +9,7 @@ from matplotlib.collections import QuadMesh
 from dlviz.compute import optimizers as O
 from dlviz.compute.landscape import make_landscape
 from dlviz.render import optimizers as R
+from dlviz.render.base import cells
 from dlviz.theme import DARK
 
 
@@ -98,27 +99,47 @@ def test_animation_moves_the_dots(race):
 # option typed → (optimizer whose legend row is checked, text the row must hold)
 # (this table keeps its alignment: fmt: skip)
 LEGEND_CASES = [
-    (["--convention", "pytorch", "--optimizer", "gd", "--momentum", "0.5"], "gd",
-     ["SGD(momentum): b ← μ·b + g;  θ ← θ − γ·b", "momentum=0.5"]),
-    (["--convention", "pytorch", "--optimizer", "momentum", "--dampening", "0.3"], "momentum",
-     ["b ← μ·b + (1−τ)·g", "dampening=0.3"]),
-    (["--convention", "pytorch", "--optimizer", "nesterov"], "nesterov",
-     ["SGD(momentum, nesterov)", "θ ← θ − γ·(g + μ·b)"]),
-    (["--convention", "pytorch", "--optimizer", "sgd", "--weight-decay", "0.01"], "sgd",
-     ["g ← g + λ·θ", "weight_decay=0.01"]),
-    (["--convention", "pytorch", "--optimizer", "rmsprop", "--centered"], "rmsprop",
-     ["RMSprop(centered)", "√(v − ḡ²)", "centered"]),
-    (["--convention", "pytorch", "--optimizer", "adam", "--amsgrad"], "adam",
-     ["Adam(amsgrad)", "v_max ← max(v_max, v)", "amsgrad"]),
+    (
+        ["--convention", "pytorch", "--optimizer", "gd", "--momentum", "0.5"],
+        "gd",
+        ["SGD(momentum): b ← μ·b + g;  θ ← θ − γ·b", "momentum=0.5"],
+    ),
+    (
+        ["--convention", "pytorch", "--optimizer", "momentum", "--dampening", "0.3"],
+        "momentum",
+        ["b ← μ·b + (1−τ)·g", "dampening=0.3"],
+    ),
+    (
+        ["--convention", "pytorch", "--optimizer", "nesterov"],
+        "nesterov",
+        ["SGD(momentum, nesterov)", "θ ← θ − γ·(g + μ·b)"],
+    ),
+    (
+        ["--convention", "pytorch", "--optimizer", "sgd", "--weight-decay", "0.01"],
+        "sgd",
+        ["g ← g + λ·θ", "weight_decay=0.01"],
+    ),
+    (
+        ["--convention", "pytorch", "--optimizer", "rmsprop", "--centered"],
+        "rmsprop",
+        ["RMSprop(centered)", "√(v − ḡ²)", "centered"],
+    ),
+    (
+        ["--convention", "pytorch", "--optimizer", "adam", "--amsgrad"],
+        "adam",
+        ["Adam(amsgrad)", "v_max ← max(v_max, v)", "amsgrad"],
+    ),
     (["--optimizer", "adam", "--eps", "0.001"], "adam", ["ε=0.001"]),
     (["--optimizer", "gd", "--batch-size", "3"], "gd", ["batch=3"]),
-    (["--landscape", "rosenbrock", "--optimizer", "gd", "--noise", "0.5"], "gd",
-     ["noise σ=0.5"]),
+    (["--landscape", "rosenbrock", "--optimizer", "gd", "--noise", "0.5"], "gd", ["noise σ=0.5"]),
     (["--optimizer", "gd,adam", "--lr", "0.02", "--lr", "adam=0.07"], "adam", ["lr=0.07"]),
     (["--optimizer", "gd,adam", "--lr", "0.02"], "gd", ["lr=0.02"]),
-    (["--convention", "pytorch", "--optimizer", "adagrad", "--lr-decay", "0.1"], "adagrad",
-     ["γ̃ = γ/(1 + (t−1)·η)", "lr_decay=0.1"]),
-]  # fmt: skip
+    (
+        ["--convention", "pytorch", "--optimizer", "adagrad", "--lr-decay", "0.1"],
+        "adagrad",
+        ["γ̃ = γ/(1 + (t−1)·η)", "lr_decay=0.1"],
+    ),
+]
 
 
 @pytest.mark.parametrize(("args", "optimizer", "expected"), LEGEND_CASES)
@@ -236,3 +257,22 @@ def test_every_rule_gets_its_own_small_map_when_all_are_raced():
         np.testing.assert_array_equal(paths[0].get_xydata(), run.params[:, 0])
     few = R.plot_optimizers(O.run(O.make_spec("gabor", steps=30, seeds=1)))
     assert not [ax for ax in few.axes if ax.get_title() in O.NAMES]  # four rules: one map
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_lesson_is_the_caption_under_the_title(lang):
+    race = O.run(O.make_spec("gabor"))
+    fig = R.plot_optimizers(race, lang=lang)
+    captions = [t.get_text().replace("\n", "" if lang == "zh" else " ") for t in fig.texts]
+    assert R.lesson_text(race.lesson(), lang) in captions
+    # and the marks' legend sits in the loss panel, off the map's paths
+    loss_ax = next(ax for ax in fig.axes if ax.get_yscale() == "log")
+    assert fig.axes[0].get_legend() is None and loss_ax.get_legend() is not None
+
+
+def test_a_long_outcome_breaks_at_spaces_within_the_row():
+    race = O.run(O.make_spec("gabor", optimizers=["gd"], seeds=1))
+    rows = R.legend_rows(race, "en", chars=60)
+    lines = rows[0].split("\n")
+    assert len(lines) >= 3 and all(cells(line) <= 60 for line in lines[1:])
+    assert " ".join(line.strip() for line in lines[1:]) == R.outcome_text(race, race.runs[0])
