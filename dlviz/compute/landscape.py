@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from dlviz.compute.trig import sincos_into
 from dlviz.spec import check, choice, number, pair, whole
 
 Array = np.ndarray
@@ -227,30 +228,56 @@ def gabor_model(phi0: Array, phi1: Array, x: Array) -> tuple[Array, Array, Array
     return f, df_dz, df_dz * (GABOR_FREQ * x)
 
 
+GRAD_BLOCK = 2048  # starts per block: the block's (block, n) work arrays stay in cache
+_WORKSPACES: dict[tuple[int, int], tuple[Array, ...]] = {}
+
+
+def _workspace(rows: int, n: int) -> tuple[Array, ...]:
+    """Nine float and one int64 (rows, n) arrays, kept from call to call: fresh
+    ones each step would be fresh pages each step (the allocator maps blocks
+    this size anew), which costs more than the arithmetic."""
+    key = (rows, n)
+    if key not in _WORKSPACES:
+        if (
+            len(_WORKSPACES) >= 4
+        ):  # a race's starts and its fan of seeds: a few sizes, 22 MB at most
+            del _WORKSPACES[next(iter(_WORKSPACES))]
+        floats = tuple(np.empty((rows, n)) for _ in range(9))
+        _WORKSPACES[key] = (*floats, np.empty((rows, n), np.int64))
+    return _WORKSPACES[key]
+
+
 def gabor_summed_grad(points: Array, x: Array, y: Array) -> Array:
     """Σ_i ∇φ (f(x_i; φ) − y_i)² for points (S, 2), as (S, 2): the Gabor
-    model's gradient fused into as few passes over (S, n) as it takes (sin,
-    cos and exp once each, no per-parameter arrays): basins of 10⁴ starts
-    call it every step."""
-    cx = GABOR_FREQ * x
-    z = points[:, 1:] * cx
-    z += points[:, :1]
-    envelope = np.multiply(z, z)
-    envelope *= -1.0 / GABOR_WIDTH
-    np.exp(envelope, out=envelope)
-    s = np.sin(z)
-    d = np.cos(z)
-    z *= s
-    z *= 2.0 / GABOR_WIDTH
-    d -= z  # cos z − sin z · z/16
-    d *= envelope  # ∂f/∂z
-    s *= envelope
-    s -= y  # f − y
-    d *= s
+    model's gradient fused, block by block of starts small enough to stay in
+    cache, into passes NumPy vectorises (sin and cos from ``trig.sincos_into``,
+    no per-parameter arrays): basins of 10⁴ starts call it every step."""
+    points = np.asarray(points, dtype=float).reshape(-1, 2)
+    cx = GABOR_FREQ * np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
     out = np.empty((len(points), 2))
-    out[:, 0] = d.sum(axis=1)
-    out[:, 1] = d @ cx  # ∂z/∂φ1 = 0.06·x
-    return 2.0 * out
+    z, envelope, s, d, *work = _workspace(min(len(points), GRAD_BLOCK), len(cx))
+    for lo in range(0, len(points), GRAD_BLOCK):
+        block = points[lo : lo + GRAD_BLOCK]
+        m = len(block)
+        zb, eb, sb, db, *wb = (a[:m] for a in (z, envelope, s, d, *work))
+        np.multiply(block[:, 1:], cx, out=zb)
+        zb += block[:, :1]  # z = φ0 + 0.06·φ1·x
+        np.multiply(zb, zb, out=eb)
+        eb *= -1.0 / GABOR_WIDTH
+        np.exp(eb, out=eb)  # exp(−z²/32)
+        sincos_into(zb, sb, db, *wb)
+        zb *= sb
+        zb *= 2.0 / GABOR_WIDTH
+        db -= zb  # cos z − sin z · z/16
+        db *= eb  # ∂f/∂z
+        sb *= eb
+        sb -= y  # f − y
+        db *= sb
+        np.sum(db, axis=1, out=out[lo : lo + m, 0])
+        np.matmul(db, cx, out=out[lo : lo + m, 1])  # ∂z/∂φ1 = 0.06·x
+    out *= 2.0
+    return out
 
 
 def gabor_value(phi0: Array, phi1: Array, x: Array) -> Array:

@@ -354,16 +354,18 @@ def test_gabor_critical_points_are_stationary_and_of_their_kind():
 def test_gabors_fused_summed_gradient_is_the_sum_of_per_example_gradients():
     """The optimizers' fused hot path against the per-example gradients
     (themselves checked against finite differences)."""
-    from dlviz.compute.landscape import gabor_summed_grad, make_landscape
+    from dlviz.compute.landscape import GRAD_BLOCK, gabor_summed_grad, make_landscape
 
     land = make_landscape("gabor")
     rng = np.random.default_rng(4)
-    points = np.column_stack([rng.uniform(-10, 10, 50), rng.uniform(2.5, 22.5, 50)])
-    batch = np.array([3, 7, 11, 29])
-    per_example = land.data.per_example_grad(points[:, 0], points[:, 1])  # (50, 30, 2)
-    np.testing.assert_allclose(
-        gabor_summed_grad(points, land.data.x[batch], land.data.y[batch]),
-        per_example[:, batch].sum(axis=1),
-        rtol=1e-12,
-        atol=1e-12,
-    )
+    for count in (50, 2 * GRAD_BLOCK + 7):  # one block, and blocks with a short last one
+        points = np.column_stack([rng.uniform(-10, 10, count), rng.uniform(2.5, 22.5, count)])
+        points[-1] = (3e6, 1e5)  # far out, where sin and cos fall back to NumPy's
+        for batch in (np.array([3, 7, 11, 29]), np.arange(30)):
+            per_example = land.data.per_example_grad(points[:, 0], points[:, 1])  # (S, 30, 2)
+            np.testing.assert_allclose(
+                gabor_summed_grad(points, land.data.x[batch], land.data.y[batch]),
+                per_example[:, batch].sum(axis=1),
+                rtol=1e-11,
+                atol=1e-12,
+            )
