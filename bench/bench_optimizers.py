@@ -218,7 +218,8 @@ def main() -> None:
             t, peak, version = run.stdout.split()
             print(
                 f"torch {version} Adam, (10000, 2) tensor, 1 thread: {float(t):.2f} s, peak "
-                f"RSS {float(peak):.0f} MB   dlviz/torch time ratio {ours / float(t):.2f}x (goal < 1x)"
+                f"RSS {float(peak):.0f} MB   dlviz/torch time ratio {ours / float(t):.2f}x "
+                "(goal < 1x)"
             )
         else:
             print("torch: not importable here (pass --torch-python), skipped")
