@@ -200,7 +200,8 @@ def draw_loss_curves(ax: Axes, race: Race, *, theme: Theme = LIGHT, lang: str = 
     ax.set_xlim(left=0)
     ax.set_xlabel(text("step", lang))
     ax.set_ylabel(text("loss_gap", lang))
-    ax.set_title(text("loss_gap_title", lang), fontsize="medium")
+    # a fixed y: matplotlib otherwise measures every tick label to place a title
+    ax.set_title(text("loss_gap_title", lang), fontsize="medium", y=1.0)
     ax.grid(True, which="major", alpha=0.4)
     return ax
 
@@ -578,6 +579,7 @@ def _draw_panels(fig: Figure, cell, race: Race, log_scale: bool, theme: Theme, l
             fontsize="small",
             color=optimizer_color(run.optimizer, theme),
             pad=2,
+            y=1.0,
         )
         ax.tick_params(labelsize="x-small")
         for line in ax.get_lines():  # marks at half size on a small map
