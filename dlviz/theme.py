@@ -7,6 +7,7 @@ change reaches every picture and video at once.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from dlviz.topics import TOPICS
@@ -343,3 +344,74 @@ def rule_text(rule: str, lang: str) -> str:
         for en, zh in _RULE_WORDS_ZH:
             rule = rule.replace(en, zh)
     return rule
+
+
+def _listed(names, lang: str) -> str:
+    """'gd', 'gd and sgd', 'gd, sgd and momentum' (Chinese: 'gd、sgd和momentum')."""
+    names = list(names)
+    if len(names) == 1:
+        return names[0]
+    return text("lesson_comma", lang).join(names[:-1]) + text("lesson_and", lang) + names[-1]
+
+
+def lesson_text(taught, lang: str = "en") -> str:
+    """The caption: what this run shows, in its own numbers, e.g. 'In 300
+    steps from (−1, 6.5): adam (step 178) reached the global minimum; gd and
+    momentum did not; sgd reached it in 0 of 20 seeds.' ``taught``: a
+    ``dlviz.compute.optimizers.Lesson``, or None (several starts: no caption)."""
+    if taught is None:
+        return ""
+    parts = []
+    if taught.reached:
+        items = [
+            text("lesson_reached_item", lang, name=optimizer_name(n, lang), step=step)
+            for n, step in taught.reached
+        ]
+        parts.append(text("lesson_reached", lang, names=_listed(items, lang)))
+    if taught.missed:
+        names = _listed((optimizer_name(n, lang) for n in taught.missed), lang)
+        key = "lesson_missed" if taught.reached else "lesson_missed_alone"
+        parts.append(text(key, lang, names=names))
+    for n, k, seeds in taught.fans:
+        parts.append(text("lesson_fan", lang, name=optimizer_name(n, lang), k=k, n=seeds))
+    x, y = taught.start
+    key = "lesson_start" if taught.steps != 1 else "lesson_start_one"
+    start = text(key, lang, steps=taught.steps, x=x, y=y)
+    return start + text("lesson_join", lang).join(parts) + text("lesson_end", lang)
+
+
+def cells(s: str, wide: float = 5 / 3) -> float:
+    """Width in monospace cells; a CJK glyph counts ``wide`` cells (about 5/3
+    in a monospace font, 2 beside a proportional Latin face)."""
+    return sum(wide if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+
+_BREAK_AFTER = " ，、；：。）"  # a line may end after these
+_NO_START = "，、；：。）"  # and no line starts with these
+
+
+def wrap(s: str, width: float, wide: float = 5 / 3) -> str:
+    """``s`` broken into lines at most ``width`` cells wide: at spaces, after
+    Chinese punctuation, or between two Chinese characters (textwrap breaks
+    only at spaces, so a Chinese sentence would run off the figure)."""
+    out = []
+    for line in s.split("\n"):
+        while cells(line, wide) > width:
+            cut = _break(line, width, wide)
+            out.append(line[:cut].rstrip())
+            line = line[cut:].lstrip()
+        out.append(line)
+    return "\n".join(out)
+
+
+def _break(line: str, width: float, wide: float) -> int:
+    best, used = 0, 0.0
+    for i, ch in enumerate(line[:-1]):
+        used += cells(ch, wide)
+        if used > width:
+            break
+        after = line[i + 1]
+        cjk = cells(ch + after, 2) == 4
+        if (ch in _BREAK_AFTER or cjk) and after not in _NO_START:
+            best = i + 1
+    return best or max(1, int(width))

@@ -42,7 +42,15 @@ from manim import (
 from dlviz.compute import optimizers as O
 from dlviz.compute.landscape import landscape_of
 from dlviz.scenes._common import formula, label, loss_image, plot_frame
-from dlviz.theme import get_theme, landscape_name, optimizer_name, series_color, text
+from dlviz.theme import (
+    get_theme,
+    landscape_name,
+    lesson_text,
+    optimizer_name,
+    series_color,
+    text,
+    wrap,
+)
 
 PLOT_CENTER = 0.25 * UP + 1.4 * LEFT
 
@@ -65,7 +73,8 @@ class _OptimizerScene(Scene):
     def show_landscape(self, title_key: str, **fields):
         theme, lang, result = self.theme, self.lang, self.race.landscape
         title = label(text(title_key, lang, **fields), theme, lang, font_size=34)
-        title.to_edge(UP, buff=0.25)
+        title.to_edge(UP, buff=0.2)
+        self.title = title
         center, (width, height) = self.plot_place
         self.axes, frame = plot_frame(
             result, theme, lang, center=center, width=width, height=height
@@ -106,6 +115,13 @@ class OptimizerRace(_OptimizerScene):
         )
         self.race_paths()
         self.reveal_minimum()
+        caption = lesson_text(race.lesson(), lang)  # what the race showed, in its numbers
+        if caption:
+            # under the title, in the band above the map
+            words = label(wrap(caption, 110, 2), theme, lang, font_size=20)
+            words.scale(min(1.0, 13.6 / words.width, 0.62 / words.height))
+            words.next_to(self.title, DOWN, buff=0.08)
+            self.play(FadeIn(words), run_time=0.8)
         self.wait(1.5)
 
     def loss_panel(self) -> tuple[Axes, VGroup]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -10,7 +9,7 @@ import matplotlib as mpl
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from dlviz.theme import Theme, matplotlib_rc
+from dlviz.theme import Theme, matplotlib_rc, wrap
 
 
 @contextmanager
@@ -34,43 +33,6 @@ def style_3d_axes(ax, theme: Theme) -> None:
     for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
         axis.set_pane_color(mpl.colors.to_rgba(theme.background, 1.0))
         axis._axinfo["grid"]["color"] = theme.grid
-
-
-def cells(s: str, wide: float = 5 / 3) -> float:
-    """Width in monospace cells; a CJK glyph counts ``wide`` cells (about 5/3
-    in a monospace font, 2 beside a proportional Latin face)."""
-    return sum(wide if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
-
-
-_BREAK_AFTER = " ，、；：。）"  # a line may end after these
-_NO_START = "，、；：。）"  # and no line starts with these
-
-
-def wrap(s: str, width: float, wide: float = 5 / 3) -> str:
-    """``s`` broken into lines at most ``width`` cells wide: at spaces, after
-    Chinese punctuation, or between two Chinese characters (textwrap breaks
-    only at spaces, so a Chinese sentence would run off the figure)."""
-    out = []
-    for line in s.split("\n"):
-        while cells(line, wide) > width:
-            cut = _break(line, width, wide)
-            out.append(line[:cut].rstrip())
-            line = line[cut:].lstrip()
-        out.append(line)
-    return "\n".join(out)
-
-
-def _break(line: str, width: float, wide: float) -> int:
-    best, used = 0, 0.0
-    for i, ch in enumerate(line[:-1]):
-        used += cells(ch, wide)
-        if used > width:
-            break
-        after = line[i + 1]
-        cjk = cells(ch + after, 2) == 4
-        if (ch in _BREAK_AFTER or cjk) and after not in _NO_START:
-            best = i + 1
-    return best or max(1, int(width))
 
 
 def fitted_text(fig: Figure, x: float, y: float, s: str, *, width: float, fontsize: float, **kw):

@@ -10,21 +10,24 @@ from matplotlib.animation import FuncAnimation
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from dlviz.compute.optimizers import NAMES, Basins, Lesson, Race, Run, get_rule
-from dlviz.render.base import cells, fitted_text, new_figure, themed, wrap
+from dlviz.compute.optimizers import NAMES, Basins, Race, Run, get_rule
+from dlviz.render.base import fitted_text, new_figure, themed
 from dlviz.render.landscape import draw_landscape, loss_colorbar
 from dlviz.theme import (
     LIGHT,
     MONOSPACE,
     OPTIMIZER_LINES,
     Theme,
+    cells,
     hyperparameter_name,
     landscape_axis_names,
     landscape_name,
+    lesson_text,
     optimizer_name,
     rule_text,
     series_color,
     text,
+    wrap,
 )
 
 MAX_FRAMES = 120
@@ -238,39 +241,6 @@ def outcome_text(race: Race, run: Run, lang: str = "en") -> str:
         fell=o.fell,
         over=o.over,
     )
-
-
-def _listed(names, lang: str) -> str:
-    """'gd', 'gd and sgd', 'gd, sgd and momentum' (Chinese: 'gd、sgd和momentum')."""
-    names = list(names)
-    if len(names) == 1:
-        return names[0]
-    return text("lesson_comma", lang).join(names[:-1]) + text("lesson_and", lang) + names[-1]
-
-
-def lesson_text(taught: Lesson | None, lang: str = "en") -> str:
-    """The caption: what this run shows, in its own numbers, e.g. 'In 300
-    steps from (−1, 6.5): adam (step 178) reached the global minimum; gd and
-    momentum did not; sgd reached it in 0 of 20 seeds.' Empty for several starts."""
-    if taught is None:
-        return ""
-    parts = []
-    if taught.reached:
-        items = [
-            text("lesson_reached_item", lang, name=optimizer_name(n, lang), step=step)
-            for n, step in taught.reached
-        ]
-        parts.append(text("lesson_reached", lang, names=_listed(items, lang)))
-    if taught.missed:
-        names = _listed((optimizer_name(n, lang) for n in taught.missed), lang)
-        key = "lesson_missed" if taught.reached else "lesson_missed_alone"
-        parts.append(text(key, lang, names=names))
-    for n, k, seeds in taught.fans:
-        parts.append(text("lesson_fan", lang, name=optimizer_name(n, lang), k=k, n=seeds))
-    x, y = taught.start
-    key = "lesson_start" if taught.steps != 1 else "lesson_start_one"
-    start = text(key, lang, steps=taught.steps, x=x, y=y)
-    return start + text("lesson_join", lang).join(parts) + text("lesson_end", lang)
 
 
 def legend_rows(race: Race, lang: str, chars: int) -> list[str]:

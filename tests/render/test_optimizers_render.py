@@ -9,8 +9,7 @@ from matplotlib.collections import QuadMesh
 from dlviz.compute import optimizers as O
 from dlviz.compute.landscape import make_landscape
 from dlviz.render import optimizers as R
-from dlviz.render.base import cells
-from dlviz.theme import DARK
+from dlviz.theme import DARK, cells
 
 
 @pytest.fixture(scope="module")

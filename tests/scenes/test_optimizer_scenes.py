@@ -38,3 +38,26 @@ def test_scene_without_a_result_runs_the_default_spec():
     scene = OptimizerStep()
     scene.setup()
     assert scene.race.spec == O.make_spec(optimizers=["momentum"])
+
+
+def test_the_race_ends_by_writing_its_lesson(monkeypatch, tmp_path):
+    import manim
+
+    from dlviz.scenes import optimizers as S
+    from dlviz.theme import lesson_text
+
+    written: list[str] = []
+
+    def recording(words, theme, lang, font_size=32, **kwargs):
+        written.append(words)
+        return manim.Rectangle(width=max(0.1, 0.012 * font_size * len(words)), height=0.4)
+
+    monkeypatch.setattr(S, "label", recording)
+    race = O.run(O.make_spec("gabor"))
+    scene = type("Race", (S.OptimizerRace,), {"params": {**S.OptimizerRace.params, "result": race}})
+    settings = {"dry_run": True, "quality": "low_quality", "media_dir": str(tmp_path)}
+    with manim.tempconfig({**settings, "verbosity": "ERROR", "progress_bar": "none"}):
+        scene().render()
+    caption = written[-1].replace("\n", " ")
+    assert caption == lesson_text(race.lesson(), "en")
+    assert "adam (step 175) reached the global minimum; gd and momentum did not" in caption
