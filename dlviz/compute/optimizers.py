@@ -824,7 +824,7 @@ class Race:
         return lesson(self)
 
 
-STALL = 0.05  # a run stalls when its last quarter brings less than this share of its descent
+STALL = 0.05  # a run stalls when its last quarter takes less than this share off its gap to L*
 
 
 @dataclass(frozen=True)
@@ -832,8 +832,8 @@ class Outcome:
     """How a run ended. kind: "reached" (the global minimum, within tol, at
     ``step``), "diverged" (at ``step``), "local_minimum" (ends at a local
     minimum found exactly), "saddle_region" or "plateau" (stalled: over the
-    last ``over`` steps the loss fell by ``fell``, less than STALL of the gap
-    between the start's loss and the minimum's; where the Hessian has a
+    last ``over`` steps the loss fell by ``fell``, less than STALL of what
+    still separates it from the minimum's; where the Hessian has a
     negative eigenvalue that is a saddle region, else a plateau), or
     "descending" (still going down); x, y, loss: the last point; eigenvalues:
     the Hessian's there (ascending)."""
@@ -869,8 +869,7 @@ def _outcome(race: Race, run: Run, k: int) -> Outcome:
             return Outcome("local_minimum", last, x, y, loss, eig)
     over = max(1, last // 4)
     fell = float(run.loss[last - over, k] - loss)
-    descent = float(run.loss[0, k]) - grid.minimum.loss
-    if fell < STALL * max(descent, race.tol):
+    if fell < STALL * max(loss - grid.minimum.loss, race.tol):
         kind = "saddle_region" if eig[0] < 0 else "plateau"
     else:
         kind = "descending"

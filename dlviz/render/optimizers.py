@@ -337,8 +337,18 @@ def plot_optimizers(
             marks, names = ax.get_legend_handles_labels()
         draw_loss_curves(loss_ax, race, theme=theme, lang=lang)
         # the map's marks explained where the loss curves leave room, off every path
-        size = "x-small" if theme.name == "light" else "xx-small"
-        loss_ax.legend(marks, names, fontsize=size, loc="best", framealpha=0.85)
+        if light:
+            loss_ax.legend(marks, names, fontsize="x-small", loc="best", framealpha=0.85)
+        else:  # a slide's type is large: below the panel, in two columns, off the curves
+            loss_ax.legend(
+                marks,
+                names,
+                fontsize="xx-small",
+                loc="upper right",
+                bbox_to_anchor=(1.0, -0.3),
+                ncol=2,
+                frameon=False,
+            )
         handles = loss_ax.get_lines()[: len(race.runs) * len(race.starts) : len(race.starts)]
         fig.legend(
             handles,
@@ -563,8 +573,7 @@ def _draw_panels(fig: Figure, cell, race: Race, log_scale: bool, theme: Theme, l
         if i != len(race.runs) - 1 - (cols // 2) or i < len(race.runs) - cols:
             ax.set_xlabel("")
         axes.append(ax)
-    bar = fig.colorbar(mappable, ax=axes, shrink=0.8, pad=0.02)
-    bar.set_label(text("loss", lang))
+    loss_colorbar(fig, mappable, axes).set_label(text("loss", lang))
     return axes
 
 
