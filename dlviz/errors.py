@@ -15,7 +15,8 @@ class BadInput(DlvizError):
     exit_code = 2
 
     def __init__(self, option: str, value: object, allowed: str):
-        super().__init__(f"{option} {value!s}: {allowed}")
+        shown = "" if isinstance(value, bool) else f" {value!s}"  # a flag is named alone
+        super().__init__(f"{option}{shown}: {allowed}")
         self.option, self.value, self.allowed = option, value, allowed
 
 

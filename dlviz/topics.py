@@ -184,6 +184,7 @@ _CONV_STRINGS = {
     },
     "stride": {"en": "stride", "zh": "步幅"},
     "per_input_channel": {"en": "per input channel", "zh": "按输入通道"},
+    "bias": {"en": "bias", "zh": "偏置"},
     "padding": {"en": "padding", "zh": "填充"},
 }
 

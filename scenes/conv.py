@@ -153,7 +153,9 @@ class ConvScene(Scene):
             value = grid_out.numbers[cell[0] * ow + cell[1]]
             if step < explained:
                 sum_text = label(
-                    C.window_text(r, step, text("per_input_channel", self.lang)),
+                    C.window_text(
+                        r, step, text("per_input_channel", self.lang), text("bias", self.lang)
+                    ),
                     theme,
                     self.lang,
                     font_size=22,
@@ -224,7 +226,10 @@ class ConvChannelsScene(Scene):
                 ]
             )
             total = label(
-                C.window_text(r, 0, text("per_input_channel", lang)), theme, lang, font_size=24
+                C.window_text(r, 0, text("per_input_channel", lang), text("bias", lang)),
+                theme,
+                lang,
+                font_size=24,
             )
             total.scale_to_fit_width(min(total.width, 6.5))
             total.next_to(grid_out, DOWN, buff=0.5)

@@ -25,6 +25,12 @@ class PaddingMode(str, Enum):
     circular = "circular"
 
 
+class Notation(str, Enum):
+    pytorch = "pytorch"
+    d2l = "d2l"
+    udl = "udl"
+
+
 class Pool(str, Enum):
     max = "max"
     avg = "avg"
@@ -81,6 +87,7 @@ OPTIONS = {
         "step",
         "at",
         "seed",
+        "notation",
     )
 }
 OPTIONS.update(
@@ -89,7 +96,7 @@ OPTIONS.update(
         "kernel_size": "--kernel",
         "filter": "--kernel",
         "dims": "--input",
-        "count_include_pad": "--count-include-pad",
+        "count_include_pad": "--exclude-pad",  # refused only when typed off
         "layers": "--stack",
         "length": "--input",
     }
@@ -149,6 +156,13 @@ def conv(
         int | None, typer.Option(help="Window to highlight, raster order from 0")
     ] = None,
     at: Annotated[str | None, typer.Option(metavar="R,C", help="Output cell to highlight")] = None,
+    notation: Annotated[
+        Notation,
+        typer.Option(
+            help="How the output-size formula is written: pytorch (padding per side), d2l "
+            "(p the total padding), udl (dilation rate r = zeros between taps)"
+        ),
+    ] = Notation.pytorch,
     *,
     common: Common,
 ) -> None:
@@ -172,6 +186,7 @@ def conv(
             "step": step,
             "at": at,
             "stack": stack,
+            "notation": notation,
         }
     )
     typed = {k: (v.value if isinstance(v, Enum) else v) for k, v in typed.items()}

@@ -16,6 +16,18 @@ from functools import cached_property
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from dlviz.compute.expr import (
+    Equation,
+    Floor,
+    Max,
+    Num,
+    Product,
+    Quotient,
+    Sum,
+    Term,
+    number,  # noqa: F401 (the cells' numbers, for the renderers)
+    sum_of,
+)
 from dlviz.errors import SpecError
 from dlviz.spec import check as _check
 from dlviz.spec import choice, frozen, whole
@@ -122,7 +134,10 @@ def transposed_output_size(n: int, k: int, s: int, p: int, d: int, output_paddin
     return (n - 1) * s - 2 * p + d * (k - 1) + output_padding + 1
 
 
-def formula_text(
+NOTATIONS = ("pytorch", "d2l", "udl")
+
+
+def size_equations(
     n: int,
     k: int,
     s: int,
@@ -132,14 +147,58 @@ def formula_text(
     out: int,
     spec: ConvSpec,
     op: int = 0,
-) -> str:
-    """The output-size formula with this axis's numbers substituted."""
+    notation: str = "pytorch",
+    prefix: str = "",
+) -> list[Equation]:
+    """One axis's output size as equations with this run's numbers, in the
+    chosen notation: PyTorch's (padding per side, dilation d), d2l's (p the
+    total padding: ⌊(n − k + p + s)/s⌋) or the UDL notes' (dilation rate r =
+    d − 1 zeros between taps). With ceil mode, a last window that would start
+    in the right padding is dropped, as PyTorch does, and the figure says so."""
     if spec.transposed:
-        return f"({n} − 1)·{s} − 2·{p_before} + {d}·({k} − 1) + {op} + 1 = {out}"
-    pad = f"2·{p_before}" if p_before == p_after else f"{p_before} + {p_after}"
-    bracket = "⌈" if spec.ceil_mode else "⌊"
-    close = "⌉" if spec.ceil_mode else "⌋"
-    return f"{bracket}({n} + {pad} − {d}·({k} − 1) − 1)/{s}{close} + 1 = {out}"
+        lhs = Sum(
+            (
+                Product((Sum((Num(n), Num(1)), (1, -1)), Num(s))),
+                Product((Num(2), Num(p_before))),
+                Product((Num(d), Sum((Num(k), Num(1)), (1, -1)))),
+                Num(op),
+                Num(1),
+            ),
+            (1, -1, 1, 1, 1),
+        )
+        return [Equation(lhs, out, prefix)]
+    ceil = spec.ceil_mode
+    if notation == "d2l" and d == 1:  # ⌊(n − k + p + s)/s⌋, p the total padding
+        inner = Sum((Num(n), Num(k), Num(p_before + p_after), Num(s)), (1, -1, 1, 1))
+        lhs: Term = Floor(Quotient(inner, Num(s)), ceil)
+    else:
+        pads = (
+            (Product((Num(2), Num(p_before))),)
+            if p_before == p_after
+            else (Num(p_before), Num(p_after))
+        )
+        if notation == "udl":  # the window spans k + (k − 1)·r cells, r = d − 1
+            span = (Num(k), Product((Sum((Num(k), Num(1)), (1, -1)), Num(d - 1))))
+            inner = Sum((Num(n), *pads, *span), (1,) * (1 + len(pads)) + (-1, -1))
+        else:
+            span = (Product((Num(d), Sum((Num(k), Num(1)), (1, -1)))), Num(1))
+            inner = Sum((Num(n), *pads, *span), (1,) * (1 + len(pads)) + (-1, -1))
+        lhs = Sum((Floor(Quotient(inner, Num(s)), ceil), Num(1)))
+    first = int(lhs.value())
+    if first == out:
+        return [Equation(lhs, out, prefix)]
+    # ceil mode's last window would start in the right padding: PyTorch drops it
+    start = Product((Sum((Num(first), Num(1)), (1, -1)), Num(s)))
+    return [
+        Equation(lhs, first, prefix),
+        Equation(
+            start,
+            (first - 1) * s,
+            prefix,
+            note=f"≥ {n} + {p_before}: window {first} would start in the padding, so it is dropped",
+        ),
+        Equation(Sum((Num(first), Num(1)), (1, -1)), out, prefix),
+    ]
 
 
 # --------------------------------------------------------------------------- checks
@@ -316,7 +375,8 @@ def pool(x: Array, spec: ConvSpec, dims: int = 2) -> ConvResult:
         output = windows.max(axis=(-2, -1))
     else:
         output = windows.sum(axis=(-2, -1)) / _avg_divisor(spec, h, w, oh, ow)
-    shown = pad(x.astype(float), extra, "zeros", 0.0)  # what a picture shows in the padding
+    # what a picture shows in the padding: PyTorch's max pooling pads with −∞
+    shown = pad(x.astype(float), extra, "zeros", fill)
     return ConvResult(
         spec,
         dims,
@@ -402,10 +462,11 @@ def _pad_or_crop(x: Array, axis: int, near: int, far: int) -> Array:
     return x[tuple(index)]
 
 
-def _formulas(spec: ConvSpec, in_shape, out_shape, dims: int) -> str:
+def _axes_of(spec: ConvSpec, in_shape, out_shape, dims: int) -> list[tuple]:
     top, bottom, left, right = spec.padding
     axes = [
         (
+            "H",
             in_shape[0],
             spec.kernel_size[0],
             spec.stride[0],
@@ -413,8 +474,10 @@ def _formulas(spec: ConvSpec, in_shape, out_shape, dims: int) -> str:
             bottom,
             spec.dilation[0],
             out_shape[0],
+            spec.output_padding[0],
         ),
         (
+            "W",
             in_shape[1],
             spec.kernel_size[1],
             spec.stride[1],
@@ -422,51 +485,104 @@ def _formulas(spec: ConvSpec, in_shape, out_shape, dims: int) -> str:
             right,
             spec.dilation[1],
             out_shape[1],
+            spec.output_padding[1],
         ),
     ]
     if dims == 1:
-        axes = axes[1:]
-    names = ["H", "W"][-len(axes) :] if dims == 2 else ["L"]
-    ops = spec.output_padding[-len(axes) :]
-    lines = [
-        f"{name}: {formula_text(*a, spec, op)}"
-        for name, a, op in zip(names, axes, ops, strict=True)
-    ]
-    return "\n".join(lines)
+        return [("L", *axes[1][1:])]
+    return axes
 
 
-def number(v: float) -> str:
-    """3, −1.5, 0.25: integers without a point, others to two places."""
-    return f"{v:.0f}" if float(v).is_integer() else f"{v:.2f}".rstrip("0").rstrip(".")
+def formula_equations(
+    spec: ConvSpec, in_shape, out_shape, dims: int, notation: str = "pytorch"
+) -> list[Equation]:
+    """Every output-size equation a figure prints, axis by axis."""
+    out = []
+    for name, n, k, s, p1, p2, d, o, op in _axes_of(spec, in_shape, out_shape, dims):
+        out += size_equations(n, k, s, p1, p2, d, o, spec, op, notation, f"{name}: ")
+    return out
 
 
-def _signed(v: float) -> str:
-    return f"({number(v)})" if v < 0 else number(v)
+def _formulas(spec: ConvSpec, in_shape, out_shape, dims: int, notation: str = "pytorch") -> str:
+    """The output-size equations as text, one axis a line (ceil mode's dropped
+    window on the same line)."""
+    lines: dict[str, list[str]] = {}
+    for eq in formula_equations(spec, in_shape, out_shape, dims, notation):
+        name, _, rest = eq.text().partition(": ")
+        lines.setdefault(name, []).append(rest)
+    texts = {name: ";  ".join(parts) for name, parts in lines.items()}
+    if len(set(texts.values())) == 1 and len(texts) > 1:  # a square case: written once
+        return f"{', '.join(texts)}: {next(iter(texts.values()))}"
+    return "\n".join(f"{name}: {body}" for name, body in texts.items())
 
 
-def window_text(result: ConvResult, step: int, channels: str = "per input channel") -> str:
-    """One window's arithmetic: '3·1 + 0·0 + … = −5', 'max(…) = 9', the average,
-    or for several channels their partial sums adding up ('Σ {channels}: …')."""
+LONG_SUM = 12  # terms; a longer sum is written as its first and last four
+
+
+def _labelled_bias(value: float, word: str) -> Term:
+    return Num(value, f"{word} {Num(value).wrapped()}")
+
+
+def window_equation(
+    result: ConvResult,
+    step: int,
+    out_channel: int = 0,
+    channels: str = "per input channel",
+    bias_word: str = "bias",
+) -> Equation:
+    """One window's arithmetic as an equation whose left side evaluates to
+    the output cell: the products (a long sum abbreviated), max pooling's
+    values (padding is −∞, as in PyTorch), average pooling's sum over its
+    divisor, or several input channels' partial sums, the bias labelled."""
     cell, taps = result.taps(step)
-    channel_out = result.output[0, cell[0], cell[1]]
-    values = [result.padded[0, i, j] for i, j in taps]
-    if result.spec.pool == "max":
-        return f"max({', '.join(number(v) for v in values)}) = {number(channel_out)}"
-    if result.spec.pool == "avg":
-        return f"({' + '.join(number(v) for v in values)}) / … = {number(channel_out)}"
-    bias = "" if result.bias is None else f" + {_signed(result.bias[0])}"
-    if result.padded.shape[0] > 1:
-        partial = [
-            float(
-                np.sum(result.padded[c, taps[:, 0], taps[:, 1]] * result.slid_kernel[0, c].ravel())
-            )
-            for c in range(result.padded.shape[0])
+    value = float(result.output[out_channel, cell[0], cell[1]])
+    spec = result.spec
+    if spec.pool:
+        in_reach = _in_reach(result, cell)  # ceil mode's overhang past the padding is not read
+        values = [
+            result.padded[out_channel, i, j]
+            for (i, j), ok in zip(taps, in_reach, strict=True)
+            if ok
         ]
-        sums = " + ".join(_signed(p) for p in partial)
-        return f"Σ {channels}: {sums}{bias} = {number(channel_out)}"
-    kernel = result.slid_kernel[0, 0].ravel()
-    terms = " + ".join(f"{number(v)}·{_signed(k)}" for v, k in zip(values, kernel, strict=True))
-    return f"{terms}{bias} = {number(channel_out)}"
+        if spec.pool == "max":
+            return Equation(Max(tuple(Num(v) for v in values)), value)
+        _, h, w = result.input.shape
+        oh, ow = result.output.shape[1:]
+        divisor = _avg_divisor(spec, h, w, oh, ow)[cell]
+        keep = 4 if len(values) > LONG_SUM else 0
+        return Equation(Quotient(sum_of(values, keep=keep), Num(divisor), spaced=True), value)
+    bias = () if result.bias is None else (_labelled_bias(result.bias[out_channel], bias_word),)
+    kernel = result.slid_kernel[out_channel]
+    if result.padded.shape[0] > 1:
+        partial = tuple(
+            Num(float(np.sum(result.padded[c, taps[:, 0], taps[:, 1]] * kernel[c].ravel())))
+            for c in range(result.padded.shape[0])
+        )
+        return Equation(Sum(partial + bias), value, f"Σ {channels}: ")
+    values = [result.padded[0, i, j] for i, j in taps]
+    products = tuple(
+        Product((Num(v), Num(k))) for v, k in zip(values, kernel[0].ravel(), strict=True)
+    )
+    keep = 4 if len(products) > LONG_SUM else 0
+    if bias:
+        return Equation(Sum((Sum(products, keep=keep), *bias)), value)
+    return Equation(Sum(products, keep=keep), value)
+
+
+def _in_reach(result: ConvResult, cell) -> list[bool]:
+    """Per tap of ``cell``'s window: inside the input or its padding (ceil
+    mode may place a window's end past both)."""
+    _, h, w = result.input.shape
+    top, bottom, left, right = result.spec.padding
+    rows_cols = result.windows[cell].reshape(-1, 2)
+    return [(-top <= r < h + bottom) and (-left <= c < w + right) for r, c in rows_cols]
+
+
+def window_text(
+    result: ConvResult, step: int, channels: str = "per input channel", bias_word: str = "bias"
+) -> str:
+    """The text of ``window_equation``: '3·1 + 0·0 + … = −5', 'max(−∞, …) = 9'."""
+    return window_equation(result, step, 0, channels, bias_word).text()
 
 
 # --------------------------------------------------------------------------- stacks
@@ -645,6 +761,7 @@ class ConvRunSpec:
     output_padding: tuple[int, int]
     step: int
     seed: int
+    notation: str = "pytorch"  # how the output-size formula is written (NOTATIONS)
 
     @property
     def operation(self) -> ConvSpec:
@@ -658,7 +775,7 @@ def make_spec(
     input=None,
     input_size: tuple[int, ...] | None = None,
     ones: bool = False,
-    in_channels: int = 1,
+    in_channels: int | None = None,
     kernel=None,
     kernel_size: tuple[int, ...] | None = None,
     filter: str = "",
@@ -678,6 +795,7 @@ def make_spec(
     step: int | None = None,
     at: tuple[int, ...] | None = None,
     seed: int = 0,
+    notation: str = "pytorch",
 ) -> ConvRunSpec:
     """The spec with every default resolved; a bad value raises ``SpecError``.
 
@@ -690,6 +808,21 @@ def make_spec(
     seed = whole("seed", seed, 0, 2**32 - 1)
     choice("padding_mode", padding_mode, PADDING_MODES)
     choice("pool", pool or "", ("", *POOLS))
+    choice("notation", notation, NOTATIONS)
+    # options that would otherwise change nothing are refused, as PyTorch has no such knob
+    _check(not ceil_mode or pool, "ceil_mode", True, "only pooling rounds the size up")
+    _check(
+        count_include_pad or pool == "avg",
+        "count_include_pad",
+        False,
+        "only average pooling divides by a window count",
+    )
+    _check(
+        padding_mode == "zeros" or not pool,
+        "padding_mode",
+        padding_mode,
+        "pooling has no padding mode (max pools over −∞, average over zeros)",
+    )
     _check(
         not (pool and transposed),
         "transposed",
@@ -710,6 +843,12 @@ def make_spec(
     stride = _axes("stride", stride, dims, 1)
     dilation = _axes("dilation", dilation, dims, 1)
     output_padding = _axes("output_padding", output_padding, dims, 0)
+    _check(
+        transposed or output_padding == (0, 0),
+        "output_padding",
+        output_padding[-1] if dims == 1 else output_padding,
+        "only a transposed convolution has output padding (add --transposed)",
+    )
     padding = _padding(padding, dims, stride, kernel_size, dilation, transposed)
     op = ConvSpec(
         kernel_size,
@@ -727,7 +866,7 @@ def make_spec(
     step = _step(op, x.shape, step, at)
     arrays = (frozen(a.tolist()) if a is not None else () for a in (x, k, b))
     geometry = (getattr(op, f.name) for f in fields(ConvSpec))
-    return ConvRunSpec(*arrays, dims, *geometry, step, seed)
+    return ConvRunSpec(*arrays, dims, *geometry, step, seed, notation)
 
 
 def _values(param: str, values) -> Array:
@@ -744,14 +883,23 @@ def _values(param: str, values) -> Array:
     return array
 
 
-def _input(values, size, ones: bool, channels: int, dims: int | None, seed: int):
+def _input(values, size, ones: bool, channels, dims: int | None, seed: int):
     """(C, H, W) and the number of spatial dims."""
-    channels = whole("in_channels", channels, 1, MAX_CHANNELS)
+    given = channels
+    channels = whole("in_channels", 1 if channels is None else channels, 1, MAX_CHANNELS)
     if isinstance(values, str):
         _check(values == "image", "input", values, "the built-in picture is called image")
+        _check(given in (None, 1), "in_channels", given, "the built-in picture has one channel")
         return shapes_image()[None], 2
     if values is not None:
         x = _values("input", values)
+        c = x.shape[0] if x.ndim == 3 else 1
+        _check(
+            given is None or given == c,
+            "in_channels",
+            given,
+            f"the input's values set the channels ({c}); leave --in-channels out",
+        )
         _check(x.ndim in (1, 2, 3), "input", f"{x.ndim}-D", "expected N, H×W or C×H×W")
         if x.ndim == 1:
             return x[None, None, :], 1
@@ -905,7 +1053,10 @@ def run(spec: ConvRunSpec) -> ConvResult:
     else:
         b = np.array(spec.bias, float) if spec.bias else None
         result = conv(x, np.array(spec.kernel, float), spec.operation, b, spec.dims)
-    return replace(result, run_spec=spec)
+    formula = _formulas(
+        spec.operation, x.shape[1:], result.output.shape[1:], spec.dims, spec.notation
+    )
+    return replace(result, run_spec=spec, formula=formula)
 
 
 @dataclass(frozen=True)

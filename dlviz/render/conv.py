@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from dlviz.compute.conv import ConvResult, ReceptiveField, number, window_text
-from dlviz.render.base import new_figure, themed
+from dlviz.render.base import fitted_text, new_figure, themed
 from dlviz.theme import LIGHT, MONOSPACE, Theme, text
 
 MAX_CELLS = 24 * 24  # larger grids are drawn as images, without numbers
@@ -133,25 +133,41 @@ def plot_conv(
         outline(ax_out, [cell], theme.palette[8])
         _labels(fig, result, theme, lang, channels)
         fig.suptitle(_title(result, lang))
-        words = window_text(result, step, text("per_input_channel", lang))
-        fig.text(
+        formula = _formula_text(fig, result, theme)
+        top = formula.get_window_extent(fig.canvas.get_renderer()).y1 / fig.bbox.height
+        fitted_text(
+            fig,
             0.03,
-            0.11,
-            words,
+            top + 0.02,
+            _products(result, step, lang),
+            width=size[0] * 0.94,
             fontsize=theme.font_size * 0.9,
             family=MONOSPACE,
             color=theme.foreground,
-            wrap=True,
+            va="bottom",
             gid="products",
         )
-        fig.text(
-            0.03,
-            0.03,
-            result.formula.replace("\n", "     "),
-            fontsize=theme.font_size * 0.9,
-            color=theme.foreground,
-        )
     return fig
+
+
+def _formula_text(fig: Figure, result: ConvResult, theme: Theme):
+    """The output-size equations at the foot of the figure, wrapped to fit."""
+    return fitted_text(
+        fig,
+        0.03,
+        0.02,
+        result.formula.replace("\n", "     "),
+        width=fig.get_figwidth() * 0.94,
+        fontsize=theme.font_size * 0.9,
+        color=theme.foreground,
+        va="bottom",
+        gid="formula",
+    )
+
+
+def _products(result: ConvResult, step: int, lang: str) -> str:
+    """The highlighted window's equation, in the label language."""
+    return window_text(result, step, text("per_input_channel", lang), text("bias", lang))
 
 
 def _widths(result: ConvResult) -> tuple[float, float, float]:
@@ -236,13 +252,7 @@ def plot_filter(result: ConvResult, *, theme: Theme = LIGHT, lang: str = "en") -
             ax.set_title(text(key, lang), fontsize=theme.font_size)
             ax.axis("off")
         fig.suptitle(_title(result, lang))
-        fig.text(
-            0.03,
-            0.03,
-            result.formula.replace("\n", "     "),
-            fontsize=theme.font_size * 0.9,
-            color=theme.foreground,
-        )
+        _formula_text(fig, result, theme)
     return fig
 
 
@@ -266,7 +276,7 @@ def animate_conv(result: ConvResult, *, theme: Theme = LIGHT, lang: str = "en") 
         )
         for k, t in enumerate(texts):
             t.set_visible(k <= step)
-        products.set_text(window_text(result, step, text("per_input_channel", lang)))
+        products.set_text(_products(result, step, lang))
         return ()
 
     for patch in list(ax_in.patches[-len(result.windows[0, 0].reshape(-1, 2)) :]):

@@ -20,6 +20,7 @@ FILES = {
     "inf-model.json": '{"vocab": ["A", "<eos>"], "eos": "<eos>", '
     '"next": {"": {"A": Infinity, "<eos>": 0.5}}}',
     "net3.json": {"layers": [{"weight": [[1, 2, 3]], "bias": [0]}]},
+    "in.json": [[-3, -1, -4], [-5, -9, -2], [-5, -3, -5]],
 }
 
 # (this table keeps its alignment: fmt: skip)
@@ -64,6 +65,15 @@ CASES = [
     (["conv", "--pool", "max", "--kernel", "2x2", "--padding", "2"], "--padding"),
     (["conv", "--in-channels", "65"], "--in-channels"),
     (["conv", "--kernel", "sobel-z"], "--kernel"),
+    # options that would change nothing are refused, not ignored
+    (["conv", "--input", "6x6", "--ceil-mode", "--stride", "2"], "--ceil-mode"),
+    (["conv", "--input", "4x4", "--output-padding", "1"], "--output-padding"),
+    (["conv", "--pool", "max", "--padding-mode", "reflect", "--padding", "1"], "--padding-mode"),
+    (["conv", "--pool", "max", "--bias"], "--bias"),
+    (["conv", "--exclude-pad"], "--exclude-pad"),
+    (["conv", "--pool", "max", "--exclude-pad"], "--exclude-pad"),
+    (["conv", "--input", "in.json", "--in-channels", "3"], "--in-channels"),
+    (["conv", "--input", "4x4", "--transposed", "--padding", "same"], "--padding"),
     (["conv", "--at", "9,9"], "--at"),
     (["conv", "--step", "99"], "--step"),
     (["conv", "--stack", "k3s1", "--input", "1"], "--input"),
@@ -109,5 +119,6 @@ def test_the_message_names_the_option_that_holds_the_bad_value(dlviz, tmp_path, 
         (tmp_path / name).write_text(text)
     code, _, err = dlviz(*args, "--out", "out.png")
     assert code == 2, err
-    assert err.count("\n") == 1 and err.startswith(f"dlviz: error: {option} "), err
+    assert err.count("\n") == 1, err
+    assert err.startswith((f"dlviz: error: {option} ", f"dlviz: error: {option}: ")), err
     assert sorted(files_under(tmp_path)) == sorted(FILES)  # nothing written

@@ -27,7 +27,7 @@ def test_grids_show_the_numbers_and_the_window():
         (2, 2),
         (2, 3),
     ]
-    products = [t.get_text() for t in fig.texts if "=" in t.get_text() and "·" in t.get_text()]
+    products = [t.get_text() for t in fig.texts if t.get_gid() == "products"]
     # window of output (1, 2): input rows 0..1, columns 1..2 → 1 + 2 + 5 + 6
     assert products[0].endswith(f"= {C.number(r.output[0, 1, 2])}") and r.output[0, 1, 2] == 14
 
