@@ -314,7 +314,9 @@ def _stack(typed: dict, common: Common) -> None:
     report(
         "conv --stack",
         {
-            "receptive field": rf.sizes[-1],
+            "depends on": f"{rf.depends} input cells",
+            "receptive field": f"spans {rf.sizes[-1]} positions ({rf.outside} in the padding, "
+            f"{rf.skipped} skipped by dilation)",
             "jump": rf.jumps[-1],
             "lengths": " → ".join(map(str, rf.lengths)),
         },

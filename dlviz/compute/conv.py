@@ -609,7 +609,23 @@ class ReceptiveField:
     seen: tuple[Array, ...]  # sorted indices per layer, input first
     sizes: tuple[int, ...]  # receptive-field size in input cells, after each layer
     jumps: tuple[int, ...]
+    reach: Array = None  # input positions the output cell reaches, padding included (sorted)
     spec: StackSpec | None = None  # what ran, when built by ``run_stack``
+
+    @property
+    def depends(self) -> int:
+        """How many input cells the output cell depends on."""
+        return len(self.seen[0])
+
+    @property
+    def outside(self) -> int:
+        """Positions of its span beyond the input's edges (zero padding)."""
+        return int(np.sum((self.reach < 0) | (self.reach >= self.lengths[0])))
+
+    @property
+    def skipped(self) -> int:
+        """Positions inside its span that no path reaches (dilation's gaps)."""
+        return self.sizes[-1] - len(self.reach)
 
 
 def receptive_field(layers: list[Layer], input_length: int, cell: int | None = None):
@@ -635,11 +651,17 @@ def receptive_field(layers: list[Layer], input_length: int, cell: int | None = N
         taps = np.arange(layer.kernel) * layer.dilation - layer.padding
         below = (seen[0][:, None] * layer.stride + taps[None, :]).ravel()
         seen.insert(0, np.unique(below[(below >= 0) & (below < n)]))
+    reach = np.array([cell])  # the same walk down, every tap kept (padding included)
+    for layer in reversed(layers):
+        taps = np.arange(layer.kernel) * layer.dilation - layer.padding
+        reach = np.unique((reach[:, None] * layer.stride + taps[None, :]).ravel())
     sizes, jumps = [1], [1]
     for layer in layers:
         sizes.append(sizes[-1] + layer.dilation * (layer.kernel - 1) * jumps[-1])
         jumps.append(jumps[-1] * layer.stride)
-    return ReceptiveField(tuple(layers), tuple(lengths), tuple(seen), tuple(sizes), tuple(jumps))
+    return ReceptiveField(
+        tuple(layers), tuple(lengths), tuple(seen), tuple(sizes), tuple(jumps), reach
+    )
 
 
 # --------------------------------------------------------------------------- inputs
@@ -1131,5 +1153,8 @@ def result_json(result: ConvResult | ReceptiveField) -> dict:
             "seen": result.seen,
             "sizes": result.sizes,
             "jumps": result.jumps,
+            "depends_on_input_cells": result.depends,
+            "span_positions_in_padding": result.outside,
+            "span_positions_skipped_by_dilation": result.skipped,
         }
     return conv_json(result)

@@ -330,8 +330,25 @@ def plot_receptive_field(rf: ReceptiveField, *, theme: Theme = LIGHT, lang: str 
         ax.set_xlim(-0.5, width + 3)
         ax.set_ylim(0, layers + 0.5)
         ax.axis("off")
-        fig.suptitle(text("receptive_title", lang, size=rf.sizes[-1]))
+        fig.suptitle(receptive_caption(rf, lang))
     return fig
+
+
+def receptive_caption(rf: ReceptiveField, lang: str) -> str:
+    """'one output cell depends on 15 input cells; its field spans 29
+    positions: 14 skipped by dilation' — the cells drawn filled, and what else
+    the closed-form size counts."""
+    words = text("receptive_title", lang, cells=rf.depends)
+    parts = [
+        text(key, lang, n=n)
+        for key, n in (("receptive_padding", rf.outside), ("receptive_skipped", rf.skipped))
+        if n
+    ]
+    if parts:
+        sep, colon = ("；", "：") if lang == "zh" else ("; ", ": ")
+        span = text("receptive_span", lang, size=rf.sizes[-1])
+        words += sep + span + colon + ("，" if lang == "zh" else ", ").join(parts)
+    return words
 
 
 def _layer_name(layer, index: int) -> str:

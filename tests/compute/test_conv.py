@@ -291,3 +291,43 @@ def test_filter_on_the_builtin_image_finds_its_edges():
     column = np.abs(out).mean(axis=0)
     # the bright square's left and right edges (x = 0.15 and 0.45 of the width)
     assert column.argmax() in range(int(0.1 * 64), int(0.5 * 64))
+
+
+@pytest.mark.parametrize(
+    ("layers", "n", "depends", "span", "outside", "skipped"),
+    [
+        ("k3d2,k3d4,k3d8", 64, 15, 29, 0, 14),  # dilation: 29 positions, 15 read
+        ("k3p1,k3p1,k3p1,k3p1,k3p1", 8, 8, 11, 3, 0),  # padding: 8 real cells, 3 zeros
+        ("k3s2,k3", 16, 7, 7, 0, 0),
+    ],
+)
+def test_receptive_field_counts_real_cells_padding_and_gaps(
+    layers, n, depends, span, outside, skipped
+):
+    """Every path of taps down the stack, enumerated one combination at a time."""
+    import itertools
+
+    parsed = [C.Layer(*t) for t in C.make_stack_spec(layers=_stack(layers), length=n).layers]
+    rf = C.receptive_field(parsed, n)
+    assert (rf.depends, rf.sizes[-1], rf.outside, rf.skipped) == (depends, span, outside, skipped)
+    cell = rf.lengths[-1] // 2
+    positions, real = set(), set()
+    for taps in itertools.product(*(range(layer.kernel) for layer in parsed)):
+        p, alive = cell, True  # walk down from the output cell, last layer first
+        for layer, t, length in zip(
+            reversed(parsed), reversed(taps), reversed(rf.lengths[:-1]), strict=True
+        ):
+            p = p * layer.stride + t * layer.dilation - layer.padding
+            alive = alive and (0 <= p < length or layer is parsed[0])
+        positions.add(p)
+        if alive and 0 <= p < n:
+            real.add(p)
+    assert len(positions) == span - skipped
+    assert sum(not 0 <= p < n for p in positions) == outside
+    assert sorted(real) == rf.seen[0].tolist()
+
+
+def _stack(text):
+    from dlviz.cli.conv import parse_stack
+
+    return parse_stack(text)

@@ -70,3 +70,15 @@ def test_receptive_field_figure_fills_the_seen_cells():
     fig = R.plot_receptive_field(rf)
     filled = [p for p in fig.axes[0].patches if p.get_facecolor()[:3] != (1.0, 1.0, 1.0)]
     assert len(filled) == sum(len(s) for s in rf.seen)
+
+
+def test_receptive_field_title_counts_what_it_fills():
+    rf = C.receptive_field([C.Layer(3, 1, 2), C.Layer(3, 1, 4), C.Layer(3, 1, 8)], 64)
+    fig = R.plot_receptive_field(rf)
+    title = fig._suptitle.get_text()
+    assert title == (
+        "Receptive field: one output cell depends on 15 input cells; "
+        "its field spans 29 positions: 14 skipped by dilation"
+    )
+    filled = [p for p in fig.axes[0].patches if p.get_facecolor()[:3] != (1.0, 1.0, 1.0)]
+    assert len(filled) == sum(len(s) for s in rf.seen) and len(rf.seen[0]) == 15
