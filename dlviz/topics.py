@@ -195,18 +195,39 @@ _CONV_STRINGS = {
 }
 
 _RELU_STRINGS = {
-    "joints": {"en": "{n} joints", "zh": "{n} 个折点"},
+    "joints": {"en": "{n} kinks (the slope changes)", "zh": "{n} 个折点（斜率改变）"},
+    "silent_switches": {
+        "en": "{n} unit switches that leave the line unchanged",
+        "zh": "{n} 处单元切换但直线不变",
+    },
     "network_output": {"en": "network output", "zh": "网络输出"},
     "layer_units": {"en": "layer {layer}", "zh": "第 {layer} 层"},
     "relu_title_1d": {
-        "en": "A ReLU network ({widths}) is piecewise linear: {n} pieces",
-        "zh": "ReLU 网络（{widths}）是分段线性函数：{n} 段",
+        "en": "A ReLU network ({widths}) is piecewise linear: {pieces} linear pieces "
+        "({n} activation regions)",
+        "zh": "ReLU 网络（{widths}）是分段线性函数：{pieces} 个线性片（{n} 个激活区域）",
     },
     "relu_title_2d": {
         "en": "Linear regions of a ReLU network ({widths})",
         "zh": "ReLU 网络（{widths}）的线性区域",
     },
-    "regions_found": {"en": "{n} linear regions", "zh": "{n} 个线性区域"},
+    "regions_found": {
+        "en": "{n} activation regions, {pieces} linear pieces",
+        "zh": "{n} 个激活区域，{pieces} 个线性片",
+    },
+    "regions_found_n": {"en": "{n} activation regions", "zh": "{n} 个激活区域"},
+    "bound_serra": {
+        "en": "upper bound (Serra et al. 2018, Thm 1)",
+        "zh": "上界（Serra 等 2018，定理 1）",
+    },
+    "bound_product": {
+        "en": "product of per-layer bounds (after Montúfar et al. 2014)",
+        "zh": "逐层上界之积（据 Montúfar 等 2014）",
+    },
+    "bound_shallow": {
+        "en": "one hidden layer with as many units (for comparison, not a bound here)",
+        "zh": "同样多单元的单隐藏层（仅作比较，并非此网络的上界）",
+    },
     "relu_cut_frame": {
         "en": "layer {layer}, unit {unit}: {n} regions",
         "zh": "第 {layer} 层，第 {unit} 个单元：{n} 个区域",
@@ -220,15 +241,18 @@ _RELU_STRINGS = {
         "en": "regions (exact, mean and range over seeds)",
         "zh": "区域数（精确，多个种子的均值与范围）",
     },
-    "regions_bound": {"en": "upper bound", "zh": "上界"},
+    "regions_bound": {
+        "en": "upper bound (Serra et al. 2018)",
+        "zh": "上界（Serra 等 2018）",
+    },
     "regions_constructed": {
         "en": "sawtooth construction (same depth × width)",
         "zh": "锯齿构造（相同深度 × 宽度）",
     },
-    "regions": {"en": "linear regions", "zh": "线性区域数"},
+    "regions": {"en": "activation regions", "zh": "激活区域数"},
     "sweep_title": {
-        "en": "Regions at a budget of about {budget} parameters",
-        "zh": "约 {budget} 个参数时的区域数",
+        "en": "Activation regions at a budget of {budget} parameters (each network: {low}–{high})",
+        "zh": "预算 {budget} 个参数时的激活区域数（各网络：{low}–{high}）",
     },
 }
 

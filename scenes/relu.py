@@ -98,9 +98,9 @@ class ReluRegionsScene(Scene):
 
     def counter(self, n: int, layers_done: int) -> VGroup:
         theme, lang = self.theme, self.lang
-        bound = R.deep_bound(self.net.widths[: max(1, layers_done)], 2) if layers_done else 1
+        bound = R.serra_bound(self.net.widths[: max(1, layers_done)], 2) if layers_done else 1
         lines = VGroup(
-            label(text("regions_found", lang, n=n), theme, lang, font_size=30),
+            label(text("regions_found_n", lang, n=n), theme, lang, font_size=30),
             label(
                 f"{text('regions_bound', lang)}: {bound}",
                 theme,
@@ -144,6 +144,7 @@ class ReluSumScene(Scene):
                 lang,
                 widths="×".join(map(str, net.widths)),
                 n=self.result.regions.num_regions,
+                pieces=self.result.regions.num_pieces,
             ),
             theme,
             lang,

@@ -13,6 +13,7 @@ import typer
 from dlviz.cli.common import Common, parse_floats, shared_options
 from dlviz.cli.job import build_spec, plan_outputs, publish, report_table, spec_errors
 from dlviz.errors import BadInput
+from dlviz.theme import text
 from dlviz.topics import BY_NAME
 
 
@@ -106,8 +107,9 @@ def relu(
         result = R.run(spec, cuts=plan.animated or common.engine == "manim")
     seconds = time.perf_counter() - start
     written = publish("relu", spec, result, plan, common)
-    rows = [["regions (exact)", result.regions.num_regions, f"{seconds * 1000:.0f} ms"]]
-    rows += [[f"bound: {k}", v, ""] for k, v in result.bounds.items()]
+    rows = [["activation regions (exact)", result.regions.num_regions, f"{seconds * 1000:.0f} ms"]]
+    rows.append(["linear pieces (equal maps merged)", result.regions.num_pieces, ""])
+    rows += [[text(f"bound_{k}", "en"), v, ""] for k, v in result.bounds.items()]
     rows.append(["parameters", result.network.num_parameters, ""])
     widths = "×".join(map(str, spec.widths))
     report_table(f"relu {spec.input_dim}-D {widths}", ["", "count", "time"], rows, written)
@@ -170,7 +172,7 @@ def run_sweep(typed: dict, requests: dict, common: Common) -> None:
     ]
     report_table(
         f"relu sweep ({spec.kind}, budget {spec.budget})",
-        ["depth×width", "parameters", "regions (mean)", "bound"],
+        ["depth×width", "parameters", "activation regions (mean)", "Serra et al. bound"],
         rows,
         written,
     )

@@ -7,6 +7,7 @@ Weights are stored as PyTorch does, rows = outputs.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -152,7 +153,27 @@ class Pieces1D:
 
     @property
     def num_regions(self) -> int:
+        """Activation regions: intervals where every unit keeps its state."""
         return len(self.intervals)
+
+    def same_map(self, tol: float = 1e-9) -> Array:
+        """(P − 1,) True where a region and the next compute the same line (a
+        unit switches there, but its switch changes nothing downstream)."""
+        scale = max(1.0, float(np.abs(self.slopes).max()), float(np.abs(self.intercepts).max()))
+        return (np.abs(np.diff(self.slopes)) <= tol * scale) & (
+            np.abs(np.diff(self.intercepts)) <= tol * scale
+        )
+
+    @property
+    def num_pieces(self) -> int:
+        """Linear pieces of the function: neighbouring regions with the same
+        line merged (a constant network has one piece however many regions)."""
+        return int(self.num_regions - self.same_map().sum())
+
+    @property
+    def kinks(self) -> Array:
+        """Where the function's slope changes (the joints between its pieces)."""
+        return self.joints[~self.same_map()]
 
 
 def pieces_1d(net: Network, domain: tuple[float, float], tol: float = 1e-12) -> Pieces1D:
@@ -211,14 +232,48 @@ def shallow_bound(width: int, input_dim: int) -> int:
     return sum(math.comb(width, j) for j in range(min(width, input_dim) + 1))
 
 
-def deep_bound(widths: Sequence[int], input_dim: int) -> int:
-    """∏_l Σ_{j ≤ d_l} C(D_l, j) with d_l = min(input_dim, D_1, …, D_{l−1})
-    (Serra, Tjandraatmadja & Ramalingam 2018); for one input it is ∏(D_l + 1)."""
+def product_bound(widths: Sequence[int], input_dim: int) -> int:
+    """∏_l Σ_{j ≤ d_l} C(D_l, j) with d_l = min(input_dim, D_1, …, D_{l−1}):
+    each layer's arrangement bound multiplied through (after Montúfar et al.
+    2014); for one input it is ∏(D_l + 1)."""
     total, dim = 1, input_dim
     for width in widths:
         total *= shallow_bound(width, dim)
         dim = min(dim, width)
     return total
+
+
+def serra_bound(widths: Sequence[int], input_dim: int) -> int:
+    """Serra, Tjandraatmadja & Ramalingam (2018), Theorem 1:
+    Σ_{(j_1..j_L) ∈ J} ∏_l C(n_l, j_l), J: 0 ≤ j_l ≤ min(n_0, n_1 − j_1, …,
+    n_{l−1} − j_{l−1}, n_l). A unit count spent on one layer's regions
+    (j_l) is not available to the next; tighter than ``product_bound``."""
+
+    @functools.cache
+    def rest(layer: int, cap: int) -> int:
+        if layer == len(widths):
+            return 1
+        n = widths[layer]
+        return sum(
+            math.comb(n, j) * rest(layer + 1, min(cap, n - j))
+            for j in range(min(input_dim, cap, n) + 1)
+        )
+
+    return rest(0, max(widths, default=0))
+
+
+BOUND_KEYS = ("serra", "product", "shallow")
+
+
+def region_bounds(widths: Sequence[int], input_dim: int) -> dict[str, int]:
+    """The bounds a figure names: Serra et al.'s (the tightest), the product
+    of per-layer arrangements, and, for comparison only (a deep network may
+    exceed it), the regions of one hidden layer with as many units."""
+    return {
+        "serra": serra_bound(widths, input_dim),
+        "product": product_bound(widths, input_dim),
+        "shallow": shallow_bound(sum(widths), input_dim),
+    }
 
 
 def parameter_count(widths: Sequence[int], input_dim: int) -> int:
@@ -249,7 +304,42 @@ class Regions2D:
 
     @property
     def num_regions(self) -> int:
+        """Activation regions: where every unit keeps its state."""
         return len(self.counts)
+
+    def piece_labels(self, tol: float = 1e-9) -> Array:
+        """(R,) the linear piece each region belongs to: neighbouring regions
+        (sharing an edge) with the same affine map are one piece."""
+        scale = max(1.0, float(np.abs(self.affine).max()))
+        key = np.round(self.affine / (1e-6 * scale)).astype(np.int64)  # candidates only
+        parent = np.arange(self.num_regions)
+
+        def root(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        _, groups = np.unique(key, axis=0, return_inverse=True)
+        span = max(self.domain[1] - self.domain[0], self.domain[3] - self.domain[2])
+        for g in np.unique(groups):
+            members = np.flatnonzero(groups.ravel() == g)
+            for a_i, a in enumerate(members):
+                for b in members[a_i + 1 :]:
+                    same = np.abs(self.affine[a] - self.affine[b]).max() <= tol * scale
+                    if (
+                        same
+                        and root(a) != root(b)
+                        and _share_edge(self.polygon(a), self.polygon(b), 1e-9 * span)
+                    ):
+                        parent[root(a)] = root(b)
+        roots = np.array([root(i) for i in range(self.num_regions)])
+        return np.unique(roots, return_inverse=True)[1]
+
+    @property
+    def num_pieces(self) -> int:
+        """Linear pieces of the function (regions with one affine map merged)."""
+        return int(self.piece_labels().max() + 1) if self.num_regions else 0
 
     def polygon(self, r: int) -> Array:
         return self.vertices[r, : self.counts[r]]
@@ -306,6 +396,30 @@ class _Polygons:
         for k, poly in enumerate(polys):
             self.set(self.size + k, poly)
         self.size += m
+
+
+def _share_edge(p: Array, q: Array, tol: float) -> bool:
+    """Whether convex polygons ``p`` and ``q`` share a stretch of boundary of
+    positive length (not just a corner)."""
+    a, b = p, np.roll(p, -1, axis=0)  # p's edges a→b
+    c, d = q, np.roll(q, -1, axis=0)
+    ab = b - a  # (m, 2)
+    length = np.hypot(ab[:, 0], ab[:, 1])
+    ok = length > tol
+    a, ab, length = a[ok], ab[ok], length[ok]
+
+    def cross(u, v):
+        return u[..., 0] * v[..., 1] - u[..., 1] * v[..., 0]
+
+    # distances of q's edge ends from the line of each p edge: (m, n)
+    dc = cross(ab[:, None, :], c[None, :, :] - a[:, None, :]) / length[:, None]
+    dd = cross(ab[:, None, :], d[None, :, :] - a[:, None, :]) / length[:, None]
+    on_line = (np.abs(dc) <= tol) & (np.abs(dd) <= tol)
+    # positions along the p edge, as fractions of its length
+    tc = np.einsum("mk,mnk->mn", ab, c[None, :, :] - a[:, None, :]) / length[:, None] ** 2
+    td = np.einsum("mk,mnk->mn", ab, d[None, :, :] - a[:, None, :]) / length[:, None] ** 2
+    overlap = np.minimum(np.maximum(tc, td), 1.0) - np.maximum(np.minimum(tc, td), 0.0)
+    return bool(np.any(on_line & (overlap * length[:, None] > tol)))
 
 
 def _area(points: list) -> float:
@@ -441,16 +555,30 @@ class Sweep:
     parameters: Array
     counts: Array
     constructed: Array | None = None
-    bounds: Array | None = None  # (S,) the deep bound of each shape
+    bounds: Array | None = None  # (S,) Serra et al.'s bound for each shape
     spec: SweepSpec | None = None  # what ran, when built by ``run_sweep``
 
 
 def width_for_budget(depth: int, budget: int, input_dim: int) -> int:
-    """The largest width whose network of this depth stays within the budget."""
-    width = 1
-    while parameter_count([width + 1] * depth, input_dim) <= budget:
+    """The width whose network of this depth comes closest to the budget (the
+    smaller on a tie)."""
+    best, width = 1, 1
+    while parameter_count([width] * depth, input_dim) <= 2 * budget:
+        gap = abs(parameter_count([width] * depth, input_dim) - budget)
+        if gap < abs(parameter_count([best] * depth, input_dim) - budget):
+            best = width
         width += 1
-    return width
+    return best
+
+
+def depth_for_budget(width: int, budget: int, input_dim: int) -> int:
+    """The depth (1 to 64) whose network of this width comes closest to the budget."""
+    return min(
+        range(1, 65), key=lambda k: (abs(parameter_count([width] * k, input_dim) - budget), k)
+    )
+
+
+MAX_CONSTRUCTED = 10**5  # the sawtooth's pieces are counted exactly up to this many
 
 
 def count_regions(net: Network, domain: tuple[float, ...]) -> int:
@@ -477,15 +605,7 @@ def sweep(
         if kind == "depth":
             depth, width = value, width_for_budget(value, budget, input_dim)
         else:
-            width = value
-            depth = max(
-                1,
-                max(
-                    k
-                    for k in range(1, 65)
-                    if parameter_count([width] * k, input_dim) <= budget or k == 1
-                ),
-            )
+            width, depth = value, depth_for_budget(value, budget, input_dim)
         depths.append(depth)
         widths.append(width)
     counts = np.array(
@@ -500,13 +620,17 @@ def sweep(
     params = [parameter_count([w] * d, input_dim) for d, w in zip(depths, widths, strict=True)]
     constructed = None
     if input_dim == 1:
-        constructed = np.array(
+        constructed = np.array(  # counted exactly where it is small enough to count
             [
                 pieces_1d(sawtooth_network(max(w, 2), d), (0.0, 1.0)).num_regions
+                if max(w, 2) ** d <= MAX_CONSTRUCTED
+                else np.nan
                 for d, w in zip(depths, widths, strict=True)
             ]
         )
-    bounds = np.array([deep_bound([w] * d, input_dim) for d, w in zip(depths, widths, strict=True)])
+    bounds = np.array(
+        [serra_bound([w] * d, input_dim) for d, w in zip(depths, widths, strict=True)]
+    )
     return Sweep(
         kind, np.array(depths), np.array(widths), np.array(params), counts, constructed, bounds
     )
@@ -636,10 +760,7 @@ def run(spec: ReluSpec, *, cuts: bool = False) -> ReluResult:
     """The regions of the network ``spec`` describes; with ``cuts``, the
     polygons after each unit too (the frames of the cutting animation)."""
     net, dims = network_of(spec), spec.input_dim
-    bounds = {
-        "deep (product of per-layer Zaslavsky)": deep_bound(net.widths, dims),
-        "shallow with as many units": shallow_bound(sum(net.widths), dims),
-    }
+    bounds = region_bounds(net.widths, dims)
     if dims == 1:
         xs = np.linspace(spec.domain[0], spec.domain[1], GRID_1D)
         hidden = tuple(h for _, h in net.hidden(xs[:, None]))
@@ -697,12 +818,12 @@ def make_sweep_spec(
     budget = whole("budget", budget or (200 if input_dim == 1 else 400), 10, 20000)
     seeds = whole("seeds", seeds, 1, 50)
     make_spec(input_dim=input_dim, init=init)  # the init's own checks
-    if steps is None:
+    if steps is None:  # depths 1 to 8, each with the width that meets the budget
+        depths = [k for k in range(1, 9) if width_for_budget(k, budget, input_dim) >= 2]
         if kind == "depth":
-            steps = [k for k in range(1, 9) if width_for_budget(k, budget, input_dim) >= 2]
-        else:
-            top = width_for_budget(1, budget, input_dim)
-            steps = sorted({max(2, round(top / 2**k)) for k in range(0, 6)})
+            steps = depths
+        else:  # the same networks, ordered by width
+            steps = sorted({width_for_budget(k, budget, input_dim) for k in depths})
     steps = tuple(whole("steps", v, 1, 4096) for v in steps)
     return SweepSpec(kind, budget, input_dim, _domain(domain, input_dim), steps, seeds, init)
 

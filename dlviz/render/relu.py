@@ -38,15 +38,27 @@ def draw_relu_pieces(
             linewidth=2.2,
             color=theme.palette[k % len(theme.palette)],
         )
+    same = pieces.same_map()
     joints = pieces.joints
+    at = pieces.slopes[1:] * joints + pieces.intercepts[1:]
     ax.plot(
-        joints,
-        pieces.slopes[1:] * joints + pieces.intercepts[1:],
+        joints[~same],
+        at[~same],
         "o",
         color=theme.foreground,
         markersize=3.5,
-        label=text("joints", lang, n=len(joints)),
+        label=text("joints", lang, n=int((~same).sum())),
     )
+    if same.any():  # a unit switches but the function's line goes on
+        ax.plot(
+            joints[same],
+            at[same],
+            "o",
+            markerfacecolor="none",
+            markeredgecolor=theme.muted,
+            markersize=4.5,
+            label=text("silent_switches", lang, n=int(same.sum())),
+        )
     ax.set_ylabel(text("network_output", lang))
     ax.legend(fontsize="small", loc="best")
     return ax
@@ -72,7 +84,16 @@ def plot_relu_1d(result: ReluResult, *, theme: Theme = LIGHT, lang: str = "en") 
             ax.set_ylabel(text("layer_units", lang, layer=layer + 1), fontsize="small")
         axes[-1].set_xlabel("x")
         widths = "×".join(map(str, result.network.widths))
-        fig.suptitle(text("relu_title_1d", lang, n=result.regions.num_regions, widths=widths))
+        regions = result.regions
+        fig.suptitle(
+            text(
+                "relu_title_1d",
+                lang,
+                n=regions.num_regions,
+                pieces=regions.num_pieces,
+                widths=widths,
+            )
+        )
     return fig
 
 
@@ -103,7 +124,10 @@ def draw_relu_regions(
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     ax.set_aspect("equal")
-    ax.set_title(text("regions_found", lang, n=regions.num_regions), fontsize=theme.font_size)
+    ax.set_title(
+        text("regions_found", lang, n=regions.num_regions, pieces=regions.num_pieces),
+        fontsize=theme.font_size,
+    )
     ax.legend(fontsize="x-small", loc="upper right", framealpha=0.85)
     return ax
 
@@ -155,17 +179,24 @@ def plot_sweep(result: Sweep, *, theme: Theme = LIGHT, lang: str = "en") -> Figu
         ax.set_yscale("log")
         ax.set_xlabel(text("depth" if result.kind == "depth" else "width", lang))
         ax.set_ylabel(text("regions", lang))
-        for xi, d, w, p in zip(x, result.depths, result.widths, result.parameters, strict=True):
+        for k, (xi, d, w, p) in enumerate(
+            zip(x, result.depths, result.widths, result.parameters, strict=True)
+        ):  # shape and parameters under each point, alternating sides so neighbours clear
             ax.annotate(
                 f"{d}×{w}\n{p}",
-                (xi, mean[list(x).index(xi)]),
+                (xi, mean[k]),
                 fontsize="x-small",
                 textcoords="offset points",
-                xytext=(4, 6),
+                xytext=(0, -26 if k % 2 == 0 else 10),
+                ha="center",
                 color=theme.muted,
             )
         ax.legend(fontsize="small")
-        ax.set_title(text("sweep_title", lang, budget=int(result.parameters.max())))
+        budget = result.spec.budget if result.spec is not None else int(result.parameters.max())
+        low, high = int(result.parameters.min()), int(result.parameters.max())
+        ax.set_title(
+            text("sweep_title", lang, budget=budget, low=low, high=high), fontsize="medium"
+        )
     return fig
 
 

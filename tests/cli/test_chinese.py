@@ -18,6 +18,8 @@ ROOT = Path(__file__).resolve().parents[2]
 # names that stay as they are in Chinese notes, LaTeX, and the inputs' own tokens
 KEPT = {
     "Gabor",
+    "Serra",  # authors cited by name
+    "Montúfar",
     "ReLU",
     "Rosenbrock",
     "Rastrigin",

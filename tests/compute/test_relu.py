@@ -3,6 +3,8 @@ forward pass, dense sampling and the known bounds."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -42,7 +44,7 @@ def test_composed_tent_map_has_two_to_the_k_regions(k):
 def test_random_networks_pieces_reproduce_the_forward_pass(seed):
     net = R.random_network(1, [8, 8, 8], seed=seed)
     pieces = R.pieces_1d(net, (-3.0, 3.0))
-    assert pieces.num_regions <= R.deep_bound([8, 8, 8], 1) == 9**3
+    assert pieces.num_regions <= R.product_bound([8, 8, 8], 1) == 9**3
     # contiguous cover of the domain
     assert pieces.intervals[0, 0] == -3 and pieces.intervals[-1, 1] == 3
     np.testing.assert_array_equal(pieces.intervals[1:, 0], pieces.intervals[:-1, 1])
@@ -85,8 +87,8 @@ def test_degenerate_units_make_no_false_regions():
 def test_bounds_and_parameter_counts():
     assert R.shallow_bound(5, 1) == 6
     assert R.shallow_bound(5, 2) == 1 + 5 + 10
-    assert R.deep_bound([4, 4, 4], 1) == 125
-    assert R.deep_bound([3, 5], 2) == (1 + 3 + 3) * (1 + 5 + 10)
+    assert R.product_bound([4, 4, 4], 1) == 125
+    assert R.product_bound([3, 5], 2) == (1 + 3 + 3) * (1 + 5 + 10)
     d, k = 6, 4
     assert R.parameter_count([d], 1) == 3 * d + 1
     assert R.parameter_count([d] * k, 1) == 3 * d + 1 + (k - 1) * d * (d + 1)
@@ -166,7 +168,7 @@ def test_degenerate_lines_make_no_false_regions():
 def test_regions_tile_the_domain_and_reproduce_the_forward_pass(seed):
     net = R.random_network(2, [10, 10, 10], seed=seed)
     regions = R.regions_2d(net, (-2, 2, -2, 2))
-    assert regions.num_regions <= R.deep_bound([10, 10, 10], 2)
+    assert regions.num_regions <= R.product_bound([10, 10, 10], 2)
     areas = regions.areas()
     assert np.all(areas > 0) and areas.sum() == pytest.approx(16.0, rel=1e-12)
     rng = np.random.default_rng(seed)
@@ -200,7 +202,11 @@ def test_sawtooth_construction_has_width_to_the_depth_pieces(width, depth):
 
 def test_sweep_at_a_budget():
     s = R.sweep("depth", budget=120, input_dim=1, domain=(-3, 3), steps=[1, 2, 3], seeds=2)
-    assert list(s.depths) == [1, 2, 3] and np.all(s.parameters <= 120)
+    assert list(s.depths) == [1, 2, 3]
+    for d, w, p in zip(s.depths, s.widths, s.parameters, strict=True):  # the closest width
+        assert p == R.parameter_count([w] * d, 1)
+        assert abs(p - 120) <= min(abs(R.parameter_count([v] * d, 1) - 120) for v in (w - 1, w + 1))
+    assert np.all(np.abs(s.parameters - 120) <= 0.15 * 120)
     np.testing.assert_array_equal(s.constructed, s.widths**s.depths)
     assert s.counts.shape == (3, 2) and np.all(
         s.counts <= (s.widths + 1)[:, None] ** s.depths[:, None]
@@ -211,3 +217,136 @@ def test_unit_terms_sum_to_the_output():
     net = R.random_network(1, [5, 4], seed=3)
     x = np.linspace(-2, 2, 50)[:, None]
     np.testing.assert_allclose(net.unit_terms(x).sum(axis=1) + net.biases[-1][0], net.forward(x))
+
+
+# ------------------------------------------------------------------ bounds and pieces
+
+
+def _serra_by_enumeration(widths, n0):
+    """Serra et al. (2018), Theorem 1, summed over every tuple (j_1..j_L) of J."""
+    import itertools
+
+    total = 0
+    for js in itertools.product(*(range(n + 1) for n in widths)):
+        caps = [n0]
+        ok = True
+        for n, j in zip(widths, js, strict=True):
+            if j > min(*caps, n):
+                ok = False
+                break
+            caps.append(n - j)
+        if ok:
+            term = 1
+            for n, j in zip(widths, js, strict=True):
+                term *= math.comb(n, j)
+            total += term
+    return total
+
+
+@pytest.mark.parametrize(
+    ("widths", "n0", "by_hand"),
+    [
+        ([3] * 8, 2, 458_752),  # the paper's setting: eight 2-D layers of width 3
+        ([3, 3], 2, 40),  # j1 = 0: 7; j1 = 1: 3·7; j1 = 2: 3·(1 + 3)
+        ([2, 2], 1, 9),  # one input: ∏(n_l + 1) = 3·3
+        ([1, 3], 1, 5),  # j1 = 0: 1 + 3; j1 = 1: the last layer is left no room: 1
+        ([5], 2, 16),  # one layer: Zaslavsky, 1 + 5 + 10
+    ],
+)
+def test_serra_bound_is_the_papers_theorem(widths, n0, by_hand):
+    assert R.serra_bound(widths, n0) == by_hand == _serra_by_enumeration(widths, n0)
+    assert R.serra_bound(widths, n0) <= R.product_bound(widths, n0)
+
+
+def test_the_product_bound_is_far_looser_for_narrow_deep_networks():
+    assert R.product_bound([3] * 8, 2) == 7**8 == 5_764_801
+    bounds = R.region_bounds([3] * 8, 2)
+    assert bounds == {"serra": 458_752, "product": 5_764_801, "shallow": R.shallow_bound(24, 2)}
+
+
+def test_the_shallow_comparison_is_not_a_bound_on_a_deep_network():
+    saw = R.sawtooth_network(3, 3)
+    pieces = R.pieces_1d(saw, (0.0, 1.0))
+    assert pieces.num_pieces == 27 > R.shallow_bound(9, 1) == 10  # so it is not called a bound
+    assert pieces.num_pieces <= R.serra_bound([3, 3, 3], 1)
+
+
+def _kinks_by_sampling(net, a, b, n=400_001):
+    """Pieces of the function on [a, b] from slopes of a dense sample."""
+    xs = np.linspace(a, b, n)
+    ys = net.forward(xs[:, None])
+    slopes = np.diff(ys) / np.diff(xs)
+    jumps = np.abs(np.diff(slopes)) > 1e-6 * max(1.0, np.abs(slopes).max())
+    idx = np.flatnonzero(jumps)
+    clusters = int(len(idx) > 0) + int(np.sum(np.diff(idx) > 2))  # a kink shows in 1–2 samples
+    return clusters + 1
+
+
+def test_a_constant_network_has_one_piece_however_many_regions():
+    net = R.random_network(1, [2] * 10, seed=0)
+    pieces = R.pieces_1d(net, (-3.0, 3.0))
+    assert pieces.num_regions == 3 and pieces.num_pieces == 1
+    assert _kinks_by_sampling(net, -3.0, 3.0) == 1
+    for seed in range(4):
+        net = R.random_network(1, [4, 4, 4], seed=seed)
+        pieces = R.pieces_1d(net, (-3.0, 3.0))
+        assert pieces.num_pieces == _kinks_by_sampling(net, -3.0, 3.0) == len(pieces.kinks) + 1
+
+
+def _pieces_by_probing(net, regions):
+    """Step just outside every edge of every region (at a quarter, half and
+    three quarters along it) and ask the network itself which activation
+    pattern and which affine map (by tiny differences) it finds there:
+    regions joined where the map carries on across an edge."""
+    index = {tuple(p): r for r, p in enumerate(regions.patterns)}
+    parent = list(range(regions.num_regions))
+
+    def root(i):
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    def local_map(pt):
+        h = 1e-7
+        f = net.forward(pt[None])[0]
+        a = (net.forward((pt + [h, 0])[None])[0] - f) / h
+        b = (net.forward((pt + [0, h])[None])[0] - f) / h
+        return np.array([a, b, f - a * pt[0] - b * pt[1]])
+
+    x0, x1, y0, y1 = regions.domain
+    for r in range(regions.num_regions):
+        poly = regions.polygon(r)
+        centre = poly.mean(axis=0)
+        mine = local_map(centre)
+        for k in range(len(poly)):
+            a, b = poly[k], poly[(k + 1) % len(poly)]
+            edge = b - a
+            if np.hypot(*edge) < 1e-9:
+                continue
+            normal = np.array([edge[1], -edge[0]]) / np.hypot(*edge)
+            if np.dot(normal, (a + b) / 2 - centre) < 0:
+                normal = -normal
+            for t in (0.25, 0.5, 0.75):
+                pt = a + t * edge + 1e-6 * normal
+                if not (x0 < pt[0] < x1 and y0 < pt[1] < y1):
+                    continue
+                other = index.get(tuple(net.patterns(pt[None])[0]))
+                if other is not None and np.allclose(local_map(pt), mine, atol=1e-5):
+                    parent[root(other)] = root(r)
+    return len({root(i) for i in range(regions.num_regions)})
+
+
+@pytest.mark.parametrize(("seed", "regions", "pieces"), [(5, 27, 8), (10, 85, 14)])
+def test_2d_pieces_merge_neighbouring_regions_with_one_affine_map(seed, regions, pieces):
+    net = R.random_network(2, [5] * 6, seed=seed)
+    found = R.regions_2d(net, (-2, 2, -2, 2))
+    assert (found.num_regions, found.num_pieces) == (regions, pieces)
+    assert _pieces_by_probing(net, found) == pieces
+
+
+def test_a_width_sweep_holds_the_budget_and_never_builds_a_huge_sawtooth():
+    spec = R.make_sweep_spec(kind="width")
+    s = R.run_sweep(spec)
+    assert np.all(np.abs(s.parameters - spec.budget) <= 0.15 * spec.budget)
+    for w, d, c in zip(s.widths, s.depths, s.constructed, strict=True):
+        assert np.isnan(c) if w**d > R.MAX_CONSTRUCTED else c == w**d
