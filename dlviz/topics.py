@@ -168,6 +168,14 @@ _CONV_STRINGS = {
     "pool_avg": {"en": "Average pooling", "zh": "平均汇聚"},
     "conv_input": {"en": "input (padding shaded)", "zh": "输入（阴影为填充）"},
     "conv_output": {"en": "output", "zh": "输出"},
+    "conv_output_channel": {"en": "output channel {k}", "zh": "输出通道 {k}"},
+    "conv_channels": {"en": "{cin} → {cout} channels", "zh": "{cin} → {cout} 个通道"},
+    "kernel_for": {"en": "kernel of output channel 1", "zh": "输出通道 1 的卷积核"},
+    "inserted_zero": {
+        "en": "inserted zero (stride − 1 between values)",
+        "zh": "插入的零（值之间 步幅 − 1 个）",
+    },
+    "padding_zero": {"en": "padding", "zh": "填充"},
     "conv_channels_title": {
         "en": "{channels} input channels: each kernel slice sums its channel",
         "zh": "{channels} 个输入通道：各通道与卷积核切片相乘求和后相加",

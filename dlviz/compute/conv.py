@@ -97,6 +97,22 @@ class ConvResult:
         offset = (0, 0) if self.spec.transposed else self.origin
         return cell, (self.windows[cell] + np.array(offset)).reshape(-1, 2)
 
+    def inserted_mask(self) -> Array:
+        """(Hp, Wp) True at a transposed convolution's inserted zeros: the
+        s − 1 between neighbouring input values (not the padding around)."""
+        _, hp, wp = self.padded.shape
+        mask = np.zeros((hp, wp), bool)
+        if not self.spec.transposed:
+            return mask
+        _, h, w = self.input.shape
+        r0, c0 = self.origin
+        sh, sw = self.spec.stride
+        rows = np.arange(r0, r0 + (h - 1) * sh + 1)
+        cols = np.arange(c0, c0 + (w - 1) * sw + 1)
+        rows, cols = rows[(rows >= 0) & (rows < hp)], cols[(cols >= 0) & (cols < wp)]
+        mask[np.ix_(rows, cols)] = True
+        return mask & ~self.input_mask()
+
     def input_mask(self) -> Array:
         """(Hp, Wp) True where ``padded`` holds an input value (not padding,
         not an inserted zero)."""

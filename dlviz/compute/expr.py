@@ -84,7 +84,7 @@ class Sum(Term):
                 out.append(f" + … ({len(pairs) - 2 * self.keep} terms) …")
                 continue
             sign, term = pair
-            body = term.wrapped() if sign < 0 else term.text()
+            body = term.wrapped() if sign < 0 or i > 0 else term.text()  # + (−10), not + −10
             if i == 0:
                 out.append(("−" if sign < 0 else "") + body)
             else:

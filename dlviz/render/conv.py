@@ -15,6 +15,7 @@ from dlviz.render.base import fitted_text, new_figure, themed
 from dlviz.theme import LIGHT, MONOSPACE, Theme, text
 
 MAX_CELLS = 24 * 24  # larger grids are drawn as images, without numbers
+MAX_KERNEL_NUMBERS = 9  # a larger kernel beside an image is drawn as colours
 # The colour a padding value is written in, by padding mode.
 MODE_COLOURS = {"zeros": 6, "reflect": 0, "replicate": 2, "circular": 3}
 
@@ -28,15 +29,21 @@ def draw_grid(
     pad_colour: str | None = None,
     blank=None,
     font: float | None = None,
+    inserted=None,
 ) -> Axes:
     """A matrix as labelled cells, row 0 at the top. ``inside`` (bool mask)
-    marks real input cells; the rest are padding, shaded and written in
-    ``pad_colour``. ``blank`` (bool mask) hides values not computed yet."""
+    marks real input cells; the rest are padding, shaded, hatched and written
+    in ``pad_colour`` on a plain patch so the hatching does not cross the
+    number. ``inserted`` (bool mask) marks a transposed convolution's inserted
+    zeros, dotted rather than hatched. ``blank`` (bool mask) hides values not
+    computed yet."""
     h, w = values.shape
     inside = np.ones_like(values, bool) if inside is None else inside
-    font = font or theme.font_size * (0.9 if max(h, w) <= 8 else 0.65)
+    inserted = np.zeros_like(values, bool) if inserted is None else inserted
+    font = font or theme.font_size * (0.9 if max(h, w) <= 8 else 0.65 if max(h, w) <= 14 else 0.5)
     for (i, j), v in np.ndenumerate(values):
-        face = theme.background if inside[i, j] else theme.grid
+        face = theme.background if inside[i, j] or inserted[i, j] else theme.grid
+        hatch = None if inside[i, j] else ".." if inserted[i, j] else "//"
         ax.add_patch(
             Rectangle(
                 (j, i),
@@ -45,13 +52,24 @@ def draw_grid(
                 facecolor=face,
                 edgecolor=theme.muted,
                 linewidth=0.8,
-                hatch=None if inside[i, j] else "//",
+                hatch=hatch,
+                hatchcolor=theme.muted,
             )
         )
         if blank is not None and blank[i, j]:
             continue
         colour = theme.foreground if inside[i, j] else (pad_colour or theme.muted)
-        ax.text(j + 0.5, i + 0.5, number(v), ha="center", va="center", fontsize=font, color=colour)
+        box = None if inside[i, j] else {"facecolor": face, "edgecolor": "none", "pad": 0.6}
+        ax.text(
+            j + 0.5,
+            i + 0.5,
+            number(v),
+            ha="center",
+            va="center",
+            fontsize=font,
+            color=colour,
+            bbox=box,
+        )
     ax.set_xlim(0, w)
     ax.set_ylim(h, 0)
     ax.set_aspect("equal")
@@ -79,7 +97,7 @@ def _title(result: ConvResult, lang: str) -> str:
     kind = (
         ("pool_" + spec.pool) if spec.pool else ("conv_transposed" if spec.transposed else "conv")
     )
-    return text(
+    title = text(
         "conv_title",
         lang,
         kind=text(kind, lang),
@@ -87,6 +105,11 @@ def _title(result: ConvResult, lang: str) -> str:
         kernel=shape(*spec.kernel_size),
         output=shape(oh, ow),
     )
+    cin, cout = result.input.shape[0], result.output.shape[0]
+    if result.kernel is not None and (cin > 1 or cout > 1):
+        title += ("（" if lang == "zh" else " (") + text("conv_channels", lang, cin=cin, cout=cout)
+        title += "）" if lang == "zh" else ")"
+    return title
 
 
 def plot_conv(
@@ -98,9 +121,11 @@ def plot_conv(
     if result.padded[0].size > MAX_CELLS:
         return plot_filter(result, theme=theme, lang=lang)
     channels = min(result.input.shape[0], 3) if result.kernel is not None else 1
+    outputs = min(result.output.shape[0], MAX_OUTPUT_PANELS) if result.kernel is not None else 1
     with themed(theme):
         rows_scale = 0.35 if result.dims == 1 else 0.75
-        size = (theme.figsize[0] * 1.6, theme.figsize[1] * (rows_scale + 0.35 * channels))
+        rows = max(channels, 0.7 * outputs)
+        size = (theme.figsize[0] * 1.6, theme.figsize[1] * (rows_scale + 0.35 * rows))
         fig = new_figure(theme, size, layout=None)
         bottom = 0.36 if result.dims == 1 else 0.2
         grid = fig.add_gridspec(
@@ -124,22 +149,36 @@ def plot_conv(
                 theme=theme,
                 inside=result.input_mask(),
                 pad_colour=mode_colour,
+                inserted=result.inserted_mask(),
             )
             outline(ax_in, taps, theme.palette[8])
             ax_k = fig.add_subplot(grid[c, 1])
             _draw_kernel(ax_k, result, c, theme, lang)
-        ax_out = fig.add_subplot(grid[:, 2])
-        draw_grid(ax_out, result.output[0], theme=theme)
-        outline(ax_out, [cell], theme.palette[8])
+        # every output channel, the first with the highlighted window
+        column = grid[:, 2].subgridspec(outputs, 1, hspace=0.35)
+        for o in range(outputs):
+            ax_out = fig.add_subplot(column[o])
+            draw_grid(ax_out, result.output[o], theme=theme)
+            if o == 0:
+                outline(ax_out, [cell], theme.palette[8])
+            if outputs > 1:
+                ax_out.set_title(
+                    text("conv_output_channel", lang, k=o + 1), fontsize=theme.font_size * 0.8
+                )
         _labels(fig, result, theme, lang, channels)
+        if result.spec.transposed:
+            _zeros_legend(fig.axes[0], theme, lang)
         fig.suptitle(_title(result, lang))
         formula = _formula_text(fig, result, theme)
         top = formula.get_window_extent(fig.canvas.get_renderer()).y1 / fig.bbox.height
+        products = _products(result, step, lang)
+        if result.output.shape[0] > 1:
+            products = text("conv_output_channel", lang, k=1) + ": " + products
         fitted_text(
             fig,
             0.03,
             top + 0.02,
-            _products(result, step, lang),
+            products,
             width=size[0] * 0.94,
             fontsize=theme.font_size * 0.9,
             family=MONOSPACE,
@@ -162,6 +201,42 @@ def _formula_text(fig: Figure, result: ConvResult, theme: Theme):
         color=theme.foreground,
         va="bottom",
         gid="formula",
+    )
+
+
+MAX_OUTPUT_PANELS = 4  # output channels drawn beside the input (the rest: --data)
+
+
+def _zeros_legend(ax: Axes, theme: Theme, lang: str) -> None:
+    """Which zeros a transposed convolution inserted, and which are padding."""
+    handles = [
+        Rectangle(
+            (0, 0),
+            1,
+            1,
+            facecolor=theme.background,
+            edgecolor=theme.muted,
+            hatch="..",
+            hatchcolor=theme.muted,
+        ),
+        Rectangle(
+            (0, 0),
+            1,
+            1,
+            facecolor=theme.grid,
+            edgecolor=theme.muted,
+            hatch="//",
+            hatchcolor=theme.muted,
+        ),
+    ]
+    ax.legend(
+        handles,
+        [text("inserted_zero", lang), text("padding_zero", lang)],
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.01),
+        ncol=2,
+        fontsize="x-small",
+        frameon=False,
     )
 
 
@@ -213,8 +288,11 @@ def _labels(fig: Figure, result: ConvResult, theme: Theme, lang: str, channels: 
         if result.spec.transposed
         else "kernel"
     )
+    if result.kernel is not None and result.output.shape[0] > 1:
+        kernel_key = "kernel_for"
     axes[1].set_title(text(kernel_key, lang), fontsize=theme.font_size)
-    axes[-1].set_title(text("conv_output", lang), fontsize=theme.font_size)
+    if result.output.shape[0] == 1 or result.kernel is None:
+        axes[-1].set_title(text("conv_output", lang), fontsize=theme.font_size)
     if result.spec.transposed:
         first.set_title(text("zero_inserted", lang), fontsize=theme.font_size)
 
@@ -234,20 +312,27 @@ def plot_filter(result: ConvResult, *, theme: Theme = LIGHT, lang: str = "en") -
             wspace=0.12,
         )
         ax_in, ax_k, ax_out = (fig.add_subplot(grid[i]) for i in range(3))
-        ax_in.imshow(result.input[0], cmap="gray", interpolation="nearest")
-        if result.kernel is not None:
+        shown = ax_in.imshow(result.input[0], cmap="gray", interpolation="nearest")
+        fig.colorbar(shown, ax=ax_in, shrink=0.7, pad=0.02)
+        if result.kernel is not None and max(result.spec.kernel_size) <= MAX_KERNEL_NUMBERS:
             draw_grid(ax_k, result.slid_kernel[0, 0], theme=theme)
+        elif result.kernel is not None:  # too many weights to write: their values as colour
+            weights = ax_k.imshow(
+                result.slid_kernel[0, 0], cmap=theme.cmap, interpolation="nearest"
+            )
+            fig.colorbar(weights, ax=ax_k, shrink=0.7, pad=0.03)
         else:
             _draw_kernel(ax_k, result, 0, theme, lang)
         limit = np.abs(result.output[0]).max() or 1.0
         signed = result.output[0].min() < 0
-        ax_out.imshow(
+        filtered = ax_out.imshow(
             result.output[0],
             cmap="RdBu_r" if signed else "gray",
             vmin=-limit if signed else None,
             vmax=limit if signed else None,
             interpolation="nearest",
         )
+        fig.colorbar(filtered, ax=ax_out, shrink=0.7, pad=0.02)
         for ax, key in ((ax_in, "input"), (ax_k, "kernel"), (ax_out, "conv_output")):
             ax.set_title(text(key, lang), fontsize=theme.font_size)
             ax.axis("off")

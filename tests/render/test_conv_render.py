@@ -82,3 +82,38 @@ def test_receptive_field_title_counts_what_it_fills():
     )
     filled = [p for p in fig.axes[0].patches if p.get_facecolor()[:3] != (1.0, 1.0, 1.0)]
     assert len(filled) == sum(len(s) for s in rf.seen) and len(rf.seen[0]) == 15
+
+
+def test_every_output_channel_is_drawn_and_the_title_names_the_channels():
+    r = C.run(C.make_spec(input_size=(5, 5), in_channels=2, out_channels=3, bias=True))
+    fig = R.plot_conv(r)
+    outs = [ax for ax in fig.axes if ax.get_title().startswith("output channel")]
+    assert [ax.get_title() for ax in outs] == [f"output channel {k}" for k in (1, 2, 3)]
+    for k, ax in enumerate(outs):
+        assert cell_texts(ax) == [C.number(v) for v in r.output[k].ravel()]
+    assert fig._suptitle.get_text().endswith("(2 → 3 channels)")
+    (products,) = [t.get_text() for t in fig.texts if t.get_gid() == "products"]
+    assert products.startswith("output channel 1: Σ per input channel: ") and "bias" in products
+
+
+def test_transposed_convolution_tells_inserted_zeros_from_padding():
+    r = C.run(C.make_spec(input_size=(3, 3), transposed=True, stride=2))
+    inserted, inside = r.inserted_mask(), r.input_mask()
+    assert inserted.sum() == 5 * 5 - 3 * 3 and not (inserted & inside).any()
+    pad = ~(inserted | inside)
+    assert pad.sum() == 9 * 9 - 5 * 5  # d(k − 1) − p = 2 zeros on every side
+    fig = R.plot_conv(r)
+    hatches = {p.get_hatch() for p in fig.axes[0].patches if p.get_fill()}
+    assert {"..", "//"} <= hatches
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert labels == ["inserted zero (stride − 1 between values)", "padding"]
+
+
+def test_a_large_kernel_beside_an_image_is_drawn_as_colours_with_a_bar():
+    r = C.run(C.make_spec(input="image", filter="gaussian:31:5"))
+    fig = R.figure(r)
+    images = [ax for ax in fig.axes if ax.images]
+    assert len(images) == 3 and not images[1].texts  # no 961 numbers written
+    np.testing.assert_array_equal(images[1].images[0].get_array(), r.slid_kernel[0, 0])
+    bars = [ax for ax in fig.axes if not ax.images and ax.get_label() == "<colorbar>"]
+    assert len(bars) == 3  # input, kernel and output each have a scale
