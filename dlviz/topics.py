@@ -203,27 +203,31 @@ _CONV_STRINGS = {
 }
 
 _RELU_STRINGS = {
-    "joints": {"en": "{n} kinks (the slope changes)", "zh": "{n} 个折点（斜率改变）"},
+    "joints": {"en": "kinks (the slope changes): {n}", "zh": "折点（斜率改变）：{n}"},
     "silent_switches": {
-        "en": "{n} unit switches that leave the line unchanged",
-        "zh": "{n} 处单元切换但直线不变",
+        "en": "units switching, the line unchanged: {n}",
+        "zh": "单元切换但直线不变：{n}",
     },
     "network_output": {"en": "network output", "zh": "网络输出"},
     "layer_units": {"en": "layer {layer}", "zh": "第 {layer} 层"},
+    "layers_skipped": {
+        "en": "layers {first}–{last} not drawn (--data has them)",
+        "zh": "第 {first}–{last} 层未画出（--data 中有）",
+    },
     "relu_title_1d": {
-        "en": "A ReLU network ({widths}) is piecewise linear: {pieces} linear pieces "
-        "({n} activation regions)",
-        "zh": "ReLU 网络（{widths}）是分段线性函数：{pieces} 个线性片（{n} 个激活区域）",
+        "en": "A ReLU network ({widths}) is piecewise linear\n"
+        "linear pieces: {pieces} · activation regions: {n}",
+        "zh": "ReLU 网络（{widths}）是分段线性函数\n线性片：{pieces} · 激活区域：{n}",
     },
     "relu_title_2d": {
         "en": "Linear regions of a ReLU network ({widths})",
         "zh": "ReLU 网络（{widths}）的线性区域",
     },
     "regions_found": {
-        "en": "{n} activation regions, {pieces} linear pieces",
-        "zh": "{n} 个激活区域，{pieces} 个线性片",
+        "en": "activation regions: {n} · linear pieces: {pieces}",
+        "zh": "激活区域：{n} · 线性片：{pieces}",
     },
-    "regions_found_n": {"en": "{n} activation regions", "zh": "{n} 个激活区域"},
+    "regions_found_n": {"en": "activation regions: {n}", "zh": "激活区域：{n}"},
     "bound_serra": {
         "en": "upper bound (Serra et al. 2018, Thm 1)",
         "zh": "上界（Serra 等 2018，定理 1）",

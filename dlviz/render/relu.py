@@ -12,7 +12,19 @@ from dlviz.compute.relu import ReluResult, Sweep
 from dlviz.render.base import new_figure, themed
 from dlviz.theme import LIGHT, REGION_COLOURS, Theme, text
 
-LAYER_STYLES = ("-", "--", ":", "-.")
+LAYER_STYLES = ("-", (0, (6, 2)), (0, (1, 1.5)), (0, (6, 2, 1, 2)), (0, (10, 3)), (0, (3, 3)))
+BOUNDARY_COLOUR = "#1b1b1b"  # dark on the pastel regions, in every theme
+MAX_LAYER_PANELS = 4  # a deeper 1-D network shows its first two and last two layers
+
+
+def layer_style(layer: int) -> tuple:
+    """(line style, width) for a layer's boundaries: distinct for every
+    layer, not repeating after a few (and earlier layers drawn heavier)."""
+    if layer < len(LAYER_STYLES):
+        dash = LAYER_STYLES[layer]
+    else:  # ever longer dashes with a dot between
+        dash = (0, (2 + layer, 2, 1, 2) + (1, 2) * (layer - len(LAYER_STYLES) + 1))
+    return dash, max(0.5, 1.4 - 0.15 * layer)
 
 
 def region_colours(patterns: np.ndarray) -> list[str]:
@@ -29,8 +41,10 @@ def draw_relu_pieces(
 ) -> Axes:
     """The 1-D network's output, each linear piece in its own colour, joints marked."""
     pieces = result.regions
-    for k, ((a, b), s, c) in enumerate(
-        zip(pieces.intervals, pieces.slopes, pieces.intercepts, strict=True)
+    # one colour per linear piece (regions with the same line share it)
+    piece = np.concatenate([[0], np.cumsum(~pieces.same_map())])
+    for k, (a, b), s, c in zip(
+        piece, pieces.intervals, pieces.slopes, pieces.intercepts, strict=True
     ):
         ax.plot(
             [a, b],
@@ -64,24 +78,43 @@ def draw_relu_pieces(
     return ax
 
 
+def shown_layers(layers: int) -> list[int]:
+    """The hidden layers a 1-D figure draws a panel for: all of a shallow
+    network, the first two and the last two of a deep one."""
+    if layers <= MAX_LAYER_PANELS:
+        return list(range(layers))
+    return [0, 1, layers - 2, layers - 1]
+
+
 def plot_relu_1d(result: ReluResult, *, theme: Theme = LIGHT, lang: str = "en") -> Figure:
     """Top: the output, each linear piece in its own colour, joints marked.
     Below, one panel per hidden layer: its units as functions of x."""
     layers = len(result.network.widths)
+    shown = shown_layers(layers)
     with themed(theme):
+        light = theme.name == "light"
+        height = theme.figsize[1] * (min(0.8 + 0.45 * len(shown), 2.6) if light else 1.0)
         fig = new_figure(
             theme,
-            (theme.figsize[0] * 1.3, theme.figsize[1] * (0.8 + 0.45 * layers)),
+            (theme.figsize[0] * (1.3 if light else 1.0), height),
             layout="constrained",
         )
-        axes = fig.subplots(layers + 1, 1, sharex=True, height_ratios=[2.2] + [1] * layers)
+        axes = fig.subplots(len(shown) + 1, 1, sharex=True, height_ratios=[2.2] + [1] * len(shown))
         axes = np.atleast_1d(axes)
         draw_relu_pieces(axes[0], result, theme=theme, lang=lang)
         (xs,) = result.grid
-        for layer, h in enumerate(result.hidden):
-            ax = axes[layer + 1]
-            ax.plot(xs, h, linewidth=0.9, alpha=0.8)
+        for ax, layer in zip(axes[1:], shown, strict=True):
+            ax.plot(xs, result.hidden[layer], linewidth=0.9, alpha=0.8)
             ax.set_ylabel(text("layer_units", lang, layer=layer + 1), fontsize="small")
+            if layer + 1 < layers and layer + 1 not in shown:  # layers left out below this one
+                ax.set_title(
+                    text(
+                        "layers_skipped", lang, first=layer + 2, last=shown[shown.index(layer) + 1]
+                    ),
+                    fontsize="x-small",
+                    color=theme.muted,
+                    loc="right",
+                )
         axes[-1].set_xlabel("x")
         widths = "×".join(map(str, result.network.widths))
         regions = result.regions
@@ -109,16 +142,16 @@ def draw_relu_regions(
         PolyCollection(polys, facecolors=region_colours(regions.patterns), edgecolors="none")
     )
     for layer, segments in enumerate(regions.boundaries):
-        style = LAYER_STYLES[layer % len(LAYER_STYLES)]
+        style, width = layer_style(layer)
         ax.add_collection(
-            LineCollection(segments, colors=theme.foreground, linewidths=0.6, linestyles=style)
+            LineCollection(segments, colors=BOUNDARY_COLOUR, linewidths=width, linestyles=style)
         )
         ax.plot(
             [],
             [],
             color=theme.foreground,
             linestyle=style,
-            linewidth=0.8,
+            linewidth=width,
             label=text("layer_boundary", lang, layer=layer + 1),
         )
     ax.set_xlim(x0, x1)
@@ -136,7 +169,8 @@ def plot_relu_2d(result: ReluResult, *, theme: Theme = LIGHT, lang: str = "en") 
     """Left: the regions as polygons, each layer's boundaries in its own line
     style. Right: the network's output as a heatmap."""
     with themed(theme):
-        fig = new_figure(theme, (theme.figsize[0] * 1.7, theme.figsize[1]), layout="constrained")
+        wide = theme.figsize[0] * (1.7 if theme.name == "light" else 1.0)  # slides stay 16:9
+        fig = new_figure(theme, (wide, theme.figsize[1]), layout="constrained")
         ax, ax_out = fig.subplots(1, 2)
         draw_relu_regions(ax, result, theme=theme, lang=lang)
         xs, ys = result.grid

@@ -62,3 +62,59 @@ def test_boundaries_are_exact_segments_on_each_units_zero_line():
             points = np.array([a, b, (a + b) / 2])
             z = net.hidden(points)[layer][0]
             assert np.abs(z).min(axis=1).max() < 1e-8
+
+
+def test_a_constant_1d_network_says_one_piece_three_regions_and_draws_one_colour():
+    result = R.run(R.make_spec(input_dim=1, widths=[2] * 10))
+    fig = P.plot_relu_1d(result)
+    assert fig._suptitle.get_text().endswith("linear pieces: 1 · activation regions: 3")
+    ax = fig.axes[0]
+    segments = [line for line in ax.get_lines() if line.get_linewidth() == 2.2]
+    assert len(segments) == 3 and len({line.get_color() for line in segments}) == 1
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["kinks (the slope changes): 0", "units switching, the line unchanged: 2"]
+
+
+def test_1d_counts_in_the_title_are_the_exact_pieces_and_regions():
+    for widths, seed in (([4, 4, 4], 1), ([8, 8], 0), ([3] * 8, 2)):
+        result = R.run(R.make_spec(input_dim=1, widths=widths, seed=seed))
+        pieces = result.regions
+        title = P.plot_relu_1d(result)._suptitle.get_text()
+        assert title.endswith(
+            f"linear pieces: {pieces.num_pieces} · activation regions: {pieces.num_regions}"
+        )
+        # each piece in its own colour: the drawn colour changes once per kink
+        fig = P.plot_relu_1d(result)
+        drawn = [
+            line.get_color() for line in fig.axes[0].get_lines() if line.get_linewidth() == 2.2
+        ]
+        changes = sum(a != b for a, b in zip(drawn, drawn[1:], strict=False))
+        assert changes == pieces.num_pieces - 1 == len(pieces.kinks)
+
+
+def test_2d_title_counts_regions_and_pieces():
+    result = R.run(R.make_spec(widths=[5] * 6, seed=5, domain=(-2, 2, -2, 2)))
+    fig = P.plot_relu_2d(result)
+    assert fig.axes[0].get_title() == "activation regions: 27 · linear pieces: 8"
+
+
+def test_every_layer_has_its_own_boundary_style_and_dark_lines_on_the_pastels():
+    styles = [P.layer_style(k) for k in range(10)]
+    assert len({repr(s) for s in styles}) == 10
+    result = R.run(R.make_spec(widths=[4] * 6, seed=1))
+    from dlviz.theme import DARK
+
+    fig = P.plot_relu_2d(result, theme=DARK, lang="zh")
+    lines = [c for c in fig.axes[0].collections if not isinstance(c, PolyCollection)]
+    assert len(lines) == 6
+    assert all(tuple(c.get_colors()[0][:3]) == (0x1B / 255,) * 3 for c in lines)
+    w, h = fig.get_size_inches()
+    assert abs(w / h - 16 / 9) < 0.01  # a dark slide stays 16:9
+
+
+def test_a_deep_1d_figure_stays_a_slide_and_says_which_layers_it_left_out():
+    result = R.run(R.make_spec(input_dim=1, widths=[3] * 10))
+    fig = P.plot_relu_1d(result)
+    assert fig.get_size_inches()[1] <= 2.6 * 4.8 + 1e-9
+    notes = [ax.get_title(loc="right") for ax in fig.axes if ax.get_title(loc="right")]
+    assert notes == ["layers 3–8 not drawn (--data has them)"]
