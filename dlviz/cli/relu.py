@@ -17,6 +17,11 @@ from dlviz.theme import text
 from dlviz.topics import BY_NAME
 
 
+class View(str, Enum):
+    regions = "regions"
+    surface = "surface"
+
+
 class SweepKind(str, Enum):
     depth = "depth"
     width = "width"
@@ -54,6 +59,7 @@ OPTIONS = {
     "budget": "--budget",
     "seeds": "--seeds",
     "steps": "--sweep",
+    "view": "--view",
 }
 
 
@@ -80,6 +86,10 @@ def relu(
         int | None, typer.Option(help="Parameters for --sweep (default 200 / 400)")
     ] = None,
     seeds: Annotated[int, typer.Option(help="Random networks per point of --sweep")] = 5,
+    view: Annotated[
+        View,
+        typer.Option(help="2-D: the regions and the output, or the output as a 3-D surface"),
+    ] = View.regions,
     *,
     common: Common,
 ) -> None:
@@ -93,6 +103,7 @@ def relu(
             "sweep": sweep,
             "budget": budget,
             "seeds": seeds,
+            "view": view,
         }
     )
     from dlviz.compute import relu as R
@@ -118,6 +129,8 @@ def relu(
 def parse_requests(typed: dict) -> dict:
     """The options typed on the command line as spec requests."""
     requests = {k: v for k, v in typed.items() if k in ("input_dim", "init", "budget", "seeds")}
+    if "view" in typed:
+        requests["view"] = typed["view"].value if isinstance(typed["view"], Enum) else typed["view"]
     if "widths" in typed:
         requests["widths"] = parse_widths(typed["widths"])
     if "domain" in typed:
@@ -152,6 +165,8 @@ def run_sweep(typed: dict, requests: dict, common: Common) -> None:
     requests = {k: v for k, v in requests.items() if k != "widths"}
     if "network" in requests:
         raise BadInput("--sweep", typed.get("sweep", "…"), "sweeps random networks, not --weights")
+    if "view" in requests:
+        raise BadInput("--view", requests["view"], "a sweep draws one chart of counts")
     spec = build_spec(R.make_sweep_spec, common, requests, OPTIONS)
     plan = plan_outputs(common, "relu", f"sweep-{spec.kind}", typed)
     if plan.animated or common.engine == "manim":

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dlviz.errors import SpecError
-from dlviz.spec import check, frozen, whole
+from dlviz.spec import check, choice, frozen, whole
 
 Array = np.ndarray
 INITS = ("he", "xavier", "uniform")  # and "normal:σ"
@@ -658,6 +658,10 @@ class ReluSpec:
     seed: int
     domain: tuple[float, ...]
     network: tuple = ()
+    view: str = "regions"  # 2-D: "regions" (polygons and output) or "surface" (3-D facets)
+
+
+VIEWS = ("regions", "surface")
 
 
 def make_spec(
@@ -668,6 +672,7 @@ def make_spec(
     seed: int = 0,
     domain=None,
     network=None,
+    view: str = "regions",
 ) -> ReluSpec:
     """The spec with every default resolved; a bad value raises ``SpecError``.
     ``network`` is a given network ({"layers": [...]} or ((W, b), ...)), which
@@ -695,7 +700,14 @@ def make_spec(
             _initialiser(init, 1, 1, np.random.default_rng(0))
         except ValueError as exc:
             raise SpecError("init", init, str(exc)) from None
-    return ReluSpec(input_dim, tuple(widths), init, seed, _domain(domain, input_dim), layers)
+    choice("view", view, VIEWS)
+    check(
+        view == "regions" or input_dim == 2,
+        "view",
+        view,
+        "the surface is of a 2-input network (add --input-dim 2)",
+    )
+    return ReluSpec(input_dim, tuple(widths), init, seed, _domain(domain, input_dim), layers, view)
 
 
 def _given_network(network) -> Network:

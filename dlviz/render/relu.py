@@ -7,6 +7,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from dlviz.compute.relu import ReluResult, Sweep
 from dlviz.render.base import new_figure, themed
@@ -184,6 +185,52 @@ def plot_relu_2d(result: ReluResult, *, theme: Theme = LIGHT, lang: str = "en") 
     return fig
 
 
+def plot_relu_surface(result: ReluResult, *, theme: Theme = LIGHT, lang: str = "en") -> Figure:
+    """The 2-D network's output as a surface of flat facets, one per
+    activation region (its polygon lifted by its affine map), as UDL draws it."""
+    from mpl_toolkits.mplot3d.art3d import Poly3DCollection
+
+    from dlviz.render.base import style_3d_axes
+
+    regions = result.regions
+    facets = []
+    for r in range(regions.num_regions):
+        poly = regions.polygon(r)
+        a, b, c = regions.affine[r]
+        facets.append(np.column_stack([poly, a * poly[:, 0] + b * poly[:, 1] + c]))
+    z = np.concatenate([f[:, 2] for f in facets])
+    with themed(theme):
+        fig = new_figure(theme, theme.figsize, layout=None)
+        ax = fig.add_axes((0.02, 0.02, 0.96, 0.88), projection="3d")
+        ax.add_collection3d(
+            Poly3DCollection(
+                facets,
+                facecolors=region_colours(regions.patterns),
+                edgecolors=BOUNDARY_COLOUR,
+                linewidths=0.4,
+            )
+        )
+        x0, x1, y0, y1 = regions.domain
+        ax.set_xlim(x0, x1)
+        ax.set_ylim(y0, y1)
+        pad = 0.05 * (np.ptp(z) or 1.0)
+        ax.set_zlim(z.min() - pad, z.max() + pad)
+        for axis in (ax.xaxis, ax.yaxis, ax.zaxis):  # few ticks: readable at an angle
+            axis.set_major_locator(MaxNLocator(4))
+        ax.set_xlabel("x₁")
+        ax.set_ylabel("x₂")
+        ax.set_zlabel(text("network_output", lang))
+        style_3d_axes(ax, theme)
+        widths = "×".join(map(str, result.network.widths))
+        fig.suptitle(
+            text("relu_title_2d", lang, widths=widths)
+            + "\n"
+            + text("regions_found", lang, n=regions.num_regions, pieces=regions.num_pieces),
+            fontsize=theme.font_size,
+        )
+    return fig
+
+
 def plot_sweep(result: Sweep, *, theme: Theme = LIGHT, lang: str = "en") -> Figure:
     """Exact region counts (mean and range over seeds) against the bound, at a
     fixed parameter budget, as depth (or width) varies."""
@@ -314,8 +361,11 @@ def figure(result: ReluResult | Sweep, *, theme: Theme = LIGHT, lang: str = "en"
     """The figure ``dlviz relu`` draws: 1-D pieces, 2-D regions, or a sweep."""
     if isinstance(result, Sweep):
         return plot_sweep(result, theme=theme, lang=lang)
-    draw = plot_relu_1d if result.spec.input_dim == 1 else plot_relu_2d
-    return draw(result, theme=theme, lang=lang)
+    if result.spec.input_dim == 1:
+        return plot_relu_1d(result, theme=theme, lang=lang)
+    if result.spec.view == "surface":
+        return plot_relu_surface(result, theme=theme, lang=lang)
+    return plot_relu_2d(result, theme=theme, lang=lang)
 
 
 def animation(result: ReluResult, *, theme: Theme = LIGHT, lang: str = "en"):

@@ -71,6 +71,8 @@ CASES = [
     (["conv", "--pool", "max", "--padding-mode", "reflect", "--padding", "1"], "--padding-mode"),
     (["conv", "--pool", "max", "--bias"], "--bias"),
     (["conv", "--exclude-pad"], "--exclude-pad"),
+    (["relu", "--input-dim", "1", "--view", "surface"], "--view"),
+    (["relu", "--sweep", "depth", "--view", "surface"], "--view"),
     (["conv", "--pool", "max", "--exclude-pad"], "--exclude-pad"),
     (["conv", "--input", "in.json", "--in-channels", "3"], "--in-channels"),
     (["conv", "--input", "4x4", "--transposed", "--padding", "same"], "--padding"),

@@ -118,3 +118,23 @@ def test_a_deep_1d_figure_stays_a_slide_and_says_which_layers_it_left_out():
     assert fig.get_size_inches()[1] <= 2.6 * 4.8 + 1e-9
     notes = [ax.get_title(loc="right") for ax in fig.axes if ax.get_title(loc="right")]
     assert notes == ["layers 3–8 not drawn (--data has them)"]
+
+
+def test_the_surface_view_lifts_each_region_by_its_own_affine_map():
+    result = R.run(R.make_spec(widths=[5, 5, 5], view="surface"))
+    fig = P.figure(result)
+    fig.canvas.draw()  # a 3-D collection projects its facets when drawn
+    (facets,) = fig.axes[0].collections
+    regions = result.regions
+    assert len(facets.get_paths()) == regions.num_regions
+    # each facet's heights are the network's output at its corners
+    for r in (0, regions.num_regions // 2, regions.num_regions - 1):
+        poly = regions.polygon(r)
+        a, b, c = regions.affine[r]
+        np.testing.assert_allclose(
+            a * poly[:, 0] + b * poly[:, 1] + c, result.network.forward(poly), atol=1e-9
+        )
+    title = fig._suptitle.get_text()
+    assert title.endswith(
+        f"activation regions: {regions.num_regions} · linear pieces: {regions.num_pieces}"
+    )
