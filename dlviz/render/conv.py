@@ -41,6 +41,12 @@ def draw_grid(
     inside = np.ones_like(values, bool) if inside is None else inside
     inserted = np.zeros_like(values, bool) if inserted is None else inserted
     font = font or theme.font_size * (0.9 if max(h, w) <= 8 else 0.65 if max(h, w) <= 14 else 0.5)
+    # no wider than a cell holds: the widest number in about 85% of the cell
+    fig = ax.get_figure()
+    box = ax.get_position()
+    cell = min(box.width * fig.get_figwidth() / w, box.height * fig.get_figheight() / h) * 72
+    widest = max(len(number(v)) for v in values.ravel())
+    font = min(font, 0.85 * cell / (0.6 * max(widest, 1)))
     for (i, j), v in np.ndenumerate(values):
         face = theme.background if inside[i, j] or inserted[i, j] else theme.grid
         hatch = None if inside[i, j] else ".." if inserted[i, j] else "//"
