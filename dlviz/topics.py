@@ -210,6 +210,17 @@ _RELU_STRINGS = {
     },
     "network_output": {"en": "network output", "zh": "网络输出"},
     "layer_units": {"en": "layer {layer}", "zh": "第 {layer} 层"},
+    "fold_title": {
+        "en": "Composing networks folds the input: f₁ has {first} pieces, f₂ has {second}, "
+        "f₂∘f₁ has {both}",
+        "zh": "组合网络折叠输入：f₁ 有 {first} 个线性片，f₂ 有 {second} 个，f₂∘f₁ 有 {both} 个",
+    },
+    "fold_first": {"en": "first network f₁", "zh": "第一个网络 f₁"},
+    "fold_second": {
+        "en": "second network f₂, on the values f₁ takes",
+        "zh": "第二个网络 f₂（在 f₁ 的取值上）",
+    },
+    "fold_both": {"en": "the composition f₂ ∘ f₁", "zh": "组合 f₂ ∘ f₁"},
     "layers_skipped": {
         "en": "layers {first}–{last} not drawn (--data has them)",
         "zh": "第 {first}–{last} 层未画出（--data 中有）",

@@ -20,6 +20,7 @@ from dlviz.topics import BY_NAME
 class View(str, Enum):
     regions = "regions"
     surface = "surface"
+    folding = "folding"
 
 
 class SweepKind(str, Enum):
@@ -88,7 +89,10 @@ def relu(
     seeds: Annotated[int, typer.Option(help="Random networks per point of --sweep")] = 5,
     view: Annotated[
         View,
-        typer.Option(help="2-D: the regions and the output, or the output as a 3-D surface"),
+        typer.Option(
+            help="2-D: the regions and the output, or the output as a 3-D surface; 1-D: "
+            "folding composes two one-input networks (--widths A,B)"
+        ),
     ] = View.regions,
     *,
     common: Common,

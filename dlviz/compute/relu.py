@@ -661,7 +661,7 @@ class ReluSpec:
     view: str = "regions"  # 2-D: "regions" (polygons and output) or "surface" (3-D facets)
 
 
-VIEWS = ("regions", "surface")
+VIEWS = ("regions", "surface", "folding")
 
 
 def make_spec(
@@ -702,10 +702,16 @@ def make_spec(
             raise SpecError("init", init, str(exc)) from None
     choice("view", view, VIEWS)
     check(
-        view == "regions" or input_dim == 2,
+        view != "surface" or input_dim == 2,
         "view",
         view,
         "the surface is of a 2-input network (add --input-dim 2)",
+    )
+    check(
+        view != "folding" or (input_dim == 1 and len(widths) == 2 and not layers),
+        "view",
+        view,
+        "folding composes two random one-input networks: --input-dim 1 --widths A,B",
     )
     return ReluSpec(input_dim, tuple(widths), init, seed, _domain(domain, input_dim), layers, view)
 
@@ -742,7 +748,26 @@ def network_of(spec: ReluSpec) -> Network:
     """The network ``spec`` describes: the given one, or drawn from its init and seed."""
     if spec.network:
         return _given_network(spec.network)
+    if spec.view == "folding":
+        return compose(*folding_parts(spec))
     return random_network(spec.input_dim, spec.widths, init=spec.init, seed=spec.seed)
+
+
+def folding_parts(spec: ReluSpec) -> tuple[Network, Network]:
+    """The two shallow one-input networks a folding spec composes: f₁ with
+    widths[0] units (seed), f₂ with widths[1] units (seed + 1)."""
+    first = random_network(1, spec.widths[:1], init=spec.init, seed=spec.seed)
+    second = random_network(1, spec.widths[1:], init=spec.init, seed=spec.seed + 1)
+    return first, second
+
+
+def compose(first: Network, second: Network) -> Network:
+    """f₂ ∘ f₁ as one ReLU network (UDL §4.1): f₁'s output layer (u, c) is
+    folded into f₂'s first layer, W = W₂·u and b = W₂·c + b₂, so the second
+    hidden layer's weights have rank one."""
+    (w1, u), (b1, c) = first.weights, first.biases
+    (w2, v), (b2, d) = second.weights, second.biases
+    return Network((w1, w2 @ u, v), (b1, w2[:, 0] * c[0] + b2, d))
 
 
 @dataclass(frozen=True)
@@ -766,6 +791,36 @@ class ReluResult:
     hidden: tuple[Array, ...] = ()
     terms: Array | None = None
     cuts: tuple = ()
+    folding: Folding | None = None
+
+
+@dataclass(frozen=True)
+class Folding:
+    """A composition f₂ ∘ f₁ of one-input networks: f₁'s exact pieces on the
+    domain, its values on the grid and their range; f₂'s exact pieces on that
+    range, sampled at ``ys``."""
+
+    first: Pieces1D
+    second: Pieces1D
+    inner: Array  # f₁(x) on the grid
+    ys: Array  # the range of f₁, sampled
+    outer: Array  # f₂(ys)
+
+
+def _folding(spec: ReluSpec, xs: Array) -> Folding:
+    first, second = folding_parts(spec)
+    inner = first.forward(xs[:, None])
+    lo, hi = float(inner.min()), float(inner.max())
+    if hi - lo < 1e-9:  # f₁ is constant: f₂ is seen at one point
+        lo, hi = lo - 0.5, hi + 0.5
+    ys = np.linspace(lo, hi, GRID_1D)
+    return Folding(
+        pieces_1d(first, spec.domain),
+        pieces_1d(second, (lo, hi)),
+        inner,
+        ys,
+        second.forward(ys[:, None]),
+    )
 
 
 def run(spec: ReluSpec, *, cuts: bool = False) -> ReluResult:
@@ -785,6 +840,7 @@ def run(spec: ReluSpec, *, cuts: bool = False) -> ReluResult:
             net.forward(xs[:, None]),
             hidden,
             net.unit_terms(xs[:, None]),
+            folding=_folding(spec, xs) if spec.view == "folding" else None,
         )
     frames: list = []
     record = (lambda layer, unit, polys: frames.append((layer, unit, polys))) if cuts else None

@@ -38,10 +38,11 @@ def region_colours(patterns: np.ndarray) -> list[str]:
 
 
 def draw_relu_pieces(
-    ax: Axes, result: ReluResult, *, theme: Theme = LIGHT, lang: str = "en"
+    ax: Axes, result: ReluResult, *, theme: Theme = LIGHT, lang: str = "en", pieces=None
 ) -> Axes:
-    """The 1-D network's output, each linear piece in its own colour, joints marked."""
-    pieces = result.regions
+    """The 1-D network's output (or ``pieces``), each linear piece in its own
+    colour, kinks marked."""
+    pieces = result.regions if pieces is None else pieces
     # one colour per linear piece (regions with the same line share it)
     piece = np.concatenate([[0], np.cumsum(~pieces.same_map())])
     for k, (a, b), s, c in zip(
@@ -182,6 +183,43 @@ def plot_relu_2d(result: ReluResult, *, theme: Theme = LIGHT, lang: str = "en") 
         ax_out.set_aspect("equal")
         ax_out.set_title(text("network_output", lang), fontsize=theme.font_size)
         fig.suptitle(text("relu_title_2d", lang, widths="×".join(map(str, result.network.widths))))
+    return fig
+
+
+def plot_relu_folding(result: ReluResult, *, theme: Theme = LIGHT, lang: str = "en") -> Figure:
+    """UDL's composition picture: f₁ (x → y), f₂ (y → y′) over the values f₁
+    takes, and f₂ ∘ f₁ (x → y′): where f₁ turns back, f₂ is traced again,
+    so the pieces multiply."""
+    fold = result.folding
+    with themed(theme):
+        light = theme.name == "light"
+        size = (
+            theme.figsize[0] * (1.7 if light else 1.0),
+            theme.figsize[1] * (0.8 if light else 1),
+        )
+        fig = new_figure(theme, size, layout="constrained")
+        ax1, ax2, ax3 = fig.subplots(1, 3)
+        draw_relu_pieces(ax1, result, theme=theme, lang=lang, pieces=fold.first)
+        ax1.set_xlabel("x")
+        ax1.set_ylabel("y = f₁(x)")
+        draw_relu_pieces(ax2, result, theme=theme, lang=lang, pieces=fold.second)
+        ax2.set_xlabel("y")
+        ax2.set_ylabel("y′ = f₂(y)")
+        draw_relu_pieces(ax3, result, theme=theme, lang=lang)
+        ax3.set_xlabel("x")
+        ax3.set_ylabel("y′ = f₂(f₁(x))")
+        for ax, key in ((ax1, "fold_first"), (ax2, "fold_second"), (ax3, "fold_both")):
+            ax.set_title(text(key, lang), fontsize=theme.font_size * 0.9)
+            ax.legend(fontsize="x-small", loc="best")
+        fig.suptitle(
+            text(
+                "fold_title",
+                lang,
+                first=fold.first.num_pieces,
+                second=fold.second.num_pieces,
+                both=result.regions.num_pieces,
+            )
+        )
     return fig
 
 
@@ -362,7 +400,8 @@ def figure(result: ReluResult | Sweep, *, theme: Theme = LIGHT, lang: str = "en"
     if isinstance(result, Sweep):
         return plot_sweep(result, theme=theme, lang=lang)
     if result.spec.input_dim == 1:
-        return plot_relu_1d(result, theme=theme, lang=lang)
+        draw = plot_relu_folding if result.folding is not None else plot_relu_1d
+        return draw(result, theme=theme, lang=lang)
     if result.spec.view == "surface":
         return plot_relu_surface(result, theme=theme, lang=lang)
     return plot_relu_2d(result, theme=theme, lang=lang)

@@ -73,6 +73,8 @@ CASES = [
     (["conv", "--exclude-pad"], "--exclude-pad"),
     (["relu", "--input-dim", "1", "--view", "surface"], "--view"),
     (["relu", "--sweep", "depth", "--view", "surface"], "--view"),
+    (["relu", "--view", "folding"], "--view"),
+    (["relu", "--input-dim", "1", "--widths", "3,3,3", "--view", "folding"], "--view"),
     (["conv", "--pool", "max", "--exclude-pad"], "--exclude-pad"),
     (["conv", "--input", "in.json", "--in-channels", "3"], "--in-channels"),
     (["conv", "--input", "4x4", "--transposed", "--padding", "same"], "--padding"),

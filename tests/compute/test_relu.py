@@ -350,3 +350,21 @@ def test_a_width_sweep_holds_the_budget_and_never_builds_a_huge_sawtooth():
     assert np.all(np.abs(s.parameters - spec.budget) <= 0.15 * spec.budget)
     for w, d, c in zip(s.widths, s.depths, s.constructed, strict=True):
         assert np.isnan(c) if w**d > R.MAX_CONSTRUCTED else c == w**d
+
+
+@pytest.mark.parametrize("seed", [0, 3, 5])
+def test_folding_composes_two_networks_into_one(seed):
+    spec = R.make_spec(input_dim=1, widths=[3, 3], view="folding", seed=seed)
+    result = R.run(spec)
+    first, second = R.folding_parts(spec)
+    x = np.linspace(-3, 3, 301)[:, None]
+    np.testing.assert_allclose(
+        result.network.forward(x), second.forward(first.forward(x)[:, None]), atol=1e-12
+    )
+    assert np.linalg.matrix_rank(result.network.weights[1]) == 1  # f₁'s output, folded in
+    fold = result.folding
+    assert fold.first.num_pieces == _kinks_by_sampling(first, -3.0, 3.0)
+    lo, hi = fold.ys[0], fold.ys[-1]
+    assert fold.second.num_pieces == _kinks_by_sampling(second, lo, hi)
+    assert result.regions.num_pieces == _kinks_by_sampling(result.network, -3.0, 3.0)
+    assert result.regions.num_pieces <= fold.first.num_pieces * fold.second.num_pieces

@@ -138,3 +138,19 @@ def test_the_surface_view_lifts_each_region_by_its_own_affine_map():
     assert title.endswith(
         f"activation regions: {regions.num_regions} · linear pieces: {regions.num_pieces}"
     )
+
+
+def test_the_folding_view_draws_f1_f2_and_their_composition_with_exact_counts():
+    result = R.run(R.make_spec(input_dim=1, widths=[3, 3], view="folding", seed=3))
+    fig = P.figure(result)
+    fold = result.folding
+    assert fig._suptitle.get_text() == (
+        "Composing networks folds the input: "
+        f"f₁ has {fold.first.num_pieces} pieces, f₂ has {fold.second.num_pieces}, "
+        f"f₂∘f₁ has {result.regions.num_pieces}"
+    )
+    assert [ax.get_title() for ax in fig.axes] == [
+        "first network f₁",
+        "second network f₂, on the values f₁ takes",
+        "the composition f₂ ∘ f₁",
+    ]
