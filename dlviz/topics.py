@@ -273,6 +273,10 @@ _RELU_STRINGS = {
         "zh": "锯齿构造（相同深度 × 宽度）",
     },
     "regions": {"en": "activation regions", "zh": "激活区域数"},
+    "sweep_shape_note": {
+        "en": "by each point: its hidden widths (7×3,5: three layers of 7, then 5) and parameters",
+        "zh": "各点旁：隐藏层宽度（7×3,5：三层宽 7，再一层宽 5）与参数个数",
+    },
     "sweep_title": {
         "en": "Activation regions at a budget of {budget} parameters (each network: {low}–{high})",
         "zh": "预算 {budget} 个参数时的激活区域数（各网络：{low}–{high}）",

@@ -179,19 +179,14 @@ def run_sweep(typed: dict, requests: dict, common: Common) -> None:
         result = R.run_sweep(spec)
     written = publish("relu", spec, result, plan, common)
     rows = [
-        [f"{d}×{w}", p, f"{c.mean():.1f}", b]
-        for d, w, p, c, b in zip(
-            result.depths,
-            result.widths,
-            result.parameters,
-            result.counts,
-            result.bounds,
-            strict=True,
+        [result.label(k), p, f"{c.mean():.1f}", b]
+        for k, (p, c, b) in enumerate(
+            zip(result.parameters, result.counts, result.bounds, strict=True)
         )
     ]
     report_table(
         f"relu sweep ({spec.kind}, budget {spec.budget})",
-        ["depth×width", "parameters", "activation regions (mean)", "Serra et al. bound"],
+        ["hidden widths", "parameters", "activation regions (mean)", "Serra et al. bound"],
         rows,
         written,
     )

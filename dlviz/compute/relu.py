@@ -557,6 +557,20 @@ class Sweep:
     constructed: Array | None = None
     bounds: Array | None = None  # (S,) Serra et al.'s bound for each shape
     spec: SweepSpec | None = None  # what ran, when built by ``run_sweep``
+    last: Array | None = None  # (S,) the last hidden layer's width, set to meet the budget
+
+    def shape(self, k: int) -> list[int]:
+        """Hidden widths of network ``k``: depth − 1 layers of widths[k], then last[k]."""
+        last = self.widths[k] if self.last is None else self.last[k]
+        return [int(self.widths[k])] * (int(self.depths[k]) - 1) + [int(last)]
+
+    def label(self, k: int) -> str:
+        """'7×3,5': three layers of 7 then one of 5 ('66' for one layer)."""
+        *body, last = self.shape(k)
+        if not body:
+            return str(last)
+        head = f"{body[0]}×{len(body)}" if len(body) > 1 else str(body[0])
+        return f"{head},{last}"
 
 
 def width_for_budget(depth: int, budget: int, input_dim: int) -> int:
@@ -575,6 +589,20 @@ def depth_for_budget(width: int, budget: int, input_dim: int) -> int:
     """The depth (1 to 64) whose network of this width comes closest to the budget."""
     return min(
         range(1, 65), key=lambda k: (abs(parameter_count([width] * k, input_dim) - budget), k)
+    )
+
+
+def last_for_budget(depth: int, width: int, budget: int, input_dim: int) -> int:
+    """The last hidden layer's width that brings depth − 1 layers of ``width``
+    closest to the budget (uniform widths step by whole layers of weights)."""
+    if depth == 1:
+        return width
+    return min(
+        range(max(2, width // 2), 2 * width + 3),  # no narrow bottleneck at the end
+        key=lambda v: (
+            abs(parameter_count([width] * (depth - 1) + [v], input_dim) - budget),
+            abs(v - width),
+        ),
     )
 
 
@@ -600,7 +628,7 @@ def sweep(
 ) -> Sweep:
     """Region counts over ``steps`` (depths for kind='depth', widths for
     'width'), each network sized to about ``budget`` parameters."""
-    depths, widths = [], []
+    depths, widths, lasts = [], [], []
     for value in steps:
         if kind == "depth":
             depth, width = value, width_for_budget(value, budget, input_dim)
@@ -608,16 +636,18 @@ def sweep(
             width, depth = value, depth_for_budget(value, budget, input_dim)
         depths.append(depth)
         widths.append(width)
+        lasts.append(last_for_budget(depth, width, budget, input_dim))
+    shapes = [[w] * (d - 1) + [v] for d, w, v in zip(depths, widths, lasts, strict=True)]
     counts = np.array(
         [
             [
-                count_regions(random_network(input_dim, [w] * d, init=init, seed=s), domain)
+                count_regions(random_network(input_dim, shape, init=init, seed=s), domain)
                 for s in range(seeds)
             ]
-            for d, w in zip(depths, widths, strict=True)
+            for shape in shapes
         ]
     )
-    params = [parameter_count([w] * d, input_dim) for d, w in zip(depths, widths, strict=True)]
+    params = [parameter_count(shape, input_dim) for shape in shapes]
     constructed = None
     if input_dim == 1:
         constructed = np.array(  # counted exactly where it is small enough to count
@@ -628,11 +658,16 @@ def sweep(
                 for d, w in zip(depths, widths, strict=True)
             ]
         )
-    bounds = np.array(
-        [serra_bound([w] * d, input_dim) for d, w in zip(depths, widths, strict=True)]
-    )
+    bounds = np.array([serra_bound(shape, input_dim) for shape in shapes])
     return Sweep(
-        kind, np.array(depths), np.array(widths), np.array(params), counts, constructed, bounds
+        kind,
+        np.array(depths),
+        np.array(widths),
+        np.array(params),
+        counts,
+        constructed,
+        bounds,
+        last=np.array(lasts),
     )
 
 
@@ -948,6 +983,7 @@ def result_json(result: ReluResult | Sweep) -> dict:
         "sweep": result.kind,
         "depths": result.depths,
         "widths": result.widths,
+        "shapes": [result.shape(k) for k in range(len(result.depths))],
         "num_parameters": result.parameters,
         "counts": result.counts,
         "bounds": result.bounds,

@@ -296,13 +296,18 @@ def plot_sweep(result: Sweep, *, theme: Theme = LIGHT, lang: str = "en") -> Figu
                 label=text("regions_constructed", lang),
             )
         ax.set_yscale("log")
-        ax.set_xlabel(text("depth" if result.kind == "depth" else "width", lang))
+        ax.set_ylim(bottom=max(0.5, float(result.counts.min()) / 6))  # room for the labels below
+        ax.set_xlabel(
+            text("depth" if result.kind == "depth" else "width", lang)
+            + "\n"
+            + text("sweep_shape_note", lang),
+            linespacing=1.6,
+        )
         ax.set_ylabel(text("regions", lang))
-        for k, (xi, d, w, p) in enumerate(
-            zip(x, result.depths, result.widths, result.parameters, strict=True)
-        ):  # shape and parameters under each point, alternating sides so neighbours clear
+        for k, (xi, p) in enumerate(zip(x, result.parameters, strict=True)):
+            # shape and parameters by each point, alternating sides so neighbours clear
             ax.annotate(
-                f"{d}×{w}\n{p}",
+                f"{result.label(k)}\n{p}",
                 (xi, mean[k]),
                 fontsize="x-small",
                 textcoords="offset points",
