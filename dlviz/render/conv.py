@@ -46,7 +46,7 @@ def draw_grid(
     box = ax.get_position()
     cell = min(box.width * fig.get_figwidth() / w, box.height * fig.get_figheight() / h) * 72
     widest = max(len(number(v)) for v in values.ravel())
-    font = min(font, 0.85 * cell / (0.6 * max(widest, 1)))
+    font = min(font, 0.75 * cell / (0.7 * max(widest, 1)))
     for (i, j), v in np.ndenumerate(values):
         face = theme.background if inside[i, j] or inserted[i, j] else theme.grid
         hatch = None if inside[i, j] else ".." if inserted[i, j] else "//"
@@ -132,6 +132,8 @@ def plot_conv(
         rows_scale = 0.35 if result.dims == 1 else 0.75
         rows = max(channels, 0.7 * outputs)
         size = (theme.figsize[0] * 1.6, theme.figsize[1] * (rows_scale + 0.35 * rows))
+        if theme.name != "light":  # a slide: 16:9 whatever the grids
+            size = theme.figsize
         fig = new_figure(theme, size, layout=None)
         bottom = 0.36 if result.dims == 1 else 0.2
         grid = fig.add_gridspec(
@@ -306,7 +308,8 @@ def _labels(fig: Figure, result: ConvResult, theme: Theme, lang: str, channels: 
 def plot_filter(result: ConvResult, *, theme: Theme = LIGHT, lang: str = "en") -> Figure:
     """A real image, the filter (with its numbers) and the filtered image, side by side."""
     with themed(theme):
-        fig = new_figure(theme, (theme.figsize[0] * 1.6, theme.figsize[1]), layout=None)
+        wide = theme.figsize[0] * (1.6 if theme.name == "light" else 1.0)
+        fig = new_figure(theme, (wide, theme.figsize[1]), layout=None)
         grid = fig.add_gridspec(
             1,
             3,
@@ -384,7 +387,8 @@ def plot_receptive_field(rf: ReceptiveField, *, theme: Theme = LIGHT, lang: str 
     layers = len(rf.lengths)
     width = max(rf.lengths)
     with themed(theme):
-        fig = new_figure(theme, (theme.figsize[0] * 1.6, 0.5 + 0.55 * layers), layout=None)
+        size = (theme.figsize[0] * 1.6, 0.5 + 0.55 * layers)
+        fig = new_figure(theme, size if theme.name == "light" else theme.figsize, layout=None)
         ax = fig.add_axes((0.12, 0.08, 0.86, 0.8))
         for row, (n, seen) in enumerate(zip(rf.lengths, rf.seen, strict=True)):
             offset = (width - n) / 2
