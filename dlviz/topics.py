@@ -331,7 +331,6 @@ _BEAM_STRINGS = {
         "en": "finished (final candidates: score below)",
         "zh": "已结束（最终候选：下方为得分）",
     },
-    "beam_cut": {"en": "kept past the end token (cut off)", "zh": "结束词元之后仍保留（被截去）"},
     "beam_chosen": {"en": "chosen answer", "zh": "选中的答案"},
     "beam_expand": {
         "en": "step {step}: extend every kept sequence by every token (cumulative log P shown)",

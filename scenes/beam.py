@@ -20,7 +20,6 @@ from manim import (
     AnimationGroup,
     BackgroundRectangle,
     Create,
-    DashedLine,
     FadeIn,
     FadeOut,
     Line,
@@ -31,7 +30,7 @@ from manim import (
 )
 
 from dlviz.compute import beam as B
-from dlviz.render.beam import after_end_nodes, chosen_path, finished, positions, shown_nodes
+from dlviz.render.beam import chosen_path, finished, positions, shown_nodes
 from dlviz.scenes._common import label
 from dlviz.theme import get_theme, text
 
@@ -78,7 +77,6 @@ class BeamScene(Scene):
         self.play(FadeIn(title), FadeIn(root), run_time=0.6)
         caption = None
         drawn = {}
-        after_end = after_end_nodes(r)
         for step in range(1, r.steps + 1):
             level = [s for s in self.shown if s.step == step]
             lines, tokens, numbers = VGroup(), VGroup(), VGroup()
@@ -113,11 +111,6 @@ class BeamScene(Scene):
                         token.animate.set_opacity(0.35),
                         FadeOut(number),
                     ]
-                elif s.id in after_end:  # kept, but past its end token: cut off
-                    cut = DashedLine(
-                        line.get_start(), line.get_end(), color=theme.muted, stroke_width=2.5
-                    ).set_z_index(0)
-                    changes += [Transform(line, cut), token.animate.set_opacity(0.6)]
                 else:
                     changes.append(line.animate.set_stroke(width=5))
                     if finished(s, r):

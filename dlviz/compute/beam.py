@@ -93,7 +93,8 @@ class Node:
     log_prob: float  # of this step
     cum_log_prob: float
     step: int
-    status: str  # kept, pruned, finished (ends a hypothesis), chosen (ends the answer)
+    status: str  # kept, pruned, finished (ends a hypothesis: the end token or the
+    # maximum length), chosen (ends the answer)
 
     def score(self, alpha: float) -> float:
         """The length-penalised score of the sequence ending here."""
@@ -135,19 +136,18 @@ def sequence_log_prob(model: Model, tokens: tuple[str, ...], prompt=()) -> float
 
 
 def final_choice(model: Model, sequences, alpha: float, prompt=()):
-    """The candidates (cut after the end token, only finished ones when any
-    exist, each once) and the best by the length-penalised score.
-    ``sequences`` are (tokens, id of the node ending them, or −1) pairs;
+    """The candidates (each once) and the best by the length-penalised score.
+    ``sequences`` are (tokens, id of the node ending them, or −1) pairs, each a
+    hypothesis that ended with the end token or reached the maximum length;
     returns the candidates, the best, and the node ending each candidate."""
-    cut: dict[tuple[str, ...], int] = {}
+    seen: dict[tuple[str, ...], int] = {}
     for tokens, node in sequences:
         if tokens:
-            cut.setdefault(_truncate(tokens, model.eos), node)
-    finished = [s for s in cut if s[-1] == model.eos]
-    pool = finished or list(cut)
+            seen.setdefault(tokens, node)
+    pool = list(seen)
     candidates = tuple(Candidate(s, sequence_log_prob(model, s, prompt)) for s in pool)
     best = max(candidates, key=lambda c: (c.score(alpha), c.log_prob))
-    return candidates, best, tuple(cut[s] for s in pool)
+    return candidates, best, tuple(seen[s] for s in pool)
 
 
 def _check(model: Model, beam_size: int, max_length: int, prompt) -> None:
@@ -207,39 +207,45 @@ def beam_search(
     alpha: float = 0.75,
     prompt: tuple[str, ...] = (),
 ) -> BeamResult:
-    """d2l's beam search: at every step keep the k best of the k·|V|
-    extensions (by cumulative log-probability); every kept sequence of every
-    step is a candidate; the answer maximises (1/L^α)·Σ log P."""
+    """d2l's beam search: at every step keep the k best of the live beams'
+    k·|V| extensions (by cumulative log-probability). A kept extension that
+    ends with the end token is a finished hypothesis: a candidate, never
+    extended (its beam is not refilled). The beams still live at the maximum
+    length are candidates too. The answer maximises (1/L^α)·Σ log P over the
+    candidates, so with one beam the answer is greedy search's."""
     _check(model, beam_size, max_length, prompt)
-    # (tokens, cumulative log-prob, node id, id of the node with its first end token)
-    beams: list[tuple[tuple[str, ...], float, int, int]] = [((), 0.0, -1, -1)]
+    beams: list[tuple[tuple[str, ...], float, int]] = [((), 0.0, -1)]  # tokens, cum, node
     nodes: list[Node] = []
-    kept_sequences = []
+    candidates_seen = []
     step = 0
     for step in range(1, max_length + 1):
         options = []
-        for tokens, cum, parent, ended in beams:
+        for tokens, cum, parent in beams:
             probs = model.next_probs(tuple(prompt) + tokens)
             for v, p in zip(model.vocab, probs, strict=True):
                 lp = _log(p)
-                options.append((tokens + (v,), cum + lp, parent, v, lp, ended))
+                options.append((tokens + (v,), cum + lp, parent, v, lp))
         order = sorted(range(len(options)), key=lambda i: -options[i][1])
-        keep = set(order[:beam_size])
+        keep = {i for i in order[:beam_size] if options[i][1] > -math.inf}
         beams = []
-        for i, (tokens, cum, parent, v, lp, ended) in enumerate(options):
+        for i, (tokens, cum, parent, v, lp) in enumerate(options):
             status = "pruned"
             if i in keep:
-                status = "finished" if v == model.eos and ended < 0 else "kept"
+                status = "finished" if v == model.eos else "kept"
             node = Node(len(nodes), parent, v, lp, cum, step, status)
             nodes.append(node)
-            if i in keep and cum > -math.inf:
-                ended = node.id if status == "finished" else ended
-                beams.append((tokens, cum, node.id, ended))
-                kept_sequences.append((tokens, ended if ended >= 0 else node.id))
+            if status == "finished":
+                candidates_seen.append((tokens, node.id))
+            elif status == "kept":
+                beams.append((tokens, cum, node.id))
         beams.sort(key=lambda b: -b[1])
         if not beams:
             break
-    candidates, best, ends = final_choice(model, kept_sequences, alpha, prompt)
+    # the beams still running at the maximum length end there
+    for tokens, _, node in beams:
+        nodes[node] = replace(nodes[node], status="finished")
+        candidates_seen.append((tokens, node))
+    candidates, best, ends = final_choice(model, candidates_seen, alpha, prompt)
     _mark_chosen(nodes, ends, candidates, best)
     return BeamResult(
         tuple(nodes),
@@ -414,16 +420,21 @@ def greedy(model: Model, *, max_length: int, alpha: float = 0.75, prompt=()) -> 
 
 
 def exhaustive(model: Model, *, max_length: int, alpha: float = 0.75, prompt=()) -> Candidate:
-    """Every sequence of up to ``max_length`` tokens (refused past a million)."""
+    """The best of every hypothesis a beam could return, by the same score:
+    every sequence that ends with its first end token, within ``max_length``,
+    and every sequence of exactly ``max_length`` tokens without one (refused
+    past a million sequences). No beam search can score higher."""
     if len(model.vocab) ** max_length > MAX_EXHAUSTIVE:
         raise ValueError(
             f"|V|^L = {len(model.vocab)}^{max_length} is more than {MAX_EXHAUSTIVE:,} sequences"
         )
+    others = [v for v in model.vocab if v != model.eos]
     sequences = [
-        (tuple(s), -1)
-        for n in range(1, max_length + 1)
-        for s in itertools.product(model.vocab, repeat=n)
+        (tuple(s) + (model.eos,), -1)
+        for n in range(max_length)
+        for s in itertools.product(others, repeat=n)
     ]
+    sequences += [(tuple(s), -1) for s in itertools.product(others, repeat=max_length)]
     return final_choice(model, sequences, alpha, prompt)[1]
 
 

@@ -101,25 +101,9 @@ def chosen_path(result: BeamResult) -> list[int]:
     return path
 
 
-def after_end_nodes(result: BeamResult) -> set[int]:
-    """Nodes that continue a sequence past a kept end token (d2l keeps
-    expanding such sequences; their candidate is cut at the end token)."""
-    ended: set[int] = set()
-    for n in result.nodes:  # parents come before children
-        if n.parent in ended or (
-            n.parent >= 0
-            and result.nodes[n.parent].token == result.eos
-            and result.nodes[n.parent].status != "pruned"
-        ):
-            ended.add(n.id)
-    return ended
-
-
 def finished(s: Shown, result: BeamResult) -> bool:
-    """Drawn boxed: a finished hypothesis (d2l's unfinished fallback answer is not one)."""
-    return s.status == "finished" or (
-        s.status == "chosen" and (s.label == result.eos or result.convention == "hf")
-    )
+    """Drawn boxed: a finished hypothesis (ended by the end token or the maximum length)."""
+    return s.status in ("finished", "chosen")
 
 
 def draw_tree(
@@ -140,7 +124,6 @@ def draw_tree(
     upto = result.steps if upto is None else upto
     path = set(chosen_path(result)) if phase == "final" else set()
     candidates = set(result.candidate_nodes)
-    after_end = after_end_nodes(result)
     small = theme.font_size * 0.62
     for s in shown:
         if s.step > upto:
@@ -149,24 +132,17 @@ def draw_tree(
         undecided = s.step == upto and phase == "expand"
         kept = s.status != "pruned" and not undecided
         on_path = s.id in path
-        cut = kept and s.id in after_end  # kept, but past the end token: cut from the answer
         colour = (
-            theme.palette[8]
-            if on_path
-            else theme.muted
-            if cut
-            else theme.foreground
-            if kept or undecided
-            else theme.grid
+            theme.palette[8] if on_path else theme.foreground if kept or undecided else theme.grid
         )
-        width = 3.0 if on_path else 1.4 if cut else 2.0 if kept else 1.0 if undecided else 0.7
+        width = 3.0 if on_path else 2.0 if kept else 1.0 if undecided else 0.7
         ax.plot(
             [x0, x1],
             [y0, y1],
             color=colour,
             linewidth=width,
             zorder=1,
-            linestyle=":" if undecided else "--" if cut else "-",
+            linestyle=":" if undecided else "-",
             solid_capstyle="round",
         )
         box = None
@@ -188,7 +164,7 @@ def draw_tree(
             zorder=3,
             bbox=box,
             fontsize=theme.font_size * (0.85 if kept or undecided else 0.6),
-            color=theme.foreground if (kept and not cut) or undecided else theme.muted,
+            color=theme.foreground if kept or undecided else theme.muted,
             fontweight="bold" if on_path else "normal",
         )
         if undecided or (phase == "prune" and s.step == upto):
@@ -202,7 +178,7 @@ def draw_tree(
                 zorder=3,
                 color=theme.palette[0] if undecided or kept else theme.muted,
             )
-        if kept and not cut:
+        if kept:
             # nearer the child: siblings fan out from one parent, so labels spread
             at = (x0 + 0.62 * (x1 - x0), y0 + 0.62 * (y1 - y0))
             ax.text(
@@ -275,7 +251,7 @@ def _figure(result: BeamResult, shown: list[Shown], pos, theme: Theme) -> Figure
     return new_figure(theme, (width, height), layout="constrained")
 
 
-def _legend(ax, theme: Theme, lang: str, cut: bool) -> None:
+def _legend(ax, theme: Theme, lang: str) -> None:
     from matplotlib.lines import Line2D
 
     def entry(key: str, **style) -> Line2D:
@@ -294,8 +270,6 @@ def _legend(ax, theme: Theme, lang: str, cut: bool) -> None:
         ),
         entry("beam_chosen", color=theme.palette[8], linewidth=3.0),
     ]
-    if cut:
-        handles.insert(3, entry("beam_cut", color=theme.muted, linewidth=1.4, linestyle="--"))
     ax.legend(handles=handles, loc="upper left", fontsize="x-small", frameon=False)
 
 
@@ -325,7 +299,7 @@ def plot_beam(
         fig = _figure(result, shown, pos, theme)
         ax = fig.add_subplot()
         draw_tree(ax, result, shown, pos, theme)
-        _legend(ax, theme, lang, bool(after_end_nodes(result)))
+        _legend(ax, theme, lang)
         fig.supxlabel(
             _answer_lines(result, answers, lang), fontsize=theme.font_size * 0.85, ha="left", x=0.02
         )
@@ -374,7 +348,7 @@ def animate_beam(
             step, phase = picture
             draw_tree(ax, result, shown, pos, theme, upto=step, phase=phase)
             if phase == "final":
-                _legend(ax, theme, lang, bool(after_end_nodes(result)))
+                _legend(ax, theme, lang)
                 caption.set_text(_answer_lines(result, answers, lang))
             else:
                 caption.set_text(text(f"beam_{phase}", lang, step=step, k=result.beam_size))

@@ -254,3 +254,39 @@ def test_live_against_transformers_when_installed():
         np.testing.assert_allclose(
             [c.score(alpha) for c in r.candidates], [h["score"] for h in want], rtol=1e-5
         )
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_exhaustive_bounds_beam_and_beam_size_one_is_greedy(seed):
+    """Over random models, in both conventions: exhaustive ≥ beam in score,
+    and one beam returns greedy search's answer (the issue found 8 of 24
+    models where greedy did not end within L and beam size 1 chose a prefix)."""
+    model = random_model(seed)
+    alpha = 0.75
+    for length in (2, 3, 4):
+        g = B.greedy(model, max_length=length)
+        full = B.exhaustive(model, max_length=length, alpha=alpha)
+        for k in (1, 2, 3):
+            for r in (
+                B.beam_search(model, beam_size=k, max_length=length, alpha=alpha),
+                B.beam_search_hf(
+                    model, beam_size=k, max_length=length, alpha=alpha, early_stopping="never"
+                ),
+            ):
+                assert full.score(alpha) >= r.best.score(alpha) - 1e-12
+                if k == 1:
+                    assert r.best.tokens == g.tokens
+        # the exhaustive answer is a hypothesis a beam could return: ended, or L long
+        assert full.tokens[-1] == model.eos or len(full.tokens) == length
+
+
+def test_the_issue_cases_keep_their_promises():
+    spec = B.make_spec(beam_size=1, max_length=3)
+    answers = B.run(spec).answers
+    assert answers["greedy"].tokens == answers["beam"].tokens == ("A", "B", "C")
+    assert answers["exhaustive"].score(0.75) >= answers["beam"].score(0.75)
+    r = B.run(B.make_spec(beam_size=3, max_length=5))
+    finished = [c for c in r.candidates if c.tokens[-1] == "<eos>"]
+    assert ("A", "B", "<eos>") not in [c.tokens for c in r.candidates] or finished
+    for c in r.candidates:  # never past the end token
+        assert "<eos>" not in c.tokens[:-1]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dlviz.compute import beam as B
-from dlviz.render.beam import after_end_nodes, animate_beam, frames, plot_beam, shown_nodes
+from dlviz.render.beam import animate_beam, frames, plot_beam, shown_nodes
 
 
 @pytest.fixture(scope="module")
@@ -26,10 +26,9 @@ def test_tree_draws_every_node_and_highlights_the_answer(d2l):
     assert "A C B <eos>" in fig._supxlabel.get_text()
 
 
-def test_only_finished_hypotheses_are_boxed_even_when_the_answer_is_unfinished():
+def test_the_boxed_hypotheses_are_the_candidates_ended_by_eos_or_length():
     model = B.ngram_model(B.BUILTIN_CORPUS, order=2)
     r = B.beam_search(model, beam_size=2, max_length=5, prompt=("the",))
-    assert r.best.tokens[-1] != r.eos  # no kept sequence finished here
     ax = plot_beam(r, {"beam": r.best}).axes[0]
     boxed = [
         t.get_text()
@@ -38,7 +37,10 @@ def test_only_finished_hypotheses_are_boxed_even_when_the_answer_is_unfinished()
         and t.get_bbox_patch().get_edgecolor()[3] > 0
         and t.get_text() != "the"
     ]
-    assert all(token == r.eos for token in boxed)
+    ends = [c.tokens[-1] for c in r.candidates]
+    assert sorted(boxed) == sorted(ends)
+    for c in r.candidates:
+        assert c.tokens[-1] == r.eos or len(c.tokens) == 5
 
 
 def test_wide_trees_collapse_each_parents_pruned_children():
@@ -53,16 +55,12 @@ def test_wide_trees_collapse_each_parents_pruned_children():
     assert len({(s.parent, s.step) for s in collapsed if s.status == "pruned"}) == len(pruned)
 
 
-def test_nodes_after_a_kept_end_token_are_marked_cut(d2l):
-    r = B.beam_search(d2l, beam_size=3, max_length=3)
+def test_no_sequence_is_extended_past_its_end_token(d2l):
+    r = B.beam_search(d2l, beam_size=3, max_length=5)
     by_id = {n.id: n for n in r.nodes}
-    for node_id in after_end_nodes(r):
-        ancestors = []
-        n = by_id[node_id]
-        while n.parent >= 0:
-            n = by_id[n.parent]
-            ancestors.append(n.token)
-        assert r.eos in ancestors
+    for n in r.nodes:
+        if n.parent >= 0:
+            assert by_id[n.parent].token != r.eos, n
 
 
 def test_animation_goes_expand_prune_per_step_then_choose(d2l, tmp_path):
