@@ -15,7 +15,8 @@ class BadInput(DlvizError):
     exit_code = 2
 
     def __init__(self, option: str, value: object, allowed: str):
-        shown = "" if isinstance(value, bool) else f" {value!s}"  # a flag is named alone
+        # a flag, or a value too big to repeat ("…"), is named by its option alone
+        shown = "" if isinstance(value, bool) or value == "…" else f" {value!s}"
         super().__init__(f"{option}{shown}: {allowed}")
         self.option, self.value, self.allowed = option, value, allowed
 

@@ -81,8 +81,10 @@ def beam(
             metavar="FILE.txt|builtin", help="Train an n-gram model on a text (one sentence a line)"
         ),
     ] = None,
-    order: Annotated[int, typer.Option(help="n of the n-gram model")] = 2,
-    smoothing: Annotated[float, typer.Option(metavar="ε", help="Laplace smoothing")] = 1.0,
+    order: Annotated[int, typer.Option(help="n of the n-gram model (with --corpus)")] = 2,
+    smoothing: Annotated[
+        float, typer.Option(metavar="ε", help="Laplace smoothing (with --corpus)")
+    ] = 1.0,
     convention: Annotated[
         str, typer.Option(metavar="d2l|hf", help="The course's rule, or transformers' generate")
     ] = "d2l",
@@ -94,6 +96,9 @@ def beam(
         str,
         typer.Option(metavar="auto|always|never", help="Draw each parent's pruned children as one"),
     ] = "auto",
+    renormalize: Annotated[
+        bool, typer.Option(help="Divide each row of --model by its sum (else it must sum to 1)")
+    ] = False,
     *,
     common: Common,
 ) -> None:
@@ -115,8 +120,10 @@ def beam(
     from dlviz.compute import beam as B
 
     requests = dict(typed)
+    if renormalize and "model" not in typed:
+        raise BadInput("--renormalize", True, "applies to the rows of --model")
     if "model" in typed:
-        requests["model"] = load_model(model)
+        requests["model"] = load_model(model, renormalize)
     if "corpus" in typed and corpus != "builtin":
         requests["corpus_text"] = read_corpus(corpus)
     spec = build_spec(B.make_spec, common, requests, OPTIONS)
@@ -155,14 +162,15 @@ def read_corpus(corpus: str) -> str:
     return Path(corpus).read_text(encoding="utf-8", errors="replace")
 
 
-def load_model(path: Path) -> dict:
-    """The model file's table, renormalised where a row does not sum to 1 (with a warning)."""
+def load_model(path: Path, renormalize: bool = False) -> dict:
+    """The model file's table; a row that does not sum to 1 is refused, or
+    with ``renormalize`` divided by its sum (with a warning)."""
     from dlviz.compute.beam import model_from_dict, model_to_dict
 
     if not path.is_file():
         raise BadInput("--model", path, "no such file")
     try:
-        model, warnings = model_from_dict(json.loads(path.read_text()))
+        model, warnings = model_from_dict(json.loads(path.read_text()), renormalize)
     except (json.JSONDecodeError, UnicodeDecodeError, ValueError) as exc:
         raise BadInput("--model", path, str(exc).splitlines()[0]) from None
     for warning in warnings:

@@ -38,23 +38,38 @@ class Model:
         raise ValueError("the model has no entry for the empty context")
 
 
-def model_from_dict(doc: dict) -> tuple[Model, list[str]]:
+def model_from_dict(doc: dict, renormalize: bool = False) -> tuple[Model, list[str]]:
     """{"vocab": [...], "eos": "<eos>", "next": {"": {...}, "A": {...}}}; contexts
-    are space-separated. Returns the model and warnings (renormalised rows)."""
+    are space-separated. A row that does not sum to 1 is refused (a typo would
+    silently change a worked example) unless ``renormalize``; returns the model
+    and what was renormalised."""
     try:
         vocab, eos, nxt = list(doc["vocab"]), doc["eos"], doc["next"]
     except (KeyError, TypeError):
         raise ValueError("expected {'vocab': [...], 'eos': ..., 'next': {...}}") from None
+    for token in vocab:
+        if not isinstance(token, str) or not token or token.split() != [token]:
+            raise ValueError(f"vocabulary entries are words without spaces, not {token!r}")
     if eos not in vocab or len(set(vocab)) != len(vocab):
         raise ValueError("the end token must be in the vocabulary, and tokens unique")
-    if "" not in nxt:
+    if not isinstance(nxt, dict) or "" not in nxt:
         raise ValueError("'next' needs the empty context \"\"")
     table, warnings = {}, []
     for context, probs in nxt.items():
+        unknown = [t for t in str(context).split() if t not in vocab]
+        if unknown:
+            raise ValueError(f"context {context!r}: {unknown[0]!r} is not in the vocabulary")
+        if not isinstance(probs, dict):
+            raise ValueError(f"context {context!r}: expected {{token: probability}}")
         row = np.zeros(len(vocab))
         for token, p in probs.items():
             if token not in vocab:
                 raise ValueError(f"context {context!r}: {token!r} is not in the vocabulary")
+            if isinstance(p, str):
+                raise ValueError(
+                    f"context {context!r}: the probability of {token!r} is the text {p!r}; "
+                    "write it as a number"
+                )
             ok = isinstance(p, (int, float)) and not isinstance(p, bool) and 0 <= p < math.inf
             if not ok:
                 raise ValueError(
@@ -65,6 +80,11 @@ def model_from_dict(doc: dict) -> tuple[Model, list[str]]:
         if total <= 0:
             raise ValueError(f"context {context!r} gives every token probability 0")
         if abs(total - 1.0) > 1e-9:  # rows that sum to 1 stay as given, bit for bit
+            if not renormalize:
+                raise ValueError(
+                    f"context {context!r} sums to {total:g}, not 1 (add --renormalize to "
+                    "divide each row by its sum)"
+                )
             warnings.append(f"context {context!r} sums to {total:g}; renormalised")
             row = row / total
         table[tuple(context.split())] = row
@@ -525,7 +545,7 @@ class BeamSpec:
 
     model: Mapping
     corpus: str
-    order: int
+    order: int  # 0: no corpus, no n-gram model
     smoothing: float
     beam_size: int
     max_length: int
@@ -541,8 +561,8 @@ def make_spec(
     model: Mapping | None = None,
     corpus: str = "",
     corpus_text: str | None = None,
-    order: int = 2,
-    smoothing: float = 1.0,
+    order: int | None = None,
+    smoothing: float | None = None,
     beam_size: int = 2,
     max_length: int = 4,
     length_penalty: float | None = None,
@@ -555,8 +575,14 @@ def make_spec(
     The model is ``model`` (a table as ``model_from_dict`` reads it), else an
     n-gram model of ``corpus_text`` (or the built-in corpus), else d2l's example."""
     check(not (model and corpus_text), "corpus", corpus, "give either --model or --corpus")
-    order = whole("order", order, 1, 6)
-    smoothing = number("smoothing", smoothing, 0.0)
+    for name, value in (("order", order), ("smoothing", smoothing)):
+        ok = value is None or bool(corpus) or value == 0  # 0: a replayed spec's "no n-gram"
+        check(ok, name, value, "shapes an n-gram model: add --corpus")
+    if corpus:
+        order = whole("order", 2 if order is None else order, 1, 6)
+        smoothing = number("smoothing", 1.0 if smoothing is None else smoothing, 0.0)
+    else:  # no corpus, no n-gram model: both 0
+        order, smoothing = 0, 0.0
     if model:
         try:
             lm = model_from_dict(model)[0]
@@ -593,7 +619,7 @@ def make_spec(
     check(
         eos_reachable(lm, prompt),
         "model",
-        lm.eos,
+        "…",
         "the end token can never be generated: every context reachable from the prompt "
         "gives it probability 0",
     )

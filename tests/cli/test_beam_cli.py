@@ -68,6 +68,8 @@ def test_model_file_with_renormalisation_warning(dlviz, tmp_path):
         )
     )
     code, _, err = dlviz("beam", "--model", "lm.json", "--max-length", "3")
+    assert code == 2 and "sums to 4, not 1" in err and "--renormalize" in err
+    code, _, err = dlviz("beam", "--model", "lm.json", "--max-length", "3", "--renormalize")
     assert code == 0 and "renormalised" in err
 
 

@@ -74,6 +74,8 @@ CASES = [
     (["relu", "--input-dim", "1", "--view", "surface"], "--view"),
     (["relu", "--sweep", "depth", "--view", "surface"], "--view"),
     (["relu", "--view", "folding"], "--view"),
+    (["beam", "--order", "5"], "--order"),
+    (["beam", "--renormalize"], "--renormalize"),
     (["relu", "--input-dim", "1", "--widths", "3,3,3", "--view", "folding"], "--view"),
     (["conv", "--pool", "max", "--exclude-pad"], "--exclude-pad"),
     (["conv", "--input", "in.json", "--in-channels", "3"], "--in-channels"),

@@ -89,16 +89,36 @@ def test_back_off_to_the_longest_known_suffix(d2l):
 
 def test_model_checks():
     doc = {"vocab": ["a", "<e>"], "eos": "<e>", "next": {"": {"a": 2, "<e>": 2}}}
-    model, warnings = B.model_from_dict(doc)
+    with pytest.raises(ValueError, match="sums to 4, not 1"):  # a typo is not silently fixed
+        B.model_from_dict(doc)
+    model, warnings = B.model_from_dict(doc, renormalize=True)
     assert warnings and model.table[()].tolist() == [0.5, 0.5]
-    for bad in (
-        {"vocab": ["a"], "eos": "<e>", "next": {"": {"a": 1}}},
-        {"vocab": ["a", "<e>"], "eos": "<e>", "next": {"a": {"a": 1}}},
-        {"vocab": ["a", "<e>"], "eos": "<e>", "next": {"": {"a": -1, "<e>": 1}}},
-        {"vocab": ["a", "<e>"], "eos": "<e>", "next": {"": {"z": 1}}},
+    for bad, why in (
+        ({"vocab": ["a"], "eos": "<e>", "next": {"": {"a": 1}}}, "end token"),
+        ({"vocab": ["a", "<e>"], "eos": "<e>", "next": {"a": {"a": 1}}}, "empty context"),
+        ({"vocab": ["a", "<e>"], "eos": "<e>", "next": {"": {"a": -1, "<e>": 1}}}, "≥ 0"),
+        ({"vocab": ["a", "<e>"], "eos": "<e>", "next": {"": {"z": 1}}}, "'z' is not in"),
+        ({"vocab": ["a", 1, "<e>"], "eos": "<e>", "next": {"": {"a": 1}}}, "without spaces"),
+        ({"vocab": ["a b", "<e>"], "eos": "<e>", "next": {"": {"<e>": 1}}}, "without spaces"),
+        (
+            {"vocab": ["a", "<e>"], "eos": "<e>", "next": {"": {"a": 1}, "q": {"a": 1}}},
+            "'q' is not in",
+        ),
+        ({"vocab": ["a", "<e>"], "eos": "<e>", "next": {"": {"a": "0.5", "<e>": 0.5}}}, "text"),
+        ({"vocab": ["a", "<e>"], "eos": "<e>", "next": {"": {"a": math.inf}}}, "finite"),
     ):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match=why):
             B.model_from_dict(bad)
+
+
+def test_n_gram_options_need_a_corpus():
+    for name, value in (("order", 5), ("smoothing", 0.5)):
+        with pytest.raises(B.SpecError) as err:
+            B.make_spec(**{name: value})
+        assert err.value.param == name
+    spec = B.make_spec(corpus="builtin", order=3)
+    assert (spec.order, spec.smoothing) == (3, 1.0)
+    assert (B.make_spec().order, B.make_spec().smoothing) == (0, 0.0)
 
 
 def test_errors(d2l):
@@ -193,7 +213,7 @@ def test_statuses_mark_finished_hypotheses_and_the_chosen_one(d2l):
 
 def test_an_unreachable_end_token_is_an_error():
     never = {"vocab": ["a", "b", "<e>"], "eos": "<e>", "next": {"": {"a": 1, "b": 1, "<e>": 0}}}
-    model = B.model_from_dict(never)[0]
+    model = B.model_from_dict(never, renormalize=True)[0]
     assert not B.eos_reachable(model)
     with pytest.raises(ValueError, match="can never be generated"):
         B.beam_search(model, beam_size=2, max_length=3)
@@ -203,7 +223,7 @@ def test_an_unreachable_end_token_is_an_error():
         "eos": "<e>",
         "next": {"": {"a": 1, "c": 1}, "a": {"b": 1}, "c": {"c": 1}, "b": {"<e>": 1}},
     }
-    model = B.model_from_dict(chain)[0]
+    model = B.model_from_dict(chain, renormalize=True)[0]
     assert B.eos_reachable(model) and B.eos_reachable(model, ("a",))
     assert not B.eos_reachable(model, ("c",))
     with pytest.raises(ValueError, match="can never be generated"):
