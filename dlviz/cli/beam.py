@@ -39,7 +39,7 @@ Examples:
 
   dlviz beam --model lm.json --beam-size 3 --max-length 5 --length-penalty 1.0
 
-  dlviz beam --corpus builtin --order 2 --prompt the --max-length 5
+  dlviz beam --corpus builtin --order 3 --prompt the --max-length 6
 
   dlviz beam --format gif            (step by step: expand, prune, choose)
 

@@ -28,13 +28,18 @@ class Model:
     vocab: tuple[str, ...]
     eos: str
     table: dict[tuple[str, ...], Array]  # context → probabilities over vocab
+    bos: str = ""  # a start-of-sentence token before every sequence ("" for none)
 
     def next_probs(self, tokens: tuple[str, ...]) -> Array:
-        """Back-off: the longest suffix of ``tokens`` with an entry."""
-        for start in range(len(tokens) + 1):
-            context = tokens[start:]
-            if context in self.table:
-                return self.table[context]
+        """Back-off: the longest suffix of ``tokens`` (after the start token,
+        when the model has one) with an entry."""
+        return self.row(((self.bos,) if self.bos else ()) + tuple(tokens))
+
+    def row(self, context: tuple[str, ...]) -> Array:
+        """The entry of the longest suffix of ``context`` the table has."""
+        for start in range(len(context) + 1):
+            if context[start:] in self.table:
+                return self.table[context[start:]]
         raise ValueError("the model has no entry for the empty context")
 
 
@@ -52,11 +57,15 @@ def model_from_dict(doc: dict, renormalize: bool = False) -> tuple[Model, list[s
             raise ValueError(f"vocabulary entries are words without spaces, not {token!r}")
     if eos not in vocab or len(set(vocab)) != len(vocab):
         raise ValueError("the end token must be in the vocabulary, and tokens unique")
+    bos = doc.get("bos", "")
+    if bos and (not isinstance(bos, str) or bos in vocab or bos.split() != [bos]):
+        raise ValueError("the start token is a word outside the vocabulary (it is never generated)")
     if not isinstance(nxt, dict) or "" not in nxt:
         raise ValueError("'next' needs the empty context \"\"")
     table, warnings = {}, []
     for context, probs in nxt.items():
-        unknown = [t for t in str(context).split() if t not in vocab]
+        words = str(context).split()
+        unknown = [t for i, t in enumerate(words) if t not in vocab and not (t == bos and i == 0)]
         if unknown:
             raise ValueError(f"context {context!r}: {unknown[0]!r} is not in the vocabulary")
         if not isinstance(probs, dict):
@@ -88,7 +97,7 @@ def model_from_dict(doc: dict, renormalize: bool = False) -> tuple[Model, list[s
             warnings.append(f"context {context!r} sums to {total:g}; renormalised")
             row = row / total
         table[tuple(context.split())] = row
-    return Model(tuple(vocab), eos, table), warnings
+    return Model(tuple(vocab), eos, table, bos), warnings
 
 
 @dataclass(frozen=True)
@@ -192,11 +201,12 @@ def eos_reachable(model: Model, prompt: tuple[str, ...] = (), limit: int = 100_0
     if not any(row[e] > 0 for row in model.table.values()):
         return False
     m = max(len(c) for c in model.table)
-    start = prompt[len(prompt) - m :] if m else ()
+    whole = ((model.bos,) if model.bos else ()) + tuple(prompt)
+    start = whole[len(whole) - m :] if m else ()
     seen, frontier = {start}, [start]
     while frontier:
         state = frontier.pop()
-        probs = model.next_probs(state)
+        probs = model.row(state)
         if probs[e] > 0:
             return True
         for v, p in zip(model.vocab, probs, strict=True):
@@ -474,23 +484,32 @@ D2L_EXAMPLE = {
 (0.5·0.4·0.4·0.6 = 0.048); A C B <eos> has 0.5·0.3·0.6·0.6 = 0.054."""
 
 
-def ngram_model(text: str, order: int, smoothing: float = 1.0, eos: str = "<eos>") -> Model:
-    """An n-gram model of ``text`` (one sentence per line, the end token after
-    each) with d2l's Laplace smoothing, each order interpolated with the one
-    below: P(x | c) = (n(c, x) + ε·P(x | c minus its first token)) / (n(c) + ε),
-    down to P(x) = (n(x) + ε/|V|) / (n + ε)."""
+def ngram_model(
+    text: str, order: int, smoothing: float = 1.0, eos: str = "<eos>", bos: str = "<bos>"
+) -> Model:
+    """An n-gram model of ``text`` (one sentence per line, the start token
+    before and the end token after each, as d2l's language models mark them)
+    with d2l's Laplace smoothing, each order interpolated with the one below:
+    P(x | c) = (n(c, x) + ε·P(x | c minus its first token)) / (n(c) + ε), down
+    to P(x) = (n(x) + ε/|V|) / (n + ε). The start token is context only: it is
+    never generated, and every search starts after it."""
     if order < 1:
         raise ValueError("the order must be at least 1")
     if not smoothing >= 0:
         raise ValueError("the smoothing ε must be ≥ 0")
-    sentences = [line.split() + [eos] for line in text.splitlines() if line.split()]
+    sentences = [[bos, *line.split(), eos] for line in text.splitlines() if line.split()]
     if not sentences:
         raise ValueError("the corpus has no words")
-    vocab = tuple(sorted({t for s in sentences for t in s} - {eos})) + (eos,)
+    words = {t for s in sentences for t in s[1:]}
+    if bos in words:
+        raise ValueError(f"the corpus uses the start token {bos!r} as a word")
+    vocab = tuple(sorted(words - {eos})) + (eos,)
     index = {t: i for i, t in enumerate(vocab)}
     counts: dict[tuple[str, ...], np.ndarray] = {}
     for sentence in sentences:
         for i, token in enumerate(sentence):
+            if i == 0:  # the start token is never predicted
+                continue
             for k in range(order):
                 if i - k < 0:
                     break
@@ -503,7 +522,7 @@ def ngram_model(text: str, order: int, smoothing: float = 1.0, eos: str = "<eos>
         lower = table[context[1:]] if context else np.full(len(vocab), 1.0 / len(vocab))
         total = n.sum() + smoothing
         table[context] = (n + smoothing * lower) / total if total > 0 else lower
-    return Model(vocab, eos, table)
+    return Model(vocab, eos, table, bos if order > 1 else "")
 
 
 BUILTIN_CORPUS = """the cat sat on the mat
@@ -525,6 +544,7 @@ def model_to_dict(model: Model) -> dict:
     return {
         "vocab": list(model.vocab),
         "eos": model.eos,
+        **({"bos": model.bos} if model.bos else {}),
         "next": {
             " ".join(c): dict(zip(model.vocab, map(float, row), strict=True))
             for c, row in model.table.items()

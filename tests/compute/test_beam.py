@@ -141,6 +141,25 @@ def test_ngram_model_is_d2l_laplace_smoothing():
     np.testing.assert_allclose(model.table[("a",)], expected)
     for row in model.table.values():
         assert row.sum() == pytest.approx(1.0)
+    # after the start token: sentences begin with a, b: P(x | <bos>) = (n + P(x)) / (2 + 1)
+    expected = (np.array([1, 1, 0]) + model.table[()]) / 3
+    np.testing.assert_allclose(model.table[("<bos>",)], expected)
+    assert "<bos>" not in model.vocab and model.next_probs(()) is model.table[("<bos>",)]
+
+
+def test_an_unprompted_corpus_model_starts_a_sentence():
+    """Without a start token the empty context is the unigram row, where the
+    end token (one per sentence) is frequent: greedy returned just <eos>."""
+    text = "the cat sat\nthe dog sat\nthe cat ran\na dog ran\nthe end"
+    model = B.ngram_model(text, order=2)
+    g = B.greedy(model, max_length=4)
+    assert g.tokens[0] == "the" and len(g.tokens) > 1
+    plain = B.Model(model.vocab, model.eos, {(): model.table[()]})  # no start token
+    assert B.greedy(plain, max_length=4).tokens == ("<eos>",)  # what it did before
+    doc = B.model_to_dict(model)
+    assert doc["bos"] == "<bos>" and B.model_from_dict(doc)[0].bos == "<bos>"
+    answers = B.run(B.make_spec(corpus="builtin", order=3, prompt="the", max_length=6)).answers
+    assert answers["beam"].tokens == ("cat", "sat", "on", "the", "mat", "<eos>")
 
 
 def test_ngram_without_smoothing_is_maximum_likelihood():
