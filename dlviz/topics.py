@@ -328,8 +328,22 @@ _BEAM_STRINGS = {
     "beam_kept": {"en": "kept", "zh": "保留"},
     "beam_pruned": {"en": "pruned", "zh": "剪枝"},
     "beam_finished": {
-        "en": "finished (final candidates: score below)",
-        "zh": "已结束（最终候选：下方为得分）",
+        "en": "finished: ended by <eos> or at L, a candidate, never extended (score below)",
+        "zh": "已结束：以 <eos> 结束或达到 L，成为候选，不再扩展（下方为得分）",
+    },
+    "beam_finished_hf": {
+        "en": "finished hypothesis: kept in transformers' pool of the best k (score below)",
+        "zh": "已结束的假设：进入 transformers 保留最好 k 个的候选池（下方为得分）",
+    },
+    "beam_cumulative": {
+        "en": "Σ log P so far: what the beam ranks by",
+        "zh": "累计 Σ log P：束搜索据此排序",
+    },
+    "beam_edge_prob": {"en": "edge: P(token | prefix)", "zh": "边：P(词元 | 前缀)"},
+    "beam_edge_logprob": {"en": "edge: log P(token | prefix)", "zh": "边：log P(词元 | 前缀)"},
+    "beam_edge_both": {
+        "en": "edge: P(token | prefix) (log P)",
+        "zh": "边：P(词元 | 前缀)（log P）",
     },
     "beam_chosen": {"en": "chosen answer", "zh": "选中的答案"},
     "beam_expand": {

@@ -59,6 +59,7 @@ OPTIONS = {
     "convention": "--convention",
     "early_stopping": "--early-stopping",
     "collapse": "--collapse",
+    "edge_labels": "--edge-labels",
 }
 
 
@@ -96,6 +97,13 @@ def beam(
         str,
         typer.Option(metavar="auto|always|never", help="Draw each parent's pruned children as one"),
     ] = "auto",
+    edge_labels: Annotated[
+        str,
+        typer.Option(
+            metavar="prob|logprob|both",
+            help="What the kept edges carry: P(token | prefix) as d2l draws it, log P, or both",
+        ),
+    ] = "prob",
     renormalize: Annotated[
         bool, typer.Option(help="Divide each row of --model by its sum (else it must sum to 1)")
     ] = False,
@@ -115,6 +123,7 @@ def beam(
             "convention": convention,
             "early_stopping": early_stopping,
             "collapse": collapse,
+            "edge_labels": edge_labels,
         }
     )
     from dlviz.compute import beam as B

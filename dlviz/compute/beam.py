@@ -574,6 +574,10 @@ class BeamSpec:
     convention: str
     early_stopping: str
     collapse: str
+    edge_labels: str = "prob"  # what the kept edges carry: prob, logprob or both
+
+
+EDGE_LABELS = ("prob", "logprob", "both")
 
 
 def make_spec(
@@ -590,6 +594,7 @@ def make_spec(
     convention: str = "d2l",
     early_stopping: str = "false",
     collapse: str = "auto",
+    edge_labels: str = "prob",
 ) -> BeamSpec:
     """The spec with every default resolved; a bad value raises ``SpecError``.
     The model is ``model`` (a table as ``model_from_dict`` reads it), else an
@@ -619,6 +624,7 @@ def make_spec(
         lm = model_from_dict(D2L_EXAMPLE)[0]
     choice("convention", convention, CONVENTIONS)
     choice("collapse", collapse, tuple(COLLAPSE))
+    choice("edge_labels", edge_labels, EDGE_LABELS)
     choice("early_stopping", early_stopping, tuple(EARLY_STOPPING))
     check(
         convention == "hf" or early_stopping == "false",
@@ -655,6 +661,7 @@ def make_spec(
         convention,
         early_stopping,
         collapse,
+        edge_labels,
     )
 
 

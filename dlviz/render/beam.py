@@ -101,6 +101,19 @@ def chosen_path(result: BeamResult) -> list[int]:
     return path
 
 
+def edge_text(log_prob: float, labels: str) -> str:
+    """An edge's step: its probability (d2l's figures), log-probability, or both."""
+    import math
+
+    p = math.exp(log_prob)
+    prob = f"{p:.2g}" if p >= 0.01 else f"{p:.1e}"
+    if labels == "prob":
+        return prob
+    if labels == "logprob":
+        return f"{log_prob:.2f}"
+    return f"{prob} ({log_prob:.2f})"
+
+
 def finished(s: Shown, result: BeamResult) -> bool:
     """Drawn boxed: a finished hypothesis (ended by the end token or the maximum length)."""
     return s.status in ("finished", "chosen")
@@ -122,6 +135,7 @@ def draw_tree(
     ax.clear()
     ax.axis("off")
     upto = result.steps if upto is None else upto
+    labels = result.spec.edge_labels if result.spec is not None else "logprob"
     path = set(chosen_path(result)) if phase == "final" else set()
     candidates = set(result.candidate_nodes)
     small = theme.font_size * 0.62
@@ -183,7 +197,7 @@ def draw_tree(
             at = (x0 + 0.62 * (x1 - x0), y0 + 0.62 * (y1 - y0))
             ax.text(
                 *at,
-                f"{s.log_prob:.2f}",
+                edge_text(s.log_prob, labels),
                 fontsize=small,
                 color=theme.muted,
                 ha="center",
@@ -194,6 +208,18 @@ def draw_tree(
                     "facecolor": theme.background,
                     "edgecolor": "none",
                 },
+            )
+        if phase == "final" and kept and not finished(s, result):
+            ax.text(  # what the beam ranks by: the cumulative log-probability
+                x1 + 0.12,
+                y1,
+                f"Σ {s.cum_log_prob:.2f}",
+                ha="left",
+                va="center",
+                fontsize=small,
+                zorder=3,
+                color=theme.palette[0],
+                gid="cumulative",
             )
         if phase == "final" and s.id in candidates:
             ax.text(
@@ -251,7 +277,7 @@ def _figure(result: BeamResult, shown: list[Shown], pos, theme: Theme) -> Figure
     return new_figure(theme, (width, height), layout="constrained")
 
 
-def _legend(ax, theme: Theme, lang: str) -> None:
+def _legend(ax, theme: Theme, lang: str, result: BeamResult) -> None:
     from matplotlib.lines import Line2D
 
     def entry(key: str, **style) -> Line2D:
@@ -261,7 +287,7 @@ def _legend(ax, theme: Theme, lang: str) -> None:
         entry("beam_kept", color=theme.foreground, linewidth=2.0),
         entry("beam_pruned", color=theme.grid, linewidth=0.8),
         entry(
-            "beam_finished",
+            "beam_finished" if result.convention == "d2l" else "beam_finished_hf",
             color=theme.foreground,
             linewidth=0,
             marker="s",
@@ -269,6 +295,14 @@ def _legend(ax, theme: Theme, lang: str) -> None:
             markerfacecolor="none",
         ),
         entry("beam_chosen", color=theme.palette[8], linewidth=3.0),
+        entry("beam_cumulative", color=theme.palette[0], linewidth=0, marker="$Σ$"),
+        entry(
+            "beam_edge_" + (result.spec.edge_labels if result.spec is not None else "logprob"),
+            color=theme.muted,
+            linewidth=0,
+            marker="$0.4$",
+            markersize=14,
+        ),
     ]
     ax.legend(handles=handles, loc="upper left", fontsize="x-small", frameon=False)
 
@@ -299,7 +333,7 @@ def plot_beam(
         fig = _figure(result, shown, pos, theme)
         ax = fig.add_subplot()
         draw_tree(ax, result, shown, pos, theme)
-        _legend(ax, theme, lang)
+        _legend(ax, theme, lang, result)
         fig.supxlabel(
             _answer_lines(result, answers, lang), fontsize=theme.font_size * 0.85, ha="left", x=0.02
         )
@@ -348,7 +382,7 @@ def animate_beam(
             step, phase = picture
             draw_tree(ax, result, shown, pos, theme, upto=step, phase=phase)
             if phase == "final":
-                _legend(ax, theme, lang)
+                _legend(ax, theme, lang, result)
                 caption.set_text(_answer_lines(result, answers, lang))
             else:
                 caption.set_text(text(f"beam_{phase}", lang, step=step, k=result.beam_size))

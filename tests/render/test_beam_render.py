@@ -74,3 +74,27 @@ def test_animation_goes_expand_prune_per_step_then_choose(d2l, tmp_path):
     save_animation(anim, tmp_path / "b.gif", "gif", anim.dlviz_fps, 30)
     with Image.open(tmp_path / "b.gif") as gif:
         assert gif.n_frames == len(frames(r))  # identical frames merge: one per picture
+
+
+@pytest.mark.parametrize("labels", ["prob", "logprob", "both"])
+def test_edges_carry_probabilities_as_asked_and_nodes_their_cumulative_log_prob(labels):
+    import math
+
+    r = B.run(B.make_spec(beam_size=3, max_length=5, edge_labels=labels))
+    ax = plot_beam(r).axes[0]
+    kept = [n for n in r.nodes if n.status == "kept"]
+    texts = [t.get_text() for t in ax.texts]
+    for n in kept:
+        p = math.exp(n.log_prob)
+        expected = {
+            "prob": f"{p:.2g}",
+            "logprob": f"{n.log_prob:.2f}",
+            "both": f"{p:.2g} ({n.log_prob:.2f})",
+        }[labels]
+        assert expected in texts
+    sums = sorted(t.get_text() for t in ax.texts if t.get_gid() == "cumulative")
+    assert sums == sorted(f"Σ {n.cum_log_prob:.2f}" for n in kept)
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend[2].startswith("finished: ended by <eos> or at L")
+    edge = {"prob": "P(token | prefix)", "logprob": "log P(token | prefix)"}
+    assert legend[-1] == "edge: " + edge.get(labels, "P(token | prefix) (log P)")
