@@ -19,12 +19,16 @@ from dlviz.topics import BY_NAME
 HELP = """Decoding as a tree: which branches each step keeps, which it prunes, and
 how the length penalty picks the answer.
 
---convention d2l (the course's): keep the k best of the k·|V| extensions at
-every step; every kept sequence is a candidate (cut after the end token);
-the answer maximises (1/L^α)·Σ log P, α = 0.75 by default.
---convention hf (transformers' generate): end-token extensions become
-finished hypotheses scored Σ log P / length^α (α = 1 by default), with
-transformers' --early-stopping true|false|never.
+--convention d2l (the course's): keep the k best of the live beams' k·|V|
+extensions at every step; a kept extension ending with the end token is
+finished: a candidate, never extended, its beam not refilled; the beams
+alive at the maximum length are candidates too; the answer maximises
+(1/L^α)·Σ log P, α = 0.75 by default. One beam is greedy search.
+--convention hf (transformers' generate): end-token extensions ranked within
+the top k join a pool of the best k finished hypotheses, scored
+Σ log P / length^α (α = 1 by default), with transformers'
+--early-stopping true|false|never. Exhaustive search ranges over the same
+hypotheses with the same score, so no beam beats it.
 
 The default model is Dive into Deep Learning's example, where greedy search
 (0.048) is beaten by beam search (0.054).
