@@ -292,6 +292,16 @@ _RESIDUAL_STRINGS = {
     "second_moment": {"en": "E[h²] (second moment)", "zh": "E[h²]（二阶矩）"},
     "batch_variance": {"en": "variance over the batch", "zh": "批内方差"},
     "theory": {"en": "theory", "zh": "理论值"},
+    "residual_band": {"en": "band: range over {n} runs", "zh": "色带：{n} 次运行的范围"},
+    "residual_band_note": {
+        "en": "At width {width} each run's E[h²] scatters about the infinite-width theory; "
+        "the band is the range of {n} runs with fresh weights and inputs. Histograms: "
+        "h / √E[h²] at each block, so the shape shows whatever the spread.",
+        "zh": "宽度为 {width} 时，每次运行的 E[h²] 围绕无限宽理论值波动；"
+        "色带是 {n} 次（权重与输入各自重新抽取）运行的范围。"
+        "直方图：各块的 h / √E[h²]，无论尺度多大都能看出形状。",
+    },
+    "scaled_activation": {"en": "h / √E[h²] at that block", "zh": "该块处的 h / √E[h²]"},
     "activation": {"en": "activation value", "zh": "激活值"},
     "gradient_second_moment": {"en": "E[g²] ÷ E[g²] at the output", "zh": "E[g²] ÷ 输出处的 E[g²]"},
     "residual_title": {

@@ -61,12 +61,14 @@ def residual(
     ] = None,
     depth: Annotated[int, typer.Option(help="Blocks")] = 20,
     width: Annotated[int, typer.Option(help="Features D")] = 256,
-    batch: Annotated[int, typer.Option(help="Batch size B")] = 512,
+    batch: Annotated[int, typer.Option(help="Batch size B")] = 256,
     init: Annotated[str, typer.Option(help="he, xavier or normal:σ")] = "he",
     statistic: Annotated[Statistic, typer.Option(help="Which statistic")] = (
         Statistic.second_moment
     ),
-    repeats: Annotated[int, typer.Option(help="Runs with fresh weights and inputs")] = 3,
+    repeats: Annotated[
+        int, typer.Option(help="Runs with fresh weights and inputs (the band is their range)")
+    ] = 16,
     branch: Annotated[
         Branch, typer.Option(help="single: W·ReLU(h); deep: W2·ReLU(W1·h) (Linear → ReLU → Linear)")
     ] = Branch.single,

@@ -290,10 +290,10 @@ def make_spec(
     variants=VARIANTS,
     depth: int = 20,
     width: int = 256,
-    batch: int = 512,
+    batch: int = 256,
     init: str = "he",
     statistic: str = "second-moment",
-    repeats: int = 3,
+    repeats: int = 16,  # enough that the theory lies within the runs' range at every block
     seed: int = 0,
     backward: bool = False,
     branch: str = "single",

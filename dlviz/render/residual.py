@@ -6,10 +6,11 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from dlviz.compute.residual import VARIANTS, VarianceResult
 from dlviz.render.base import new_figure, themed
-from dlviz.theme import LIGHT, Theme, series_color, text
+from dlviz.theme import LIGHT, Theme, series_color, text, wrap
 
 
 def variant_color(variant: str, theme: Theme) -> str:
@@ -32,9 +33,20 @@ def draw_residual(
             ax.plot(blocks, result.theory[variant], "--", color=colour, linewidth=1)
     ax.set_yscale("log")
     ax.set_xlabel(text("block", lang))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # blocks are whole
+    ax.set_xlim(-0.5, result.depth + 0.5)
     ax.set_ylabel(text(result.statistic.replace("-", "_"), lang))
     ax.plot([], [], "--", color=theme.muted, label=text("theory", lang))
-    ax.legend(fontsize="small")
+    repeats = next(iter(result.forward.values())).shape[0]
+    ax.fill_between(
+        [],
+        [],
+        [],
+        color=theme.muted,
+        alpha=0.2,
+        label=text("residual_band", lang, n=repeats),
+    )
+    ax.legend(fontsize="small" if theme.name == "light" else "x-small")
     ax.grid(True, alpha=0.3)
     ax.set_title(
         text("residual_title", lang, width=result.width, batch=result.batch),
@@ -47,7 +59,8 @@ def plot_residual(result: VarianceResult, *, theme: Theme = LIGHT, lang: str = "
     """The statistic against depth (measured, band over repeats, theory dashed) beside activation
     histograms at four depths."""
     with themed(theme):
-        fig = new_figure(theme, (theme.figsize[0] * 1.7, theme.figsize[1]), layout="constrained")
+        wide = theme.figsize[0] * (1.7 if theme.name == "light" else 1.0)  # slides stay 16:9
+        fig = new_figure(theme, (wide, theme.figsize[1]), layout="constrained")
         rows = len(result.forward) * (2 if result.backward else 1)
         grid = fig.add_gridspec(rows, 2, width_ratios=(1.6, 1))
         half = rows // 2 if result.backward else rows
@@ -57,23 +70,48 @@ def plot_residual(result: VarianceResult, *, theme: Theme = LIGHT, lang: str = "
         step = rows // len(result.forward)
         for row, variant in enumerate(result.forward):
             hist = fig.add_subplot(grid[row * step : (row + 1) * step, 1])
+            scales = []
             for k in result.sampled_blocks:
                 values = result.samples[variant][k]
                 values = values[np.isfinite(values)]
+                # each block in its own scale, h/√E[h²], so its shape shows whatever its spread
+                scale = float(np.sqrt(np.mean(values**2))) if len(values) else 1.0
+                scales.append(f"{scale:.3g}")
                 hist.hist(
-                    values,
-                    bins=60,
+                    values / (scale or 1.0),
+                    bins=np.linspace(-4, 4, 61),
                     histtype="step",
                     density=True,
                     label=f"{k}",
                     color=variant_color(variant, theme),
                     alpha=0.3 + 0.7 * k / max(1, result.depth),
                 )
-            hist.set_title(text(variant, lang), fontsize=theme.font_size * 0.8)
+            hist.set_title(
+                f"{text(variant, lang)}\n√E[h²]: " + " → ".join(scales),
+                fontsize=theme.font_size * 0.65,
+            )
+            if row == len(result.forward) - 1:  # one axis name, under the last panel
+                hist.set_xlabel(text("scaled_activation", lang), fontsize=theme.font_size * 0.7)
+            hist.set_ylim(top=hist.get_ylim()[1] * 2.0)  # room above the curves for the key
+            hist.legend(
+                fontsize="xx-small",
+                title=text("block", lang),
+                title_fontsize="xx-small",
+                ncol=len(result.sampled_blocks),
+                loc="upper center",
+                frameon=False,
+                handlelength=1.0,
+                columnspacing=0.8,
+            )
             hist.tick_params(labelsize=theme.font_size * 0.7)
             hist.set_yticks([])
-        fig.axes[2 if result.backward else 1].legend(
-            title=text("block", lang), fontsize="x-small", title_fontsize="x-small"
+        repeats = next(iter(result.forward.values())).shape[0]
+        note = text("residual_band_note", lang, n=repeats, width=result.width)
+        size = theme.font_size * 0.7
+        fig.supxlabel(
+            wrap(note, fig.get_figwidth() * 72 / (size * 0.55), 2),
+            fontsize=size,
+            color=theme.muted,
         )
     return fig
 
@@ -90,6 +128,7 @@ def _draw_backward(ax, result: VarianceResult, theme: Theme, lang: str) -> None:
             ax.plot(blocks, result.theory_backward[variant], "--", color=colour, linewidth=1)
     ax.set_yscale("log")
     ax.set_xlabel(text("block", lang))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel(text("gradient_second_moment", lang))
     ax.grid(True, alpha=0.3)
 
