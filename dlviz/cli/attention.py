@@ -56,6 +56,8 @@ OPTIONS = {
     "values": "--values",
     "numbers": "--numbers",
     "seed": "--seed",
+    "weights": "--weights",
+    "projections": "--params",
 }
 
 
@@ -85,6 +87,14 @@ def attention(
             show_default=False,
         ),
     ] = None,
+    weights: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="FILE.json",
+            help="Projections as {name: matrix}: W_Q, W_K, W_V, W_O (self, multihead; applied "
+            "as X·W) or W_q, W_k, w_v (additive); the rest stay seeded",
+        ),
+    ] = None,
     *,
     common: Common,
 ) -> None:
@@ -101,6 +111,7 @@ def attention(
             "keys": keys,
             "values": values,
             "numbers": numbers,
+            "weights": weights,
         }
     )
     requests = {k: (v.value if isinstance(v, Enum) else v) for k, v in typed.items()}
@@ -110,6 +121,8 @@ def attention(
     for option in ("queries", "keys", "values"):
         if option in requests:
             requests[option] = load_matrix(f"--{option}", requests[option])
+    if "weights" in requests:
+        requests["weights"] = load_weights(requests["weights"])
     from dlviz.compute import attention as A
 
     spec = build_spec(A.make_spec, common, requests, OPTIONS)
@@ -135,6 +148,22 @@ def load_matrix(option: str, path: Path) -> list:
     from dlviz.cli.conv import load_array
 
     return load_array(option, Path(path))
+
+
+def load_weights(path: Path) -> dict:
+    """A JSON file of named projection matrices (checked by the spec)."""
+    import json
+
+    path = Path(path)
+    if not path.is_file():
+        raise BadInput("--weights", path, "no such file")
+    try:
+        doc = json.loads(path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise BadInput("--weights", path, f"not JSON: {exc.msg}") from None
+    if not isinstance(doc, dict):
+        raise BadInput("--weights", path, 'expected {name: matrix}, e.g. {"W_Q": [[...]]}')
+    return doc
 
 
 def register(app: typer.Typer) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,6 +33,9 @@ class AttentionResult:
     output: Array
     mask: Array  # (queries, keys) True where a key is masked
     spec: AttentionSpec | None = None  # what ran, when built by ``run``
+    projections: Mapping[str, Array] | None = None  # W_Q, W_K, W_V, W_O or W_q, W_k, w_v
+    concat: Array | None = None  # self/multihead: the heads' outputs side by side (n_q, d_v)
+    projected: Array | None = None  # concat · W_O: the layer's output (n_q, d_v)
 
     @property
     def heads(self) -> int:
@@ -97,10 +101,13 @@ def compute(
     padding: int = 0,
     seed: int = 0,
     hidden: int | None = None,
+    projections: Mapping[str, Array] | None = None,
 ) -> AttentionResult:
     """The attention of ``kind`` for queries (n_q, d), keys (n_k, d), values
-    (n_k, d_v; default the keys). 'self' and 'multihead' project with seeded
-    W_Q, W_K, W_V (d × d); 'additive' uses seeded W_q, W_k (hidden × d), w_v."""
+    (n_k, d_v; default the keys). 'self' and 'multihead' project with W_Q,
+    W_K (d × d), W_V and W_O (d_v × d_v), applied as X·W; 'additive' scores
+    with W_q (hidden × d), W_k (hidden × d_k) and w_v (hidden). The matrices
+    are ``projections`` when given, else drawn from (seed, 7)."""
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}; choose from {', '.join(KINDS)}")
     queries, keys = np.asarray(queries, float), np.asarray(keys, float)
@@ -113,30 +120,50 @@ def compute(
         raise ValueError(f"{len(values)} values for {len(keys)} keys")
     mask = build_mask(len(queries), len(keys), causal=causal, padding=padding)
     d = queries.shape[1]
-    rng = np.random.default_rng([seed, 7])
+    if projections is None:
+        projections = draw_projections(kind, d, keys.shape[1], values.shape[1], seed, hidden)
+    w = {name: np.asarray(m, float) for name, m in projections.items()}
+    concat = projected = None
     if kind in ("dot", "scaled"):
         parts = [attend(queries, keys, values, mask, 1.0 if kind == "dot" else 1 / math.sqrt(d))]
     elif kind == "additive":
-        h = hidden or d
-        w_q, w_k = (
-            rng.normal(0, 1 / math.sqrt(d), (h, d)),
-            rng.normal(0, 1 / math.sqrt(keys.shape[1]), (h, keys.shape[1])),
-        )
-        w_v = rng.normal(0, 1 / math.sqrt(h), h)
-        scores = additive_scores(queries, keys, w_q, w_k, w_v)
+        scores = additive_scores(queries, keys, w["W_q"], w["W_k"], w["w_v"])
         weights = softmax_rows(scores, mask)
         parts = [(np.where(mask, -np.inf, scores), weights, weights @ values)]
     else:
         if kind == "self":
             heads = 1
-        if heads < 1 or d % heads:
+        if heads < 1 or d % heads or values.shape[1] % heads:
             raise ValueError(f"the dimension {d} is not divisible by {heads} heads")
-        w = [rng.normal(0, 1 / math.sqrt(d), (d, d)) for _ in range(3)]
-        parts = multihead(queries, keys, values, *w, heads, mask)
+        parts = multihead(queries, keys, values, w["W_Q"], w["W_K"], w["W_V"], heads, mask)
+        concat = np.concatenate([out for _, _, out in parts], axis=1)
+        projected = concat @ w["W_O"]
     scores, weights, output = (np.stack(x) for x in zip(*parts, strict=True))
     qt = tuple(query_tokens) if query_tokens is not None else tuple(map(str, range(len(queries))))
     kt = tuple(key_tokens) if key_tokens is not None else tuple(map(str, range(len(keys))))
-    return AttentionResult(kind, qt, kt, scores, weights, output, mask)
+    return AttentionResult(
+        kind, qt, kt, scores, weights, output, mask, None, w or None, concat, projected
+    )
+
+
+def projection_shapes(kind: str, d: int, d_k: int, d_v: int, hidden: int | None = None):
+    """The projection matrices ``kind`` uses, name → shape."""
+    if kind == "additive":
+        h = hidden or d
+        return {"W_q": (h, d), "W_k": (h, d_k), "w_v": (h,)}
+    if kind in ("self", "multihead"):
+        return {"W_Q": (d, d), "W_K": (d, d), "W_V": (d_v, d_v), "W_O": (d_v, d_v)}
+    return {}
+
+
+def draw_projections(kind, d: int, d_k: int, d_v: int, seed: int, hidden=None) -> dict:
+    """The seeded projections (seed, 7): N(0, 1/fan-in), in the order W_q,
+    W_k, w_v (additive) or W_Q, W_K, W_V, W_O."""
+    rng = np.random.default_rng([seed, 7])
+    out = {}
+    for name, shape in projection_shapes(kind, d, d_k, d_v, hidden).items():
+        out[name] = rng.normal(0, 1 / math.sqrt(shape[-1]), shape)
+    return out
 
 
 def multihead(queries, keys, values, w_q, w_k, w_v, heads: int, mask: Array) -> list:
@@ -183,6 +210,7 @@ class AttentionSpec:
     mask_padding: int
     seed: int
     numbers: bool
+    projections: Mapping = None  # name → matrix: what projected (given, or drawn from the seed)
 
 
 def make_spec(
@@ -200,6 +228,8 @@ def make_spec(
     values=None,
     numbers: bool | None = None,
     seed: int = 0,
+    weights: Mapping | None = None,
+    projections: Mapping | None = None,
 ) -> AttentionSpec:
     """The spec with every default resolved; a bad value raises ``SpecError``.
     Without matrices, ``tokens`` (a string split on spaces, or a list) get
@@ -250,6 +280,10 @@ def make_spec(
         f"must leave at least one key (0 to {len(k) - 1})",
     )
     numbers = len(q) * len(k) <= NUMBERS_UP_TO if numbers is None else bool(numbers)
+    if not weights and projections:  # a replayed spec's: kept where they still fit
+        shapes = projection_shapes(kind, q.shape[1], k.shape[1], v.shape[1])
+        weights = {n: m for n, m in projections.items() if n in shapes and np.shape(m) == shapes[n]}
+    projections = _projections(kind, q.shape[1], k.shape[1], v.shape[1], seed, weights)
     return AttentionSpec(
         kind,
         query_t,
@@ -262,7 +296,40 @@ def make_spec(
         mask_padding,
         seed,
         numbers,
+        {name: frozen(m.tolist()) for name, m in projections.items()},
     )
+
+
+def _projections(kind: str, d: int, d_k: int, d_v: int, seed: int, given) -> dict:
+    """The given projections, each checked against the shape ``kind`` needs,
+    or the seeded ones."""
+    shapes = projection_shapes(kind, d, d_k, d_v)
+    if not given:
+        return draw_projections(kind, d, d_k, d_v, seed)
+    check(
+        isinstance(given, Mapping),
+        "weights",
+        "…",
+        "expected {name: matrix} with " + (", ".join(shapes) or "nothing (this kind has none)"),
+    )
+    unknown = sorted(set(given) - set(shapes))
+    check(not unknown, "weights", ", ".join(unknown), f"{kind} attention uses {', '.join(shapes)}")
+    out = draw_projections(kind, d, d_k, d_v, seed)  # the ones not given stay seeded
+    for name, value in given.items():
+        try:
+            m = np.array(value, float)
+        except (TypeError, ValueError):
+            raise SpecError("weights", name, "expected a matrix of numbers") from None
+        want = shapes[name]
+        check(
+            m.shape == want,
+            "weights",
+            name,
+            f"is {'×'.join(map(str, m.shape))}, needs {'×'.join(map(str, want))}",
+        )
+        check(bool(np.isfinite(m).all()), "weights", name, "needs finite numbers")
+        out[name] = m
+    return out
 
 
 def _tokens(param: str, value) -> tuple[str, ...]:
@@ -308,6 +375,7 @@ def run(spec: AttentionSpec) -> AttentionResult:
         causal=spec.causal,
         padding=spec.mask_padding,
         seed=spec.seed,
+        projections=spec.projections or None,
     )
     return replace(result, spec=spec)
 
@@ -321,4 +389,6 @@ def result_json(result: AttentionResult) -> dict:
         "scores": result.scores,
         "weights": result.weights,
         "output": result.output,
+        **({"concat": result.concat} if result.concat is not None else {}),
+        **({"output_projected": result.projected} if result.projected is not None else {}),
     }

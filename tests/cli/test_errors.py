@@ -21,6 +21,10 @@ FILES = {
     '"next": {"": {"A": Infinity, "<eos>": 0.5}}}',
     "net3.json": {"layers": [{"weight": [[1, 2, 3]], "bias": [0]}]},
     "in.json": [[-3, -1, -4], [-5, -9, -2], [-5, -3, -5]],
+    "q4.json": [[1, 2, 3, 4], [1, 2, 3, 4]],
+    "v2x3.json": [[1, 2, 3], [1, 2, 3]],
+    "obj.json": {"a": 1},
+    "big.json": [[1e308, 1], [1, 1]],
 }
 
 # (this table keeps its alignment: fmt: skip)
@@ -100,6 +104,10 @@ CASES = [
     (["attention", "--queries", "q.json", "--keys", "q.json", "--values", "v1.json"],
      "--values"),
     (["attention", "--kind", "multihead", "--heads", "3"], "--heads"),
+    (["attention", "--kind", "multihead", "--heads", "2", "--queries", "q4.json", "--keys",
+      "q4.json", "--values", "v2x3.json"], "--heads"),
+    (["attention", "--queries", "obj.json", "--keys", "q.json"], "--queries"),
+    (["attention", "--queries", "big.json", "--keys", "big.json"], "--queries"),
     (["attention", "--mask-padding", "6"], "--mask-padding"),
     (["attention", "--query-tokens", "a b", "--causal"], "--causal"),
     (["attention", "--dim", "0"], "--dim"),

@@ -140,3 +140,55 @@ def test_live_pytorch_agrees():
                 "scaled", a["q"], a["k"], a["v"], causal=case["causal"], padding=case["padding"]
             )
             np.testing.assert_allclose(r.output[0], a["output"], atol=1e-12)
+
+
+@pytest.mark.parametrize("i", [i for i, c in enumerate(CASES) if c["op"] == "mha"])
+def test_multihead_with_given_weights_equals_torch_multihead_attention(i):
+    """The whole layer, W_O included: torch's in_proj (rows = outputs) and
+    out_proj given to dlviz as X·W matrices, the output recorded from torch."""
+    case, a = CASES[i], arrays(i)
+    d = case["d"]
+    w = a["in_proj_weight"]
+    weights = {
+        "W_Q": w[:d].T,
+        "W_K": w[d : 2 * d].T,
+        "W_V": w[2 * d :].T,
+        "W_O": a["out_proj_weight"].T,
+    }
+    x = a["x"]
+    spec = A.make_spec(
+        kind="multihead",
+        queries=x,
+        keys=x,
+        values=x,
+        heads=case["heads"],
+        causal=case["causal"],
+        weights={k: v.tolist() for k, v in weights.items()},
+    )
+    r = A.run(spec)
+    np.testing.assert_allclose(r.weights, a["weights"], atol=1e-12)
+    np.testing.assert_allclose(r.projected, a["attn_output"], atol=1e-12)
+    # the concatenated heads, then W_O, by hand
+    np.testing.assert_allclose(r.projected, np.concatenate(list(r.output), axis=1) @ weights["W_O"])
+    doc = A.result_json(r)
+    assert np.shape(doc["output_projected"]) == (case["n"], d)
+    np.testing.assert_array_equal(np.array(spec.projections["W_O"]), weights["W_O"])
+
+
+def test_given_projections_are_checked_and_the_rest_stay_seeded():
+    seeded = A.make_spec(kind="multihead", dim=8, heads=2)
+    given = A.make_spec(kind="multihead", dim=8, heads=2, weights={"W_O": np.eye(8).tolist()})
+    assert given.projections["W_Q"] == seeded.projections["W_Q"]
+    assert np.array_equal(np.array(given.projections["W_O"]), np.eye(8))
+    r = A.run(given)
+    np.testing.assert_allclose(r.projected, r.concat)  # W_O = I: the concatenation itself
+    for bad, why in (
+        ({"W_O": np.eye(3).tolist()}, "needs 8×8"),
+        ({"W_X": [[1.0]]}, "uses W_Q, W_K, W_V, W_O"),
+        ({"W_O": "x"}, "a matrix of numbers"),
+    ):
+        with pytest.raises(A.SpecError, match=why):
+            A.make_spec(kind="multihead", dim=8, heads=2, weights=bad)
+    additive = A.make_spec(kind="additive", dim=4)
+    assert set(additive.projections) == {"W_q", "W_k", "w_v"}
+    assert A.make_spec(kind="scaled").projections == {}
