@@ -58,6 +58,7 @@ OPTIONS = {
     "seed": "--seed",
     "weights": "--weights",
     "projections": "--params",
+    "show": "--show",
 }
 
 
@@ -87,6 +88,14 @@ def attention(
             show_default=False,
         ),
     ] = None,
+    show: Annotated[
+        str,
+        typer.Option(
+            metavar="weights|pipeline",
+            help="Every head's weights, or head 1's pipeline: Q, K, V → QKᵀ/√d → mask → "
+            "softmax → ·V (→ concat → W_O)",
+        ),
+    ] = "weights",
     weights: Annotated[
         Path | None,
         typer.Option(
@@ -112,6 +121,7 @@ def attention(
             "values": values,
             "numbers": numbers,
             "weights": weights,
+            "show": show,
         }
     )
     requests = {k: (v.value if isinstance(v, Enum) else v) for k, v in typed.items()}

@@ -36,6 +36,8 @@ class AttentionResult:
     projections: Mapping[str, Array] | None = None  # W_Q, W_K, W_V, W_O or W_q, W_k, w_v
     concat: Array | None = None  # self/multihead: the heads' outputs side by side (n_q, d_v)
     projected: Array | None = None  # concat · W_O: the layer's output (n_q, d_v)
+    qkv: tuple[Array, Array, Array] | None = None  # per head Q, K, V as attended: (heads, n, d_h)
+    unmasked: Array | None = None  # (heads, queries, keys) the scores before the mask
 
     @property
     def heads(self) -> int:
@@ -124,6 +126,7 @@ def compute(
         projections = draw_projections(kind, d, keys.shape[1], values.shape[1], seed, hidden)
     w = {name: np.asarray(m, float) for name, m in projections.items()}
     concat = projected = None
+    qkv = (queries[None], keys[None], values[None])
     if kind in ("dot", "scaled"):
         parts = [attend(queries, keys, values, mask, 1.0 if kind == "dot" else 1 / math.sqrt(d))]
     elif kind == "additive":
@@ -138,11 +141,34 @@ def compute(
         parts = multihead(queries, keys, values, w["W_Q"], w["W_K"], w["W_V"], heads, mask)
         concat = np.concatenate([out for _, _, out in parts], axis=1)
         projected = concat @ w["W_O"]
+        qkv = tuple(
+            np.stack(np.split(x @ w[name], heads, axis=1))
+            for x, name in ((queries, "W_Q"), (keys, "W_K"), (values, "W_V"))
+        )
     scores, weights, output = (np.stack(x) for x in zip(*parts, strict=True))
     qt = tuple(query_tokens) if query_tokens is not None else tuple(map(str, range(len(queries))))
     kt = tuple(key_tokens) if key_tokens is not None else tuple(map(str, range(len(keys))))
+    if kind == "additive":
+        unmasked = additive_scores(queries, keys, w["W_q"], w["W_k"], w["w_v"])[None]
+    else:
+        q_h, k_h = qkv[0], qkv[1]
+        unmasked = np.einsum("hqd,hkd->hqk", q_h, k_h) * (
+            1.0 if kind == "dot" else 1 / math.sqrt(q_h.shape[2])
+        )
     return AttentionResult(
-        kind, qt, kt, scores, weights, output, mask, None, w or None, concat, projected
+        kind,
+        qt,
+        kt,
+        scores,
+        weights,
+        output,
+        mask,
+        None,
+        w or None,
+        concat,
+        projected,
+        qkv,
+        unmasked,
     )
 
 
@@ -186,6 +212,7 @@ def multihead(queries, keys, values, w_q, w_k, w_v, heads: int, mask: Array) -> 
 # --------------------------------------------------------------------------- the spec
 
 NUMBERS_UP_TO = 144  # cells; small matrices carry their weights by default
+SHOWS = ("weights", "pipeline")
 DEFAULT_TOKENS = "the cat sat on the mat"
 
 
@@ -211,6 +238,7 @@ class AttentionSpec:
     seed: int
     numbers: bool
     projections: Mapping = None  # name → matrix: what projected (given, or drawn from the seed)
+    show: str = "weights"  # the figure: every head's weights, or one head's whole pipeline
 
 
 def make_spec(
@@ -230,6 +258,7 @@ def make_spec(
     seed: int = 0,
     weights: Mapping | None = None,
     projections: Mapping | None = None,
+    show: str = "weights",
 ) -> AttentionSpec:
     """The spec with every default resolved; a bad value raises ``SpecError``.
     Without matrices, ``tokens`` (a string split on spaces, or a list) get
@@ -297,6 +326,7 @@ def make_spec(
         seed,
         numbers,
         {name: frozen(m.tolist()) for name, m in projections.items()},
+        choice("show", show, SHOWS),
     )
 
 

@@ -3,6 +3,8 @@ token labels, one shared colour scale, masked cells hatched."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -21,6 +23,7 @@ def draw_attention(
     numbers: bool = False,
     theme: Theme = LIGHT,
     lang: str = "en",
+    most: int = 24,
 ) -> Axes:
     """One head's weights on ``ax`` on the 0..1 scale: masked cells hatched,
     token labels, the weights written in the cells with ``numbers``
@@ -51,7 +54,7 @@ def draw_attention(
                     fontsize=theme.font_size * 0.6,
                     color="white" if w < 0.6 else "black",
                 )
-    _token_ticks(ax, result)
+    _token_ticks(ax, result, most=most)
     ax.set_xlabel(text("keys", lang))
     ax.set_ylabel(text("queries", lang))
     return ax
@@ -65,18 +68,30 @@ def plot_attention(
     nq, nk = result.weights.shape[1:]
     if numbers is None:  # as the spec resolved it, else when small
         numbers = result.spec.numbers if result.spec is not None else nq * nk <= 144
-    cols = min(heads, 4)
+    cols = math.ceil(math.sqrt(heads))  # a grid, not a strip: 4 heads are 2 × 2
     rows = -(-heads // cols)
     with themed(theme):
-        size = (min(4.2 * cols, 16) + 1.0, 4.0 * rows + 0.6)
+        if theme.name == "light":
+            size = (4.4 * cols + 1.4, 4.2 * rows + 0.8)
+        else:  # a slide: 16:9
+            size = theme.figsize
         fig = new_figure(theme, size, layout="constrained")
         axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).ravel()
+        # as many token labels as fit: about 1.5 type sizes apart on each panel
+        panel = min(size[0] / cols, size[1] / rows) * 0.7 * 72
+        most = max(4, int(panel / (theme.font_size * 0.8 * 1.5)))
         image = None
         for h in range(heads):
-            draw_attention(axes[h], result, h, numbers=numbers, theme=theme, lang=lang)
+            draw_attention(axes[h], result, h, numbers=numbers, theme=theme, lang=lang, most=most)
             image = axes[h].images[0]
             if heads > 1:
                 axes[h].set_title(text("head", lang, h=h + 1), fontsize=theme.font_size)
+            if h % cols:  # one set of labels a row and a column, shared
+                axes[h].set_ylabel("")
+                axes[h].tick_params(labelleft=False)
+            if h + cols < heads:
+                axes[h].set_xlabel("")
+                axes[h].tick_params(labelbottom=False)
         for ax in axes[heads:]:
             ax.axis("off")
         bar = fig.colorbar(image, ax=axes[:heads].tolist(), shrink=0.8)
@@ -88,8 +103,8 @@ def plot_attention(
 def _token_ticks(ax, result: AttentionResult, most: int = 24) -> None:
     """Token labels on both axes; past ``most`` tokens, every k-th one."""
     for tokens, set_ticks, kwargs in (
-        (result.key_tokens, ax.set_xticks, {"rotation": 45, "ha": "right"}),
-        (result.query_tokens, ax.set_yticks, {}),
+        (result.key_tokens, ax.set_xticks, {"rotation": 45, "ha": "right", "fontsize": "small"}),
+        (result.query_tokens, ax.set_yticks, {"fontsize": "small"}),
     ):
         step = -(-len(tokens) // most)
         index = range(0, len(tokens), step)
@@ -141,8 +156,96 @@ def animate_attention(result: AttentionResult, *, theme: Theme = LIGHT, lang: st
     return FuncAnimation(fig, update, frames=nq, blit=False)
 
 
+def pipeline_steps(result: AttentionResult, head: int = 0) -> list[tuple[str, np.ndarray, str]]:
+    """(label, matrix, how to colour it) for each step of ``head``: Q, K, V,
+    the scores, the masked scores, the softmax weights, weights·V and, for
+    multihead and self attention, the concatenated heads and their W_O
+    projection. Labels carry the matrices' shapes."""
+    q, k, v = (x[head] for x in result.qkv)
+    d = q.shape[1]
+    scale = {"dot": "QKᵀ", "additive": "w_vᵀ tanh(W_q q + W_k k)"}.get(result.kind, f"QKᵀ/√{d}")
+
+    def shape(m) -> str:
+        return "×".join(map(str, np.shape(m)))
+
+    projected = result.kind in ("self", "multihead")
+    steps = [
+        (f"Q = X·W_Q  {shape(q)}" if projected else f"Q  {shape(q)}", q, "values"),
+        (f"K = X·W_K  {shape(k)}" if projected else f"K  {shape(k)}", k, "values"),
+        (f"V = X·W_V  {shape(v)}" if projected else f"V  {shape(v)}", v, "values"),
+        (f"{scale}  {shape(result.unmasked[head])}", result.unmasked[head], "values"),
+        (f"mask → −∞  {shape(result.scores[head])}", result.scores[head], "values"),
+        (f"softmax  {shape(result.weights[head])}", result.weights[head], "weights"),
+        (f"·V  {shape(result.output[head])}", result.output[head], "values"),
+    ]
+    if projected:
+        steps += [
+            (f"concat  {shape(result.concat)}", result.concat, "values"),
+            (f"·W_O  {shape(result.projected)}", result.projected, "values"),
+        ]
+    return steps
+
+
+def plot_pipeline(result: AttentionResult, *, theme: Theme = LIGHT, lang: str = "en") -> Figure:
+    """Head 1's computation step by step, each matrix labelled with its
+    shape: weights on the 0..1 scale, everything else on a signed scale
+    centred at 0; masked scores hatched."""
+    steps = pipeline_steps(result)
+    numbers = result.spec.numbers if result.spec is not None else True
+    cols = min(len(steps), 5)
+    rows = -(-len(steps) // cols)
+    with themed(theme):
+        size = (theme.figsize[0] * (1.6 if theme.name == "light" else 1.0), theme.figsize[1])
+        fig = new_figure(theme, size, layout="constrained")
+        axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).ravel()
+        for ax, (label, m, how) in zip(axes, steps, strict=False):
+            finite = np.where(np.isfinite(m), m, np.nan)
+            if how == "weights":
+                ax.imshow(finite, vmin=0, vmax=1, cmap=theme.cmap)
+            else:
+                span = float(np.nanmax(np.abs(finite))) or 1.0
+                ax.imshow(finite, vmin=-span, vmax=span, cmap="RdBu_r")
+            for i, j in zip(*np.nonzero(~np.isfinite(m)), strict=True):  # −∞: masked
+                ax.add_patch(
+                    Rectangle(
+                        (j - 0.5, i - 0.5),
+                        1,
+                        1,
+                        facecolor=theme.background,
+                        edgecolor=theme.muted,
+                        hatch="//",
+                        linewidth=0,
+                    )
+                )
+            if numbers and np.size(m) <= 64:  # small enough to read: the numbers too
+                for (i, j), x in np.ndenumerate(m):
+                    if np.isfinite(x):
+                        ax.text(
+                            j,
+                            i,
+                            f"{x:.2f}",
+                            ha="center",
+                            va="center",
+                            fontsize=theme.font_size * 0.45,
+                            color=theme.foreground,
+                        )
+            ax.set_title(label, fontsize=theme.font_size * 0.7)
+            ax.set_xticks([])
+            ax.set_yticks([])
+        for ax in axes[len(steps) :]:
+            ax.axis("off")
+        head = text("head", lang, h=1) if result.heads > 1 else ""
+        fig.suptitle(
+            text("attention_pipeline", lang, kind=attention_kind(result.kind, lang), head=head)
+        )
+    return fig
+
+
 def figure(result: AttentionResult, *, theme: Theme = LIGHT, lang: str = "en") -> Figure:
-    """The figure ``dlviz attention`` draws."""
+    """The figure ``dlviz attention`` draws: every head's weights, or one
+    head's pipeline."""
+    if result.spec is not None and result.spec.show == "pipeline":
+        return plot_pipeline(result, theme=theme, lang=lang)
     return plot_attention(result, theme=theme, lang=lang)
 
 
