@@ -322,6 +322,8 @@ _ATTENTION_STRINGS = {
         "en": "query “{token}”: softmax over its scores gives its weights",
         "zh": "查询“{token}”：对其分数做 softmax 得到权重",
     },
+    "pipeline_mask": {"en": "mask", "zh": "掩码"},
+    "pipeline_concat": {"en": "concat", "zh": "拼接"},
     "attention_pipeline": {
         "en": "Attention step by step ({kind}) {head}: each matrix with its shape",
         "zh": "注意力的逐步计算（{kind}）{head}：每个矩阵标出形状",

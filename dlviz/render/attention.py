@@ -156,7 +156,9 @@ def animate_attention(result: AttentionResult, *, theme: Theme = LIGHT, lang: st
     return FuncAnimation(fig, update, frames=nq, blit=False)
 
 
-def pipeline_steps(result: AttentionResult, head: int = 0) -> list[tuple[str, np.ndarray, str]]:
+def pipeline_steps(
+    result: AttentionResult, head: int = 0, lang: str = "en"
+) -> list[tuple[str, np.ndarray, str]]:
     """(label, matrix, how to colour it) for each step of ``head``: Q, K, V,
     the scores, the masked scores, the softmax weights, weights·V and, for
     multihead and self attention, the concatenated heads and their W_O
@@ -174,13 +176,17 @@ def pipeline_steps(result: AttentionResult, head: int = 0) -> list[tuple[str, np
         (f"K = X·W_K  {shape(k)}" if projected else f"K  {shape(k)}", k, "values"),
         (f"V = X·W_V  {shape(v)}" if projected else f"V  {shape(v)}", v, "values"),
         (f"{scale}  {shape(result.unmasked[head])}", result.unmasked[head], "values"),
-        (f"mask → −∞  {shape(result.scores[head])}", result.scores[head], "values"),
+        (
+            f"{text('pipeline_mask', lang)} → −∞  {shape(result.scores[head])}",
+            result.scores[head],
+            "values",
+        ),
         (f"softmax  {shape(result.weights[head])}", result.weights[head], "weights"),
         (f"·V  {shape(result.output[head])}", result.output[head], "values"),
     ]
     if projected:
         steps += [
-            (f"concat  {shape(result.concat)}", result.concat, "values"),
+            (f"{text('pipeline_concat', lang)}  {shape(result.concat)}", result.concat, "values"),
             (f"·W_O  {shape(result.projected)}", result.projected, "values"),
         ]
     return steps
@@ -190,7 +196,7 @@ def plot_pipeline(result: AttentionResult, *, theme: Theme = LIGHT, lang: str = 
     """Head 1's computation step by step, each matrix labelled with its
     shape: weights on the 0..1 scale, everything else on a signed scale
     centred at 0; masked scores hatched."""
-    steps = pipeline_steps(result)
+    steps = pipeline_steps(result, lang=lang)
     numbers = result.spec.numbers if result.spec is not None else True
     cols = min(len(steps), 5)
     rows = -(-len(steps) // cols)
@@ -201,10 +207,10 @@ def plot_pipeline(result: AttentionResult, *, theme: Theme = LIGHT, lang: str = 
         for ax, (label, m, how) in zip(axes, steps, strict=False):
             finite = np.where(np.isfinite(m), m, np.nan)
             if how == "weights":
-                ax.imshow(finite, vmin=0, vmax=1, cmap=theme.cmap)
+                image = ax.imshow(finite, vmin=0, vmax=1, cmap=theme.cmap)
             else:
                 span = float(np.nanmax(np.abs(finite))) or 1.0
-                ax.imshow(finite, vmin=-span, vmax=span, cmap="RdBu_r")
+                image = ax.imshow(finite, vmin=-span, vmax=span, cmap="RdBu_r")
             for i, j in zip(*np.nonzero(~np.isfinite(m)), strict=True):  # −∞: masked
                 ax.add_patch(
                     Rectangle(
@@ -219,7 +225,9 @@ def plot_pipeline(result: AttentionResult, *, theme: Theme = LIGHT, lang: str = 
                 )
             if numbers and np.size(m) <= 64:  # small enough to read: the numbers too
                 for (i, j), x in np.ndenumerate(m):
-                    if np.isfinite(x):
+                    if np.isfinite(x):  # dark type on light cells, light type on dark ones
+                        r, g, b, _ = image.cmap(image.norm(x))
+                        ink = "black" if 0.299 * r + 0.587 * g + 0.114 * b > 0.55 else "white"
                         ax.text(
                             j,
                             i,
@@ -227,7 +235,7 @@ def plot_pipeline(result: AttentionResult, *, theme: Theme = LIGHT, lang: str = 
                             ha="center",
                             va="center",
                             fontsize=theme.font_size * 0.45,
-                            color=theme.foreground,
+                            color=ink,
                         )
             ax.set_title(label, fontsize=theme.font_size * 0.7)
             ax.set_xticks([])
