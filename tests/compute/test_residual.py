@@ -160,3 +160,22 @@ def test_deep_branch_theory_and_measurement():
     np.testing.assert_allclose(ratios(r.mean("residual")), 3.0, atol=0.25)
     np.testing.assert_allclose(ratios(r.mean("scaled")), 1.5, atol=0.12)
     np.testing.assert_allclose(np.diff(r.mean("batchnorm")), 2.0, atol=0.2)
+
+
+def test_batchnorm_backward_theory_against_simulation():
+    """∏(1 + 1/(1 + (1 − 1/π)j)) under He: checked against its product
+    written out, and against the measured E[g²] within the runs' scatter."""
+    theory = V.theory_backward("batchnorm", 20, 1.0)
+    by_hand = [
+        math.prod(1 + 1 / (1 + (1 - 1 / math.pi) * j) for j in range(k, 20)) for k in range(21)
+    ]
+    np.testing.assert_allclose(theory, by_hand)
+    assert theory[0] == pytest.approx(42.93, abs=0.01)
+    r = V.simulate(
+        variants=("batchnorm",), depth=20, width=512, batch=512, repeats=4, backward=True
+    )
+    runs = r.backward["batchnorm"]
+    measured = (runs / runs[:, -1:]).mean(axis=0)
+    np.testing.assert_allclose(measured, theory, rtol=0.05)
+    np.testing.assert_array_equal(r.theory_backward["batchnorm"], theory)
+    assert V.theory_backward("batchnorm", 5, 1.0, branch="deep") is None
