@@ -59,8 +59,10 @@ def plot_residual(result: VarianceResult, *, theme: Theme = LIGHT, lang: str = "
     """The statistic against depth (measured, band over repeats, theory dashed) beside activation
     histograms at four depths."""
     with themed(theme):
-        wide = theme.figsize[0] * (1.7 if theme.name == "light" else 1.0)  # slides stay 16:9
-        fig = new_figure(theme, (wide, theme.figsize[1]), layout="constrained")
+        light = theme.name == "light"
+        wide = theme.figsize[0] * (1.7 if light else 1.0)  # slides stay 16:9
+        tall = theme.figsize[1] * (1.6 if light and result.backward else 1.0)
+        fig = new_figure(theme, (wide, tall), layout="constrained")
         rows = len(result.forward) * (2 if result.backward else 1)
         grid = fig.add_gridspec(rows, 2, width_ratios=(1.6, 1))
         half = rows // 2 if result.backward else rows
@@ -87,8 +89,8 @@ def plot_residual(result: VarianceResult, *, theme: Theme = LIGHT, lang: str = "
                     alpha=0.3 + 0.7 * k / max(1, result.depth),
                 )
             hist.set_title(
-                f"{text(variant, lang)}\n√E[h²]: " + " → ".join(scales),
-                fontsize=theme.font_size * 0.65,
+                f"{text(variant, lang)}   √E[h²]: " + " → ".join(scales),
+                fontsize=theme.font_size * (0.65 if light else 0.5),
             )
             if row == len(result.forward) - 1:  # one axis name, under the last panel
                 hist.set_xlabel(text("scaled_activation", lang), fontsize=theme.font_size * 0.7)

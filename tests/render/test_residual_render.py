@@ -56,7 +56,7 @@ def test_histograms_show_each_block_in_its_own_scale_and_blocks_are_whole():
     ticks = [t for t in main.get_xticks() if 0 <= t <= 12]
     assert ticks and all(float(t).is_integer() for t in ticks)
     scales = [np.sqrt(np.mean(r.samples["residual"][k] ** 2)) for k in r.sampled_blocks]
-    assert hist.get_title() == "residual\n√E[h²]: " + " → ".join(f"{s:.3g}" for s in scales)
+    assert hist.get_title() == "residual   √E[h²]: " + " → ".join(f"{s:.3g}" for s in scales)
     assert scales[-1] > 30 * scales[0]  # spread grows, yet every histogram spans about ±3
     for patch in hist.patches:
         xs = patch.get_path().vertices[:, 0]
