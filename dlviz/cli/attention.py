@@ -97,11 +97,12 @@ def attention(
         ),
     ] = "weights",
     weights: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
-            metavar="FILE.json",
-            help="Projections as {name: matrix}: W_Q, W_K, W_V, W_O (self, multihead; applied "
-            "as X·W) or W_q, W_k, w_v (additive); the rest stay seeded",
+            metavar="FILE.json|NAME=FILE.csv,...",
+            help="Projections: a JSON {name: matrix}, or NAME=FILE pairs (CSV or JSON, e.g. "
+            "W_O=wo.csv); W_Q, W_K, W_V, W_O (self, multihead; applied as X·W) or W_q, W_k, "
+            "w_v (additive); the rest stay seeded",
         ),
     ] = None,
     *,
@@ -160,11 +161,21 @@ def load_matrix(option: str, path: Path) -> list:
     return load_array(option, Path(path))
 
 
-def load_weights(path: Path) -> dict:
-    """A JSON file of named projection matrices (checked by the spec)."""
+def load_weights(value: str) -> dict:
+    """Named projection matrices (checked by the spec): a JSON file of
+    {name: matrix}, or NAME=FILE pairs, each file CSV or JSON."""
     import json
 
-    path = Path(path)
+    if "=" in str(value):
+        out = {}
+        for pair in str(value).split(","):
+            name, _, file = pair.partition("=")
+            if not name.strip() or not file.strip():
+                raise BadInput("--weights", value, "expected NAME=FILE pairs, e.g. W_O=wo.csv")
+            matrix = load_matrix("--weights", Path(file.strip()))
+            out[name.strip()] = matrix[0] if name.strip() == "w_v" and len(matrix) == 1 else matrix
+        return out
+    path = Path(value)
     if not path.is_file():
         raise BadInput("--weights", path, "no such file")
     try:

@@ -82,3 +82,25 @@ def test_animation_one_query_per_frame(dlviz, tmp_path):
     assert "“b”" in anim._fig.get_suptitle()
     assert dlviz("attention", "-f", "gif", "-q", "low", "--out", "a.gif")[0] == 0
     assert (tmp_path / "a.gif").read_bytes()[:6] == b"GIF89a"
+
+
+def test_weights_from_csv_and_json_files_run_and_are_exported(dlviz, tmp_path):
+    import numpy as np
+
+    np.savetxt(tmp_path / "wo.csv", 2 * np.eye(8), delimiter=",")
+    (tmp_path / "w.json").write_text(json.dumps({"W_O": (3 * np.eye(8)).tolist()}))
+    code, _, err = dlviz(
+        "attention", "--kind", "multihead", "--weights", "W_O=wo.csv", "--data", "a.json"
+    )
+    assert code == 0, err
+    doc = json.loads((tmp_path / "a.json").read_text())
+    np.testing.assert_array_equal(doc["parameters"]["projections"]["W_O"], 2 * np.eye(8))
+    np.testing.assert_allclose(doc["output_projected"], 2 * np.array(doc["concat"]))
+    code, _, err = dlviz(
+        "attention", "--kind", "multihead", "--weights", "w.json", "--data", "b.json"
+    )
+    assert code == 0, err
+    doc = json.loads((tmp_path / "b.json").read_text())
+    np.testing.assert_allclose(doc["output_projected"], 3 * np.array(doc["concat"]))
+    code, _, err = dlviz("attention", "--kind", "multihead", "--weights", "W_Z=wo.csv")
+    assert code == 2 and "uses W_Q, W_K, W_V, W_O" in err
