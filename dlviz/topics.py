@@ -323,6 +323,10 @@ _ATTENTION_STRINGS = {
         "zh": "查询“{token}”：对其分数做 softmax 得到权重",
     },
     "pipeline_mask": {"en": "mask", "zh": "掩码"},
+    "attention_weight_row": {
+        "en": "weight ÷ its row's largest",
+        "zh": "权重 ÷ 所在行的最大值",
+    },
     "pipeline_concat": {"en": "concat", "zh": "拼接"},
     "attention_pipeline": {
         "en": "Attention step by step ({kind}) {head}: each matrix with its shape",

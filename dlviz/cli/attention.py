@@ -59,6 +59,8 @@ OPTIONS = {
     "weights": "--weights",
     "projections": "--params",
     "show": "--show",
+    "temperature": "--temperature",
+    "row_scale": "--row-scale",
 }
 
 
@@ -88,6 +90,13 @@ def attention(
             show_default=False,
         ),
     ] = None,
+    temperature: Annotated[
+        float, typer.Option(metavar="T", help="Divide the scores by T before the softmax")
+    ] = 1.0,
+    row_scale: Annotated[
+        bool,
+        typer.Option(help="Colour each row on its own scale (long sequences stay readable)"),
+    ] = False,
     show: Annotated[
         str,
         typer.Option(
@@ -123,6 +132,8 @@ def attention(
             "numbers": numbers,
             "weights": weights,
             "show": show,
+            "temperature": temperature,
+            "row_scale": row_scale,
         }
     )
     requests = {k: (v.value if isinstance(v, Enum) else v) for k, v in typed.items()}

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dlviz.errors import SpecError
-from dlviz.spec import check, choice, frozen, whole
+from dlviz.spec import check, choice, frozen, number, whole
 
 Array = np.ndarray
 KINDS = ("dot", "scaled", "additive", "self", "multihead")
@@ -104,6 +104,7 @@ def compute(
     seed: int = 0,
     hidden: int | None = None,
     projections: Mapping[str, Array] | None = None,
+    temperature: float = 1.0,
 ) -> AttentionResult:
     """The attention of ``kind`` for queries (n_q, d), keys (n_k, d), values
     (n_k, d_v; default the keys). 'self' and 'multihead' project with W_Q,
@@ -128,9 +129,10 @@ def compute(
     concat = projected = None
     qkv = (queries[None], keys[None], values[None])
     if kind in ("dot", "scaled"):
-        parts = [attend(queries, keys, values, mask, 1.0 if kind == "dot" else 1 / math.sqrt(d))]
+        scale = (1.0 if kind == "dot" else 1 / math.sqrt(d)) / temperature
+        parts = [attend(queries, keys, values, mask, scale)]
     elif kind == "additive":
-        scores = additive_scores(queries, keys, w["W_q"], w["W_k"], w["w_v"])
+        scores = additive_scores(queries, keys, w["W_q"], w["W_k"], w["w_v"]) / temperature
         weights = softmax_rows(scores, mask)
         parts = [(np.where(mask, -np.inf, scores), weights, weights @ values)]
     else:
@@ -138,7 +140,9 @@ def compute(
             heads = 1
         if heads < 1 or d % heads or values.shape[1] % heads:
             raise ValueError(f"the dimension {d} is not divisible by {heads} heads")
-        parts = multihead(queries, keys, values, w["W_Q"], w["W_K"], w["W_V"], heads, mask)
+        parts = multihead(
+            queries, keys, values, w["W_Q"], w["W_K"], w["W_V"], heads, mask, temperature
+        )
         concat = np.concatenate([out for _, _, out in parts], axis=1)
         projected = concat @ w["W_O"]
         qkv = tuple(
@@ -149,11 +153,11 @@ def compute(
     qt = tuple(query_tokens) if query_tokens is not None else tuple(map(str, range(len(queries))))
     kt = tuple(key_tokens) if key_tokens is not None else tuple(map(str, range(len(keys))))
     if kind == "additive":
-        unmasked = additive_scores(queries, keys, w["W_q"], w["W_k"], w["w_v"])[None]
+        unmasked = additive_scores(queries, keys, w["W_q"], w["W_k"], w["w_v"])[None] / temperature
     else:
         q_h, k_h = qkv[0], qkv[1]
         unmasked = np.einsum("hqd,hkd->hqk", q_h, k_h) * (
-            1.0 if kind == "dot" else 1 / math.sqrt(q_h.shape[2])
+            (1.0 if kind == "dot" else 1 / math.sqrt(q_h.shape[2])) / temperature
         )
     return AttentionResult(
         kind,
@@ -192,7 +196,9 @@ def draw_projections(kind, d: int, d_k: int, d_v: int, seed: int, hidden=None) -
     return out
 
 
-def multihead(queries, keys, values, w_q, w_k, w_v, heads: int, mask: Array) -> list:
+def multihead(
+    queries, keys, values, w_q, w_k, w_v, heads: int, mask: Array, temperature: float = 1.0
+) -> list:
     """Project with W (d × d, applied as X·W), split the columns into heads,
     scaled dot-product attention per head."""
     q, k, v = queries @ w_q, keys @ w_k, values @ w_v
@@ -203,7 +209,7 @@ def multihead(queries, keys, values, w_q, w_k, w_v, heads: int, mask: Array) -> 
             k[:, h * dk : (h + 1) * dk],
             v[:, h * dk : (h + 1) * dk],
             mask,
-            1 / math.sqrt(dk),
+            1 / (math.sqrt(dk) * temperature),
         )
         for h in range(heads)
     ]
@@ -239,6 +245,8 @@ class AttentionSpec:
     numbers: bool
     projections: Mapping = None  # name → matrix: what projected (given, or drawn from the seed)
     show: str = "weights"  # the figure: every head's weights, or one head's whole pipeline
+    temperature: float = 1.0  # the scores are divided by it before the softmax
+    row_scale: bool = False  # colour each row on its own 0..its largest weight
 
 
 def make_spec(
@@ -259,6 +267,8 @@ def make_spec(
     weights: Mapping | None = None,
     projections: Mapping | None = None,
     show: str = "weights",
+    temperature: float = 1.0,
+    row_scale: bool = False,
 ) -> AttentionSpec:
     """The spec with every default resolved; a bad value raises ``SpecError``.
     Without matrices, ``tokens`` (a string split on spaces, or a list) get
@@ -327,6 +337,8 @@ def make_spec(
         numbers,
         {name: frozen(m.tolist()) for name, m in projections.items()},
         choice("show", show, SHOWS),
+        number("temperature", temperature, 0.0, 1e6, open_lo=True),
+        bool(row_scale),
     )
 
 
@@ -406,6 +418,7 @@ def run(spec: AttentionSpec) -> AttentionResult:
         padding=spec.mask_padding,
         seed=spec.seed,
         projections=spec.projections or None,
+        temperature=spec.temperature,
     )
     return replace(result, spec=spec)
 

@@ -29,7 +29,10 @@ def draw_attention(
     token labels, the weights written in the cells with ``numbers``
     (``ax.images[0]`` is the image, for a colour bar)."""
     weights = result.weights[head]
-    ax.imshow(weights, vmin=0.0, vmax=1.0, cmap=theme.cmap)
+    row_scale = result.spec is not None and result.spec.row_scale
+    # a row on its own scale: weight ÷ the row's largest (the numbers stay the weights)
+    shown = weights / weights.max(axis=1, keepdims=True) if row_scale else weights
+    ax.imshow(shown, vmin=0.0, vmax=1.0, cmap=theme.cmap)
     for i, j in zip(*np.nonzero(result.mask), strict=True):
         ax.add_patch(
             Rectangle(
@@ -52,7 +55,7 @@ def draw_attention(
                     ha="center",
                     va="center",
                     fontsize=theme.font_size * 0.6,
-                    color="white" if w < 0.6 else "black",
+                    color="white" if shown[i, j] < 0.6 else "black",
                 )
     _token_ticks(ax, result, most=most)
     ax.set_xlabel(text("keys", lang))
@@ -95,8 +98,12 @@ def plot_attention(
         for ax in axes[heads:]:
             ax.axis("off")
         bar = fig.colorbar(image, ax=axes[:heads].tolist(), shrink=0.8)
-        bar.set_label(text("attention_weight", lang))
-        fig.suptitle(text("attention_title", lang, kind=attention_kind(result.kind, lang)))
+        row_scale = result.spec is not None and result.spec.row_scale
+        bar.set_label(text("attention_weight_row" if row_scale else "attention_weight", lang))
+        title = text("attention_title", lang, kind=attention_kind(result.kind, lang))
+        if result.spec is not None and result.spec.temperature != 1.0:
+            title += f"  (T = {result.spec.temperature:g})"
+        fig.suptitle(title)
     return fig
 
 

@@ -68,3 +68,26 @@ def test_forty_tokens_get_labels_that_do_not_collide():
     assert 4 <= len(boxes) < 40
     for a, b in zip(boxes, boxes[1:], strict=False):
         assert a.x1 <= b.x0 + 0.35 * b.width  # rotated labels may touch, never stack
+
+
+@pytest.mark.parametrize("kind", A.KINDS)
+def test_temperature_divides_the_scores_before_the_softmax(kind):
+    base = A.run(A.make_spec(kind=kind, causal=True))
+    hot = A.run(A.make_spec(kind=kind, causal=True, temperature=0.5))
+    for h in range(base.heads):
+        s = base.unmasked[h] / 0.5
+        e = np.where(base.mask, 0.0, np.exp(s - s.max(axis=1, keepdims=True)))
+        np.testing.assert_allclose(hot.weights[h], e / e.sum(axis=1, keepdims=True), atol=1e-12)
+    assert "T = 0.5" in P.plot_attention(hot)._suptitle.get_text()
+
+
+def test_a_row_scale_colours_each_row_by_its_largest_and_keeps_the_numbers():
+    r = A.run(A.make_spec(tokens="a b c d", row_scale=True, numbers=True))
+    fig = P.plot_attention(r)
+    ax = fig.axes[0]
+    np.testing.assert_allclose(
+        ax.images[0].get_array(), r.weights[0] / r.weights[0].max(axis=1, keepdims=True)
+    )
+    written = [t.get_text() for t in ax.texts]
+    assert written == [f"{w:.2f}" for w in r.weights[0].ravel()]
+    assert fig.axes[-1].get_ylabel() == "weight ÷ its row's largest"
