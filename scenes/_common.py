@@ -34,36 +34,96 @@ def label(text: str, theme: Theme, lang: str, font_size: float = 32, **kwargs) -
     return Text(text, font=manim_font(lang), font_size=font_size, **kwargs)
 
 
-_PLAIN = [
-    (r"\left", ""),
-    (r"\right", ""),
-    (r"\,", " "),
-    (r"\sum_i", "Σᵢ "),
-    (r"\sum", "Σ"),
-    (r"\phi_0", "φ₀"),
-    (r"\phi_1", "φ₁"),
-    (r"\phi", "φ"),
-    (r"\lambda", "λ"),
-    (r"\pi", "π"),
-    (r"\sin", "sin"),
-    (r"\cos", "cos"),
-    (r"\|", "‖"),
-    (r"\in", "∈"),
-    (r"\{", "{"),
-    (r"\}", "}"),
-    ("^2", "²"),
-    ("^3", "³"),
-    ("x_i", "xᵢ"),
-    ("y_i", "yᵢ"),
-]
+_SYMBOLS = {
+    "alpha": "α",
+    "beta": "β",
+    "gamma": "γ",
+    "delta": "δ",
+    "Delta": "Δ",
+    "epsilon": "ε",
+    "varepsilon": "ε",
+    "eta": "η",
+    "theta": "θ",
+    "lambda": "λ",
+    "mu": "μ",
+    "rho": "ρ",
+    "sigma": "σ",
+    "pi": "π",
+    "phi": "φ",
+    "nabla": "∇",
+    "leftarrow": "←",
+    "gets": "←",
+    "rightarrow": "→",
+    "to": "→",
+    "odot": "⊙",
+    "cdot": "·",
+    "times": "×",
+    "in": "∈",
+    "sum": "Σ",
+    "prod": "∏",
+    "infty": "∞",
+    "approx": "≈",
+    "leq": "≤",
+    "geq": "≥",
+    "neq": "≠",
+    "sin": "sin",
+    "cos": "cos",
+    "exp": "exp",
+    "log": "log",
+    "max": "max",
+    "min": "min",
+    "left": "",
+    "right": "",
+    "quad": "  ",
+    "qquad": "    ",
+    "lVert": "‖",
+    "rVert": "‖",
+}
+_SUB = str.maketrans("0123456789+-=()aeijklmnoprstuvx", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ")
+_SUP = str.maketrans("0123456789+-=()in", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁱⁿ")
+_ACCENTS = {"hat": "\u0302", "bar": "\u0304", "tilde": "\u0303", "dot": "\u0307"}
+
+
+def _script(body: str, table: dict, mark: str) -> str:
+    """Sub- or superscript ``body`` in Unicode when every character has one,
+    else written out as _(…) or ^(…)."""
+    body = body.strip()
+    shifted = body.translate(table)
+    if all(c != o or c == " " for c, o in zip(shifted, body, strict=True)):
+        return shifted
+    return f"{mark}{body}" if len(body) == 1 else f"{mark}({body})"
 
 
 def tex_to_plain(tex: str) -> str:
-    """A readable Unicode rendering of the simple LaTeX the scenes use."""
-    for old, new in _PLAIN:
-        tex = tex.replace(old, new)
-    tex = re.sub(r"\^\{([^{}]*)\}", r"^(\1)", tex)
-    tex = re.sub(r"_\{([^{}]*)\}", r"_\1", tex)
+    """The simple LaTeX the scenes use as readable Unicode text: Greek letters
+    and operators as symbols, √(…), accents as combining marks, fractions as
+    (a)/(b), sub- and superscripts as Unicode where they exist. For when no
+    LaTeX is installed: nothing of the markup reaches the screen."""
+    group = r"\{([^{}]*)\}"
+    for _ in range(3):  # a few levels of nesting
+        tex = re.sub(r"\\frac" + group + group, r"(\1)/(\2)", tex)
+        tex = re.sub(r"\\(?:mathrm|text|operatorname|mathbf|mathit)" + group, r"\1", tex)
+        tex = re.sub(
+            r"\\(" + "|".join(_ACCENTS) + r")" + group,
+            lambda m: m.group(2) + _ACCENTS[m.group(1)],
+            tex,
+        )
+        tex = re.sub(
+            r"\\sqrt" + group,
+            lambda m: (
+                "√" + (m.group(1) if re.fullmatch(r"\w\S?", m.group(1)) else f"({m.group(1)})")
+            ),
+            tex,
+        )
+        tex = re.sub(r"_" + group, lambda m: _script(m.group(1), _SUB, "_"), tex)
+        tex = re.sub(r"\^" + group, lambda m: _script(m.group(1), _SUP, "^"), tex)
+    tex = tex.replace("\\{", "\x00").replace("\\}", "\x01")  # set braces, kept
+    tex = tex.replace("\\|", "‖")
+    tex = re.sub(r"\\[ ,;:!]", " ", tex)
+    tex = re.sub(r"\\([A-Za-z]+)", lambda m: _SYMBOLS.get(m.group(1), m.group(1)), tex)
+    tex = re.sub(r"_([A-Za-z0-9])", lambda m: _script(m.group(1), _SUB, "_"), tex)
+    tex = re.sub(r"\^([A-Za-z0-9])", lambda m: _script(m.group(1), _SUP, "^"), tex)
+    tex = tex.replace("{", "").replace("}", "").replace("\x00", "{").replace("\x01", "}")
     return re.sub(r"\s+", " ", tex).strip()
 
 
