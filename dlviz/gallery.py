@@ -118,10 +118,19 @@ def _run(item: Item, settings: Settings, path: Path) -> tuple[int, float, str]:
             theme=settings.theme,
             lang=settings.lang,
         )
+        if item.video:  # and its contact sheet, beside it
+            from dlviz.output import contact_sheet
+
+            contact_sheet(path, sheet_path(path))
     except (DlvizError, ValueError) as exc:
         code = getattr(exc, "exit_code", 2)
         return code, time.perf_counter() - start, f"dlviz: error: {exc}"
     return 0, time.perf_counter() - start, ""
+
+
+def sheet_path(video: Path) -> Path:
+    """Where a video's contact sheet goes: NAME.sheet.png beside NAME.mp4."""
+    return video.with_name(video.stem + ".sheet.png")
 
 
 def read_manifest(folder: Path) -> dict:
@@ -224,8 +233,13 @@ def write_index(settings: Settings, folder: Path) -> list[Path]:
         for item in items:
             file, command = settings.file(item), settings.command(item)
             if item.video:
-                md += [f"[{file}]({file})", ""]
-                media = f'<video src="{html.escape(file)}" controls loop muted></video>'
+                sheet = sheet_path(Path(file)).name
+                md += [f"[{file}]({file}) · [contact sheet]({sheet})", ""]
+                media = (
+                    f'<video src="{html.escape(file)}" controls loop muted></video>'
+                    f'<a href="{html.escape(sheet)}">'
+                    f'<img src="{html.escape(sheet)}" alt="contact sheet: {html.escape(file)}"></a>'
+                )
             else:
                 md += [f"![{item.stem}]({file})", ""]
                 media = f'<img src="{html.escape(file)}" alt="{html.escape(item.stem)}">'

@@ -261,6 +261,103 @@ def _ffmpeg_raw(frames, path: Path, width: int, height: int, fps: int) -> None:
             process.wait()
 
 
+SHEET_FRAMES = 12  # frames on a contact sheet, evenly spaced
+
+
+def video_frames(path: Path, count: int = SHEET_FRAMES, width: int = 480):
+    """(times, frames): ``count`` frames of a video at the middles of equal
+    stretches of its duration, each (h, width, 3) uint8, read with ffmpeg."""
+    import subprocess
+
+    import numpy as np
+
+    ffmpeg = require_tool("ffmpeg", "ffmpeg", "contact sheets")
+    ffprobe = require_tool("ffprobe", "ffmpeg", "contact sheets")
+    probe = subprocess.run(
+        [
+            ffprobe,
+            "-v",
+            "error",
+            "-select_streams",
+            "v:0",
+            "-show_entries",
+            "stream=width,height:format=duration",
+            "-of",
+            "csv=p=0",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout.split()
+    w, h = (int(v) for v in probe[0].split(",")[:2])
+    duration = float(probe[-1])
+    height = 2 * round(width * h / w / 2)
+    times = [(i + 0.5) * duration / count for i in range(count)]
+    frames = []
+    for t in times:
+        raw = subprocess.run(
+            [
+                ffmpeg,
+                "-v",
+                "error",
+                "-ss",
+                f"{t:.3f}",
+                "-i",
+                str(path),
+                "-frames:v",
+                "1",
+                "-vf",
+                f"scale={width}:{height}",
+                "-f",
+                "rawvideo",
+                "-pix_fmt",
+                "rgb24",
+                "-",
+            ],
+            capture_output=True,
+            check=True,
+            timeout=60,
+        ).stdout
+        frames.append(np.frombuffer(raw, np.uint8)[: width * height * 3].reshape(height, width, 3))
+    return times, frames
+
+
+def contact_sheet(video: Path, out: Path, count: int = SHEET_FRAMES, cols: int = 4) -> Path:
+    """One PNG with ``count`` frames of ``video`` in a grid, each with its
+    time: a course's videos reviewed at a glance."""
+    from matplotlib.figure import Figure
+
+    times, frames = video_frames(video, count)
+    rows = -(-count // cols)
+    h, w = frames[0].shape[:2]
+    fig = Figure(figsize=(cols * w / 100, rows * (h + 24) / 100), dpi=100)
+    for i, (t, frame) in enumerate(zip(times, frames, strict=True)):
+        ax = fig.add_axes(
+            (
+                (i % cols) / cols,
+                1 - (i // cols + 1) / rows,
+                1 / cols,
+                (h / (h + 24)) / rows,
+            )
+        )
+        ax.imshow(frame)
+        ax.set_axis_off()
+        ax.text(
+            4,
+            4,
+            f"{t:.1f} s",
+            color="white",
+            va="top",
+            fontsize=9,
+            bbox={"facecolor": "black", "alpha": 0.6, "pad": 2, "edgecolor": "none"},
+        )
+    with atomic_path(out) as tmp:
+        fig.savefig(tmp, format="png", facecolor="black")
+    return out
+
+
 def _fast_gif_writer_class():
     from matplotlib.animation import PillowWriter
     from PIL import Image
