@@ -117,3 +117,16 @@ def test_the_gallery_imports_no_command_line():
     code = "import sys, dlviz.gallery; print(any(m.startswith('dlviz.cli') for m in sys.modules))"
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "False"
+
+
+def test_every_gallery_figure_is_a_16_by_9_slide_in_dark():
+    import importlib
+
+    from dlviz.theme import DARK
+
+    for item in G.FIGURES:
+        compute = importlib.import_module(f"dlviz.compute.{item.topic}")
+        render = importlib.import_module(f"dlviz.render.{item.topic}")
+        fig = render.figure(compute.run(compute.make_spec(**item.requests)), theme=DARK)
+        w, h = fig.get_size_inches()
+        assert abs(w / h - 16 / 9) < 0.01, item.stem
