@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import numpy as np
 from manim import (
+    DL,
     DOWN,
     LEFT,
+    ORIGIN,
+    PI,
     RIGHT,
     UP,
+    UR,
     FadeIn,
     FadeOut,
-    ImageMobject,
+    Line,
     Rectangle,
     Scene,
     Transform,
@@ -51,6 +55,8 @@ class AttentionScene(Scene):
         self.play(FadeIn(title.to_edge(UP, buff=0.25)))
         keys = VGroup(*[label(t, theme, lang, font_size=24) for t in r.key_tokens])
         keys.arrange(RIGHT, buff=0.5).move_to(2.0 * DOWN)
+        if keys.width > 12.6:  # a long sequence: smaller, every key still inside the frame
+            keys.scale_to_fit_width(12.6)
         self.play(FadeIn(keys))
         scores = np.where(np.isfinite(r.scores[0]), r.scores[0], 0.0)
         span = np.abs(scores).max() or 1.0
@@ -86,10 +92,15 @@ class AttentionScene(Scene):
 
     def bars(self, keys: VGroup, heights: np.ndarray, colour: str) -> VGroup:
         group = VGroup()
+        gap = 12.6 / max(1, len(keys))
         for key, h in zip(keys, heights, strict=True):
             height = max(abs(h) * 1.8, 0.01)
             bar = Rectangle(
-                width=0.4, height=height, fill_color=colour, fill_opacity=0.9, stroke_width=0
+                width=min(0.4, 0.8 * gap),
+                height=height,
+                fill_color=colour,
+                fill_opacity=0.9,
+                stroke_width=0,
             )
             base = key.get_top() + 2.0 * UP  # the zero line; negative scores hang below it
             bar.move_to(base + (UP if h >= 0 else DOWN) * height / 2)
@@ -98,22 +109,113 @@ class AttentionScene(Scene):
         return group
 
     def show_matrices(self) -> None:
-        """Every head's weights as an image, side by side."""
-        r, theme = self.result, self.theme
-        images = []
+        """Every head's weights as the static figure draws them: a grid of
+        cells on one 0..1 colour scale (a colour bar beside), masked cells
+        hatched, token labels on both sides, the weights written in small
+        matrices; the heads in a grid."""
+        r, theme, lang = self.result, self.theme, self.lang
+        nq, nk = r.weights.shape[1:]
+        cols = int(np.ceil(np.sqrt(r.heads)))
+        rows = -(-r.heads // cols)
+        # the room below the title, less the labels' margins and the colour bar
+        cell = min(11.0 / (cols * nk + 1.5 * (cols - 1)), 5.6 / (rows * nq + 1.2 * (rows - 1)))
+        cell = min(cell, 0.8)
+        colours = [colormap_image(r.weights[h], theme.cmap) for h in range(r.heads)]
+        font = max(14, min(24, 40 * cell))
+        step = max(1, int(np.ceil(font * 0.022 / cell)))  # labels clear of each other
+        heads = VGroup()
         for h in range(r.heads):
-            image = ImageMobject(
-                np.kron(colormap_image(r.weights[h], theme.cmap), np.ones((8, 8, 1), np.uint8))
-            )
-            image.height = min(4.5, 10 / r.heads)
-            images.append(image)
-        # ImageMobjects do not join a VGroup: place them by hand
-        width = sum(im.width for im in images) + 0.4 * (len(images) - 1)
-        x = -width / 2
-        for image in images:
-            image.move_to([x + image.width / 2, -0.3, 0])
-            x += image.width + 0.4
-        self.play(*[FadeIn(im) for im in images], run_time=1.2)
+            grid = VGroup()
+            for i in range(nq):
+                for j in range(nk):
+                    masked = bool(r.mask[i, j])
+                    rgb = colours[h][i, j]
+                    square = Rectangle(
+                        width=cell,
+                        height=cell,
+                        stroke_width=0.5,
+                        stroke_color=theme.background,
+                        fill_color=theme.grid if masked else _hex(rgb),
+                        fill_opacity=1,
+                    ).move_to([j * cell, -i * cell, 0])
+                    grid.add(square)
+                    if masked:  # hatched: two diagonal strokes
+                        grid.add(
+                            Line(
+                                square.get_corner(DL),
+                                square.get_corner(UR),
+                                color=theme.muted,
+                                stroke_width=1.5,
+                            )
+                        )
+                    elif nq * nk <= A.NUMBERS_UP_TO and cell >= 0.35:
+                        w = r.weights[h, i, j]
+                        ink = "#000000" if int(rgb.astype(int).sum()) / 765 > 0.55 else "#ffffff"
+                        grid.add(
+                            label(
+                                f"{w:.2f}",
+                                theme,
+                                lang,
+                                font_size=min(font * 0.8, 30 * cell),
+                                color=ink,
+                            ).move_to(square)
+                        )
+            labels = VGroup()
+            for j in range(0, nk, step):
+                t = label(r.key_tokens[j], theme, lang, font_size=font).rotate(PI / 4)
+                labels.add(
+                    t.next_to(grid[0], DOWN, buff=0.1).set_x(j * cell).shift((nq - 1) * cell * DOWN)
+                )
+            if h % cols == 0:
+                for i in range(0, nq, step):
+                    t = label(r.query_tokens[i], theme, lang, font_size=font)
+                    labels.add(t.next_to([-cell / 2, -i * cell, 0], LEFT, buff=0.1))
+            block = VGroup(grid, labels)
+            if r.heads > 1:
+                name = label(text("head", lang, h=h + 1), theme, lang, font_size=font)
+                block.add(name.next_to(grid, UP, buff=0.1))
+            heads.add(block)
+        heads.arrange_in_grid(rows=rows, cols=cols, buff=(0.6, 0.5))
+        bar = self.colour_bar(min(4.5, heads.height))
+        whole = VGroup(heads, bar.next_to(heads, RIGHT, buff=0.5))
+        whole.scale_to_fit_width(min(whole.width, 13.2))
+        whole.scale_to_fit_height(min(whole.height, 6.2))
+        whole.move_to(0.4 * DOWN)
+        self.play(FadeIn(whole), run_time=1.2)
+
+    def colour_bar(self, height: float) -> VGroup:
+        """The 0..1 weight scale, ticked at 0, 0.5 and 1, named."""
+        theme, lang = self.theme, self.lang
+        steps = 24
+        rgb = colormap_image(np.linspace(1, 0, steps)[:, None], theme.cmap)[:, 0]
+        strip = VGroup(
+            *[
+                Rectangle(
+                    width=0.3,
+                    height=height / steps,
+                    stroke_width=0,
+                    fill_color=_hex(c),
+                    fill_opacity=1,
+                )
+                for c in rgb
+            ]
+        ).arrange(DOWN, buff=0)
+        ticks = VGroup(
+            *[
+                label(v, theme, lang, font_size=20)
+                .next_to(strip, RIGHT, buff=0.1)
+                .align_to(strip, edge)
+                for v, edge in (("1", UP), ("0.5", ORIGIN), ("0", DOWN))
+            ]
+        )
+        ticks[1].move_to([ticks[1].get_x(), strip.get_y(), 0])
+        name = label(text("attention_weight", lang), theme, lang, font_size=20).rotate(PI / 2)
+        return VGroup(strip, ticks, name.next_to(ticks, RIGHT, buff=0.15))
+
+
+def _hex(rgb) -> str:
+    r, g, b = (int(v) for v in rgb)
+    return f"#{r:02x}{g:02x}{b:02x}"
 
 
 def scene_for(result) -> str:
