@@ -415,3 +415,22 @@ def _break(line: str, width: float, wide: float) -> int:
         if (ch in _BREAK_AFTER or cjk) and after not in _NO_START:
             best = i + 1
     return best or max(1, int(width))
+
+
+def step_text(result, variant: str, k: int, lang: str) -> str:
+    """One variant's measured E[h²] across block k, with the theory's factor
+    (``result``: a ``dlviz.compute.residual.VarianceResult``)."""
+    m = result.mean(variant)
+    theory = result.theory.get(variant)
+    factor = float(theory[k] / theory[k - 1]) if theory is not None else float("nan")
+    return text(
+        "residual_step",
+        lang,
+        name=text(variant, lang),
+        before=m[k - 1],
+        after=m[k],
+        prev=k - 1,
+        k=k,
+        ratio=m[k] / m[k - 1],
+        theory=factor,
+    )

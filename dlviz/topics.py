@@ -289,6 +289,16 @@ _RESIDUAL_STRINGS = {
     "scaled": {"en": "scaled residual (÷√2)", "zh": "缩放残差（÷√2）"},
     "batchnorm": {"en": "residual + batch norm", "zh": "残差 + 批量规范化"},
     "block": {"en": "block", "zh": "块"},
+    "residual_step": {
+        "en": "{name}: E[h²] {before:.3g} at block {prev} → {after:.3g} at block {k} "
+        "(×{ratio:.3g}, theory ×{theory:.3g})",
+        "zh": "{name}：E[h²] 第 {prev} 块 {before:.3g} → 第 {k} 块 {after:.3g}"
+        "（×{ratio:.3g}，理论 ×{theory:.3g}）",
+    },
+    "residual_identity": {
+        "en": "at initialisation 2E[h·f(h)] = 0, so each block adds E[f(h)²]",
+        "zh": "初始化时 2E[h·f(h)] = 0，所以每块加上 E[f(h)²]",
+    },
     "second_moment": {"en": "E[h²] (second moment)", "zh": "E[h²]（二阶矩）"},
     "batch_variance": {"en": "variance over the batch", "zh": "批内方差"},
     "theory": {"en": "theory", "zh": "理论值"},

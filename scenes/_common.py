@@ -102,7 +102,7 @@ def tex_to_plain(tex: str) -> str:
     group = r"\{([^{}]*)\}"
     for _ in range(3):  # a few levels of nesting
         tex = re.sub(r"\\frac" + group + group, r"(\1)/(\2)", tex)
-        tex = re.sub(r"\\(?:mathrm|text|operatorname|mathbf|mathit)" + group, r"\1", tex)
+        tex = re.sub(r"\\(?:mathrm|mathbb|text|operatorname|mathbf|mathit)" + group, r"\1", tex)
         tex = re.sub(
             r"\\(" + "|".join(_ACCENTS) + r")" + group,
             lambda m: m.group(2) + _ACCENTS[m.group(1)],

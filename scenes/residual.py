@@ -7,11 +7,11 @@ Run alone: ``manim -ql scenes/residual.py ResidualFlowScene``.
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, FadeIn, Rectangle, Scene, Transform, VGroup, Write
+from manim import DOWN, RIGHT, UP, FadeIn, Rectangle, Scene, Transform, VGroup, Write
 
 from dlviz.compute import residual as V
 from dlviz.scenes._common import formula, label
-from dlviz.theme import get_theme, series_color, text
+from dlviz.theme import get_theme, series_color, step_text, text
 
 BINS = 40
 SHOWN = ("residual", "scaled")
@@ -26,7 +26,7 @@ class ResidualFlowScene(Scene):
         p = self.params
         self.theme, self.lang = get_theme(p["theme"]), p["lang"]
         self.result = p["result"] or V.run(V.make_spec(variants=SHOWN, depth=8, repeats=1))
-        self.shown = [v for v in SHOWN if v in self.result.forward] or list(self.result.forward)
+        self.shown = list(self.result.forward)  # every variant asked for
         self.camera.background_color = self.theme.background
 
     def construct(self):
@@ -34,9 +34,12 @@ class ResidualFlowScene(Scene):
         title = label(
             text("residual_title", lang, width=r.width, batch=r.batch), theme, lang, font_size=28
         ).to_edge(UP, buff=0.25)
+        # what is measured and plotted: the second moment E[h²]
         equation = formula(
-            r"\mathrm{Var}(h + f(h)) = \mathrm{Var}(h) + \mathrm{Var}(f(h))", theme, font_size=34
-        ).next_to(title, DOWN, buff=0.3)
+            r"\mathbb{E}[(h + f(h))^2] = \mathbb{E}[h^2] + \mathbb{E}[f(h)^2]", theme, font_size=32
+        ).next_to(title, DOWN, buff=0.25)
+        note = label(text("residual_identity", lang), theme, lang, font_size=20, color=theme.muted)
+        equation = VGroup(equation, note.next_to(equation, DOWN, buff=0.12))
         names = VGroup(
             *[
                 label(
@@ -48,8 +51,12 @@ class ResidualFlowScene(Scene):
                 )
                 for v in self.shown
             ]
-        ).arrange(RIGHT, buff=3.5)
-        names.next_to(equation, DOWN, buff=0.4)
+        )
+        self.panel = min(4.0, 12.4 / len(self.shown) - 0.4)  # each histogram's width
+        for i, name in enumerate(names):
+            name.scale_to_fit_width(min(name.width, self.panel))
+            name.move_to([(i - (len(names) - 1) / 2) * (self.panel + 0.4), 0, 0])
+        names.next_to(equation, DOWN, buff=0.3)
         self.play(FadeIn(title), Write(equation), FadeIn(names), run_time=1.5)
         bars = self.histograms(0, names)
         numbers = self.numbers(0)
@@ -66,8 +73,11 @@ class ResidualFlowScene(Scene):
         """Bars of each shown variant's activations at block k, on a fixed axis
         (±4 standard deviations of the widest block) so that spreading shows."""
         group = VGroup()
+        # one axis for every variant at this block, so they can be compared
+        limit = 4.0 * max(
+            float(np.sqrt(np.nanmean(self.result.samples[v][k] ** 2))) for v in self.shown
+        )
         for v, name in zip(self.shown, names, strict=True):
-            limit = 4.0 * np.sqrt(np.nanmax(self.result.mean(v)))
             values = self.result.samples[v][k]
             counts, _ = np.histogram(
                 values[np.isfinite(values)], bins=BINS, range=(-limit, limit), density=True
@@ -77,8 +87,8 @@ class ResidualFlowScene(Scene):
             bars = VGroup(
                 *[
                     Rectangle(
-                        width=4.0 / BINS,
-                        height=max(3.0 * c / peak, 0.01),
+                        width=self.panel / BINS,
+                        height=max(2.6 * c / peak, 0.01),
                         fill_color=colour,
                         fill_opacity=0.85,
                         stroke_width=0,
@@ -91,20 +101,16 @@ class ResidualFlowScene(Scene):
         return group
 
     def numbers(self, k: int) -> VGroup:
+        """The block, and each variant's measured E[h²] across it with the
+        theory's factor (the histograms share one axis: ±4·√E[h²] of the widest)."""
         r, theme, lang = self.result, self.theme, self.lang
-        lines = VGroup(label(f"{text('block', lang)} {k}", theme, lang, font_size=26))
-        if k and "residual" in r.forward:
-            m = r.mean("residual")
-            lines.add(
-                label(
-                    f"{text('residual', lang)}: {m[k - 1]:.3g} + {m[k] - m[k - 1]:.3g}"
-                    f" = {m[k]:.3g}",
-                    theme,
-                    lang,
-                    font_size=24,
-                )
-            )
-        return lines.arrange(DOWN).to_edge(DOWN, buff=0.35).shift(0.0 * LEFT)
+        lines = VGroup(label(f"{text('block', lang)} {k}", theme, lang, font_size=24))
+        if k:
+            for v in self.shown:
+                lines.add(label(step_text(r, v, k, lang), theme, lang, font_size=18))
+        lines.arrange(DOWN, buff=0.08)
+        lines.scale_to_fit_width(min(lines.width, 13.0))
+        return lines.to_edge(DOWN, buff=0.2)
 
 
 def scene_for(result) -> str:

@@ -31,7 +31,11 @@ def test_backward_panel_and_animation():
     anim = P.animate_residual(r)
     anim._func(2)
     m = r.mean("residual")
-    assert anim._fig.get_suptitle().endswith(f"= {m[2]:.3g}")
+    # the measured E[h²] either side of the block, and its ratio against the theory's ×2
+    assert anim._fig.get_suptitle() == (
+        f"residual: E[h²] {m[1]:.3g} at block 1 → {m[2]:.3g} at block 2 "
+        f"(×{m[2] / m[1]:.3g}, theory ×2)"
+    )
 
 
 def test_the_default_figure_has_its_theory_within_the_band_of_its_runs():
