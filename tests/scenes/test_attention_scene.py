@@ -60,14 +60,14 @@ def test_the_scene_ends_on_the_labelled_matrix_with_its_numbers_and_a_colour_bar
     "spec",
     [
         A.make_spec(tokens=" ".join(f"word{i}" for i in range(40))),
-        A.make_spec(kind="multihead", heads=6, dim=12, causal=True),
+        A.make_spec(kind="multihead", heads=6, dim=12, causal=True, tokens="the cat sat"),
     ],
     ids=["40 tokens", "6 heads"],
 )
 def test_nothing_leaves_the_frame(tmp_path, spec):
     import manim
 
-    scene, _ = _end_state(tmp_path, spec, explained=1)
+    scene, _ = _end_state(tmp_path, spec, explained=0)
     w, h = manim.config.frame_width / 2, manim.config.frame_height / 2
     for mob in scene.mobjects:
         for part in mob.get_family():
