@@ -152,10 +152,6 @@ class BeamResult:
     spec: BeamSpec | None = None  # what ran, when built by ``run``
 
 
-def _truncate(tokens: tuple[str, ...], eos: str) -> tuple[str, ...]:
-    return tokens[: tokens.index(eos) + 1] if eos in tokens else tokens
-
-
 def sequence_log_prob(model: Model, tokens: tuple[str, ...], prompt=()) -> float:
     """Σ log P(token | prompt and the tokens before it); −inf if any has probability 0."""
     total = 0.0

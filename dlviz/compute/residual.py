@@ -165,6 +165,11 @@ class VarianceResult:
         """A few depths for histograms: the input, a quarter, half, the end."""
         return sorted({0, self.depth // 4, self.depth // 2, self.depth})
 
+    @property
+    def repeats(self) -> int:
+        """Runs per variant (the band is their range)."""
+        return next(iter(self.forward.values())).shape[0]
+
     def mean(self, variant: str) -> Array:
         return self.forward[variant].mean(axis=0)
 

@@ -33,18 +33,7 @@ def draw_attention(
     # a row on its own scale: weight ÷ the row's largest (the numbers stay the weights)
     shown = weights / weights.max(axis=1, keepdims=True) if row_scale else weights
     ax.imshow(shown, vmin=0.0, vmax=1.0, cmap=theme.cmap)
-    for i, j in zip(*np.nonzero(result.mask), strict=True):
-        ax.add_patch(
-            Rectangle(
-                (j - 0.5, i - 0.5),
-                1,
-                1,
-                facecolor=theme.background,
-                edgecolor=theme.muted,
-                hatch="//",
-                linewidth=0,
-            )
-        )
+    hatch_cells(ax, result.mask, theme)
     if numbers:
         for (i, j), w in np.ndenumerate(weights):
             if not result.mask[i, j]:
@@ -61,6 +50,22 @@ def draw_attention(
     ax.set_xlabel(text("keys", lang))
     ax.set_ylabel(text("queries", lang))
     return ax
+
+
+def hatch_cells(ax: Axes, cells: np.ndarray, theme: Theme) -> None:
+    """Hatch the image cells where ``cells`` is True (masked keys)."""
+    for i, j in zip(*np.nonzero(cells), strict=True):
+        ax.add_patch(
+            Rectangle(
+                (j - 0.5, i - 0.5),
+                1,
+                1,
+                facecolor=theme.background,
+                edgecolor=theme.muted,
+                hatch="//",
+                linewidth=0,
+            )
+        )
 
 
 def plot_attention(
@@ -218,18 +223,7 @@ def plot_pipeline(result: AttentionResult, *, theme: Theme = LIGHT, lang: str = 
             else:
                 span = float(np.nanmax(np.abs(finite))) or 1.0
                 image = ax.imshow(finite, vmin=-span, vmax=span, cmap="RdBu_r")
-            for i, j in zip(*np.nonzero(~np.isfinite(m)), strict=True):  # −∞: masked
-                ax.add_patch(
-                    Rectangle(
-                        (j - 0.5, i - 0.5),
-                        1,
-                        1,
-                        facecolor=theme.background,
-                        edgecolor=theme.muted,
-                        hatch="//",
-                        linewidth=0,
-                    )
-                )
+            hatch_cells(ax, ~np.isfinite(m), theme)  # −∞: masked
             if numbers and np.size(m) <= 64:  # small enough to read: the numbers too
                 for (i, j), x in np.ndenumerate(m):
                     if np.isfinite(x):  # dark type on light cells, light type on dark ones

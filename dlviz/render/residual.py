@@ -37,14 +37,13 @@ def draw_residual(
     ax.set_xlim(-0.5, result.depth + 0.5)
     ax.set_ylabel(text(result.statistic.replace("-", "_"), lang))
     ax.plot([], [], "--", color=theme.muted, label=text("theory", lang))
-    repeats = next(iter(result.forward.values())).shape[0]
     ax.fill_between(
         [],
         [],
         [],
         color=theme.muted,
         alpha=0.2,
-        label=text("residual_band", lang, n=repeats),
+        label=text("residual_band", lang, n=result.repeats),
     )
     ax.legend(fontsize="small" if theme.name == "light" else "x-small")
     ax.grid(True, alpha=0.3)
@@ -107,8 +106,7 @@ def plot_residual(result: VarianceResult, *, theme: Theme = LIGHT, lang: str = "
             )
             hist.tick_params(labelsize=theme.font_size * 0.7)
             hist.set_yticks([])
-        repeats = next(iter(result.forward.values())).shape[0]
-        note = text("residual_band_note", lang, n=repeats, width=result.width)
+            note = text("residual_band_note", lang, n=result.repeats, width=result.width)
         size = theme.font_size * 0.7
         fig.supxlabel(
             wrap(note, fig.get_figwidth() * 72 / (size * 0.55), 2),
