@@ -42,6 +42,9 @@ class Theme:
     serif: bool
 
 
+# The line a ReLU unit adds, as it cuts the regions (videos): unlike every fill.
+CUT_COLOUR = "#c2185b"
+
 # Pastel fills for ReLU regions (figures and videos): neighbours must differ.
 REGION_COLOURS = (
     "#8dd3c7",
@@ -221,6 +224,7 @@ _SHARED_STRINGS: dict[str, dict[str, str]] = {
     "frequency": {"en": "frequency", "zh": "频率"},
     "step": {"en": "step", "zh": "步数"},
     "none": {"en": "none", "zh": "无"},
+    "sped_up": {"en": "the next {n} at {k}× speed", "zh": "接下来的 {n} 个以 {k} 倍速播放"},
     "depth": {"en": "depth (hidden layers)", "zh": "深度（隐藏层数）"},
     "width": {"en": "width", "zh": "宽度"},
 }

@@ -169,6 +169,16 @@ _CONV_STRINGS = {
     "conv_input": {"en": "input (padding shaded)", "zh": "输入（阴影为填充）"},
     "conv_output": {"en": "output", "zh": "输出"},
     "conv_output_channel": {"en": "output channel {k}", "zh": "输出通道 {k}"},
+    "conv_input_channel": {"en": "input channel {k}", "zh": "输入通道 {k}"},
+    "conv_kernel_slice": {"en": "kernel[{out}, {k}]", "zh": "卷积核[{out}, {k}]"},
+    "conv_more_channels": {
+        "en": "input channels {first}–{last} not drawn; their sums are in the total",
+        "zh": "未画出输入通道 {first}–{last}；其部分和已计入总和",
+    },
+    "conv_next_kernel": {
+        "en": "output channel {k}: the same windows with kernel {k}",
+        "zh": "输出通道 {k}：相同的窗口，使用第 {k} 个卷积核",
+    },
     "conv_channels": {"en": "{cin} → {cout} channels", "zh": "{cin} → {cout} 个通道"},
     "kernel_for": {"en": "kernel of output channel 1", "zh": "输出通道 1 的卷积核"},
     "inserted_zero": {
@@ -239,6 +249,23 @@ _RELU_STRINGS = {
         "zh": "激活区域：{n} · 线性片：{pieces}",
     },
     "regions_found_n": {"en": "activation regions: {n}", "zh": "激活区域：{n}"},
+    "relu_layer_first": {
+        "en": "Layer 1: each unit adds a straight line where its input is 0",
+        "zh": "第 1 层：每个单元在其输入为 0 处添加一条直线",
+    },
+    "relu_layer_deeper": {
+        "en": "Layer {layer}: each unit's line is straight inside each region "
+        "and bends where it crosses the earlier boundaries",
+        "zh": "第 {layer} 层：每个单元的线在每个区域内是直的，穿过先前的边界时弯折",
+    },
+    "relu_cut_unit": {
+        "en": "layer {layer}, unit {unit} of {units}",
+        "zh": "第 {layer} 层，第 {unit} / {units} 个单元",
+    },
+    "relu_cut_split": {
+        "en": "its line splits {split} of {before} regions",
+        "zh": "它的线切开 {before} 个区域中的 {split} 个",
+    },
     "bound_serra": {
         "en": "upper bound (Serra et al. 2018, Thm 1)",
         "zh": "上界（Serra 等 2018，定理 1）",

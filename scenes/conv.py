@@ -20,7 +20,6 @@ from manim import (
     Create,
     FadeIn,
     FadeOut,
-    Indicate,
     Scene,
     Square,
     SurroundingRectangle,
@@ -31,6 +30,9 @@ from manim import (
 from dlviz.compute import conv as C
 from dlviz.scenes._common import label
 from dlviz.theme import get_theme, text
+
+
+MIN_FONT = 19  # digits about 24 px tall at 1080p, in the CJK face too
 
 
 def default_result(channels: int = 1) -> C.ConvResult:
@@ -61,17 +63,29 @@ class Grid(VGroup):
                 ).move_to([j * size, -i * size, 0])
                 self.squares.add(square)
                 colour = theme.foreground if inside[i, j] else (pad_colour or theme.muted)
-                num = label(
-                    C.number(values[i, j]), theme, lang, font_size=min(26, 60 * size), color=colour
-                ).move_to(square)
-                self.numbers.add(num)
+                num = label(C.number(values[i, j]), theme, lang, font_size=20, color=colour)
+                self.numbers.add(num.move_to(square))
+        # one type size for the grid: the widest number fills at most 3/4 of a cell
+        widest = max(n.width for n in self.numbers)
+        font = min(26.0, 20 * 0.75 * size / widest)
+        self.legible = font >= MIN_FONT
+        for n in self.numbers:
+            n.scale(font / 20)
         self.shape = (h, w)
-        self.add(self.squares, self.numbers)
+        self.add(self.squares)
+        if self.legible:  # else the cells are drawn without their numbers
+            self.add(self.numbers)
 
     def hide_numbers(self) -> Grid:
         """Keep the numbers where they belong but off screen until shown."""
         self.remove(self.numbers)
         return self
+
+    def number(self, i: int, j: int):
+        """The number in cell (i, j); an empty group when too small to read."""
+        if not self.legible:
+            return VGroup()
+        return self.numbers[i * self.shape[1] + j].move_to(self.cell(i, j))  # hidden: left behind
 
     def cell(self, i: int, j: int) -> Square:
         return self.squares[i * self.shape[1] + j]
@@ -88,7 +102,8 @@ class ConvScene(Scene):
     def construct(self):
         r, theme, lang = self.result, self.theme, self.lang
         title = label(text("conv", lang), theme, lang, font_size=36).to_edge(UP, buff=0.25)
-        size = min(0.8, 5.0 / max(r.padded.shape[1:]))
+        widths = r.padded.shape[2] + r.spec.kernel_size[1] + r.output.shape[2]
+        size = min(0.8, 5.0 / max(r.padded.shape[1:]), 11.4 / widths)  # the row fits, unscaled
         inside = r.input_mask()
         grid_in = Grid(r.padded[0], theme, lang, size, inside, pad_colour=theme.palette[6])
         if r.slid_kernel is not None:
@@ -97,8 +112,7 @@ class ConvScene(Scene):
             kernel = Grid(np.zeros(r.spec.kernel_size), theme, lang, size).hide_numbers()
             kernel.add(label(r.spec.pool, theme, lang, font_size=30).move_to(kernel))
         grid_out = Grid(r.output[0], theme, lang, size)
-        row = VGroup(grid_in, kernel, grid_out).arrange(RIGHT, buff=0.8)
-        row.scale_to_fit_width(min(row.width, 13)).move_to(0.35 * UP)
+        row = VGroup(grid_in, kernel, grid_out).arrange(RIGHT, buff=0.8).move_to(0.35 * UP)
         grid_out.hide_numbers()
         kernel_name = "kernel" if r.kernel is not None else "pool_window"
         names = VGroup(
@@ -122,11 +136,12 @@ class ConvScene(Scene):
         self.wait(1.0)
 
     def slide(self, grid_in: Grid, kernel: Grid, grid_out: Grid, formula) -> None:
-        r, theme = self.result, self.theme
+        r, theme, lang = self.result, self.theme, self.lang
         oh, ow = r.output.shape[1:]
-        window = None
+        window = speed = None
         explained = min(self.params["explained"], oh * ow)
-        fast = self.params["fast_seconds"] / max(1, oh * ow - explained)
+        rest = oh * ow - explained
+        fast = self.params["fast_seconds"] / max(1, rest)
         for step in range(oh * ow):
             cell, taps = r.taps(step)
             box = VGroup(
@@ -140,38 +155,46 @@ class ConvScene(Scene):
             target = SurroundingRectangle(
                 grid_out.cell(*cell), color=theme.palette[8], buff=0, stroke_width=4
             )
-            moves = (
-                [box, target]
-                if window is None
-                else [window[0].animate.become(box), window[1].animate.become(target)]
-            )
+            if step == explained and rest > 1:
+                factor = max(2, round(1.6 / fast))
+                speed = label(text("sped_up", lang, n=rest, k=factor), theme, lang, font_size=22)
+                speed.set_color(theme.palette[8]).next_to(grid_out, DOWN, buff=0.25)
+                self.play(FadeIn(speed), run_time=0.5)
             if window is None:
                 self.play(Create(box), Create(target), run_time=0.6)
                 window = VGroup(box, target)
             else:
-                self.play(*moves, run_time=0.5 if step < explained else fast)
-            value = grid_out.numbers[cell[0] * ow + cell[1]]
+                self.play(
+                    window[0].animate.become(box),
+                    window[1].animate.become(target),
+                    run_time=0.5 if step < explained else fast,
+                )
+            value = grid_out.number(*cell)
             if step < explained:
                 sum_text = label(
-                    C.window_text(
-                        r, step, text("per_input_channel", self.lang), text("bias", self.lang)
-                    ),
+                    C.window_text(r, step, text("per_input_channel", lang), text("bias", lang)),
                     theme,
-                    self.lang,
-                    font_size=22,
+                    lang,
+                    font_size=24,
                 )
                 sum_text.next_to(formula, UP, buff=0.3)
                 if sum_text.width > 13:
                     sum_text.scale_to_fit_width(13)
-                self.play(FadeIn(sum_text), Indicate(kernel, color=theme.palette[8]), run_time=1.0)
-                self.play(FadeIn(value), FadeOut(sum_text), run_time=0.6)
+                # the kernel's frame lights up; its numbers stay readable
+                frame = SurroundingRectangle(kernel, color=theme.palette[8], buff=0.04)
+                self.play(FadeIn(sum_text), Create(frame), run_time=1.0)
+                self.wait(0.4)
+                self.play(FadeIn(value), FadeOut(sum_text), FadeOut(frame), run_time=0.6)
             else:
                 self.add(value)
-        self.play(FadeOut(window), run_time=0.3)
+        self.play(FadeOut(window), *([FadeOut(speed)] if speed else []), run_time=0.3)
 
 
 class ConvChannelsScene(Scene):
-    params = {"result": None, "theme": "dark", "lang": "en"}
+    # up to ``shown`` input channels are drawn as columns (input above, the
+    # kernel slice below); every output channel is filled, the first
+    # ``explained`` windows of the first in full, the rest sped up
+    params = {"result": None, "theme": "dark", "lang": "en", "explained": 2, "shown": 3}
 
     def setup(self):
         self.theme, self.lang = get_theme(self.params["theme"]), self.params["lang"]
@@ -180,65 +203,140 @@ class ConvChannelsScene(Scene):
 
     def construct(self):
         r, theme, lang = self.result, self.theme, self.lang
-        channels = min(r.padded.shape[0], 3)
+        cin, cout = r.padded.shape[0], r.output.shape[0]
+        shown = min(cin, self.params["shown"])
         title = label(
-            text("conv_channels_title", lang, channels=r.padded.shape[0]), theme, lang, font_size=32
+            text("conv_channels_title", lang, channels=cin), theme, lang, font_size=30
         ).to_edge(UP, buff=0.25)
-        size = min(0.4, 2.0 / max(r.padded.shape[1:]))
+        ph, pw = r.padded.shape[1:]
+        kh, kw = r.spec.kernel_size
+        size = min(0.5, 2.5 / pw, 2.7 / ph, 1.6 / kh)
         inside = r.input_mask()
-        rows = VGroup()
-        for c in range(channels):
-            g = Grid(r.padded[c], theme, lang, size, inside)
-            k = Grid(r.slid_kernel[0, c], theme, lang, size)
-            rows.add(VGroup(g, k).arrange(RIGHT, buff=0.5))
-        rows.arrange(DOWN, buff=0.3).to_edge(LEFT, buff=0.8).shift(0.3 * DOWN)
-        grid_out = Grid(r.output[0], theme, lang, 0.5).to_edge(RIGHT, buff=1.0).hide_numbers()
-        self.play(FadeIn(title), *[Create(row) for row in rows], Create(grid_out), run_time=1.5)
+        self.columns = VGroup()
+        for c in range(shown):
+            grid = Grid(r.padded[c], theme, lang, size, inside)
+            kernel = Grid(r.slid_kernel[0, c], theme, lang, min(0.6, 1.8 / kh, 2.5 / kw))
+            head = label(text("conv_input_channel", lang, k=c + 1), theme, lang, font_size=22)
+            name = self.slice_name(0, c)
+            self.columns.add(VGroup(head, grid, name, kernel).arrange(DOWN, buff=0.18))
+        self.columns.arrange(RIGHT, buff=0.45, aligned_edge=UP).to_edge(LEFT, buff=0.35)
+        self.columns.next_to(title, DOWN, buff=0.35).to_edge(LEFT, buff=0.35)
+        right = self.columns.get_right()[0] + 0.5
         oh, ow = r.output.shape[1:]
+        cols = 1 if cout <= 2 else 2  # output channels in one or two columns
+        rows = -(-cout // cols)
+        width = 6.9 - right
+        out_size = min(
+            0.8,
+            (6.0 - rows * 0.45 - (rows - 1) * 0.25) / (rows * oh),
+            (width - (cols - 1) * 0.3) / (cols * ow),
+        )
+        self.outputs = VGroup()
+        for k in range(cout):
+            grid = Grid(r.output[k], theme, lang, out_size).hide_numbers()
+            head = label(text("conv_output_channel", lang, k=k + 1), theme, lang, font_size=20)
+            self.outputs.add(VGroup(head, grid).arrange(DOWN, buff=0.12))
+        self.outputs.arrange_in_grid(rows=rows, cols=cols, buff=(0.3, 0.25))
+        self.outputs.next_to(title, DOWN, buff=0.35)
+        self.outputs.set_x(right + self.outputs.width / 2)
+        parts = [FadeIn(title), *[Create(col) for col in self.columns], Create(self.outputs)]
+        if shown < cin:
+            more = label(
+                text("conv_more_channels", lang, first=shown + 1, last=cin),
+                theme,
+                lang,
+                font_size=20,
+                color=theme.muted,
+            )
+            parts.append(
+                FadeIn(more.next_to(self.columns, DOWN, buff=0.2).align_to(self.columns, LEFT))
+            )
+        self.play(*parts, run_time=1.5)
+        self.wait(0.5)
+        for k in range(cout):
+            self.fill(k, shown)
+        self.wait(1.5)
+
+    def slice_name(self, out: int, c: int):
+        words = text("conv_kernel_slice", self.lang, out=out + 1, k=c + 1)
+        return label(words, self.theme, self.lang, font_size=20, color=self.theme.muted)
+
+    def fill(self, k: int, shown: int) -> None:
+        """Output channel ``k``, window by window: the windows in every input
+        channel, each channel's partial sum under its column, then the total."""
+        r, theme, lang = self.result, self.theme, self.lang
+        oh, ow = r.output.shape[1:]
+        grid_out = self.outputs[k][1]
+        colour = theme.palette[8]
+        if k > 0:  # the kernel slices change: the next output channel's kernel
+            note = label(text("conv_next_kernel", lang, k=k + 1), theme, lang, font_size=24)
+            note.to_edge(DOWN, buff=0.3)
+            changes = []
+            for c in range(shown):
+                column = self.columns[c]
+                kernel = Grid(r.slid_kernel[k, c], theme, lang, column[3].cell(0, 0).width)
+                name = self.slice_name(k, c).move_to(column[2])
+                changes += [FadeOut(column[2]), FadeOut(column[3])]
+                changes += [FadeIn(name), FadeIn(kernel.move_to(column[3]))]
+                column.submobjects[2:4] = [name, kernel]
+            self.play(FadeIn(note), *changes, run_time=1.2)
+            self.wait(0.8)
+            self.play(FadeOut(note), run_time=0.3)
+        explained = self.params["explained"] if k == 0 else 0
+        rest = oh * ow - explained
+        speed = None
+        window = None
         for step in range(oh * ow):
             cell, taps = r.taps(step)
-            partial = [
-                sum(
-                    r.padded[c, i, j] * r.slid_kernel[0, c].ravel()[t]
-                    for t, (i, j) in enumerate(taps)
-                )
-                for c in range(r.padded.shape[0])
-            ]
-            value = grid_out.numbers[cell[0] * ow + cell[1]]
-            if step > 0:
-                self.add(value)
-                continue
             boxes = VGroup(
                 *[
                     SurroundingRectangle(
-                        rows[c][0].cell(i, j), color=theme.palette[8], buff=0, stroke_width=3
+                        self.columns[c][1].cell(i, j), color=colour, buff=0, stroke_width=3
                     )
-                    for c in range(channels)
+                    for c in range(shown)
                     for i, j in taps
-                ]
+                ],
+                SurroundingRectangle(grid_out.cell(*cell), color=colour, buff=0, stroke_width=3),
             )
+            value = grid_out.number(*cell)
+            if step == explained and rest > 1:
+                speed = label(text("sped_up", lang, n=rest, k=4), theme, lang, font_size=22)
+                speed.set_color(colour).to_edge(DOWN, buff=0.3)
+                self.play(FadeIn(speed), run_time=0.5)
+            if step >= explained:  # the window moves, the number appears
+                if window is None:
+                    window = boxes
+                    self.play(Create(window), FadeIn(value), run_time=0.4)
+                else:
+                    self.play(window.animate.become(boxes), FadeIn(value), run_time=0.4)
+                continue
+            equation = C.window_equation(
+                r, step, k, text("per_input_channel", lang), text("bias", lang)
+            )
+            partial = equation.lhs.terms[: r.padded.shape[0]]
             sums = VGroup(
                 *[
-                    label(f"= {C.number(p)}", theme, lang, font_size=24).next_to(
-                        rows[c], RIGHT, buff=0.3
+                    label(f"= {p.text()}", theme, lang, font_size=24).next_to(
+                        self.columns[c][3], DOWN, buff=0.2
                     )
-                    for c, p in enumerate(partial[:channels])
+                    for c, p in enumerate(partial[:shown])
                 ]
             )
-            total = label(
-                C.window_text(r, 0, text("per_input_channel", lang), text("bias", lang)),
-                theme,
-                lang,
-                font_size=24,
-            )
-            total.scale_to_fit_width(min(total.width, 6.5))
-            total.next_to(grid_out, DOWN, buff=0.5)
+            total = label(equation.text(), theme, lang, font_size=26)
+            if total.width > 13.4:
+                total.scale_to_fit_width(13.4)
+            total.to_edge(DOWN, buff=0.3)
             self.play(Create(boxes), run_time=0.8)
-            self.play(FadeIn(sums), run_time=0.8)
+            self.play(FadeIn(sums), run_time=1.0)
+            self.wait(0.4)
             self.play(FadeIn(total), FadeIn(value), run_time=1.0)
-            self.wait(0.8)
-            self.play(FadeOut(boxes), FadeOut(sums), run_time=0.4)
-        self.wait(1.0)
+            self.wait(1.0)
+            self.play(FadeOut(boxes), FadeOut(sums), FadeOut(total), run_time=0.4)
+        self.play(
+            *([FadeOut(window)] if window else []),
+            *([FadeOut(speed)] if speed else []),
+            run_time=0.3,
+        )
 
 
 def scene_for(result) -> str:

@@ -104,11 +104,14 @@ class OptimizerRace(_OptimizerScene):
 
     def construct(self):
         race, theme, lang = self.race, self.theme, self.lang
+        if len(race.runs) > 4:  # a two-column legend: a narrower map makes room
+            self.plot_place = (0.2 * DOWN + 2.6 * LEFT, (6.0, 5.4))
         name = landscape_name(self.land.name, lang)
         self.show_landscape("optimizers_title", name=name, convention=race.runs[0].convention)
-        self.loss_axes, loss_frame = self.loss_panel()
+        legend = self.legend()
+        self.loss_axes, loss_frame = self.loss_panel(top=legend.get_bottom()[1] - 0.25)
         self.play(
-            FadeIn(self.legend()),
+            FadeIn(legend),
             Create(loss_frame),
             *[FadeIn(Dot(self.point(s), radius=0.09, color=theme.foreground)) for s in race.starts],
             run_time=0.8,
@@ -124,37 +127,39 @@ class OptimizerRace(_OptimizerScene):
             self.play(FadeIn(words), run_time=0.8)
         self.wait(1.5)
 
-    def loss_panel(self) -> tuple[Axes, VGroup]:
-        """Coordinates for log10(L − L*) against step, below the legend, and
-        its frame (the curves are drawn as the race runs)."""
+    def loss_panel(self, top: float) -> tuple[Axes, VGroup]:
+        """Coordinates for log10(L − L*) against step, from ``top`` (below
+        the legend) down to the step counter, and its frame (the curves are
+        drawn as the race runs)."""
         theme, lang, race = self.theme, self.lang, self.race
         steps = race.runs[0].params.shape[0] - 1
         low, high = self.log_gap_range()
+        title = label(f"{text('loss_gap_title', lang)} (L − L*)", theme, lang, font_size=20)
+        bottom = self.axes.get_bottom()[1] + 0.75  # room for the step numbers and counter
+        height = top - title.height - 0.12 - bottom
         axes = Axes(
             x_range=[0, steps, steps],
             y_range=[low, high, 1],
             x_length=4.3,
-            y_length=2.6,
+            y_length=height,
             tips=False,
         )
-        axes.next_to(self.axes, RIGHT, buff=1.1).align_to(self.axes, DOWN).shift(0.45 * UP)
-        box = Rectangle(width=4.3, height=2.6, color=theme.foreground, stroke_width=2)
+        axes.next_to(self.axes, RIGHT, buff=1.1)
+        axes.shift((bottom + height / 2 - axes.get_center()[1]) * UP)
+        box = Rectangle(width=4.3, height=height, color=theme.foreground, stroke_width=2)
         frame = VGroup(box.move_to(axes))
-        for k in range(int(np.ceil(low)), int(np.floor(high)) + 1, max(1, int(high - low) // 4)):
+        every = max(1, int(np.ceil((high - low) / max(1, int(height / 0.45)))))
+        for k in range(int(np.ceil(low)), int(np.floor(high)) + 1, every):
             frame.add(
-                label(f"1e{k}", theme, lang, font_size=16).next_to(axes.c2p(0, k), LEFT, buff=0.08)
+                label(f"1e{k}", theme, lang, font_size=18).next_to(axes.c2p(0, k), LEFT, buff=0.08)
             )
         for value in (0, steps):
             frame.add(
-                label(str(value), theme, lang, font_size=16).next_to(
+                label(str(value), theme, lang, font_size=18).next_to(
                     axes.c2p(value, low), DOWN, buff=0.08
                 )
             )
-        frame.add(
-            label(f"{text('loss_gap_title', lang)} (L − L*)", theme, lang, font_size=20).next_to(
-                box, UP, buff=0.1
-            )
-        )
+        frame.add(title.next_to(box, UP, buff=0.12))
         return axes, frame
 
     def log_gap_range(self) -> tuple[float, float]:
@@ -189,7 +194,10 @@ class OptimizerRace(_OptimizerScene):
                     ).next_to(swatch, RIGHT, buff=0.15),
                 )
             )
-        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.16)
+        if len(rows) > 4:  # many rules: two columns, leaving room for the loss panel
+            rows.arrange_in_grid(cols=2, buff=(0.3, 0.12), cell_alignment=LEFT)
+        else:
+            rows.arrange(DOWN, aligned_edge=LEFT, buff=0.16)
         return rows.next_to(self.axes, RIGHT, buff=0.6).align_to(self.axes, UP)
 
     def race_paths(self):
@@ -220,7 +228,7 @@ class OptimizerRace(_OptimizerScene):
             [label(d, theme, lang, font_size=24) for d in "0123456789"],
             len(str(steps)),
         )
-        counter.next_to(self.loss_axes, DOWN, buff=0.45).align_to(self.loss_axes, LEFT)
+        counter.next_to(self.loss_axes, DOWN, buff=0.4).align_to(self.loss_axes, LEFT)
         counter.add_updater(lambda m: m.show(int(clock.get_value())))
         self.add(counter)
         self.play(

@@ -19,6 +19,8 @@ from manim import (
     Axes,
     Create,
     FadeIn,
+    FadeOut,
+    Line,
     Polygon,
     Scene,
     Transform,
@@ -28,13 +30,17 @@ from manim import (
 
 from dlviz.compute import relu as R
 from dlviz.scenes._common import label
-from dlviz.theme import REGION_COLOURS, get_theme, text
+from dlviz.theme import CUT_COLOUR, REGION_COLOURS, get_theme, text, wrap
 
 
 class ReluRegionsScene(Scene):
     # result: a computed ReluResult holding its cuts (from the command line);
-    # without one the scene runs a small network's spec
-    params = {"result": None, "theme": "dark", "lang": "en"}
+    # without one the scene runs a small network's spec. The first ``explained``
+    # units of each layer are shown in full, the rest ``speedup`` times faster.
+    params = {"result": None, "theme": "dark", "lang": "en", "explained": 2, "speedup": 4}
+
+    FULL = (0.8, 0.8, 0.4)  # seconds: the line enters, the region splits, a pause
+    PANEL = 6.2  # width of the text column right of the map
 
     def setup(self):
         p = self.params
@@ -43,64 +49,156 @@ class ReluRegionsScene(Scene):
         if not self.result.cuts:  # a result drawn as a figure: cut again, keeping the frames
             self.result = R.run(self.result.spec, cuts=True)
         self.net = self.result.network
-        self.layers: list[list] = [[] for _ in self.net.widths]
-        for layer, _, polys in self.result.cuts:
-            self.layers[layer].append(polys)
         self.camera.background_color = self.theme.background
 
     def construct(self):
-        theme, lang = self.theme, self.lang
+        theme, lang, net = self.theme, self.lang, self.net
         x0, x1, y0, y1 = self.result.spec.domain
+        side = 6.7
         axes = Axes(
             x_range=[x0, x1],
             y_range=[y0, y1],
-            x_length=6.2,
-            y_length=6.2,
+            x_length=side,
+            y_length=side,
             tips=False,
             axis_config={"color": theme.muted},
-        ).shift(2.2 * LEFT + 0.2 * DOWN)
+        )
+        axes.to_edge(LEFT, buff=0.35).to_edge(DOWN, buff=0.3)
+        self.left = axes.get_right()[0] + 0.5
         title = label(
-            text("relu_title_2d", lang, widths="×".join(map(str, self.net.widths))),
+            text("relu_title_2d", lang, widths="×".join(map(str, net.widths))),
             theme,
             lang,
             font_size=32,
         ).to_edge(UP, buff=0.25)
         self.play(FadeIn(title), Create(axes), run_time=1.0)
-        shown = self.region_group(axes, [np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]])])
-        self.add(shown)
-        count = self.counter(1, 0)
+        self.shown = [self.polygon(axes, self.box(), 0)]
+        self.add(*self.shown)
+        count = self.slot(self.count_text(1, 0), -0.6)
         self.add(count)
-        for layer, frames in enumerate(self.layers):
-            seconds = 3.0 / max(1, len(frames))
-            for polys in frames:
-                self.play(
-                    Transform(shown, self.region_group(axes, polys)),
-                    Transform(count, self.counter(len(polys), layer + 1)),
-                    run_time=seconds,
+        caption = unit = split = speed = None
+        explained, k = self.params["explained"], self.params["speedup"]
+        before = 1
+        for cut in self.result.cuts:
+            units = net.widths[cut.layer]
+            full = cut.unit < explained
+            if cut.unit == 0:  # a new layer: say what its lines do
+                key = "relu_layer_first" if cut.layer == 0 else "relu_layer_deeper"
+                new = self.slot(
+                    self.wrapped(text(key, lang, layer=cut.layer + 1), 24), 3.1, top=True
                 )
-            self.wait(0.4)
-        self.wait(1.5)
-
-    def region_group(self, axes: Axes, polys: list) -> VGroup:
-        group = VGroup()
-        for k, poly in enumerate(polys):
-            points = [axes.c2p(x, y) for x, y in poly]
-            group.add(
-                Polygon(
-                    *points,
-                    fill_color=REGION_COLOURS[(7 * k) % len(REGION_COLOURS)],
-                    fill_opacity=0.9,
-                    stroke_color=self.theme.background,
-                    stroke_width=1,
+                self.play(FadeIn(new) if caption is None else Transform(caption, new))
+                caption = caption or new
+                self.wait(1.0)
+            if cut.unit == explained and units > explained:
+                speed = self.slot(
+                    label(
+                        text("sped_up", lang, n=units - explained, k=k),
+                        theme,
+                        lang,
+                        font_size=24,
+                        color=CUT_COLOUR,
+                    ),
+                    -2.9,
                 )
+                self.play(FadeIn(speed), run_time=0.5)
+            enter, grow, pause = (t if full else t / k for t in self.FULL)
+            new_unit = self.slot(
+                label(
+                    text(
+                        "relu_cut_unit", lang, layer=cut.layer + 1, unit=cut.unit + 1, units=units
+                    ),
+                    theme,
+                    lang,
+                    font_size=28,
+                ),
+                1.15,
             )
-        return group
+            new_split = self.slot(
+                label(
+                    text("relu_cut_split", lang, split=len(cut.parents), before=before),
+                    theme,
+                    lang,
+                    font_size=24,
+                    color=theme.muted,
+                ),
+                0.55,
+            )
+            line = VGroup(
+                *[
+                    Line(axes.c2p(*a), axes.c2p(*b), color=CUT_COLOUR, stroke_width=7)
+                    for a, b in cut.segments
+                ]
+            )
+            texts = [(unit, new_unit), (split, new_split)]
+            self.play(
+                *[FadeIn(n) if o is None else Transform(o, n) for o, n in texts],
+                *([Create(line)] if len(line) else []),
+                run_time=enter,
+            )
+            unit, split = unit or new_unit, split or new_split
+            changes = self.split(axes, cut)
+            self.bring_to_front(line)  # the halves were added on top
+            self.play(
+                *changes,
+                Transform(
+                    count, self.slot(self.count_text(len(cut.polygons), cut.layer + 1), -0.6)
+                ),
+                *([line.animate.set_stroke(opacity=0)] if len(line) else []),
+                run_time=grow,
+            )
+            self.remove(line)
+            self.wait(pause)
+            before = len(cut.polygons)
+            if cut.unit == units - 1 and speed is not None:
+                self.play(FadeOut(speed), run_time=0.3)
+                self.remove(speed)
+                speed = None
+        self.wait(2.0)
 
-    def counter(self, n: int, layers_done: int) -> VGroup:
+    def box(self) -> np.ndarray:
+        x0, x1, y0, y1 = self.result.spec.domain
+        return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
+
+    def split(self, axes: Axes, cut) -> list:
+        """Each split region becomes its two halves: drawn in the parent's
+        colour at first (the same picture), the new half then takes its own."""
+        first_new = len(cut.polygons) - len(cut.parents)
+        changes = []
+        for j, parent in enumerate(cut.parents):
+            child = first_new + j
+            kept = self.polygon(axes, cut.polygons[parent], parent)
+            half = self.polygon(axes, cut.polygons[child], parent)
+            self.remove(self.shown[parent])
+            self.add(kept, half)
+            self.shown[parent] = kept
+            self.shown.append(half)
+            changes.append(half.animate.set_fill(region_colour(child), opacity=0.9))
+        return changes
+
+    def polygon(self, axes: Axes, poly: np.ndarray, k: int) -> Polygon:
+        return Polygon(
+            *[axes.c2p(x, y) for x, y in poly],
+            fill_color=region_colour(k),
+            fill_opacity=0.9,
+            stroke_color=self.theme.background,
+            stroke_width=1,
+        )
+
+    def slot(self, mob, y: float, top: bool = False):
+        """``mob`` in the text column, its centre (or ``top``) at height ``y``."""
+        if mob.width > self.PANEL:
+            mob.scale_to_fit_width(self.PANEL)
+        return mob.move_to([self.left + mob.width / 2, y - (mob.height / 2 if top else 0), 0])
+
+    def wrapped(self, words: str, font_size: float):
+        return label(wrap(words, 36, 2), self.theme, self.lang, font_size=font_size)
+
+    def count_text(self, n: int, layers_done: int) -> VGroup:
         theme, lang = self.theme, self.lang
         bound = R.serra_bound(self.net.widths[: max(1, layers_done)], 2) if layers_done else 1
         lines = VGroup(
-            label(text("regions_found_n", lang, n=n), theme, lang, font_size=30),
+            label(text("regions_found_n", lang, n=n), theme, lang, font_size=32),
             label(
                 f"{text('regions_bound', lang)}: {bound}",
                 theme,
@@ -109,7 +207,11 @@ class ReluRegionsScene(Scene):
                 color=theme.muted,
             ),
         )
-        return lines.arrange(DOWN, aligned_edge=LEFT).to_edge(RIGHT, buff=0.6)
+        return lines.arrange(DOWN, aligned_edge=LEFT)
+
+
+def region_colour(k: int) -> str:
+    return REGION_COLOURS[(7 * k) % len(REGION_COLOURS)]
 
 
 class ReluSumScene(Scene):

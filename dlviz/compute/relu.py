@@ -450,6 +450,21 @@ def _cut(poly: list, s: list, tol: float) -> tuple[list, list]:
     return pos, neg
 
 
+@dataclass(frozen=True)
+class Cut:
+    """One unit's cut, a frame of the cutting animation: the polygons after
+    it (a list of (k, 2) arrays); ``parents[j]`` is the region that
+    polygon ``len(polygons) - len(parents) + j`` was split from (the split
+    region keeps its index and the half where the unit is active); segments:
+    (S, 2, 2) the pieces of the unit's zero line inside the regions it cut."""
+
+    layer: int
+    unit: int
+    polygons: list
+    parents: tuple[int, ...]
+    segments: Array
+
+
 def regions_2d(
     net: Network, domain: tuple[float, float, float, float], on_cut: Callable | None = None
 ) -> Regions2D:
@@ -457,8 +472,8 @@ def regions_2d(
     line pulled back through the region's affine map. Which regions a line
     cuts is decided for all regions at once; only those are split.
 
-    ``on_cut(layer, unit, polygons)`` is called after each unit with the
-    current polygons (a list of (k, 2) arrays): the frames of an animation."""
+    ``on_cut(cut)`` is called after each unit with a ``Cut``: the frames of
+    an animation."""
     if net.input_dim != 2:
         raise ValueError("regions_2d needs a network with two inputs")
     x0, x1, y0, y1 = domain
@@ -475,9 +490,18 @@ def regions_2d(
         const = rows["c"][: polys.size] @ w.T + bias  # (R, units)
         polys.add_row_arrays(G=grad, g=const)
         for unit in range(w.shape[0]):
-            _cut_all(polys, unit, min_area, segments)
+            before = len(segments)
+            parents = _cut_all(polys, unit, min_area, segments)
             if on_cut is not None:
-                on_cut(layer, unit, [polys.v[r, : polys.n[r]].copy() for r in range(polys.size)])
+                on_cut(
+                    Cut(
+                        layer,
+                        unit,
+                        [polys.v[r, : polys.n[r]].copy() for r in range(polys.size)],
+                        tuple(parents),
+                        np.array(segments[before:], float).reshape(-1, 2, 2),
+                    )
+                )
         boundaries.append(np.array(segments, float).reshape(-1, 2, 2))
         R = polys.size
         real = np.arange(polys.v.shape[1])[None, :] < polys.n[:R, None]
@@ -503,7 +527,8 @@ def regions_2d(
     )
 
 
-def _cut_all(polys: _Polygons, unit: int, min_area: float, segments: list) -> None:
+def _cut_all(polys: _Polygons, unit: int, min_area: float, segments: list) -> list[int]:
+    """Split every region the unit's line crosses; the split regions' indices."""
     R = polys.size
     G, g = polys.rows["G"][:R, unit], polys.rows["g"][:R, unit]
     v = polys.v[:R, : polys.n[:R].max()]  # the padding columns only repeat vertices
@@ -523,6 +548,7 @@ def _cut_all(polys: _Polygons, unit: int, min_area: float, segments: list) -> No
             parents.append(r)
     if new:
         polys.append_many(new, np.array(parents))
+    return parents
 
 
 def sawtooth_network(width: int, depth: int) -> Network:
@@ -814,7 +840,7 @@ class ReluResult:
     y; output: (G,) or (G, G) the network's output there; hidden: 1-D only,
     per layer (G, units) the units' activations; terms: 1-D only, (G, units)
     each last-layer unit's weighted contribution (output = bias + row sums);
-    cuts: 2-D only, when asked for, (layer, unit, polygons) after each unit.
+    cuts: 2-D only, when asked for, a ``Cut`` after each unit.
     """
 
     spec: ReluSpec
@@ -825,7 +851,7 @@ class ReluResult:
     output: Array
     hidden: tuple[Array, ...] = ()
     terms: Array | None = None
-    cuts: tuple = ()
+    cuts: tuple[Cut, ...] = ()
     folding: Folding | None = None
 
 
@@ -877,9 +903,8 @@ def run(spec: ReluSpec, *, cuts: bool = False) -> ReluResult:
             net.unit_terms(xs[:, None]),
             folding=_folding(spec, xs) if spec.view == "folding" else None,
         )
-    frames: list = []
-    record = (lambda layer, unit, polys: frames.append((layer, unit, polys))) if cuts else None
-    regions = regions_2d(net, spec.domain, on_cut=record)
+    frames: list[Cut] = []
+    regions = regions_2d(net, spec.domain, on_cut=frames.append if cuts else None)
     x0, x1, y0, y1 = spec.domain
     g = np.linspace(0, 1, GRID_2D)
     xs, ys = x0 + g * (x1 - x0), y0 + g * (y1 - y0)

@@ -335,7 +335,7 @@ def animate_relu_2d(result: ReluResult, *, theme: Theme = LIGHT, lang: str = "en
     net, frames = result.network, list(result.cuts)
     if len(frames) > MAX_FRAMES:  # keep the last unit of every layer
         keep = set(np.linspace(0, len(frames) - 1, MAX_FRAMES).round().astype(int))
-        keep |= {i for i, (layer, unit, _) in enumerate(frames) if unit == net.widths[layer] - 1}
+        keep |= {i for i, f in enumerate(frames) if f.unit == net.widths[f.layer] - 1}
         frames = [f for i, f in enumerate(frames) if i in keep]
     x0, x1, y0, y1 = result.spec.domain
     with themed(theme):
@@ -347,7 +347,7 @@ def animate_relu_2d(result: ReluResult, *, theme: Theme = LIGHT, lang: str = "en
         state = {"polys": None}
 
         def update(i: int):
-            layer, unit, polys = frames[i]
+            layer, unit, polys = frames[i].layer, frames[i].unit, frames[i].polygons
             if state["polys"] is not None:
                 state["polys"].remove()
             colours = [REGION_COLOURS[(7 * k) % len(REGION_COLOURS)] for k in range(len(polys))]

@@ -374,3 +374,35 @@ def test_folding_composes_two_networks_into_one(seed):
     assert fold.second.num_pieces == _kinks_by_sampling(second, lo, hi)
     assert result.regions.num_pieces == _kinks_by_sampling(result.network, -3.0, 3.0)
     assert result.regions.num_pieces <= fold.first.num_pieces * fold.second.num_pieces
+
+
+def test_each_cut_splits_regions_into_two_halves_along_the_units_zero_line():
+    """The cutting frames: a split region's two halves cover it exactly
+    (shoelace areas), the region that was not split is unchanged, and the
+    highlighted segments lie on the unit's zero line, found by a forward pass."""
+
+    def area(p):
+        x, y = p[:, 0], p[:, 1]
+        return 0.5 * abs(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1)))
+
+    result = R.run(R.make_spec(widths=(4, 4, 3)), cuts=True)
+    net = result.network
+    before = [np.array([[-2, -2], [2, -2], [2, 2], [-2, 2]], float)]
+    split = 0
+    for cut in result.cuts:
+        after, first_new = cut.polygons, len(cut.polygons) - len(cut.parents)
+        assert first_new == len(before)
+        for j, parent in enumerate(cut.parents):
+            halves = area(after[parent]) + area(after[first_new + j])
+            assert halves == pytest.approx(area(before[parent]), rel=1e-9)
+        for k in set(range(len(before))) - set(cut.parents):
+            np.testing.assert_array_equal(after[k], before[k])
+        assert len(cut.segments) == len(cut.parents)
+        if len(cut.segments):
+            ends = cut.segments.reshape(-1, 2)
+            z = net.hidden(ends)[cut.layer][0][:, cut.unit]
+            scale = np.abs(net.hidden(np.zeros((1, 2)))[cut.layer][0]).max() + 1
+            assert np.abs(z).max() < 1e-8 * scale
+        split += len(cut.parents)
+        before = after
+    assert split + 1 == result.regions.num_regions
