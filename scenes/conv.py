@@ -31,7 +31,6 @@ from dlviz.compute import conv as C
 from dlviz.scenes._common import label
 from dlviz.theme import get_theme, text
 
-
 MIN_FONT = 19  # digits about 24 px tall at 1080p, in the CJK face too
 
 
@@ -112,7 +111,7 @@ class ConvScene(Scene):
             kernel = Grid(np.zeros(r.spec.kernel_size), theme, lang, size).hide_numbers()
             kernel.add(label(r.spec.pool, theme, lang, font_size=30).move_to(kernel))
         grid_out = Grid(r.output[0], theme, lang, size)
-        row = VGroup(grid_in, kernel, grid_out).arrange(RIGHT, buff=0.8).move_to(0.35 * UP)
+        VGroup(grid_in, kernel, grid_out).arrange(RIGHT, buff=0.8).move_to(0.35 * UP)
         grid_out.hide_numbers()
         kernel_name = "kernel" if r.kernel is not None else "pool_window"
         names = VGroup(

@@ -172,8 +172,8 @@ def _problems(scene, when: str) -> list[str]:
                 points = part.points if len(part.points) else part.get_all_points()
                 if np.any(np.abs(points[:, 0]) > w) or np.any(np.abs(points[:, 1]) > h):
                     x0, y0, x1, y1 = _box(part)
-                    out.append(f"{when}: {_name(mob)}/{_name(part)} leaves the frame ({x0:.2f}, {y0:.2f}, "
-                               f"{x1:.2f}, {y1:.2f})")  # fmt: skip
+                    where = f"({x0:.2f}, {y0:.2f}, {x1:.2f}, {y1:.2f})"
+                    out.append(f"{when}: {_name(mob)}/{_name(part)} leaves the frame {where}")
                     break
     texts = _texts(scene.mobjects)
     boxes = np.array([_box(t) for t in texts]).reshape(-1, 4)
