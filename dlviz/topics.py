@@ -351,6 +351,10 @@ _ATTENTION_STRINGS = {
     "keys": {"en": "keys", "zh": "键"},
     "scores": {"en": "scores", "zh": "分数"},
     "attention_output": {"en": "output = {total}", "zh": "输出 = {total}"},
+    "attention_more_terms": {
+        "en": " + … ({n} more terms, each weight ≤ {w:.2f})",
+        "zh": " + …（另 {n} 项，每项权重 ≤ {w:.2f}）",
+    },
     "queries": {"en": "queries", "zh": "查询"},
     "head": {"en": "head {h}", "zh": "第 {h} 个头"},
     "attention_weight": {"en": "attention weight", "zh": "注意力权重"},

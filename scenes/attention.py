@@ -53,10 +53,16 @@ class AttentionScene(Scene):
             font_size=32,
         )
         self.play(FadeIn(title.to_edge(UP, buff=0.25)))
+        self.title_bottom = title.get_bottom()[1]
         keys = VGroup(*[label(t, theme, lang, font_size=24) for t in r.key_tokens])
         keys.arrange(RIGHT, buff=0.5).move_to(2.0 * DOWN)
-        if keys.width > 12.6:  # a long sequence: smaller, every key still inside the frame
-            keys.scale_to_fit_width(12.6)
+        if keys.width > 11.2:  # a long sequence: evenly spaced, every step-th key named
+            gap = 11.2 / len(keys)  # right of the bars' name
+            step = int(np.ceil((max(k.width for k in keys) + 0.25) / gap))
+            for j, key in enumerate(keys):
+                key.move_to([-4.9 + (j + 0.5) * gap, -2.0, 0])
+                if j % step:
+                    key.set_opacity(0)  # keeps its place for the bars
         self.play(FadeIn(keys))
         scores = np.where(np.isfinite(r.scores[0]), r.scores[0], 0.0)
         span = np.abs(scores).max() or 1.0
@@ -74,21 +80,31 @@ class AttentionScene(Scene):
             self.play(FadeIn(query), FadeIn(score_bars), FadeIn(name), run_time=0.8)
             softmax = label("softmax →", theme, lang, font_size=22).move_to(name)
             self.play(Transform(score_bars, weight_bars), Transform(name, softmax), run_time=1.0)
-            total = " + ".join(
-                f"{w:.2f}·v({t})"
-                for w, t in zip(r.weights[0, i], r.key_tokens, strict=True)
-                if w >= 0.01
-            )
-            out = label(
-                text("attention_output", lang, total=total), theme, lang, font_size=20
-            ).to_edge(DOWN, buff=0.3)
-            out.scale_to_fit_width(min(out.width, 13))
+            out = self.output_line(i).to_edge(DOWN, buff=0.3)
             self.play(FadeIn(out), run_time=0.6)
             self.wait(0.6)
             self.play(FadeOut(query), FadeOut(score_bars), FadeOut(name), FadeOut(out))
         self.play(FadeOut(keys))
         self.show_matrices()
         self.wait(1.5)
+
+    def output_line(self, i: int):
+        """'output = 0.62·v(cat) + …' for query ``i``: every term of weight
+        ≥ 0.01 when they fit on the line, else the largest (in key order),
+        and how many more there are and how large they are at most."""
+        r, theme, lang = self.result, self.theme, self.lang
+        w = r.weights[0, i]
+        order = np.argsort(-w, kind="stable")
+        for keep in range(int(np.sum(w >= 0.01)), 0, -1):
+            shown = sorted(order[:keep])
+            total = " + ".join(f"{w[j]:.2f}·v({r.key_tokens[j]})" for j in shown)
+            rest = order[keep:]
+            if len(rest):
+                total += text("attention_more_terms", lang, n=len(rest), w=float(w[rest].max()))
+            out = label(text("attention_output", lang, total=total), theme, lang, font_size=22)
+            if out.width <= 13.4:
+                return out
+        return out
 
     def bars(self, keys: VGroup, heights: np.ndarray, colour: str) -> VGroup:
         group = VGroup()
@@ -117,12 +133,35 @@ class AttentionScene(Scene):
         nq, nk = r.weights.shape[1:]
         cols = int(np.ceil(np.sqrt(r.heads)))
         rows = -(-r.heads // cols)
-        # the room below the title, less the labels' margins and the colour bar
-        cell = min(11.0 / (cols * nk + 1.5 * (cols - 1)), 5.6 / (rows * nq + 1.2 * (rows - 1)))
-        cell = min(cell, 0.8)
+        font = 20
+        queries = [label(t, theme, lang, font_size=font) for t in r.query_tokens]
+        key_labels = [label(t, theme, lang, font_size=font) for t in r.key_tokens]
+        widest_key = max(k.width for k in key_labels)
+        widest_query = max(q.width for q in queries)
+        line = key_labels[0].height
+        bar_room = 1.6  # the colour bar, its ticks and its name
+        gap_x, gap_y = 0.5, 0.45
+
+        def fit(below: float) -> float:
+            """The cell size that fits the grids, their labels below and
+            beside, and the colour bar into the frame under the title."""
+            heads_above = line + 0.1 if r.heads > 1 else 0.0
+            return min(
+                0.8,
+                (13.4 - bar_room - widest_query - 0.1 - (cols - 1) * gap_x) / (cols * nk),
+                (6.7 - rows * (below + 0.1 + heads_above) - (rows - 1) * gap_y) / (rows * nq),
+            )
+
+        # key labels at 45° where they clear each other, else upright
+        cell = fit((widest_key + line) / np.sqrt(2))
+        slanted = (line + 0.1) * np.sqrt(2) <= cell
+        if not slanted:
+            cell = fit(widest_key)
+        angle = PI / 4 if slanted else PI / 2
+        step = 1 if slanted else max(1, int(np.ceil((line + 0.12) / cell)))
+        query_step = max(1, int(np.ceil((line + 0.08) / cell)))
         colours = [colormap_image(r.weights[h], theme.cmap) for h in range(r.heads)]
-        font = max(14, min(24, 40 * cell))
-        step = max(1, int(np.ceil(font * 0.022 / cell)))  # labels clear of each other
+        numbers = nq * nk <= A.NUMBERS_UP_TO and cell >= 0.62  # written only where legible
         heads = VGroup()
         for h in range(r.heads):
             grid = VGroup()
@@ -148,7 +187,7 @@ class AttentionScene(Scene):
                                 stroke_width=1.5,
                             )
                         )
-                    elif nq * nk <= A.NUMBERS_UP_TO and cell >= 0.35:
+                    elif numbers:
                         w = r.weights[h, i, j]
                         ink = "#000000" if int(rgb.astype(int).sum()) / 765 > 0.55 else "#ffffff"
                         grid.add(
@@ -156,18 +195,20 @@ class AttentionScene(Scene):
                                 f"{w:.2f}",
                                 theme,
                                 lang,
-                                font_size=min(font * 0.8, 30 * cell),
+                                font_size=min(24, 30 * cell),
                                 color=ink,
                             ).move_to(square)
                         )
             labels = VGroup()
+            bottom = -(nq - 0.5) * cell
             for j in range(0, nk, step):
-                t = label(r.key_tokens[j], theme, lang, font_size=font).rotate(PI / 4)
-                labels.add(
-                    t.next_to(grid[0], DOWN, buff=0.1).set_x(j * cell).shift((nq - 1) * cell * DOWN)
-                )
+                t = label(r.key_tokens[j], theme, lang, font_size=font).rotate(angle)
+                t.move_to([j * cell, 0, 0]).align_to([0, bottom - 0.1, 0], UP)
+                if slanted:  # the label's end under its column
+                    t.shift((t.get_corner(UR)[0] - j * cell) * LEFT)
+                labels.add(t)
             if h % cols == 0:
-                for i in range(0, nq, step):
+                for i in range(0, nq, query_step):
                     t = label(r.query_tokens[i], theme, lang, font_size=font)
                     labels.add(t.next_to([-cell / 2, -i * cell, 0], LEFT, buff=0.1))
             block = VGroup(grid, labels)
@@ -175,12 +216,11 @@ class AttentionScene(Scene):
                 name = label(text("head", lang, h=h + 1), theme, lang, font_size=font)
                 block.add(name.next_to(grid, UP, buff=0.1))
             heads.add(block)
-        heads.arrange_in_grid(rows=rows, cols=cols, buff=(0.6, 0.5))
+        heads.arrange_in_grid(rows=rows, cols=cols, buff=(gap_x, gap_y))
         bar = self.colour_bar(min(4.5, heads.height))
-        whole = VGroup(heads, bar.next_to(heads, RIGHT, buff=0.5))
-        whole.scale_to_fit_width(min(whole.width, 13.2))
-        whole.scale_to_fit_height(min(whole.height, 6.2))
-        whole.move_to(0.4 * DOWN)
+        whole = VGroup(heads, bar.next_to(heads, RIGHT, buff=0.4))
+        top = self.title_bottom - 0.2
+        whole.move_to([0, top - whole.height / 2, 0])
         self.play(FadeIn(whole), run_time=1.2)
 
     def colour_bar(self, height: float) -> VGroup:

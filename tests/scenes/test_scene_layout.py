@@ -200,7 +200,11 @@ def _glyph_problems(texts) -> list[str]:
             continue
         if len(chars) != len(mob.submobjects):  # transformed into another text, checked itself
             continue
-        tall = [g.height * px for c, g in zip(chars, mob.submobjects, strict=True) if TALL.match(c)]
+        tall = [  # the larger side: a label may be turned
+            max(g.height, g.width) * px
+            for c, g in zip(chars, mob.submobjects, strict=True)
+            if TALL.match(c)
+        ]
         if tall and max(tall) < MIN_GLYPH_PX:
             out.append(f"{chars!r}: glyphs {max(tall):.0f} px tall at 1080p")
     return out
