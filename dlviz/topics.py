@@ -416,8 +416,9 @@ _BEAM_STRINGS = {
         "zh": "第 {step} 步：按累计 log P 保留最好的 {k} 个，其余剪枝",
     },
     "beam_choose": {
-        "en": "the answer: the best candidate by (1/L^α)·Σ log P",
-        "zh": "答案：按 (1/L^α)·Σ log P 选出最好的候选",
+        "en": "the answer: the best candidate by its score (1/L^α)·Σ log P, "
+        "written beside each candidate",
+        "zh": "答案：按得分 (1/L^α)·Σ log P（写在各候选旁）选出最好的候选",
     },
     "greedy": {"en": "greedy", "zh": "贪心搜索"},
     "beam": {"en": "beam", "zh": "束搜索"},

@@ -16,6 +16,7 @@ import math
 from manim import (
     DOWN,
     LEFT,
+    RIGHT,
     UP,
     AnimationGroup,
     BackgroundRectangle,
@@ -55,12 +56,12 @@ class BeamScene(Scene):
         steps = self.result.steps
         ys = [y for _, y in pos.values()]
         span = max(max(ys) - min(ys), 1.0)
-        self.gap = min(0.9, 4.6 / span)
-        dx = 11.0 / steps
+        self.gap = min(0.9, 5.4 / span)  # a row of text is about 0.3 tall at the smallest size
+        dx = 10.4 / steps  # room on the right for the last labels and their scores
 
         def at(node_id):
             x, y = pos[node_id]
-            return [-6.2 + dx * x, 0.2 + self.gap * (y - (max(ys) + min(ys)) / 2), 0]
+            return [-6.2 + dx * x, 0.35 + self.gap * (y - (max(ys) + min(ys)) / 2), 0]
 
         return at
 
@@ -71,9 +72,11 @@ class BeamScene(Scene):
             text(key, lang, alpha=f"{r.alpha:g}", k=r.beam_size), theme, lang, font_size=30
         ).to_edge(UP, buff=0.2)
         at = self.place()
-        size = max(12, min(26, 34 * self.gap))
+        size = max(19, min(26, 34 * self.gap))
+        small = max(19, 0.8 * size)  # the numbers beside the tokens
         root = label(" ".join(r.prompt) or "▶", theme, lang, font_size=size)
         root.move_to(at(-1)) if not r.prompt else root.next_to(at(-1), LEFT, buff=0.05)
+        ends = {-1: root.get_right()}  # where each node's label ends: its edges start there
         self.play(FadeIn(title), FadeIn(root), run_time=0.6)
         caption = None
         drawn = {}
@@ -81,17 +84,21 @@ class BeamScene(Scene):
             level = [s for s in self.shown if s.step == step]
             lines, tokens, numbers = VGroup(), VGroup(), VGroup()
             for s in level:
-                line = Line(
-                    at(s.parent), at(s.id), color=theme.foreground, stroke_width=2, buff=0.18
-                ).set_z_index(0)
                 token = label(s.label, theme, lang, font_size=size).move_to(at(s.id))
                 number = label(
                     f"{s.cum_log_prob:.2f}",
                     theme,
                     lang,
-                    font_size=size * 0.7,
+                    font_size=small,
                     color=theme.palette[0],
-                ).next_to(token, DOWN, buff=0.04)
+                ).next_to(token, RIGHT, buff=0.08)
+                ends[s.id] = number.get_right()
+                line = Line(
+                    ends[s.parent] + 0.06 * RIGHT,
+                    token.get_left() + 0.06 * LEFT,
+                    color=theme.foreground,
+                    stroke_width=2,
+                ).set_z_index(0)
                 lines.add(line)
                 tokens.add(self.on_background(token))
                 numbers.add(self.on_background(number))
@@ -120,7 +127,7 @@ class BeamScene(Scene):
                         boxes.append(box)
             self.play(*changes, *[Create(b) for b in boxes], run_time=0.8)
             self.wait(0.3)
-        self.choose(drawn, caption, size)
+        self.choose(drawn, caption, small)
 
     def on_background(self, words):
         """Words over an opaque patch of background, so edges pass behind them."""
@@ -148,11 +155,12 @@ class BeamScene(Scene):
                 _, token, number = drawn[node_id]
                 node = r.nodes[node_id]
                 score = label(
-                    f"{text('score', lang)} {node.score(r.alpha):.3f}",
+                    f"{node.score(r.alpha):.3f}",
                     theme,
                     lang,
-                    font_size=size * 0.7,
-                ).next_to(token, DOWN, buff=0.04)
+                    font_size=size,
+                    color=theme.palette[8],
+                ).next_to(token, RIGHT, buff=0.08)
                 scores.append(Transform(number, score))
         self.play(*scores, run_time=0.8)
         path = chosen_path(r)
