@@ -95,15 +95,20 @@ class AttentionScene(Scene):
         r, theme, lang = self.result, self.theme, self.lang
         w = r.weights[0, i]
         order = np.argsort(-w, kind="stable")
-        for keep in range(int(np.sum(w >= 0.01)), 0, -1):
+
+        def line(keep: int):
             shown = sorted(order[:keep])
             total = " + ".join(f"{w[j]:.2f}·v({r.key_tokens[j]})" for j in shown)
             rest = order[keep:]
             if len(rest):
                 total += text("attention_more_terms", lang, n=len(rest), w=float(w[rest].max()))
-            out = label(text("attention_output", lang, total=total), theme, lang, font_size=22)
-            if out.width <= 13.4:
-                return out
+            return label(text("attention_output", lang, total=total), theme, lang, font_size=22)
+
+        keep = max(1, int(np.sum(w >= 0.01)))
+        out = line(keep)
+        while out.width > 13.4 and keep > 1:  # drop terms in proportion to the overflow
+            keep = max(1, min(keep - 1, int(keep * 13.0 / out.width)))
+            out = line(keep)
         return out
 
     def bars(self, keys: VGroup, heights: np.ndarray, colour: str) -> VGroup:

@@ -57,7 +57,7 @@ def test_the_race_ends_by_writing_its_lesson(monkeypatch, tmp_path):
     scene = type("Race", (S.OptimizerRace,), {"params": {**S.OptimizerRace.params, "result": race}})
     settings = {"dry_run": True, "quality": "low_quality", "media_dir": str(tmp_path)}
     with manim.tempconfig({**settings, "verbosity": "ERROR", "progress_bar": "none"}):
-        scene().render()
+        scene(skip_animations=True).render()
     caption = written[-1].replace("\n", " ")
     assert caption == lesson_text(race.lesson(), "en")
     assert "adam (step 175) reached the global minimum; gd and momentum did not" in caption

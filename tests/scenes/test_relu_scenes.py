@@ -17,4 +17,4 @@ def test_region_scene_frames_are_the_exact_regions():
     )()
     scene.setup()
     net = R.random_network(2, [5, 5], seed=0)
-    assert len(scene.layers[-1][-1]) == R.regions_2d(net, (-2, 2, -2, 2)).num_regions
+    assert len(scene.result.cuts[-1].polygons) == R.regions_2d(net, (-2, 2, -2, 2)).num_regions

@@ -29,7 +29,7 @@ def test_every_variant_is_shown_with_its_measured_second_moment(tmp_path):
     with manim.tempconfig({**settings, "verbosity": "ERROR", "progress_bar": "none"}):
         S.label = recording
         try:
-            scene = cls()
+            scene = cls(skip_animations=True)
             scene.render()
         finally:
             S.label = real

@@ -46,7 +46,7 @@ def test_scene_text_is_chinese(monkeypatch, tmp_path, topic, scene):
         "text_dir": str(cache / "texts"),
     }
     with manim.tempconfig(settings):
-        configured().render()
+        configured(skip_animations=True).render()
     assert any(re.search(r"[\u4e00-\u9fff]", w) for w in written), written
     english = set().union(*(english_words(w) for w in written))
     assert not english, english

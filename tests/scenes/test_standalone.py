@@ -25,8 +25,14 @@ SCENES = [
 ]
 
 
+WRITTEN = ("landscape", "LandscapeScene")  # rendered to a video; the others to their last frame
+
+
 @pytest.mark.parametrize(("topic", "scene"), SCENES)
 def test_scene_runs_alone_with_the_manim_command(tmp_path, topic, scene):
+    """Every scene builds and animates through Manim's own command, written
+    as its last frame (-s: each animation jumps to its end); one as a video."""
+    still = [] if (topic, scene) == WRITTEN else ["-s"]
     run = subprocess.run(
         [
             sys.executable,
@@ -34,6 +40,7 @@ def test_scene_runs_alone_with_the_manim_command(tmp_path, topic, scene):
             "manim",
             "render",
             "-ql",
+            *still,
             "--media_dir",
             str(tmp_path),
             str(ROOT / f"scenes/{topic}.py"),
@@ -44,7 +51,7 @@ def test_scene_runs_alone_with_the_manim_command(tmp_path, topic, scene):
         text=True,
     )
     assert run.returncode == 0, run.stderr[-2000:]
-    assert list(tmp_path.rglob(f"{scene}.mp4"))
+    assert list(tmp_path.rglob(f"{scene}*.png" if still else f"{scene}.mp4"))
 
 
 def test_every_scene_is_listed_here():
