@@ -77,5 +77,5 @@ if [ "$mode" = run ]; then
 else
   .venv/bin/ruff check --quiet .
   .venv/bin/ruff format --check --quiet .
-  exec "$python" -m pytest -q -p no:cacheprovider
+  exec "$python" -m pytest -q -p no:cacheprovider -n auto
 fi

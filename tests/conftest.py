@@ -3,6 +3,13 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("MPLBACKEND", "Agg")
+if os.environ.get("PYTEST_XDIST_WORKER"):  # one typesetting cache per parallel worker
+    import tempfile
+
+    os.environ.setdefault(
+        "DLVIZ_CACHE",
+        os.path.join(tempfile.gettempdir(), f"dlviz-tests-{os.environ['PYTEST_XDIST_WORKER']}"),
+    )
 
 import pytest  # noqa: E402
 
