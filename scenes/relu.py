@@ -14,6 +14,7 @@ import numpy as np
 from manim import (
     DOWN,
     LEFT,
+    RIGHT,
     UP,
     Axes,
     Create,
@@ -214,7 +215,8 @@ def region_colour(k: int) -> str:
 
 
 class ReluSumScene(Scene):
-    params = {"result": None, "theme": "dark", "lang": "en"}
+    # the first ``explained`` units are added at full pace, the rest ``speedup`` times faster
+    params = {"result": None, "theme": "dark", "lang": "en", "explained": 4, "speedup": 3}
 
     def setup(self):
         p = self.params
@@ -254,14 +256,28 @@ class ReluSumScene(Scene):
         self.play(FadeIn(title), Create(axes), run_time=1.0)
         total = self.curve(axes, xs, np.full(len(xs), net.biases[-1][0]), theme.palette[8], 5)
         self.add(total)
-        for j in range(terms.shape[1]):
+        units, explained, k = terms.shape[1], self.params["explained"], self.params["speedup"]
+        speed = None
+        for j in range(units):
+            if j == explained and units - explained > 1:  # the rest, faster, and said so
+                speed = label(
+                    text("sped_up", lang, n=units - explained, k=k),
+                    theme,
+                    lang,
+                    font_size=24,
+                    color=theme.palette[8],
+                ).to_corner(DOWN + RIGHT, buff=0.3)
+                self.play(FadeIn(speed), run_time=0.5)
+            pace = 1.0 if j < explained else 1.0 / k
             unit = self.curve(axes, xs, terms[:, j], theme.palette[0], 3)
-            self.play(Create(unit), run_time=0.6)
+            self.play(Create(unit), run_time=0.6 * pace)
             self.play(
                 Transform(total, self.curve(axes, xs, partial[:, j], theme.palette[8], 5)),
                 unit.animate.set_stroke(opacity=0.25),
-                run_time=0.8,
+                run_time=0.8 * pace,
             )
+        if speed is not None:
+            self.play(FadeOut(speed), run_time=0.3)
         self.wait(1.5)
 
     @staticmethod

@@ -62,11 +62,11 @@ class ResidualFlowScene(Scene):
         numbers = self.numbers(0)
         self.play(FadeIn(bars), FadeIn(numbers), run_time=0.8)
         for k in range(1, r.depth + 1):
-            self.play(
-                Transform(bars, self.histograms(k, names)),
-                Transform(numbers, self.numbers(k)),
-                run_time=0.7,
-            )
+            # the numbers change at once (morphing text is slow and hard to read)
+            self.remove(numbers)
+            numbers = self.numbers(k)
+            self.add(numbers)
+            self.play(Transform(bars, self.histograms(k, names)), run_time=0.7)
         self.wait(1.5)
 
     def histograms(self, k: int, names: VGroup) -> VGroup:
