@@ -20,3 +20,66 @@ def test_scene_grids_hold_the_numbers_of_the_result():
     scene = type("S", (ConvScene,), {"params": {**ConvScene.params, "result": r}})()
     scene.setup()
     assert scene.result is r
+
+
+def test_channel_video_writes_true_partial_sums_and_fills_every_output_channel(tmp_path):
+    """The channel scene's per-channel sums and totals against a naive loop
+    over the taps, and every output channel's every cell written."""
+    import manim
+
+    from dlviz.compute import conv as C
+    from dlviz.scenes import conv as S
+
+    r = C.run(C.make_spec(input_size=(5, 5), in_channels=3, out_channels=2))
+    written = []
+    real = S.label
+
+    def recording(words, theme, lang, font_size=32, **kwargs):
+        written.append(words)
+        return real(words, theme, lang, font_size=font_size, **kwargs)
+
+    cls = type(
+        "S", (S.ConvChannelsScene,), {"params": {**S.ConvChannelsScene.params, "result": r}}
+    )
+    settings = {"dry_run": True, "quality": "low_quality", "media_dir": str(tmp_path)}
+    with manim.tempconfig({**settings, "verbosity": "ERROR", "progress_bar": "none"}):
+        S.label = recording
+        try:
+            scene = cls(skip_animations=True)
+            scene.render()
+        finally:
+            S.label = real
+    x, w = r.padded, r.slid_kernel
+    kh, kw = w.shape[2:]
+    for step in range(scene.params["explained"]):  # the explained windows of channel 1
+        i, j = divmod(step, r.output.shape[2])
+        si, sj = r.spec.stride
+        partial = [
+            sum(
+                x[c, i * si + a, j * sj + b] * w[0, c, a, b]
+                for a in range(kh)
+                for b in range(kw)
+            )
+            for c in range(3)
+        ]
+        for p in partial:
+            assert f"= {C.number(p)}" in written
+        assert any(w_.endswith(f"= {C.number(sum(partial))}") for w_ in written)
+    grids = [block[1] for block in scene.outputs]
+    assert len(grids) == 2  # every output channel
+    oh, ow = r.output.shape[1:]
+    si, sj = r.spec.stride
+    on_screen = {id(m) for top in scene.mobjects for m in top.get_family()}
+    for k, grid in enumerate(grids):
+        naive = [
+            sum(
+                x[c, i * si + a, j * sj + b] * w[k, c, a, b]
+                for c in range(3)
+                for a in range(kh)
+                for b in range(kw)
+            )
+            for i in range(oh)
+            for j in range(ow)
+        ]
+        shown = [n.text for n in grid.numbers if id(n) in on_screen]
+        assert shown == [C.number(v).replace(" ", "") for v in naive]
