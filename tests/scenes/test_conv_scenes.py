@@ -38,9 +38,7 @@ def test_channel_video_writes_true_partial_sums_and_fills_every_output_channel(t
         written.append(words)
         return real(words, theme, lang, font_size=font_size, **kwargs)
 
-    cls = type(
-        "S", (S.ConvChannelsScene,), {"params": {**S.ConvChannelsScene.params, "result": r}}
-    )
+    cls = type("S", (S.ConvChannelsScene,), {"params": {**S.ConvChannelsScene.params, "result": r}})
     settings = {"dry_run": True, "quality": "low_quality", "media_dir": str(tmp_path)}
     with manim.tempconfig({**settings, "verbosity": "ERROR", "progress_bar": "none"}):
         S.label = recording
@@ -55,11 +53,7 @@ def test_channel_video_writes_true_partial_sums_and_fills_every_output_channel(t
         i, j = divmod(step, r.output.shape[2])
         si, sj = r.spec.stride
         partial = [
-            sum(
-                x[c, i * si + a, j * sj + b] * w[0, c, a, b]
-                for a in range(kh)
-                for b in range(kw)
-            )
+            sum(x[c, i * si + a, j * sj + b] * w[0, c, a, b] for a in range(kh) for b in range(kw))
             for c in range(3)
         ]
         for p in partial:

@@ -18,6 +18,7 @@ pytest.importorskip("manim")
 pytestmark = pytest.mark.slow
 
 MIN_GLYPH_PX = 23.0  # at 1080p: the capital letters, digits and CJK glyphs of the smallest text
+MIN_SECONDS = 1.0  # every text stays at least this long (sped-up stretches change one in place)
 TALL = re.compile(r"[A-Z0-9\u4e00-\u9fff]")
 
 
@@ -225,11 +226,23 @@ def _run(tmp_path, case: str, lang: str):
 
     shown: dict[int, object] = {}  # every text on screen at some end state
 
+    on_screen: dict[int, tuple[float, object]] = {}  # text → when it came
+    brief: list[str] = []
+
     def checked(method):
         def run(*args, **kwargs):
+            start = scene.renderer.time
             method(*args, **kwargs)
-            problems.extend(_problems(scene, f"after {method.__name__} #{next(counter)}"))
-            shown.update((id(t), t) for t in _texts(scene.mobjects))
+            when = f"after {method.__name__} #{next(counter)}"
+            problems.extend(_problems(scene, when))
+            texts = {id(t): t for t in _texts(scene.mobjects)}
+            shown.update(texts)
+            for key in set(on_screen) - set(texts):  # gone during this animation
+                came, mob = on_screen.pop(key)
+                if scene.renderer.time - came < MIN_SECONDS:
+                    brief.append(f"{_name(mob)!r} on screen {scene.renderer.time - came:.2f} s")
+            for key in set(texts) - set(on_screen):  # came during this animation
+                on_screen[key] = (start, texts[key])
 
         return run
 
@@ -257,7 +270,7 @@ def _run(tmp_path, case: str, lang: str):
             scene.render()
         finally:
             manim.Transform.__init__ = transform_init
-    return problems, _glyph_problems(list(shown.values()))
+    return problems, _glyph_problems(list(shown.values())), brief
 
 
 # every case in English; Chinese (wider glyphs, other words) for each scene's defaults
@@ -268,9 +281,10 @@ RUNS = [(case, "en") for case in CASES] + [
 
 @pytest.mark.parametrize(("case", "lang"), RUNS)
 def test_every_end_state_fits_the_frame_without_overlaps(tmp_path, case, lang):
-    problems, small = _run(tmp_path, case, lang)
+    problems, small, brief = _run(tmp_path, case, lang)
     first = {}  # each problem once, at the first end state it is seen
     for p in problems:
         first.setdefault(p.split(": ", 1)[1], p)
     assert not first, "\n".join(first.values())
     assert not small, "\n".join(dict.fromkeys(small))
+    assert not brief, "\n".join(dict.fromkeys(brief))
