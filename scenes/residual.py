@@ -7,7 +7,7 @@ Run alone: ``manim -ql scenes/residual.py ResidualFlowScene``.
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, RIGHT, UP, FadeIn, Rectangle, Scene, Transform, VGroup, Write
+from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, Rectangle, Scene, Transform, VGroup, Write
 
 from dlviz.compute import residual as V
 from dlviz.scenes._common import formula, label
@@ -20,7 +20,8 @@ SHOWN = ("residual", "scaled")
 class ResidualFlowScene(Scene):
     # result: a computed VarianceResult (from the command line); without one
     # the scene runs a short spec of the two variants it compares
-    params = {"result": None, "theme": "dark", "lang": "en"}
+    # the first ``explained`` blocks at full pace, the rest ``speedup`` times faster
+    params = {"result": None, "theme": "dark", "lang": "en", "explained": 3, "speedup": 3}
 
     def setup(self):
         p = self.params
@@ -61,12 +62,29 @@ class ResidualFlowScene(Scene):
         bars = self.histograms(0, names)
         numbers = self.numbers(0)
         self.play(FadeIn(bars), FadeIn(numbers), run_time=0.8)
+        explained, speedup = self.params["explained"], self.params["speedup"]
+        speed = None
         for k in range(1, r.depth + 1):
-            # the numbers change at once (morphing text is slow and hard to read)
-            self.remove(numbers)
-            numbers = self.numbers(k)
-            self.add(numbers)
-            self.play(Transform(bars, self.histograms(k, names)), run_time=0.7)
+            if k == explained + 1 and r.depth - explained > 1:  # the rest, faster, and said so
+                speed = label(
+                    text("sped_up", lang, n=r.depth - explained, k=speedup),
+                    theme,
+                    lang,
+                    font_size=22,
+                    color=theme.palette[8],
+                ).to_edge(LEFT, buff=0.3)
+                speed.set_y(equation[0].get_y())  # beside the identity, clear of the bars
+                self.play(FadeIn(speed), run_time=0.5)
+            # the numbers change at once, in place (morphing text is slow and hard to read)
+            numbers.become(self.numbers(k))
+            full = k <= explained
+            self.play(
+                Transform(bars, self.histograms(k, names)), run_time=1.2 if full else 1.2 / speedup
+            )
+            if full:
+                self.wait(0.6)
+        if speed is not None:
+            self.play(FadeOut(speed), run_time=0.3)
         self.wait(1.5)
 
     def histograms(self, k: int, names: VGroup) -> VGroup:

@@ -232,6 +232,11 @@ def _run(tmp_path, case: str, lang: str):
     def checked(method):
         def run(*args, **kwargs):
             start = scene.renderer.time
+            before = {id(t) for t in _texts(scene.mobjects)}
+            for key in set(on_screen) - before:  # removed since the last animation
+                came, mob = on_screen.pop(key)
+                if start - came < MIN_SECONDS:
+                    brief.append(f"{_name(mob)!r} on screen {start - came:.2f} s")
             method(*args, **kwargs)
             when = f"after {method.__name__} #{next(counter)}"
             problems.extend(_problems(scene, when))
