@@ -714,7 +714,7 @@ def named_filter(name: str) -> Array:
 def _sized_filter(base: str, rest: str) -> Array:
     gaussian = base == "gaussian"
     usage = (
-        "gaussian:SIZE:SIGMA needs a whole SIZE ≥ 1 and SIGMA > 0"
+        "gaussian:SIZE:SIGMA needs a whole SIZE ≥ 1 and 0 < SIGMA ≤ 1e6"
         if gaussian
         else "box:SIZE needs a whole SIZE ≥ 1"
     )
@@ -723,7 +723,7 @@ def _sized_filter(base: str, rest: str) -> Array:
         size, sigma = int(size_text), float(sigma_text) if gaussian else 1.0
     except ValueError:
         raise ValueError(usage) from None
-    if size < 1 or not sigma > 0 or (not gaussian and sigma_text):
+    if size < 1 or not 0 < sigma <= 1e6 or (not gaussian and sigma_text):  # NaN, ∞ refused
         raise ValueError(usage)
     if not gaussian:
         return np.full((size, size), 1.0 / size**2)

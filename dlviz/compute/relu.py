@@ -98,8 +98,8 @@ def _initialiser(init: str, fan_in: int, fan_out: int, rng: np.random.Generator)
             sigma = float(init.split(":", 1)[1])
         except ValueError:
             raise ValueError("normal:σ needs a number σ > 0, e.g. normal:0.5") from None
-        if not sigma > 0:
-            raise ValueError("normal:σ needs σ > 0")
+        if not 0 < sigma <= 100:  # NaN and ∞ too
+            raise ValueError("normal:σ needs a number 0 < σ ≤ 100, e.g. normal:0.5")
         return lambda shape: rng.normal(0.0, sigma, shape)
     raise ValueError(f"unknown init {init!r}; choose he, xavier, uniform or normal:σ")
 

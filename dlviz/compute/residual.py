@@ -25,6 +25,9 @@ BRANCHES = ("single", "deep")
 BN_EPS = 1e-5
 
 
+MAX_SIGMA = 100.0  # normal:σ beyond this overflows within a few blocks
+
+
 def weight_scale(init: str, width: int) -> float:
     """Standard deviation of the weights: he √(2/D), xavier √(1/D) (fan-in =
     fan-out), normal:σ."""
@@ -37,8 +40,9 @@ def weight_scale(init: str, width: int) -> float:
             sigma = float(init.split(":", 1)[1])
         except ValueError:
             raise ValueError("normal:σ needs a number σ > 0, e.g. normal:0.05") from None
-        if sigma > 0:
-            return sigma
+        if not 0 < sigma <= MAX_SIGMA:  # NaN and ∞ too: activations must stay finite
+            raise ValueError(f"normal:σ needs a number 0 < σ ≤ {MAX_SIGMA:g}, e.g. normal:0.05")
+        return sigma
     raise ValueError(f"unknown init {init!r}; choose he, xavier or normal:σ")
 
 

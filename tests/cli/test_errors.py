@@ -59,6 +59,7 @@ CASES = [
     (["landscape", "saddle", "--log-scale"], "--log-scale"),
     (["landscape", "gabor", "--y-range", "5,5"], "--y-range"),
     # conv
+    (["conv", "--kernel", "gaussian:3:inf"], "--kernel"),
     (["conv", "--dilation", "999999999"], "--dilation"),
     (["conv", "--dilation", "4"], "--dilation"),
     (["conv", "--kernel", "9x9"], "--kernel"),
@@ -90,6 +91,7 @@ CASES = [
     # relu
     (["relu", "--widths", "0,3"], "--widths"),
     (["relu", "--init", "normal:-1"], "--init"),
+    (["relu", "--init", "normal:nan"], "--init"),
     (["relu", "--domain", "2,1"], "--domain"),
     (["relu", "--input-dim", "3"], "--input-dim"),
     (["relu", "--weights", "net3.json"], "--weights"),
@@ -97,6 +99,8 @@ CASES = [
     # residual
     (["residual", "--variant", "dense"], "--variant"),
     (["residual", "--init", "normal:0"], "--init"),
+    (["residual", "--init", "normal:inf"], "--init"),  # finite in, finite out
+    (["residual", "--init", "normal:1e200"], "--init"),  # overflows in the first blocks
     (["residual", "--depth", "0"], "--depth"),
     (["residual", "--batch", "1"], "--batch"),
     # attention
