@@ -63,6 +63,7 @@ class Common:
     theme: str
     lang: str
     seed: int
+    no_limit: bool
     data: Path | None
     params: Path | None = None
     given: frozenset[str] = frozenset()  # every option typed on this command line, by name
@@ -147,6 +148,17 @@ _SHARED: list[tuple[str, object, object]] = [
     ),
     ("lang", Lang.en, Annotated[Lang, _opt("--lang", help="Label language: en or zh (中文)")]),
     ("seed", 0, Annotated[int, _opt("--seed", help="Random seed; same seed, same bytes")]),
+    (
+        "no_limit",
+        False,
+        Annotated[
+            bool,
+            _opt(
+                "--no-limit",
+                help="Go on with work estimated past about a minute or a few GB here",
+            ),
+        ],
+    ),
     (
         "data",
         None,

@@ -79,7 +79,19 @@ def build_spec(
     if "seed" in common.given:
         requests["seed"] = common.seed
     with spec_errors(common, requests, options):
-        return make_spec(**merge(base, requests))
+        spec = make_spec(**merge(base, requests))
+    too_big = spec.cost() if hasattr(spec, "cost") and not common.no_limit else None
+    if too_big is not None:
+        cheaper = " ".join(
+            f"{options.get(k, '--' + k.replace('_', '-'))} {v}" for k, v in too_big.cheaper.items()
+        )
+        hint = f"; try {cheaper}" if cheaper else ""
+        raise BadInput(
+            options.get(too_big.param, f"--{too_big.param.replace('_', '-')}"),
+            too_big.value,
+            f"{too_big.what}, {too_big.limit}{hint} (or --no-limit to go on)",
+        )
+    return spec
 
 
 @contextmanager

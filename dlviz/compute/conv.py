@@ -801,11 +801,57 @@ class ConvRunSpec:
     seed: int
     notation: str = "pytorch"  # how the output-size formula is written (NOTATIONS)
 
+    def cost(self):
+        """The cells the window slides over (padding and inserted zeros
+        included), the output's cells, and the multiply-adds; None within
+        what a laptop does in about a minute."""
+        from dlviz.compute.cost import TooBig, amount
+
+        cin, h, w = len(self.input), len(self.input[0]), len(self.input[0][0])
+        cout = len(self.kernel[0]) if self.transposed and self.kernel else len(self.kernel) or cin
+        (kh, kw), (sh, sw), (dh, dw) = self.kernel_size, self.stride, self.dilation
+        top, bottom, left, right = self.padding
+        if self.transposed:  # the input with s − 1 zeros between, padded by d(k − 1) − p
+            ph = (h - 1) * sh + 1 + 2 * max(0, dh * (kh - 1) - top)
+            pw = (w - 1) * sw + 1 + 2 * max(0, dw * (kw - 1) - left)
+            oh = transposed_output_size(h, kh, sh, top, dh, self.output_padding[0])
+            ow = transposed_output_size(w, kw, sw, left, dw, self.output_padding[1])
+        else:
+            ph, pw = h + top + bottom, w + left + right
+            oh = output_size(h, kh, sh, top, bottom, dh, self.ceil_mode)
+            ow = output_size(w, kw, sw, left, right, dw, self.ceil_mode)
+        padded, out = cin * ph * pw, max(cout, 1) * max(oh, 0) * max(ow, 0)
+        macs = out * kh * kw * (1 if self.pool else cin)
+        if padded > MAX_CELLS or out > MAX_CELLS:
+            what = f"about {amount(max(padded, out))} cells"
+            limit = f"at most ~{amount(MAX_CELLS)} cells here"
+            if cin * h * w <= MAX_CELLS // 4 and max(self.padding) > 0:
+                room = int(((MAX_CELLS / cin) ** 0.5 - max(h, w)) / 2)
+                cheaper = {"padding": max(0, min(room, max(self.padding)))}
+                return TooBig("padding", max(self.padding), what, limit, cheaper)
+            side = int(
+                (MAX_CELLS / max(cin, cout, 1)) ** 0.5 / max(1, sh if self.transposed else 1)
+            )
+            return TooBig("input_size", f"{h}x{w}", what, limit, {"input_size": f"{side}x{side}"})
+        if macs > MAX_MACS:
+            what = f"about {amount(macs)} multiply-adds"
+            limit = f"at most ~{amount(MAX_MACS)} here"
+            if kh * kw >= 64:
+                k = max(1, int((kh * kw * MAX_MACS / macs) ** 0.5))
+                return TooBig("kernel_size", f"{kh}x{kw}", what, limit, {"kernel_size": f"{k}x{k}"})
+            side = max(1, int(max(h, w) * (MAX_MACS / macs) ** 0.5))
+            return TooBig("input_size", f"{h}x{w}", what, limit, {"input_size": f"{side}x{side}"})
+        return None
+
     @property
     def operation(self) -> ConvSpec:
         """The window's geometry and kind, as ``conv`` and ``pool`` take it
         (the fields the two specs share, in the same order)."""
         return ConvSpec(*(getattr(self, f.name) for f in fields(ConvSpec)))
+
+
+MAX_CELLS = 25_000_000  # 200 MB of float64 per array
+MAX_MACS = 5.0e10  # about half a minute (2048² × 64² took 10 s)
 
 
 def make_spec(
@@ -949,6 +995,15 @@ def _input(values, size, ones: bool, channels, dims: int | None, seed: int):
     _check(len(size) in (1, 2), "input", size, "expected HxW or a length")
     _sizes("input", size)
     shape = (channels, *size) if len(size) == 2 else (channels, 1, size[0])
+    cells = int(np.prod(shape, dtype=np.int64))
+    side = int((MAX_CELLS / channels) ** 0.5)
+    _check(  # the spec holds every value: drawn before any cost estimate can run
+        cells <= MAX_CELLS,
+        "input",
+        "x".join(map(str, size)),
+        f"{cells:,} input values over {channels} channels; at most {MAX_CELLS:,} "
+        f"(e.g. {side}x{side})",
+    )
     x = np.ones(shape) if ones else seeded_integers(shape, seed, 0, 9)
     return x, len(size)
 
@@ -988,6 +1043,13 @@ def _kernel(
         f"the input is {dims}-D: give {'KhxKw' if dims == 2 else 'a length'}",
     )
     _sizes("kernel", size)
+    cells = int(np.prod((*shape, *size), dtype=np.int64))
+    _check(  # the spec holds every weight
+        cells <= MAX_CELLS,
+        "kernel",
+        "x".join(map(str, size)),
+        f"{cells:,} weights over {shape[0]}×{shape[1]} channels; at most {MAX_CELLS:,}",
+    )
     k = seeded_integers((*shape, *size), seed + 1, -1, 1)
     return k if dims == 2 else k[:, :, None, :]
 

@@ -700,6 +700,7 @@ def sweep(
 # --------------------------------------------------------------------------- the spec
 
 MAX_UNITS = 2048
+MAX_REGIONS = 250_000  # 2-D regions a laptop cuts in about a minute (5 × 100 units: 12 s)
 GRID_1D = 801  # points the 1-D figures draw the units and the output at
 GRID_2D = 300  # points per side of the 2-D output heatmap
 
@@ -720,6 +721,36 @@ class ReluSpec:
     domain: tuple[float, ...]
     network: tuple = ()
     view: str = "regions"  # 2-D: "regions" (polygons and output) or "surface" (3-D facets)
+
+    def cost(self):
+        """Two inputs: about 1 + N + N²/2 regions for N hidden units in all
+        (a single layer's lines in general position; in deeper random
+        networks the count per area grows with N², Hanin & Rolnick 2019).
+        None when that is within what a laptop cuts in about a minute."""
+        from dlviz.compute.cost import TooBig, amount
+
+        if self.input_dim != 2:
+            return None
+        n = sum(self.widths)
+        regions = 1 + n + n * n / 2
+        if regions <= MAX_REGIONS:
+            return None
+        scale = ((MAX_REGIONS * 2) ** 0.5 - 1) / n
+        smaller = tuple(max(1, int(w * scale)) for w in self.widths)
+        if self.network:  # a given network: nothing smaller to suggest
+            return TooBig(
+                "network",
+                "…",
+                f"about {amount(regions)} regions for {n} units",
+                f"at most ~{amount(MAX_REGIONS)} regions here",
+            )
+        return TooBig(
+            "widths",
+            ",".join(map(str, self.widths)),
+            f"about {amount(regions)} regions for {n} units",
+            f"at most ~{amount(MAX_REGIONS)} regions here",
+            {"widths": ",".join(map(str, smaller))},
+        )
 
 
 VIEWS = ("regions", "surface", "folding")

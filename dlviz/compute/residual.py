@@ -307,6 +307,33 @@ class ResidualSpec:
     backward: bool
     branch: str
 
+    def cost(self):
+        """Matrix products (2·width²·batch per block, variant and run; the
+        backward pass triples it) and the activations held at once; None
+        within what a laptop does in about a minute."""
+        from dlviz.compute.cost import TooBig, amount
+
+        flops = 2.0 * self.width**2 * self.batch * self.depth * self.repeats * len(self.variants)
+        flops *= 3 if self.backward else 1
+        memory = 8.0 * self.batch * self.width * (4 + (self.depth if self.backward else 0))
+        if flops <= MAX_FLOPS and memory <= MAX_BYTES:
+            return None
+        share = min(MAX_FLOPS / flops, MAX_BYTES / memory)
+        blame = "batch" if self.batch >= self.width else "width"
+        value = getattr(self, blame)
+        fit = max(1, int(value * (share if blame == "batch" else share**0.5)))
+        return TooBig(
+            blame,
+            value,
+            f"about {amount(flops)} floating-point operations and {amount(memory, 'B')}",
+            f"at most ~{amount(MAX_FLOPS)} and {amount(MAX_BYTES, 'B')} here",
+            {blame: fit},
+        )
+
+
+MAX_FLOPS = 1.0e12  # about a minute of matrix products on a 2-core laptop
+MAX_BYTES = 4.0 * 1024**3
+
 
 def make_spec(
     *,

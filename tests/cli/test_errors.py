@@ -8,6 +8,7 @@ refusal deep in a computation still names the option the user typed.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -60,6 +61,9 @@ CASES = [
     (["landscape", "gabor", "--y-range", "5,5"], "--y-range"),
     # conv
     (["conv", "--kernel", "gaussian:3:inf"], "--kernel"),
+    (["conv", "--input", "64x64", "--padding", "20000"], "--padding"),  # 12 GB padded
+    (["conv", "--input", "2048x2048", "--in-channels", "64", "--out-channels", "64"], "--input"),
+    (["conv", "--in-channels", "64", "--out-channels", "64", "--kernel", "2048x2048"], "--kernel"),
     (["conv", "--dilation", "999999999"], "--dilation"),
     (["conv", "--dilation", "4"], "--dilation"),
     (["conv", "--kernel", "9x9"], "--kernel"),
@@ -92,6 +96,8 @@ CASES = [
     (["relu", "--widths", "0,3"], "--widths"),
     (["relu", "--init", "normal:-1"], "--init"),
     (["relu", "--init", "normal:nan"], "--init"),
+    (["relu", "--widths", "2048"], "--widths"),  # about 2.1 M regions: refused before cutting
+    (["relu", "--widths", "1024,1024"], "--widths"),
     (["relu", "--domain", "2,1"], "--domain"),
     (["relu", "--input-dim", "3"], "--input-dim"),
     (["relu", "--weights", "net3.json"], "--weights"),
@@ -100,6 +106,7 @@ CASES = [
     (["residual", "--variant", "dense"], "--variant"),
     (["residual", "--init", "normal:0"], "--init"),
     (["residual", "--init", "normal:inf"], "--init"),  # finite in, finite out
+    (["residual", "--width", "4096", "--batch", "20000"], "--batch"),  # about 2 h of products
     (["residual", "--init", "normal:1e200"], "--init"),  # overflows in the first blocks
     (["residual", "--depth", "0"], "--depth"),
     (["residual", "--batch", "1"], "--batch"),
@@ -140,3 +147,18 @@ def test_the_message_names_the_option_that_holds_the_bad_value(dlviz, tmp_path, 
     assert err.count("\n") == 1, err
     assert err.startswith((f"dlviz: error: {option} ", f"dlviz: error: {option}: ")), err
     assert sorted(files_under(tmp_path)) == sorted(FILES)  # nothing written
+
+
+def test_no_limit_goes_on_past_the_estimate(dlviz, monkeypatch):
+    """Past the limit: one line with the estimate, the limit, a cheaper
+    request and --no-limit; with --no-limit the run goes on."""
+    from dlviz.compute import relu as R
+
+    monkeypatch.setattr(R, "MAX_REGIONS", 20)
+    code, _, err = dlviz("relu", "--widths", "6,6")
+    assert code == 2
+    assert err.count("\n") == 1 and "--widths 6,6: about 85 regions" in err  # 1 + 12 + 12²/2
+    assert "try --widths" in err and "--no-limit" in err
+    assert not files_under(Path("."))
+    code, out, _ = dlviz("relu", "--widths", "6,6", "--no-limit")
+    assert code == 0 and files_under(Path("."))

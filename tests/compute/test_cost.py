@@ -1,0 +1,81 @@
+"""Work too big for a laptop is known from the spec before it starts: the
+estimate, and a cheaper request that is within the limit."""
+
+from __future__ import annotations
+
+import pytest
+
+from dlviz.compute import conv as C
+from dlviz.compute import relu as R
+from dlviz.compute import residual as V
+
+
+def _cheaper(make_spec, requests, too_big):
+    """The spec of the suggested request, parsed as the command line would."""
+    fixes = dict(too_big.cheaper)
+    for name in ("input_size", "kernel_size"):
+        if name in fixes:
+            fixes[name] = tuple(int(v) for v in str(fixes[name]).split("x"))
+    if "widths" in fixes:
+        fixes["widths"] = tuple(int(v) for v in fixes["widths"].split(","))
+    return make_spec(**{**requests, **fixes})
+
+
+@pytest.mark.parametrize(
+    ("make_spec", "requests"),
+    [
+        (R.make_spec, {}),
+        (R.make_spec, {"widths": (100,) * 5}),
+        (R.make_spec, {"input_dim": 1, "widths": (2048,)}),  # 1-D pieces: at most N + 1 per layer
+        (C.make_spec, {}),
+        (C.make_spec, {"input_size": (2048, 2048), "kernel_size": (64, 64)}),
+        (V.make_spec, {}),
+        (V.make_spec, {"backward": True}),
+    ],
+)
+def test_what_a_laptop_does_in_a_minute_is_not_refused(make_spec, requests):
+    assert make_spec(**requests).cost() is None
+
+
+@pytest.mark.parametrize(
+    ("make_spec", "requests", "param"),
+    [
+        (R.make_spec, {"widths": (2048,)}, "widths"),
+        (R.make_spec, {"widths": (1024, 1024)}, "widths"),
+        (C.make_spec, {"input_size": (64, 64), "padding": 20000}, "padding"),
+        (
+            C.make_spec,
+            {"input_size": (2048, 2048), "in_channels": 4, "out_channels": 64},
+            "input_size",
+        ),  # fmt: skip
+        (V.make_spec, {"width": 4096, "batch": 20000}, "batch"),
+        (V.make_spec, {"width": 2048, "depth": 100, "backward": True}, "width"),
+    ],
+)
+def test_too_big_names_its_parameter_and_a_cheaper_request_that_fits(make_spec, requests, param):
+    too_big = make_spec(**requests).cost()
+    assert too_big is not None and too_big.param == param
+    assert _cheaper(make_spec, requests, too_big).cost() is None
+
+
+def test_the_region_estimate_is_the_arrangement_count_for_one_layer():
+    """n lines in general position cut the plane into 1 + n + n(n−1)/2
+    regions; the estimate is that count's order (1 + n + n²/2)."""
+    from dlviz.compute.cost import amount
+
+    n = 2048
+    too_big = R.make_spec(widths=(n,)).cost()
+    assert too_big.what.startswith(f"about {amount(1 + n + n * n / 2)} regions")
+    exact = 1 + n + n * (n - 1) // 2
+    assert abs((1 + n + n * n / 2) - exact) / exact < 1e-3
+
+
+def test_spec_refuses_an_input_too_big_to_hold():
+    from dlviz.errors import SpecError
+
+    with pytest.raises(SpecError) as err:
+        C.make_spec(input_size=(2048, 2048), in_channels=64)
+    assert err.value.param == "input"
+    with pytest.raises(SpecError) as err:
+        C.make_spec(in_channels=64, out_channels=64, kernel_size=(2048, 2048))
+    assert err.value.param == "kernel"
