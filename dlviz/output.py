@@ -16,6 +16,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from enum import Enum
 from pathlib import Path
 
 from dlviz import __version__
@@ -41,11 +42,15 @@ _METADATA = {
 
 
 def _slug(value: object) -> str:
+    """``value`` as part of a file name: letters (any script: Chinese tokens
+    name their own file), digits and . , + = -; nothing else."""
+    if isinstance(value, Enum):
+        value = value.value
     if isinstance(value, float):
         value = f"{value:g}"
     elif isinstance(value, (list, tuple)):
         value = ",".join(_slug(v) for v in value)
-    return re.sub(r"[^A-Za-z0-9.,+=-]+", "", str(value)) or "x"
+    return re.sub(r"[^\w.,+=-]|_", "", str(value)) or "x"
 
 
 def output_stem(topic: str, name: str, parameters: Mapping, defaults: Mapping) -> str:

@@ -71,6 +71,9 @@ def main(argv: list[str] | None = None) -> int:
     except (KeyboardInterrupt, typer.Abort):
         return _error("interrupted; no half-written file was left", 130)
     except typer.TyperException as exc:  # usage errors found while parsing: exit 2
+        if type(exc).__name__ == "NoArgsIsHelpError":  # bare `dlviz`: the help, nothing wrong
+            sys.stdout.write(exc.format_message().rstrip() + "\n")
+            return 0
         return _error(exc.format_message().replace("\n", " "), getattr(exc, "exit_code", 2))
     except Exception as exc:  # a bug: still one line, the traceback on request
         if os.environ.get("DLVIZ_DEBUG"):

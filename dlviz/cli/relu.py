@@ -172,7 +172,8 @@ def run_sweep(typed: dict, requests: dict, common: Common) -> None:
     if "view" in requests:
         raise BadInput("--view", requests["view"], "a sweep draws one chart of counts")
     spec = build_spec(R.make_sweep_spec, common, requests, OPTIONS)
-    plan = plan_outputs(common, "relu", f"sweep-{spec.kind}", typed)
+    named = {k: v for k, v in typed.items() if k != "sweep"}  # the name says it already
+    plan = plan_outputs(common, "relu", f"sweep-{spec.kind}", named)
     if plan.animated or common.engine == "manim":
         raise BadInput("--sweep", spec.kind, "draws a figure: png, svg or pdf")
     with spec_errors(common, requests, OPTIONS):

@@ -1196,12 +1196,33 @@ def squeeze(array: Array, dims: int) -> Array:
     return array[0] if array.shape[0] == 1 else array
 
 
+WINDOWS_UP_TO = 20_000  # tap indices written out in full; past this, rows and columns only
+
+
+def window_axes(result: ConvResult) -> tuple[Array, Array]:
+    """The windows' rows (OH, kh) and columns (OW, kw): output cell (i, j)'s
+    tap (a, b) reads input (rows[i, a], cols[j, b]); a window grid is
+    separable, so these two small tables hold every window."""
+    spec, origin = result.window_spec, result.window_origin
+    (kh, kw), (sh, sw), (dh, dw) = spec.kernel_size, spec.stride, spec.dilation
+    top, left = origin if origin is not None else (spec.padding[0], spec.padding[2])
+    oh, ow = result.output.shape[1:]
+    rows = np.arange(oh)[:, None] * sh + np.arange(kh)[None, :] * dh - top
+    cols = np.arange(ow)[:, None] * sw + np.arange(kw)[None, :] * dw - left
+    return rows, cols
+
+
 def conv_json(result: ConvResult) -> dict:
-    """A convolution's input, kernel, output, its shape and each output cell's window."""
-    windows = result.windows
-    if result.dims == 1:
+    """A convolution's input, kernel, output, its shape and each output
+    cell's window: as the separable rows and columns always, and tap by tap
+    while that stays small (a 512² input's taps alone were 80 MB)."""
+    rows, cols = window_axes(result)
+    oh, ow = result.output.shape[1:]
+    full = oh * ow * rows.shape[1] * cols.shape[1] <= WINDOWS_UP_TO
+    windows = result.windows if full else None
+    if windows is not None and result.dims == 1:
         windows = windows[0, :, 0, :, 1]  # (OW, kw): input positions
-    else:
+    elif windows is not None:
         windows = windows.reshape(*windows.shape[:2], -1, 2)  # (OH, OW, taps, 2)
     kernel = result.kernel if result.kernel is not None else None
     if kernel is not None and result.dims == 1:
@@ -1213,9 +1234,12 @@ def conv_json(result: ConvResult) -> dict:
         else (kernel[0, 0] if kernel.shape[:2] == (1, 1) else kernel),
         "output": squeeze(result.output, result.dims),
         "output_shape": list(squeeze(result.output, result.dims).shape),
-        "windows": windows,
+        "window_rows": rows if result.dims == 2 else None,
+        "window_cols": cols,
         "formula": result.formula,
     }
+    if windows is not None:
+        out["windows"] = windows
     if result.bias is not None:
         out["bias"] = result.bias
     return out

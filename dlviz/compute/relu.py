@@ -700,6 +700,7 @@ def sweep(
 # --------------------------------------------------------------------------- the spec
 
 MAX_UNITS = 2048
+MAX_COORDINATE = 1e6  # the domain's ends: its span and the grid stay finite
 MAX_REGIONS = 250_000  # 2-D regions a laptop cuts in about a minute (5 × 100 units: 12 s)
 GRID_1D = 801  # points the 1-D figures draw the units and the output at
 GRID_2D = 300  # points per side of the 2-D output heatmap
@@ -826,12 +827,13 @@ def _domain(domain, dims: int) -> tuple[float, ...]:
     if dims == 2 and len(values) == 2:
         values = values * 2
     ok = len(values) == 2 * dims and all(np.isfinite(values))
+    ok = ok and all(abs(v) <= MAX_COORDINATE for v in values)  # spans stay finite
     ok = ok and values[0] < values[1] and (dims == 1 or values[2] < values[3])
     check(
         ok,
         "domain",
         ",".join(f"{v:g}" for v in domain),
-        "A,B with A < B (a square in 2-D) or X0,X1,Y0,Y1",
+        f"A,B with A < B (a square in 2-D) or X0,X1,Y0,Y1, each within ±{MAX_COORDINATE:g}",
     )
     return values
 

@@ -104,3 +104,16 @@ def test_weights_from_csv_and_json_files_run_and_are_exported(dlviz, tmp_path):
     np.testing.assert_allclose(doc["output_projected"], 3 * np.array(doc["concat"]))
     code, _, err = dlviz("attention", "--kind", "multihead", "--weights", "W_Z=wo.csv")
     assert code == 2 and "uses W_Q, W_K, W_V, W_O" in err
+
+
+def test_chinese_tokens_name_their_own_files(dlviz):
+    """Names keep letters of any script: two Chinese sentences, two files."""
+    from pathlib import Path
+
+    assert dlviz("attention", "--tokens", "我 爱 深度 学习")[0] == 0
+    assert dlviz("attention", "--tokens", "你 好 世界")[0] == 0
+    names = sorted(p.name for p in Path("outputs").iterdir())
+    assert names == [
+        "attention_scaled_tokens-你好世界.png",
+        "attention_scaled_tokens-我爱深度学习.png",
+    ]

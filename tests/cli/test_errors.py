@@ -97,6 +97,7 @@ CASES = [
     (["relu", "--init", "normal:-1"], "--init"),
     (["relu", "--init", "normal:nan"], "--init"),
     (["relu", "--widths", "2048"], "--widths"),  # about 2.1 M regions: refused before cutting
+    (["relu", "--domain", "-1e308,1e308"], "--domain"),  # its span overflows
     (["relu", "--widths", "1024,1024"], "--widths"),
     (["relu", "--domain", "2,1"], "--domain"),
     (["relu", "--input-dim", "3"], "--input-dim"),
@@ -162,3 +163,12 @@ def test_no_limit_goes_on_past_the_estimate(dlviz, monkeypatch):
     assert not files_under(Path("."))
     code, out, _ = dlviz("relu", "--widths", "6,6", "--no-limit")
     assert code == 0 and files_under(Path("."))
+
+
+def test_bare_dlviz_prints_the_help_and_nothing_is_wrong(capsys):
+    from dlviz.cli import main
+
+    assert main([]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("Usage: dlviz") and "relu" in out
+    assert err == ""

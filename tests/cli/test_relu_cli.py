@@ -87,3 +87,11 @@ def test_bad_input(dlviz, tmp_path, args, message):
     assert code == 2, err
     assert err.count("\n") == 1 and message in err, err
     assert files_under(tmp_path) == []
+
+
+def test_a_sweep_is_named_once_by_its_kind(dlviz):
+    from pathlib import Path
+
+    code, _, _ = dlviz("relu", "--input-dim", "1", "--sweep", "width")
+    assert code == 0
+    assert [p.name for p in Path("outputs").iterdir()] == ["relu_sweep-width_input-dim-1.png"]

@@ -331,3 +331,34 @@ def _stack(text):
     from dlviz.cli.conv import parse_stack
 
     return parse_stack(text)
+
+
+@pytest.mark.parametrize(
+    "requests",
+    [
+        {},
+        {"input_size": (9, 7), "kernel_size": (3, 2), "stride": (2, 1), "padding": 1},
+        {"input_size": (8, 8), "dilation": 2, "stride": 3},
+        {"input_size": (4, 4), "transposed": True, "stride": 2, "padding": 1},
+        {"input_size": (6, 6), "pool": "max", "kernel_size": (2, 2), "stride": 2},
+    ],
+)
+def test_window_rows_and_columns_hold_every_tap(requests):
+    """The --data export's separable windows: tap (a, b) of output (i, j)
+    reads (rows[i, a], cols[j, b]), the same index as the full table."""
+    from dlviz.compute import conv as C
+
+    r = C.run(C.make_spec(**requests))
+    rows, cols = C.window_axes(r)
+    w = r.windows
+    np.testing.assert_array_equal(w[..., 0], np.broadcast_to(rows[:, None, :, None], w.shape[:4]))
+    np.testing.assert_array_equal(w[..., 1], np.broadcast_to(cols[None, :, None, :], w.shape[:4]))
+
+
+def test_a_large_export_writes_rows_and_columns_not_every_tap():
+    from dlviz.compute import conv as C
+
+    r = C.run(C.make_spec(input_size=(128, 128)))
+    doc = C.conv_json(r)
+    assert "windows" not in doc
+    assert np.asarray(doc["window_rows"]).shape == (126, 3)
