@@ -86,7 +86,9 @@ def _start_worker(slots, jobs: int) -> None:
     typesetting the same string into one folder could read each other's
     half-written files) and, when several run, one BLAS thread each."""
     from dlviz.manim_bridge import cache_dir
+    from dlviz.signals import ignore_in_worker
 
+    ignore_in_worker()  # the parent hears Ctrl-C and ends its workers
     os.environ.setdefault("MPLBACKEND", "Agg")
     with slots.get_lock():
         slot = slots.value
@@ -103,6 +105,7 @@ def _run(item: Item, settings: Settings, path: Path) -> tuple[int, float, str]:
 
     from dlviz.errors import DlvizError
     from dlviz.output import write_run
+    from dlviz.signals import Terminated
 
     start = time.perf_counter()
     compute = importlib.import_module(f"dlviz.compute.{item.topic}")
@@ -125,6 +128,8 @@ def _run(item: Item, settings: Settings, path: Path) -> tuple[int, float, str]:
     except (DlvizError, ValueError) as exc:
         code = getattr(exc, "exit_code", 2)
         return code, time.perf_counter() - start, f"dlviz: error: {exc}"
+    except Terminated:  # ended by the parent: its temporary files are gone, so is it
+        os._exit(143)
     return 0, time.perf_counter() - start, ""
 
 
@@ -184,25 +189,34 @@ def render(
             max_workers=workers, initializer=_start_worker, initargs=(slots, workers)
         ) as pool:
             futures = {pool.submit(_run, i, settings, folder / settings.file(i)): i for i in todo}
-            for future in as_completed(futures):
-                item = futures[future]
-                file = settings.file(item)
-                try:
-                    code, seconds, message = future.result()
-                except Exception as exc:  # a worker that died
-                    code, seconds, message = 1, 0.0, f"{type(exc).__name__}: {exc}"
-                if code == 0:
-                    manifest[file] = _key(settings, item)
-                    outcomes[item] = Outcome(item, file, "rendered", seconds)
-                else:
-                    manifest.pop(file, None)
-                    outcomes[item] = Outcome(
-                        item, file, "failed", seconds, message or f"exit status {code}"
-                    )
-                done += 1
-                progress(done, len(items))
+            try:
+                _collect(futures, settings, manifest, outcomes, done, len(items), progress)
+            except BaseException:  # Ctrl-C, SIGTERM: the workers are ended, nothing waits
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
     _write_text(folder / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
     return [outcomes[item] for item in items]
+
+
+def _collect(futures, settings, manifest, outcomes, done: int, total: int, progress) -> None:
+    """Each finished item's outcome, as the workers finish them."""
+    for future in as_completed(futures):
+        item = futures[future]
+        file = settings.file(item)
+        try:
+            code, seconds, message = future.result()
+        except Exception as exc:  # a worker that died
+            code, seconds, message = 1, 0.0, f"{type(exc).__name__}: {exc}"
+        if code == 0:
+            manifest[file] = _key(settings, item)
+            outcomes[item] = Outcome(item, file, "rendered", seconds)
+        else:
+            manifest.pop(file, None)
+            outcomes[item] = Outcome(
+                item, file, "failed", seconds, message or f"exit status {code}"
+            )
+        done += 1
+        progress(done, total)
 
 
 def _write_text(path: Path, content: str) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -77,7 +78,8 @@ def render_scene(
             "output_file": "scene",
             "format": fmt,
             "disable_caching": True,
-            "progress_bar": "display" if progress else "none",
+            # the bar redraws itself with carriage returns: on a terminal only
+            "progress_bar": "display" if progress and sys.stderr.isatty() else "none",
             "verbosity": "WARNING",
             "background_color": background,
             "write_to_movie": True,

@@ -64,24 +64,41 @@ def _error(message: str, code: int) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Console entry point: every failure is one line on stderr and an exit
     status (2 bad input, 1 missing tool or failure, 130 interrupted)."""
+    from dlviz import signals
+
+    if argv is None:  # the console command, not a test calling main()
+        signals.install()
     try:
         code = app(args=argv, prog_name="dlviz", standalone_mode=False)
+    except (KeyboardInterrupt, typer.Abort, signals.Terminated):
+        return _interrupted(signals)
     except DlvizError as exc:
+        if signals.received:
+            return _interrupted(signals)
         return _error(str(exc), exc.exit_code)
-    except (KeyboardInterrupt, typer.Abort):
-        return _error("interrupted; no half-written file was left", 130)
     except typer.TyperException as exc:  # usage errors found while parsing: exit 2
         if type(exc).__name__ == "NoArgsIsHelpError":  # bare `dlviz`: the help, nothing wrong
             sys.stdout.write(exc.format_message().rstrip() + "\n")
             return 0
         return _error(exc.format_message().replace("\n", " "), getattr(exc, "exit_code", 2))
     except Exception as exc:  # a bug: still one line, the traceback on request
+        if signals.received:  # e.g. ffmpeg ended by the same Ctrl-C: the signal is the cause
+            return _interrupted(signals)
         if os.environ.get("DLVIZ_DEBUG"):
             raise
         return _error(
             f"unexpected {type(exc).__name__}: {exc} (DLVIZ_DEBUG=1 shows the traceback)", 1
         )
+    if signals.received:  # a signal the command caught on its way out
+        return _interrupted(signals)
     return code if isinstance(code, int) else 0
+
+
+def _interrupted(signals) -> int:
+    signals.end_children()
+    signum = signals.received[0] if signals.received else signals.signal.SIGINT
+    word = "terminated" if signum == signals.signal.SIGTERM else "interrupted"
+    return _error(f"{word}; no half-written file was left", signals.EXIT[signum])
 
 
 def run() -> None:
