@@ -500,5 +500,9 @@ def write_run(
     written = [path]
     if data is not None:
         compute = importlib.import_module(f"dlviz.compute.{topic}")
-        written.append(write_json(data, topic, parameters or {}, compute.result_json(result)))
+        try:
+            written.append(write_json(data, topic, parameters or {}, compute.result_json(result)))
+        except BaseException:  # all or nothing: the run's figure goes with its data
+            Path(path).unlink(missing_ok=True)
+            raise
     return written

@@ -70,8 +70,11 @@ def gallery(
             from dlviz.manim_bridge import _require_manim
 
             _require_manim()
-    out.mkdir(parents=True, exist_ok=True)
-    check_writable(out / "index.html")
+    check_writable(out / "index.html")  # before making folders: a file on the way is bad input
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BadInput("--out", out, f"cannot make the folder ({exc.strerror})") from None
     if lang.value == "zh":
         warn_if_no_cjk_font()
     settings = G.Settings(theme=theme.value, lang=lang.value, quality=quality.value, format=format)

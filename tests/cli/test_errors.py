@@ -172,3 +172,23 @@ def test_bare_dlviz_prints_the_help_and_nothing_is_wrong(capsys):
     out, err = capsys.readouterr()
     assert out.startswith("Usage: dlviz") and "relu" in out
     assert err == ""
+
+
+def test_gallery_under_a_file_is_bad_input(dlviz):
+    Path("afile").write_text("")
+    code, _, err = dlviz("gallery", "--out", "afile/g", "--topics", "conv")
+    assert code == 2 and err.startswith("dlviz: error: --out afile/g")
+    assert files_under(Path(".")) == ["afile"]
+
+
+def test_a_failed_export_takes_the_runs_figure_with_it(dlviz, monkeypatch):
+    """All or nothing: the JSON fails after the figure is written; neither stays."""
+    from dlviz import output
+
+    def broken(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(output, "write_json", broken)
+    code, _, _ = dlviz("conv", "--data", "x.json")
+    assert code == 1
+    assert not files_under(Path("."))
