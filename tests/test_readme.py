@@ -42,3 +42,21 @@ def test_the_tour_has_one_small_image_per_topic_with_its_command():
         assert image.stat().st_size < 150_000, image
         block = f"![{item.topic}](outputs/tour/{item.topic}.png)\n\n```bash\n"
         assert block + G.Settings().command(item) + "\n```" in README, item.topic
+
+
+def test_every_readme_command_that_reads_examples_runs(tmp_path, monkeypatch):
+    """The README's commands that read files read them from examples/, and
+    run from the top of the repository."""
+    import shlex
+
+    from dlviz.cli import main
+
+    text = README.replace("\\\n", " ")
+    commands = [
+        line.split("#")[0].strip() for line in re.findall(r"^dlviz .*examples/.*$", text, re.M)
+    ]
+    assert len(commands) >= 4
+    monkeypatch.chdir(ROOT)
+    for command in commands:
+        args = shlex.split(command)[1:] + ["--out", str(tmp_path)]
+        assert main(args) == 0, command
