@@ -572,6 +572,29 @@ class BeamSpec:
     collapse: str
     edge_labels: str = "prob"  # what the kept edges carry: prob, logprob or both
 
+    def cost(self):
+        """The tree's nodes: each step extends at most k kept hypotheses by
+        every token, Σ_t min(k, |V|^(t−1))·|V|; past what a figure can show
+        and a laptop draws in about a minute, the nearest shorter search."""
+        from dlviz.compute.cost import TooBig, amount
+
+        def nodes(length: int) -> int:
+            v = len(self.model["vocab"])
+            return sum(min(self.beam_size, v ** (t - 1)) * v for t in range(1, length + 1))
+
+        if nodes(self.max_length) <= MAX_NODES:
+            return None
+        shorter = max((n for n in range(1, self.max_length) if nodes(n) <= MAX_NODES), default=1)
+        return TooBig(
+            "max_length",
+            self.max_length,
+            f"a tree of about {amount(nodes(self.max_length))} nodes",
+            f"at most ~{amount(MAX_NODES)} here",
+            {"max_length": shorter},
+        )
+
+
+MAX_NODES = 20_000  # tree nodes a figure can show and a laptop draws in about a minute
 
 EDGE_LABELS = ("prob", "logprob", "both")
 

@@ -79,3 +79,25 @@ def test_spec_refuses_an_input_too_big_to_hold():
     with pytest.raises(SpecError) as err:
         C.make_spec(in_channels=64, out_channels=64, kernel_size=(2048, 2048))
     assert err.value.param == "kernel"
+
+
+def _uniform_model(n: int) -> dict:
+    vocab = [f"t{i}" for i in range(n - 1)] + ["<eos>"]
+    row = {t: 1 / n for t in vocab}
+    return {"vocab": vocab, "eos": "<eos>", "next": {"": row, **{t: row for t in vocab[:-1]}}}
+
+
+def test_a_beam_tree_is_estimated_from_above_and_a_huge_one_refused():
+    from dlviz.compute import beam as B
+
+    for k, length in ((2, 4), (3, 5), (4, 6)):
+        spec = B.make_spec(model=_uniform_model(5), beam_size=k, max_length=length)
+        nodes = len(B.run(spec).nodes)  # the tree the search grew
+        v = 5
+        assert nodes <= sum(min(k, v ** (t - 1)) * v for t in range(1, length + 1)) + 1
+        assert spec.cost() is None
+    spec = B.make_spec(model=_uniform_model(100), beam_size=64, max_length=32)
+    too_big = spec.cost()
+    assert too_big.param == "max_length"
+    fixed = B.make_spec(model=_uniform_model(100), beam_size=64, **too_big.cheaper)
+    assert fixed.cost() is None
