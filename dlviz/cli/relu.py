@@ -111,6 +111,7 @@ def relu(
         }
     )
     from dlviz.compute import relu as R
+    from dlviz.output import progress_bar
 
     requests = parse_requests(typed)
     if "sweep" in typed or "kind" in common.replayed:
@@ -118,8 +119,8 @@ def relu(
     spec = build_spec(R.make_spec, common, requests, OPTIONS)
     plan = plan_outputs(common, "relu", f"{spec.input_dim}d", typed)
     start = time.perf_counter()
-    with spec_errors(common, requests, OPTIONS):
-        result = R.run(spec, cuts=plan.animated or common.engine == "manim")
+    with spec_errors(common, requests, OPTIONS), progress_bar("cutting regions") as update:
+        result = R.run(spec, cuts=plan.animated or common.engine == "manim", progress=update)
     seconds = time.perf_counter() - start
     written = publish("relu", spec, result, plan, common)
     rows = [["activation regions (exact)", result.regions.num_regions, f"{seconds * 1000:.0f} ms"]]
@@ -165,6 +166,7 @@ def load_network(path: Path) -> dict:
 
 def run_sweep(typed: dict, requests: dict, common: Common) -> None:
     from dlviz.compute import relu as R
+    from dlviz.output import progress_bar
 
     requests = {k: v for k, v in requests.items() if k != "widths"}
     if "network" in requests:
@@ -176,8 +178,8 @@ def run_sweep(typed: dict, requests: dict, common: Common) -> None:
     plan = plan_outputs(common, "relu", f"sweep-{spec.kind}", named)
     if plan.animated or common.engine == "manim":
         raise BadInput("--sweep", spec.kind, "draws a figure: png, svg or pdf")
-    with spec_errors(common, requests, OPTIONS):
-        result = R.run_sweep(spec)
+    with spec_errors(common, requests, OPTIONS), progress_bar("counting regions") as update:
+        result = R.run_sweep(spec, progress=update)
     written = publish("relu", spec, result, plan, common)
     rows = [
         [result.label(k), p, f"{c.mean():.1f}", b]

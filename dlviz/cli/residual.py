@@ -99,8 +99,10 @@ def residual(
 
     spec = build_spec(V.make_spec, common, requests, OPTIONS)
     plan = plan_outputs(common, "residual", "", typed)
-    with spec_errors(common, requests, OPTIONS):
-        result = V.run(spec)
+    from dlviz.output import progress_bar
+
+    with spec_errors(common, requests, OPTIONS), progress_bar("residual blocks") as update:
+        result = V.run(spec, progress=update)
     written = publish("residual", spec, result, plan, common)
     rows = []
     for v in result.forward:

@@ -651,6 +651,7 @@ def sweep(
     steps: Sequence[int],
     seeds: int = 5,
     init: str = "he",
+    progress: Callable[[int, int], None] | None = None,
 ) -> Sweep:
     """Region counts over ``steps`` (depths for kind='depth', widths for
     'width'), each network sized to about ``budget`` parameters."""
@@ -664,15 +665,14 @@ def sweep(
         widths.append(width)
         lasts.append(last_for_budget(depth, width, budget, input_dim))
     shapes = [[w] * (d - 1) + [v] for d, w, v in zip(depths, widths, lasts, strict=True)]
-    counts = np.array(
-        [
-            [
-                count_regions(random_network(input_dim, shape, init=init, seed=s), domain)
-                for s in range(seeds)
-            ]
-            for shape in shapes
-        ]
-    )
+    counts = np.empty((len(shapes), seeds), dtype=int)
+    for i, shape in enumerate(shapes):
+        for s in range(seeds):
+            counts[i, s] = count_regions(
+                random_network(input_dim, shape, init=init, seed=s), domain
+            )
+            if progress is not None:
+                progress(i * seeds + s + 1, len(shapes) * seeds)
     params = [parameter_count(shape, input_dim) for shape in shapes]
     constructed = None
     if input_dim == 1:
@@ -917,7 +917,9 @@ def _folding(spec: ReluSpec, xs: Array) -> Folding:
     )
 
 
-def run(spec: ReluSpec, *, cuts: bool = False) -> ReluResult:
+def run(
+    spec: ReluSpec, *, cuts: bool = False, progress: Callable[[int, int], None] | None = None
+) -> ReluResult:
     """The regions of the network ``spec`` describes; with ``cuts``, the
     polygons after each unit too (the frames of the cutting animation)."""
     net, dims = network_of(spec), spec.input_dim
@@ -937,7 +939,14 @@ def run(spec: ReluSpec, *, cuts: bool = False) -> ReluResult:
             folding=_folding(spec, xs) if spec.view == "folding" else None,
         )
     frames: list[Cut] = []
-    regions = regions_2d(net, spec.domain, on_cut=frames.append if cuts else None)
+
+    def on_cut(cut: Cut) -> None:  # a frame kept, and the work told
+        if cuts:
+            frames.append(cut)
+        if progress is not None:
+            progress(sum(net.widths[: cut.layer]) + cut.unit + 1, sum(net.widths))
+
+    regions = regions_2d(net, spec.domain, on_cut=on_cut if cuts or progress else None)
     x0, x1, y0, y1 = spec.domain
     g = np.linspace(0, 1, GRID_2D)
     xs, ys = x0 + g * (x1 - x0), y0 + g * (y1 - y0)
@@ -989,8 +998,9 @@ def make_sweep_spec(
     return SweepSpec(kind, budget, input_dim, _domain(domain, input_dim), steps, seeds, init)
 
 
-def run_sweep(spec: SweepSpec) -> Sweep:
-    """The sweep ``spec`` describes, holding ``spec``."""
+def run_sweep(spec: SweepSpec, progress: Callable[[int, int], None] | None = None) -> Sweep:
+    """The sweep ``spec`` describes, holding ``spec``; ``progress(done, total)``
+    as its networks are counted."""
     from dataclasses import replace
 
     result = sweep(
@@ -1001,6 +1011,7 @@ def run_sweep(spec: SweepSpec) -> Sweep:
         steps=spec.steps,
         seeds=spec.seeds,
         init=spec.init,
+        progress=progress,
     )
     return replace(result, spec=spec)
 

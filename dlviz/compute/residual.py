@@ -10,7 +10,7 @@ batchnorm h ← h + W·ReLU(BN(h)), BN normalising each feature over the batch
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -193,6 +193,7 @@ def simulate(
     seed: int = 0,
     backward: bool = False,
     branch: str = "single",
+    progress: Callable[[int, int], None] | None = None,
 ) -> VarianceResult:
     """The statistic through ``depth`` blocks for each variant, ``repeats``
     times with fresh weights and inputs. Every variant of a repeat sees the
@@ -201,7 +202,10 @@ def simulate(
     With ``backward``, the gradient of L = Σ R ⊙ h_depth (R ~ N(0, 1) fixed)
     is carried back and E[g²] recorded at each block. Activations are kept
     only at √depth checkpoints and recomputed segment by segment, so memory
-    stays at a few blocks' worth."""
+    stays at a few blocks' worth. ``progress(done, total)`` is told after
+    each block of each variant and run (the backward pass counted twice)."""
+    total = repeats * len(variants) * depth * (3 if backward else 1)
+    done = 0
     for v in variants:
         if v not in VARIANTS:
             raise ValueError(f"unknown variant {v!r}; choose from {', '.join(VARIANTS)}")
@@ -229,6 +233,9 @@ def simulate(
                 with np.errstate(over="ignore", invalid="ignore"):
                     h = block(h, weights(seeds[k]), v)  # the same W_k for every variant
                 forward[v][r, k + 1] = statistic(h, statistic_name)
+                done += 1
+                if progress is not None:
+                    progress(done, total)
     q = branch_factor(sigma**2 * width / 2.0, branch)
     expected = {
         v: theory(v, depth, q) if statistic_name == "second-moment" else None for v in variants
@@ -239,6 +246,9 @@ def simulate(
         for r in range(repeats):
             for v in variants:
                 grads[v][r] = _backward(v, depth, width, batch, weights, [seed, r])
+                done += 2 * depth
+                if progress is not None:
+                    progress(done, total)
         expected_back = {v: theory_backward(v, depth, q, branch) for v in variants}
     return VarianceResult(
         statistic_name, depth, width, batch, forward, expected, samples, grads, expected_back
@@ -373,8 +383,9 @@ def make_spec(
     )
 
 
-def run(spec: ResidualSpec) -> VarianceResult:
-    """The statistics ``spec`` describes, holding ``spec``."""
+def run(spec: ResidualSpec, progress: Callable[[int, int], None] | None = None) -> VarianceResult:
+    """The statistics ``spec`` describes, holding ``spec``; ``progress(done,
+    total)`` as the blocks are computed."""
     from dataclasses import replace
 
     result = simulate(
@@ -388,6 +399,7 @@ def run(spec: ResidualSpec) -> VarianceResult:
         seed=spec.seed,
         backward=spec.backward,
         branch=spec.branch,
+        progress=progress,
     )
     return replace(result, spec=spec)
 

@@ -101,3 +101,26 @@ def test_a_beam_tree_is_estimated_from_above_and_a_huge_one_refused():
     assert too_big.param == "max_length"
     fixed = B.make_spec(model=_uniform_model(100), beam_size=64, **too_big.cheaper)
     assert fixed.cost() is None
+
+
+def test_long_work_reports_its_progress_to_the_end():
+    """Residual blocks, ReLU cuts and sweep networks tell (done, total) as
+    they go: steadily up to the total, which is known from the start."""
+    calls = []
+
+    def told(done, total):
+        calls.append((done, total))
+
+    def check():
+        done = [d for d, _ in calls]
+        assert done == sorted(done) and done[-1] == calls[0][1] == calls[-1][1]
+        calls.clear()
+
+    V.run(V.make_spec(depth=3, width=8, batch=8, repeats=2, backward=True), progress=told)
+    assert calls[-1] == (2 * 4 * 3 * 3, 2 * 4 * 3 * 3)
+    check()
+    R.run(R.make_spec(widths=(4, 3)), progress=told)
+    assert len(calls) == 7
+    check()
+    R.run_sweep(R.make_sweep_spec(input_dim=1, kind="depth", budget=60, seeds=2), progress=told)
+    check()
