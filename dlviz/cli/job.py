@@ -56,6 +56,10 @@ def plan_outputs(common: Common, topic: str, name: str, requests: Mapping) -> Pl
         warn_if_no_cjk_font()
     if common.data is not None and Path(common.data).resolve() == path.resolve():
         raise BadInput("--data", common.data, "must differ from the figure's path")
+    if fmt == "mp4" and common.engine == "matplotlib":  # found missing before any work
+        from dlviz.output import require_tool
+
+        require_tool("ffmpeg", "ffmpeg", "mp4 output")
     return Plan(path, fmt, common.data)
 
 

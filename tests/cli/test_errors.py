@@ -192,3 +192,24 @@ def test_a_failed_export_takes_the_runs_figure_with_it(dlviz, monkeypatch):
     code, _, _ = dlviz("conv", "--data", "x.json")
     assert code == 1
     assert not files_under(Path("."))
+
+
+def test_a_missing_ffmpeg_is_found_before_any_work(dlviz, monkeypatch):
+    import shutil
+
+    from dlviz.compute import residual as V
+
+    real = shutil.which
+    monkeypatch.setattr(shutil, "which", lambda t: None if t == "ffmpeg" else real(t))
+
+    def never(*args, **kwargs):
+        raise AssertionError("computed before the tool check")
+
+    monkeypatch.setattr(V, "run", never)
+    code, _, err = dlviz("residual", "--format", "mp4")
+    assert code == 1
+    assert err.strip().splitlines() == [
+        "dlviz: error: ffmpeg is needed for mp4 output but was not found; "
+        "install it with: sudo apt-get install ffmpeg"
+    ]
+    assert not files_under(Path("."))
