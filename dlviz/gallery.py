@@ -154,7 +154,8 @@ def _key(settings: Settings, item: Item) -> dict:
 def _current(item: Item, settings: Settings, folder: Path, manifest: dict) -> bool:
     """The item's file is there, drawn by the same command and dlviz version."""
     file = settings.file(item)
-    return manifest.get(file) == _key(settings, item) and (folder / file).is_file()
+    path = folder / file  # an empty file (a crash mid-write elsewhere) is not current
+    return manifest.get(file) == _key(settings, item) and path.is_file() and path.stat().st_size > 0
 
 
 def render(

@@ -30,8 +30,15 @@ Examples:
 
 def gallery(
     out: Annotated[
-        Path, typer.Option("--out", "-o", metavar="FOLDER", help="The folder to fill")
-    ] = Path("outputs/gallery"),
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            metavar="FOLDER",
+            help="The folder to fill (default: outputs/gallery, with -zh and -dark "
+            "for those sets, so no set overwrites another)",
+        ),
+    ] = None,
     videos: Annotated[bool, typer.Option(help="Also render each topic's Manim video")] = False,
     jobs: Annotated[
         int | None, typer.Option(help="Worker processes (default: one per core)")
@@ -55,6 +62,9 @@ def gallery(
     from dlviz.cli.job import report_table, warn_if_no_cjk_font
     from dlviz.output import check_writable, progress_bar
 
+    if out is None:  # each language and theme has its own default folder
+        suffix = "".join(f"-{v}" for v in (lang.value, theme.value) if v not in ("en", "light"))
+        out = Path(f"outputs/gallery{suffix}")
     chosen = parse_topics(topics, G.TOPICS)
     if format not in ("png", "svg", "pdf"):
         raise BadInput("--format", format, "the gallery's figures are png, svg or pdf")

@@ -130,3 +130,23 @@ def test_every_gallery_figure_is_a_16_by_9_slide_in_dark():
         fig = render.figure(compute.run(compute.make_spec(**item.requests)), theme=DARK)
         w, h = fig.get_size_inches()
         assert abs(w / h - 16 / 9) < 0.01, item.stem
+
+
+def test_each_language_and_theme_has_its_own_default_folder(dlviz):
+    from pathlib import Path
+
+    assert dlviz("gallery", "--topics", "conv", "--jobs", "1")[0] == 0
+    assert dlviz("gallery", "--topics", "conv", "--jobs", "1", "--lang", "zh")[0] == 0
+    assert dlviz("gallery", "--topics", "conv", "--jobs", "1", "--theme", "dark")[0] == 0
+    folders = sorted(p.name for p in Path("outputs").iterdir())
+    assert folders == ["gallery", "gallery-dark", "gallery-zh"]
+
+
+def test_an_empty_figure_is_drawn_again(dlviz):
+    from pathlib import Path
+
+    assert dlviz("gallery", "--topics", "conv", "--jobs", "1", "--out", "g")[0] == 0
+    figure = sorted(Path("g").glob("conv*.png"))[0]
+    figure.write_bytes(b"")  # cut short by something else
+    assert dlviz("gallery", "--topics", "conv", "--jobs", "1", "--out", "g")[0] == 0
+    assert figure.stat().st_size > 0
