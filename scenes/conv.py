@@ -92,6 +92,7 @@ class Grid(VGroup):
 
 class ConvScene(Scene):
     params = {"result": None, "theme": "dark", "lang": "en", "explained": 3, "fast_seconds": 5.0}
+    FULL = (0.5, 1.0, 0.4, 0.6)  # an explained window: move, write its sum, pause, fill in
 
     def setup(self):
         self.theme, self.lang = get_theme(self.params["theme"]), self.params["lang"]
@@ -140,7 +141,10 @@ class ConvScene(Scene):
         window = speed = None
         explained = min(self.params["explained"], oh * ow)
         rest = oh * ow - explained
-        fast = self.params["fast_seconds"] / max(1, rest)
+        move, write, pause, fill = self.FULL
+        # the rest take about fast_seconds, at a whole factor of an explained window's pace
+        factor = max(2, round(sum(self.FULL) * rest / self.params["fast_seconds"]))
+        fast = sum(self.FULL) / factor
         for step in range(oh * ow):
             cell, taps = r.taps(step)
             box = VGroup(
@@ -155,7 +159,6 @@ class ConvScene(Scene):
                 grid_out.cell(*cell), color=theme.palette[8], buff=0, stroke_width=4
             )
             if step == explained and rest > 1:
-                factor = max(2, round(1.6 / fast))
                 speed = label(text("sped_up", lang, n=rest, k=factor), theme, lang, font_size=22)
                 speed.set_color(theme.palette[8]).next_to(grid_out, DOWN, buff=0.25)
                 self.play(FadeIn(speed), run_time=0.5)
@@ -166,7 +169,7 @@ class ConvScene(Scene):
                 self.play(
                     window[0].animate.become(box),
                     window[1].animate.become(target),
-                    run_time=0.5 if step < explained else fast,
+                    run_time=move if step < explained else fast,
                 )
             value = grid_out.number(*cell)
             if step < explained:
@@ -181,9 +184,9 @@ class ConvScene(Scene):
                     sum_text.scale_to_fit_width(13)
                 # the kernel's frame lights up; its numbers stay readable
                 frame = SurroundingRectangle(kernel, color=theme.palette[8], buff=0.04)
-                self.play(FadeIn(sum_text), Create(frame), run_time=1.0)
-                self.wait(0.4)
-                self.play(FadeIn(value), FadeOut(sum_text), FadeOut(frame), run_time=0.6)
+                self.play(FadeIn(sum_text), Create(frame), run_time=write)
+                self.wait(pause)
+                self.play(FadeIn(value), FadeOut(sum_text), FadeOut(frame), run_time=fill)
             else:
                 self.add(value)
         self.play(FadeOut(window), *([FadeOut(speed)] if speed else []), run_time=0.3)
@@ -193,7 +196,15 @@ class ConvChannelsScene(Scene):
     # up to ``shown`` input channels are drawn as columns (input above, the
     # kernel slice below); every output channel is filled, the first
     # ``explained`` windows of the first in full, the rest sped up
-    params = {"result": None, "theme": "dark", "lang": "en", "explained": 2, "shown": 3}
+    params = {
+        "result": None,
+        "theme": "dark",
+        "lang": "en",
+        "explained": 2,
+        "shown": 3,
+        "speedup": 10,
+    }
+    FULL = (0.8, 1.0, 0.4, 1.0, 1.0, 0.4)  # an explained window, animation by animation
 
     def setup(self):
         self.theme, self.lang = get_theme(self.params["theme"]), self.params["lang"]
@@ -299,15 +310,17 @@ class ConvChannelsScene(Scene):
             )
             value = grid_out.number(*cell)
             if step == explained and rest > 1:
-                speed = label(text("sped_up", lang, n=rest, k=4), theme, lang, font_size=22)
+                factor = self.params["speedup"]
+                speed = label(text("sped_up", lang, n=rest, k=factor), theme, lang, font_size=22)
                 speed.set_color(colour).to_edge(DOWN, buff=0.3)
                 self.play(FadeIn(speed), run_time=0.5)
             if step >= explained:  # the window moves, the number appears
+                fast = sum(self.FULL) / self.params["speedup"]
                 if window is None:
                     window = boxes
-                    self.play(Create(window), FadeIn(value), run_time=0.4)
+                    self.play(Create(window), FadeIn(value), run_time=fast)
                 else:
-                    self.play(window.animate.become(boxes), FadeIn(value), run_time=0.4)
+                    self.play(window.animate.become(boxes), FadeIn(value), run_time=fast)
                 continue
             equation = C.window_equation(
                 r, step, k, text("per_input_channel", lang), text("bias", lang)
@@ -325,12 +338,13 @@ class ConvChannelsScene(Scene):
             if total.width > 13.4:
                 total.scale_to_fit_width(13.4)
             total.to_edge(DOWN, buff=0.3)
-            self.play(Create(boxes), run_time=0.8)
-            self.play(FadeIn(sums), run_time=1.0)
-            self.wait(0.4)
-            self.play(FadeIn(total), FadeIn(value), run_time=1.0)
-            self.wait(1.0)
-            self.play(FadeOut(boxes), FadeOut(sums), FadeOut(total), run_time=0.4)
+            boxed, summed, pause, totalled, read, cleared = self.FULL
+            self.play(Create(boxes), run_time=boxed)
+            self.play(FadeIn(sums), run_time=summed)
+            self.wait(pause)
+            self.play(FadeIn(total), FadeIn(value), run_time=totalled)
+            self.wait(read)
+            self.play(FadeOut(boxes), FadeOut(sums), FadeOut(total), run_time=cleared)
         self.play(
             *([FadeOut(window)] if window else []),
             *([FadeOut(speed)] if speed else []),

@@ -78,8 +78,10 @@ class ResidualFlowScene(Scene):
             # the numbers change at once, in place (morphing text is slow and hard to read)
             numbers.become(self.numbers(k))
             full = k <= explained
+            # a block in full: the bars move, then a pause; sped up, both in 1/speedup the time
             self.play(
-                Transform(bars, self.histograms(k, names)), run_time=1.2 if full else 1.2 / speedup
+                Transform(bars, self.histograms(k, names)),
+                run_time=1.2 if full else (1.2 + 0.6) / speedup,
             )
             if full:
                 self.wait(0.6)
