@@ -15,6 +15,7 @@ def _end_state(tmp_path, spec, explained=3, typeset=True):
     import manim
 
     from dlviz.scenes import attention as S
+    from tests.scenes.dry import dry_run
 
     written = []
     real = S.label
@@ -28,19 +29,8 @@ def _end_state(tmp_path, spec, explained=3, typeset=True):
         )
         return box.set_stroke(width=0)
 
-    cls = type(
-        "Scene",
-        (S.AttentionScene,),
-        {"params": {**S.AttentionScene.params, "result": A.run(spec), "explained": explained}},
-    )
-    settings = {"dry_run": True, "quality": "low_quality", "media_dir": str(tmp_path)}
-    with manim.tempconfig({**settings, "verbosity": "ERROR", "progress_bar": "none"}):
-        scene = cls(skip_animations=True)  # built under the dry run: no frames drawn
-        S.label = recording
-        try:
-            scene.render()
-        finally:
-            S.label = real
+    params = {"result": A.run(spec), "explained": explained}
+    scene = dry_run(S.AttentionScene, tmp_path, params, label=recording)
     return scene, written
 
 

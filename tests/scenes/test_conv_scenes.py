@@ -25,10 +25,9 @@ def test_scene_grids_hold_the_numbers_of_the_result():
 def test_channel_video_writes_true_partial_sums_and_fills_every_output_channel(tmp_path):
     """The channel scene's per-channel sums and totals against a naive loop
     over the taps, and every output channel's every cell written."""
-    import manim
-
     from dlviz.compute import conv as C
     from dlviz.scenes import conv as S
+    from tests.scenes.dry import dry_run
 
     r = C.run(C.make_spec(input_size=(5, 5), in_channels=3, out_channels=2))
     written = []
@@ -38,15 +37,7 @@ def test_channel_video_writes_true_partial_sums_and_fills_every_output_channel(t
         written.append(words)
         return real(words, theme, lang, font_size=font_size, **kwargs)
 
-    cls = type("S", (S.ConvChannelsScene,), {"params": {**S.ConvChannelsScene.params, "result": r}})
-    settings = {"dry_run": True, "quality": "low_quality", "media_dir": str(tmp_path)}
-    with manim.tempconfig({**settings, "verbosity": "ERROR", "progress_bar": "none"}):
-        S.label = recording
-        try:
-            scene = cls(skip_animations=True)
-            scene.render()
-        finally:
-            S.label = real
+    scene = dry_run(S.ConvChannelsScene, tmp_path, {"result": r}, label=recording)
     x, w = r.padded, r.slid_kernel
     kh, kw = w.shape[2:]
     for step in range(scene.params["explained"]):  # the explained windows of channel 1

@@ -40,11 +40,12 @@ def test_scene_without_a_result_runs_the_default_spec():
     assert scene.race.spec == O.make_spec(optimizers=["momentum"])
 
 
-def test_the_race_ends_by_writing_its_lesson(monkeypatch, tmp_path):
+def test_the_race_ends_by_writing_its_lesson(tmp_path):
     import manim
 
     from dlviz.scenes import optimizers as S
     from dlviz.theme import lesson_text
+    from tests.scenes.dry import dry_run
 
     written: list[str] = []
 
@@ -52,12 +53,8 @@ def test_the_race_ends_by_writing_its_lesson(monkeypatch, tmp_path):
         written.append(words)
         return manim.Rectangle(width=max(0.1, 0.012 * font_size * len(words)), height=0.4)
 
-    monkeypatch.setattr(S, "label", recording)
     race = O.run(O.make_spec("gabor"))
-    scene = type("Race", (S.OptimizerRace,), {"params": {**S.OptimizerRace.params, "result": race}})
-    settings = {"dry_run": True, "quality": "low_quality", "media_dir": str(tmp_path)}
-    with manim.tempconfig({**settings, "verbosity": "ERROR", "progress_bar": "none"}):
-        scene(skip_animations=True).render()
+    dry_run(S.OptimizerRace, tmp_path, {"result": race}, label=recording)
     caption = written[-1].replace("\n", " ")
     assert caption == lesson_text(race.lesson(), "en")
     assert "adam (step 175) reached the global minimum; gd and momentum did not" in caption

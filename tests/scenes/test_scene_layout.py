@@ -15,6 +15,8 @@ import pytest
 
 pytest.importorskip("manim")
 
+from tests.scenes.dry import dry_run  # noqa: E402
+
 pytestmark = pytest.mark.slow
 
 MIN_GLYPH_PX = 23.0  # at 1080p: the capital letters, digits and CJK glyphs of the smallest text
@@ -26,6 +28,12 @@ def _optimizers(**requests):
     from dlviz.compute import optimizers as O
 
     return O.run(O.make_spec("gabor", **requests))
+
+
+def _every_rule() -> tuple[str, ...]:
+    from dlviz.compute import optimizers as O
+
+    return O.NAMES
 
 
 def _attention(**requests):
@@ -65,19 +73,7 @@ CASES = {
     "race, every rule": (
         "optimizers",
         "OptimizerRace",
-        lambda: _optimizers(
-            optimizers=(
-                "gd",
-                "sgd",
-                "momentum",
-                "nesterov",
-                "normalized",
-                "adagrad",
-                "rmsprop",
-                "adadelta",
-                "adam",
-            )
-        ),  # fmt: skip
+        lambda: _optimizers(optimizers=_every_rule()),
     ),
     "step": ("optimizers", "OptimizerStep", None),
     "step, adam": ("optimizers", "OptimizerStep", lambda: _optimizers(optimizers=("adam",))),
@@ -215,41 +211,39 @@ def _run(tmp_path, case: str, lang: str):
     import manim
 
     module_name, scene_name, build = CASES[case]
-    module = importlib.import_module(f"dlviz.scenes.{module_name}")
-    cls = getattr(module, scene_name)
-    params = {**cls.params, "lang": lang}
-    if build is not None:
-        params["result"] = build()
-    configured = type(scene_name, (cls,), {"params": params})
+    cls = getattr(importlib.import_module(f"dlviz.scenes.{module_name}"), scene_name)
+    params = {"lang": lang} if build is None else {"lang": lang, "result": build()}
     problems: list[str] = []
     counter = itertools.count(1)
-
     shown: dict[int, object] = {}  # every text on screen at some end state
-
     on_screen: dict[int, tuple[float, object]] = {}  # text → when it came
     brief: list[str] = []
 
-    def checked(method):
-        def run(*args, **kwargs):
-            start = scene.renderer.time
-            before = {id(t) for t in _texts(scene.mobjects)}
-            for key in set(on_screen) - before:  # removed since the last animation
-                came, mob = on_screen.pop(key)
-                if start - came < MIN_SECONDS:
-                    brief.append(f"{_name(mob)!r} on screen {start - came:.2f} s")
-            method(*args, **kwargs)
-            when = f"after {method.__name__} #{next(counter)}"
-            problems.extend(_problems(scene, when))
-            texts = {id(t): t for t in _texts(scene.mobjects)}
-            shown.update(texts)
-            for key in set(on_screen) - set(texts):  # gone during this animation
-                came, mob = on_screen.pop(key)
-                if scene.renderer.time - came < MIN_SECONDS:
-                    brief.append(f"{_name(mob)!r} on screen {scene.renderer.time - came:.2f} s")
-            for key in set(texts) - set(on_screen):  # came during this animation
-                on_screen[key] = (start, texts[key])
+    def gone(keys, at: float) -> None:
+        """Texts off the screen by ``at``: each must have stayed MIN_SECONDS."""
+        for key in keys:
+            came, mob = on_screen.pop(key)
+            if at - came < MIN_SECONDS:
+                brief.append(f"{_name(mob)!r} on screen {at - came:.2f} s")
 
-        return run
+    def watch(scene) -> None:
+        """Check the scene after each animation and wait."""
+
+        def checked(method):
+            def run(*args, **kwargs):
+                start = scene.renderer.time
+                gone(set(on_screen) - {id(t) for t in _texts(scene.mobjects)}, start)
+                method(*args, **kwargs)
+                problems.extend(_problems(scene, f"after {method.__name__} #{next(counter)}"))
+                texts = {id(t): t for t in _texts(scene.mobjects)}
+                shown.update(texts)
+                gone(set(on_screen) - set(texts), scene.renderer.time)  # during this animation
+                for key in set(texts) - set(on_screen):  # came during this animation
+                    on_screen[key] = (start, texts[key])
+
+            return run
+
+        scene.play, scene.wait = checked(scene.play), checked(scene.wait)
 
     transform_init = manim.Transform.__init__
 
@@ -258,23 +252,11 @@ def _run(tmp_path, case: str, lang: str):
         if target_mobject is not None:  # what a text becomes is on screen too
             shown.update((id(t), t) for t in _texts([target_mobject]))
 
-    settings = {
-        "dry_run": True,
-        "disable_caching": True,  # hashing every play call for the cache: half the time
-        "write_to_movie": False,
-        "quality": "low_quality",
-        "media_dir": str(tmp_path),
-        "verbosity": "ERROR",
-        "progress_bar": "none",
-    }
-    with manim.tempconfig(settings):
-        scene = configured(skip_animations=True)  # each animation jumps to its end state
-        scene.play, scene.wait = checked(scene.play), checked(scene.wait)
-        try:
-            manim.Transform.__init__ = transform
-            scene.render()
-        finally:
-            manim.Transform.__init__ = transform_init
+    manim.Transform.__init__ = transform
+    try:
+        dry_run(cls, tmp_path, params, prepare=watch)
+    finally:
+        manim.Transform.__init__ = transform_init
     return problems, _glyph_problems(list(shown.values())), brief
 
 

@@ -11,11 +11,12 @@ import pytest
 pytest.importorskip("manim")
 
 from tests.cli.test_chinese import english_words  # noqa: E402
+from tests.scenes.dry import dry_run  # noqa: E402
 from tests.scenes.test_standalone import SCENES  # noqa: E402
 
 
 @pytest.mark.parametrize(("topic", "scene"), SCENES)
-def test_scene_text_is_chinese(monkeypatch, tmp_path, topic, scene):
+def test_scene_text_is_chinese(tmp_path, topic, scene):
     import manim
 
     module = importlib.import_module(f"dlviz.scenes.{topic}")
@@ -30,23 +31,17 @@ def test_scene_text_is_chinese(monkeypatch, tmp_path, topic, scene):
         )
         return box.set_color(kwargs.get("color", theme.foreground))
 
-    monkeypatch.setattr(module, "label", recording)
-    cls = getattr(module, scene)
-    configured = type(scene, (cls,), {"params": {**cls.params, "lang": "zh"}})
     from dlviz.manim_bridge import cache_dir
 
     cache = cache_dir()
-    settings = {
-        "dry_run": True,
-        "quality": "low_quality",
-        "verbosity": "ERROR",
-        "progress_bar": "none",
-        "media_dir": str(tmp_path),
-        "tex_dir": str(cache / "tex"),
-        "text_dir": str(cache / "texts"),
-    }
-    with manim.tempconfig(settings):
-        configured(skip_animations=True).render()
+    dry_run(
+        getattr(module, scene),
+        tmp_path,
+        {"lang": "zh"},
+        label=recording,
+        tex_dir=str(cache / "tex"),
+        text_dir=str(cache / "texts"),
+    )
     assert any(re.search(r"[\u4e00-\u9fff]", w) for w in written), written
     english = set().union(*(english_words(w) for w in written))
     assert not english, english
