@@ -37,3 +37,18 @@ def video_seconds(path: Path) -> float:
         check=True,
     ).stdout
     return float(json.loads(out)["format"]["duration"])
+
+
+def video_ratio(args: list[str], quality: str, work: Path) -> tuple[float, float]:
+    """``dlviz ARGS --engine manim -q QUALITY`` run as a fresh process in
+    ``work``: (render seconds, video seconds)."""
+    import sys
+
+    video = work / f"video-{quality}.mp4"
+    command = [sys.executable, "-m", "dlviz", *args, "--engine", "manim", "-q", quality]
+    start = time.perf_counter()
+    subprocess.run([*command, "--out", str(video)], cwd=work, check=True, capture_output=True)
+    render = time.perf_counter() - start
+    length = video_seconds(video)
+    video.unlink()
+    return render, length

@@ -17,10 +17,9 @@ import argparse
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from _timing import video_seconds, wall  # noqa: E402 (beside this script)
+from _timing import video_ratio, wall  # noqa: E402 (beside this script)
 
 PYTHON = sys.executable
 
@@ -227,31 +226,10 @@ def main() -> None:
             print("torch: not importable here (pass --torch-python), skipped")
 
         if not args.no_video:
-            print("\nManim race scene (default: all nine udl optimizers on gabor)")
+            print("\nManim race scene (the default race on gabor)")
             for quality in ("medium", "high"):
-                video = work / f"race-{quality}.mp4"
-                start = time.perf_counter()
-                subprocess.run(
-                    [
-                        PYTHON,
-                        "-m",
-                        "dlviz",
-                        "optimizers",
-                        "--landscape",
-                        "gabor",
-                        "--engine",
-                        "manim",
-                        "-q",
-                        quality,
-                        "--out",
-                        str(video),
-                    ],
-                    cwd=work,
-                    check=True,
-                    capture_output=True,
-                )
-                render = time.perf_counter() - start
-                length = video_seconds(video)
+                race = ["optimizers", "--landscape", "gabor"]
+                render, length = video_ratio(race, quality, work)
                 print(
                     f"  {quality:6s} render {render:6.1f} s, video {length:5.1f} s, "
                     f"ratio {render / length:.2f}  (goal ≤ {0.5 if quality == 'medium' else 1.5})"

@@ -10,13 +10,10 @@ process, so the time includes start-up and the computation. The race's goals
 from __future__ import annotations
 
 import argparse
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
-from _timing import video_seconds  # noqa: E402 (beside this script)
+from _timing import video_ratio  # noqa: E402 (beside this script)
 
 SCENES = {
     "race": ["optimizers", "--landscape", "gabor"],
@@ -40,15 +37,8 @@ def main() -> None:
     names = args.only or list(SCENES)
     print(f"scene render time / video length at -q {args.quality} (one run each)")
     with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp)
         for name in names:
-            video = work / f"{name.replace(' ', '-')}.mp4"
-            command = [sys.executable, "-m", "dlviz", *SCENES[name], "--engine", "manim"]
-            command += ["-q", args.quality, "--out", str(video)]
-            start = time.perf_counter()
-            subprocess.run(command, cwd=work, check=True, capture_output=True)
-            render = time.perf_counter() - start
-            length = video_seconds(video)
+            render, length = video_ratio(SCENES[name], args.quality, Path(tmp))
             print(
                 f"  {name:15s} render {render:6.1f} s  video {length:5.1f} s  "
                 f"ratio {render / length:.2f}"

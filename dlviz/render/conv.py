@@ -217,25 +217,11 @@ MAX_OUTPUT_PANELS = 4  # output channels drawn beside the input (the rest: --dat
 
 def _zeros_legend(ax: Axes, theme: Theme, lang: str) -> None:
     """Which zeros a transposed convolution inserted, and which are padding."""
-    handles = [
+    handles = [  # an inserted zero, then padding: drawn as the cells are
         Rectangle(
-            (0, 0),
-            1,
-            1,
-            facecolor=theme.background,
-            edgecolor=theme.muted,
-            hatch="..",
-            hatchcolor=theme.muted,
-        ),
-        Rectangle(
-            (0, 0),
-            1,
-            1,
-            facecolor=theme.grid,
-            edgecolor=theme.muted,
-            hatch="//",
-            hatchcolor=theme.muted,
-        ),
+            (0, 0), 1, 1, facecolor=face, edgecolor=theme.muted, hatch=hatch, hatchcolor=theme.muted
+        )
+        for face, hatch in ((theme.background, ".."), (theme.grid, "//"))
     ]
     ax.legend(
         handles,
