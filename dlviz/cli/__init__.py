@@ -102,4 +102,14 @@ def _interrupted(signals) -> int:
 
 
 def run() -> None:
-    sys.exit(main())
+    code = main()
+    from dlviz import signals
+
+    if signals.received:
+        # Everything this run made is gone and its children are ended; a
+        # thread left waiting for work that will never come (Manim's encoder
+        # of an animation cut short) must not hold the exit.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)

@@ -75,3 +75,29 @@ def test_a_signal_mid_run_leaves_nothing(tmp_path, run, signum):
         leftovers = [p for p in leftovers if ".part" in p.name]
     assert not leftovers
     assert not any(temp.iterdir())
+
+
+def test_a_thread_left_waiting_does_not_hold_the_exit(tmp_path):
+    """SIGTERM while a writer thread waits for frames that will never come
+    (Manim's encoder, when an animation is cut short): dlviz still exits 143."""
+    script = """
+import os, signal, sys, threading, time
+from dlviz.compute import conv
+
+threading.Thread(target=threading.Event().wait).start()  # never ends, not a daemon
+
+def terminated_mid_run(spec):
+    os.kill(os.getpid(), signal.SIGTERM)
+    time.sleep(30)
+
+conv.run = terminated_mid_run
+sys.argv = ["dlviz", "conv"]
+from dlviz.cli import run
+run()
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 143, done.stderr
+    assert done.stderr.strip() == "dlviz: error: terminated; no half-written file was left"
+    assert not any(tmp_path.rglob("*"))
