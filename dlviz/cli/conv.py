@@ -197,9 +197,7 @@ def conv(
     requests = parse_requests(typed)
     spec = build_spec(C.make_spec, common, requests, OPTIONS)
     plan = plan_outputs(common, "conv", _name(spec), typed)
-    with spec_errors(common, requests, OPTIONS):
-        result = C.run(spec)
-    oh, ow = result.output.shape[1:]
+    _, (oh, ow) = spec.grid_shapes()  # known before any window slides
     if plan.animated and oh * ow > MAX_ANIMATED_CELLS:
         raise BadInput(
             "--format",
@@ -207,6 +205,10 @@ def conv(
             f"animates up to {MAX_ANIMATED_CELLS} output "
             f"cells; this has {oh * ow} (use png, svg or pdf)",
         )
+    from dlviz.output import progress_bar
+
+    with spec_errors(common, requests, OPTIONS), progress_bar("sliding the window") as update:
+        result = C.run(spec, progress=update)
     written = publish("conv", spec, result, plan, common)
     report(
         "conv",

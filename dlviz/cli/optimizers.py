@@ -205,8 +205,10 @@ def optimizers(
     plan = plan_outputs(common, "optimizers", spec.landscape.name, {**typed, **surface})
     if spec.basins and plan.animated:
         raise BadInput("--basins", spec.basins, "draws a figure: png, svg or pdf")
-    with spec_errors(common, requests, OPTIONS):
-        result = O.run(spec)
+    from dlviz.output import progress_bar
+
+    with spec_errors(common, requests, OPTIONS), progress_bar("running the optimizers") as update:
+        result = O.run(spec, progress=update)
     if not spec.basins:
         warn_divergence(result)
     written = publish("optimizers", spec, result, plan, common)

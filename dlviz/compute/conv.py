@@ -10,6 +10,7 @@ Arrays are channel-first: an input is (C, H, W), a kernel (C_out, C_in, kh, kw)
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from functools import cached_property
 
@@ -317,6 +318,24 @@ def window_view(padded: Array, spec: ConvSpec, out_shape: tuple[int, int]) -> Ar
     return views[:, : (oh - 1) * sh + 1 : sh, : (ow - 1) * sw + 1 : sw]
 
 
+def by_rows(windows: Array, reduce: Callable[[Array], Array], progress=None) -> Array:
+    """``reduce`` (windows (C, R, OW, kh, kw) → output (C', R, OW)) over
+    blocks of output rows, so ``progress(rows_done, rows)`` hears how far the
+    window has slid; the result is the same as ``reduce(windows)``."""
+    _, rows, ow, kh, kw = windows.shape
+    block = max(1, int(BLOCK_TAPS // max(1, windows.shape[0] * ow * kh * kw)))
+    if progress is None or block >= rows:
+        return reduce(windows)
+    parts = []
+    for start in range(0, rows, block):
+        parts.append(reduce(windows[:, start : start + block]))
+        progress(min(start + block, rows), rows)
+    return np.concatenate(parts, axis=1)
+
+
+BLOCK_TAPS = 2e8  # taps read between two progress reports (about 0.2 s)
+
+
 def window_indices(spec: ConvSpec, out_shape, origin=None) -> Array:
     """(OH, OW, kh, kw, 2): the (row, col) each tap reads, relative to ``origin``."""
     (kh, kw), (sh, sw), (dh, dw) = spec.kernel_size, spec.stride, spec.dilation
@@ -339,16 +358,22 @@ def _out_shape(spec: ConvSpec, h: int, w: int) -> tuple[int, int]:
 
 
 def conv(
-    x: Array, kernel: Array, spec: ConvSpec, bias: Array | None = None, dims: int = 2
+    x: Array,
+    kernel: Array,
+    spec: ConvSpec,
+    bias: Array | None = None,
+    dims: int = 2,
+    progress=None,
 ) -> ConvResult:
-    """Cross-correlation of x (C_in, H, W) with kernel (C_out, C_in, kh, kw)."""
+    """Cross-correlation of x (C_in, H, W) with kernel (C_out, C_in, kh, kw);
+    ``progress(rows_done, rows)`` hears the output rows done."""
     if spec.transposed:
-        return conv_transpose(x, kernel, spec, bias, dims)
+        return conv_transpose(x, kernel, spec, bias, dims, progress)
     check(spec, x.shape)
     out_shape = _out_shape(spec, *x.shape[1:])
     padded = pad(x, spec.padding, spec.padding_mode)
     windows = window_view(padded, spec, out_shape)
-    output = np.einsum("chwij,ocij->ohw", windows, kernel)
+    output = by_rows(windows, lambda w: np.einsum("chwij,ocij->ohw", w, kernel), progress)
     if bias is not None:
         output = output + bias[:, None, None]
     formula = _formulas(spec, x.shape[1:], out_shape, dims)
@@ -367,8 +392,9 @@ def conv(
     )
 
 
-def pool(x: Array, spec: ConvSpec, dims: int = 2) -> ConvResult:
-    """Max or average pooling of every channel of x (C, H, W), PyTorch's rules."""
+def pool(x: Array, spec: ConvSpec, dims: int = 2, progress=None) -> ConvResult:
+    """Max or average pooling of every channel of x (C, H, W), PyTorch's rules;
+    ``progress(rows_done, rows)`` hears the output rows done."""
     check(spec, x.shape)
     _, h, w = x.shape
     oh, ow = _out_shape(spec, h, w)
@@ -388,9 +414,10 @@ def pool(x: Array, spec: ConvSpec, dims: int = 2) -> ConvResult:
     padded = pad(x.astype(float), extra, "zeros", fill)
     windows = window_view(padded, spec, (oh, ow))
     if spec.pool == "max":
-        output = windows.max(axis=(-2, -1))
+        output = by_rows(windows, lambda w: w.max(axis=(-2, -1)), progress)
     else:
-        output = windows.sum(axis=(-2, -1)) / _avg_divisor(spec, h, w, oh, ow)
+        summed = by_rows(windows, lambda w: w.sum(axis=(-2, -1)), progress)
+        output = summed / _avg_divisor(spec, h, w, oh, ow)
     # what a picture shows in the padding: PyTorch's max pooling pads with −∞
     shown = pad(x.astype(float), extra, "zeros", fill)
     return ConvResult(
@@ -424,7 +451,12 @@ def _avg_divisor(spec: ConvSpec, h: int, w: int, oh: int, ow: int) -> Array:
 
 
 def conv_transpose(
-    x: Array, kernel: Array, spec: ConvSpec, bias: Array | None = None, dims: int = 2
+    x: Array,
+    kernel: Array,
+    spec: ConvSpec,
+    bias: Array | None = None,
+    dims: int = 2,
+    progress=None,
 ) -> ConvResult:
     """Transposed convolution as the lecture draws it: s − 1 zeros between input
     values, d(k−1) − p zeros around (output padding on the far side), then an
@@ -449,7 +481,8 @@ def conv_transpose(
         raise SpecError(
             "padding", spec.padding, f"leaves an empty output ({out_shape[0]}×{out_shape[1]})"
         )
-    output = np.einsum("chwij,ocij->ohw", window_view(grown, inner, out_shape), flipped)
+    windows = window_view(grown, inner, out_shape)
+    output = by_rows(windows, lambda w: np.einsum("chwij,ocij->ohw", w, flipped), progress)
     if bias is not None:
         output = output + bias[:, None, None]
     return ConvResult(
@@ -809,17 +842,9 @@ class ConvRunSpec:
 
         cin, h, w = len(self.input), len(self.input[0]), len(self.input[0][0])
         cout = len(self.kernel[0]) if self.transposed and self.kernel else len(self.kernel) or cin
-        (kh, kw), (sh, sw), (dh, dw) = self.kernel_size, self.stride, self.dilation
+        (kh, kw), sh = self.kernel_size, self.stride[0]
         top, bottom, left, right = self.padding
-        if self.transposed:  # the input with s − 1 zeros between, padded by d(k − 1) − p
-            ph = (h - 1) * sh + 1 + 2 * max(0, dh * (kh - 1) - top)
-            pw = (w - 1) * sw + 1 + 2 * max(0, dw * (kw - 1) - left)
-            oh = transposed_output_size(h, kh, sh, top, dh, self.output_padding[0])
-            ow = transposed_output_size(w, kw, sw, left, dw, self.output_padding[1])
-        else:
-            ph, pw = h + top + bottom, w + left + right
-            oh = output_size(h, kh, sh, top, bottom, dh, self.ceil_mode)
-            ow = output_size(w, kw, sw, left, right, dw, self.ceil_mode)
+        (ph, pw), (oh, ow) = self.grid_shapes()
         padded, out = cin * ph * pw, max(cout, 1) * max(oh, 0) * max(ow, 0)
         macs = out * kh * kw * (1 if self.pool else cin)
         if padded > MAX_CELLS or out > MAX_CELLS:
@@ -842,6 +867,23 @@ class ConvRunSpec:
             side = max(1, int(max(h, w) * (MAX_MACS / macs) ** 0.5))
             return TooBig("input_size", f"{h}x{w}", what, limit, {"input_size": f"{side}x{side}"})
         return None
+
+    def grid_shapes(self) -> tuple[tuple[int, int], tuple[int, int]]:
+        """(rows, cols) of the grid the window slides over (padding and
+        inserted zeros included) and of the output, from the spec alone."""
+        h, w = len(self.input[0]), len(self.input[0][0])
+        (kh, kw), (sh, sw), (dh, dw) = self.kernel_size, self.stride, self.dilation
+        top, bottom, left, right = self.padding
+        if self.transposed:  # the input with s − 1 zeros between, padded by d(k − 1) − p
+            ph = (h - 1) * sh + 1 + 2 * max(0, dh * (kh - 1) - top)
+            pw = (w - 1) * sw + 1 + 2 * max(0, dw * (kw - 1) - left)
+            oh = transposed_output_size(h, kh, sh, top, dh, self.output_padding[0])
+            ow = transposed_output_size(w, kw, sw, left, dw, self.output_padding[1])
+        else:
+            ph, pw = h + top + bottom, w + left + right
+            oh = output_size(h, kh, sh, top, bottom, dh, self.ceil_mode)
+            ow = output_size(w, kw, sw, left, right, dw, self.ceil_mode)
+        return (ph, pw), (oh, ow)
 
     @property
     def operation(self) -> ConvSpec:
@@ -1143,16 +1185,17 @@ def _step(op: ConvSpec, shape, step, at) -> int:
     return whole("step", 0 if step is None else step, 0, oh * ow - 1)
 
 
-def run(spec: ConvRunSpec) -> ConvResult:
-    """The convolution (or pooling) ``spec`` describes, holding ``spec``."""
+def run(spec: ConvRunSpec, progress=None) -> ConvResult:
+    """The convolution (or pooling) ``spec`` describes, holding ``spec``;
+    ``progress(rows_done, rows)`` hears the output rows done."""
     from dataclasses import replace
 
     x = np.array(spec.input, float)
     if spec.pool:
-        result = pool(x, spec.operation, spec.dims)
+        result = pool(x, spec.operation, spec.dims, progress)
     else:
         b = np.array(spec.bias, float) if spec.bias else None
-        result = conv(x, np.array(spec.kernel, float), spec.operation, b, spec.dims)
+        result = conv(x, np.array(spec.kernel, float), spec.operation, b, spec.dims, progress)
     formula = _formulas(
         spec.operation, x.shape[1:], result.output.shape[1:], spec.dims, spec.notation
     )

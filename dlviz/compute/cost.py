@@ -37,3 +37,12 @@ def amount(n: float, unit: str = "") -> str:
         if n >= size:
             return f"{n / size:.3g}{name}{unit}"
     return f"{n:.3g}{unit}"
+
+
+def duration(seconds: float) -> str:
+    """75 → '75 s', 750 → '12 min', 90000 → '25 h'."""
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.3g} h"

@@ -648,6 +648,7 @@ def run_optimizer(
     box: tuple[float, float, float, float] | None = None,
     record: bool = True,
     gradient: Gradient | FanGradient | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> Run:
     """Run ``rule`` for ``steps`` steps from each row of ``starts`` (S, 2).
     ``gradient`` replaces the one made from ``batch_size``, ``noise`` and
@@ -656,7 +657,8 @@ def run_optimizer(
     A start diverges when its point becomes non-finite or leaves ``box``
     (x_min, x_max, y_min, y_max); it is then frozen and its rows are NaN.
     With ``record`` off only the first and last rows are kept (params (2, S, 2)),
-    which is what many-start pictures need and saves memory.
+    which is what many-start pictures need and saves memory. ``progress(t)``
+    hears the steps done, about 200 times a run.
     """
     hp = {**rule.defaults, **(hyperparameters or {})}
     unknown = set(hp) - set(rule.defaults)
@@ -673,8 +675,11 @@ def run_optimizer(
     diverged_at = np.full(len(x), -1)
     state: dict = {}
     all_alive = True
+    every = max(1, steps // 200)
     with np.errstate(all="ignore"):
         for t in range(1, steps + 1):
+            if progress is not None and (t % every == 0 or t == steps):
+                progress(t)
             gradient.begin_step()
             new = rule.step(x, gradient, state, t, hp)
             ok = np.isfinite(new).all(axis=1)
@@ -990,8 +995,11 @@ def race(
     )
 
 
-def _race(land, rules, settings, starts, *, steps, seed, x_range, y_range, resolution, tol):
-    """``settings[name]`` = (hyperparameters, batch size or None, noise σ)."""
+def _race(
+    land, rules, settings, starts, *, steps, seed, x_range, y_range, resolution, tol, runs_told=None
+):
+    """``settings[name]`` = (hyperparameters, batch size or None, noise σ);
+    ``runs_told(steps)`` gives each run its progress callback."""
     x_range, y_range = x_range or land.x_range, y_range or land.y_range
     box = divergence_box(x_range, y_range)
     runs = []
@@ -1008,6 +1016,7 @@ def _race(land, rules, settings, starts, *, steps, seed, x_range, y_range, resol
                 noise=sigma,
                 seed=seed,
                 box=box,
+                progress=runs_told(steps) if runs_told else None,
             )
         )
     view_x, view_y = view_containing(runs, x_range, y_range)
@@ -1058,8 +1067,10 @@ def basins(
     x_range=None,
     y_range=None,
     resolution: int = 201,
+    progress: Callable[[int], None] | None = None,
 ) -> Basins:
-    """Run ``rule`` from n × n starts at once (vectorised across starts)."""
+    """Run ``rule`` from n × n starts at once (vectorised across starts);
+    ``progress(t)`` hears the steps done."""
     x_range, y_range = x_range or land.x_range, y_range or land.y_range
     hp = dict(hyperparameters or {})
     lr = default_lr(land, rule, hp)
@@ -1077,6 +1088,7 @@ def basins(
         seed=seed,
         box=divergence_box(x_range, y_range),
         record=False,
+        progress=progress,
     )
     grid = compute_landscape(land, x_range=x_range, y_range=y_range, resolution=resolution)
     final = run.params[-1]
@@ -1116,6 +1128,9 @@ RANGES = {
 }
 FLAGS = ("nesterov", "centered", "amsgrad")
 MAX_STEPS = 100_000
+STEP_OVERHEAD = 4000  # a step's fixed cost (Python, NumPy calls) in units of a start's point
+UNIT_SECONDS = 25e-9  # one start's step through one data point, measured on a 2-core laptop
+MAX_WORK = 2.4e9  # about a minute
 
 
 @dataclass(frozen=True)
@@ -1148,6 +1163,50 @@ class OptimizersSpec:
     def rule(self, name: str) -> Rule:
         """The rule that ran as ``name``."""
         return RULES[self.convention][name]
+
+    def stochastic(self, name: str) -> bool:
+        """Whether optimizer ``name`` draws minibatches or noise."""
+        full = len(landscape_of(self.landscape).data.x) if self.batch_size[name] else 0
+        return self.batch_size[name] not in (0, full) or self.noise[name] > 0
+
+    def fans(self) -> int:
+        """How many rules also run from seeds − 1 more seeds (a fan)."""
+        return sum(self.stochastic(n) for n in self.optimizers) if self.seeds > 1 else 0
+
+    def work(self) -> tuple[float, float, float]:
+        """(per start step, per step, once): the run's work in units of one
+        start's step through one data point (about 25 ns here). Each run pays
+        STEP_OVERHEAD a step and each of its starts 1 + n (a data model's n
+        points); a stochastic rule's fan is one run more with seeds − 1
+        starts; the landscape grid is resolution² points, paid once."""
+        land = landscape_of(self.landscape)
+        point = 1 + (len(land.data.x) if land.data is not None else 0)
+        if self.basins:
+            return point, STEP_OVERHEAD, self.landscape.resolution**2 * point
+        fans = self.fans()
+        runs = len(self.optimizers) + fans
+        rows = len(self.starts) * len(self.optimizers) + fans * (self.seeds - 1)
+        return point, runs * STEP_OVERHEAD + rows * point, self.landscape.resolution**2 * point
+
+    def cost(self):
+        """None when every start's steps (and the landscape grid) are within
+        what a laptop runs in about a minute; else what to ask for instead:
+        fewer basins, or fewer steps."""
+        from dlviz.compute.cost import TooBig, duration
+
+        point, per_step, once = self.work()
+        rows = self.basins**2
+        work = self.steps * (per_step + rows * point) + once
+        if work <= MAX_WORK:
+            return None
+        what = f"about {duration(work * UNIT_SECONDS)} of steps"
+        limit = f"at most ~{duration(MAX_WORK * UNIT_SECONDS)} here"
+        room = (MAX_WORK - once) / self.steps - per_step  # for the basins' starts
+        n = int((room / point) ** 0.5) if room > 0 else 0
+        if self.basins and n >= 2:
+            return TooBig("basins", self.basins, what, limit, {"basins": n})
+        steps = int((MAX_WORK - once) // (per_step + 4 * point if self.basins else per_step))
+        return TooBig("steps", self.steps, what, limit, {"steps": steps} if steps >= 1 else {})
 
 
 def make_spec(
@@ -1357,9 +1416,11 @@ def _noises(land: Landscape, names, noise) -> dict[str, float]:
     return {n: number("noise", given.get(n, default[n]), 0.0) for n in names}
 
 
-def run(spec: OptimizersSpec) -> Race | Basins:
-    """The race (or basins picture) ``spec`` describes, holding ``spec``."""
+def run(spec: OptimizersSpec, progress: Callable[[int, int], None] | None = None) -> Race | Basins:
+    """The race (or basins picture) ``spec`` describes, holding ``spec``.
+    ``progress(done, total)`` hears the steps run so far, over every run."""
     land, ls = landscape_of(spec.landscape), spec.landscape
+    runs_told = _runs_told(spec, progress)
     n = len(land.data.x) if land.data is not None else 0
     rules = [spec.rule(name) for name in spec.optimizers]
     batch = {k: (None if v in (0, n) else v) for k, v in spec.batch_size.items()}
@@ -1377,6 +1438,7 @@ def run(spec: OptimizersSpec) -> Race | Basins:
             x_range=ls.x_range,
             y_range=ls.y_range,
             resolution=ls.resolution,
+            progress=runs_told(spec.steps) if runs_told else None,
         )
     else:
         settings = {k: (spec.hyperparameters[k], batch[k], spec.noise[k]) for k in spec.optimizers}
@@ -1391,16 +1453,36 @@ def run(spec: OptimizersSpec) -> Race | Basins:
             y_range=ls.y_range,
             resolution=ls.resolution,
             tol=spec.tol,
+            runs_told=runs_told,
         )
         if spec.seeds > 1:
             result = replace(
-                result, runs=tuple(_with_fan(land, spec, r, batch) for r in result.runs)
+                result,
+                runs=tuple(_with_fan(land, spec, r, batch, runs_told) for r in result.runs),
             )
     check_log_scale(ls, result.landscape.loss)
     return replace(result, spec=spec)
 
 
-def _with_fan(land: Landscape, spec: OptimizersSpec, run: Run, batch: Mapping) -> Run:
+def _runs_told(spec: OptimizersSpec, progress):
+    """None without ``progress``; else ``runs_told(steps)``: the callback of
+    the next run, telling ``progress`` the steps of every run so far."""
+    if progress is None:
+        return None
+    total = spec.steps * (1 if spec.basins else len(spec.optimizers) + spec.fans())
+    done = [0]
+
+    def runs_told(steps: int):
+        base = done[0]
+        done[0] += steps
+        return lambda t: progress(base + t, total)
+
+    return runs_told
+
+
+def _with_fan(
+    land: Landscape, spec: OptimizersSpec, run: Run, batch: Mapping, runs_told=None
+) -> Run:
     """A stochastic run with its other seeds from the first start, all run at once."""
     if not run.stochastic:
         return run
@@ -1421,6 +1503,7 @@ def _with_fan(land: Landscape, spec: OptimizersSpec, run: Run, batch: Mapping) -
         hyperparameters=spec.hyperparameters[name],
         box=divergence_box(ls.x_range, ls.y_range),
         gradient=fan,
+        progress=runs_told(spec.steps) if runs_told else None,
     )
     return replace(run, fan=others.params.transpose(1, 0, 2), fan_loss=others.loss.T)
 

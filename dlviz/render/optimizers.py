@@ -31,6 +31,7 @@ from dlviz.theme import (
 )
 
 MAX_FRAMES = 120
+TRAIL_DOTS = 200  # at most this many dots in a fading trail
 
 
 def optimizer_color(name: str, theme: Theme) -> str:
@@ -453,6 +454,9 @@ def animate_optimizers(
             path = so_far[max(0, t - trail) :]
             if len(path) == 0:
                 continue
+            # a long trail's dots are evenly thinned (the newest kept): they
+            # overlap anyway, and each costs a marker drawn every frame
+            path = path[::-1][:: -(-len(path) // TRAIL_DOTS)][::-1]
             fade = np.linspace(0.05, 0.8, len(path))
             trail_line.set_offsets(path)
             trail_line.set_facecolors(np.column_stack([np.tile(base[j, :3], (len(path), 1)), fade]))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from dlviz.compute import conv as C
+from dlviz.compute import optimizers as O
 from dlviz.compute import relu as R
 from dlviz.compute import residual as V
 
@@ -16,6 +17,8 @@ def _cheaper(make_spec, requests, too_big):
     for name in ("input_size", "kernel_size"):
         if name in fixes:
             fixes[name] = tuple(int(v) for v in str(fixes[name]).split("x"))
+    if "optimizers" in requests and "optimizers" in fixes:
+        fixes.pop("optimizers")
     if "widths" in fixes:
         fixes["widths"] = tuple(int(v) for v in fixes["widths"].split(","))
     return make_spec(**{**requests, **fixes})
@@ -31,6 +34,10 @@ def _cheaper(make_spec, requests, too_big):
         (C.make_spec, {"input_size": (2048, 2048), "kernel_size": (64, 64)}),
         (V.make_spec, {}),
         (V.make_spec, {"backward": True}),
+        (O.make_spec, {}),
+        (O.make_spec, {"steps": 100_000}),  # the default race, 100 000 steps: 33 s
+        (O.make_spec, {"optimizers": ["adam"], "basins": 500}),  # 250 000 starts: 43 s
+        (O.make_spec, {"landscape": {"name": "gabor", "resolution": 4096}}),
     ],
 )
 def test_what_a_laptop_does_in_a_minute_is_not_refused(make_spec, requests):
@@ -50,6 +57,13 @@ def test_what_a_laptop_does_in_a_minute_is_not_refused(make_spec, requests):
         ),  # fmt: skip
         (V.make_spec, {"width": 4096, "batch": 20000}, "batch"),
         (V.make_spec, {"width": 2048, "depth": 100, "backward": True}, "width"),
+        (O.make_spec, {"optimizers": ["all"], "steps": 100_000}, "steps"),  # 70 s
+        (O.make_spec, {"optimizers": ["adam"], "basins": 500, "steps": 2000}, "basins"),
+        (
+            O.make_spec,
+            {"landscape": "quadratic", "optimizers": ["adam"], "basins": 500, "steps": 100_000},
+            "basins",
+        ),  # fmt: skip
     ],
 )
 def test_too_big_names_its_parameter_and_a_cheaper_request_that_fits(make_spec, requests, param):
@@ -124,3 +138,69 @@ def test_long_work_reports_its_progress_to_the_end():
     check()
     R.run_sweep(R.make_sweep_spec(input_dim=1, kind="depth", budget=60, seeds=2), progress=told)
     check()
+
+
+def test_the_optimizer_estimate_counts_every_run_and_start_that_steps(monkeypatch):
+    """The work estimate's runs and starts are the ones that run: counted by
+    stepping each rule with a counting gradient."""
+    import numpy as np
+
+    rows, runs = [], []
+    real = O.run_optimizer
+
+    def counting(land, rule, starts, **kw):
+        runs.append(rule.name)
+        rows.append(len(np.asarray(starts).reshape(-1, 2)))
+        return real(land, rule, starts, **kw)
+
+    monkeypatch.setattr(O, "run_optimizer", counting)
+    for requests in (
+        {"steps": 3},
+        {"steps": 3, "optimizers": ["all"], "starts": [(1.0, 2.0), (0.5, 0.5)]},
+        {"steps": 3, "optimizers": ["sgd", "adam"], "seeds": 7},
+        {"steps": 3, "optimizers": ["adam"], "basins": 12},
+    ):
+        spec = O.make_spec(**requests)
+        rows.clear(), runs.clear()
+        O.run(spec)
+        point, per_step, once = spec.work()
+        data = len(O.landscape_of(spec.landscape).data.x)
+        assert point == 1 + data
+        assert once == spec.landscape.resolution**2 * point
+        assert per_step + spec.basins**2 * point == len(runs) * O.STEP_OVERHEAD + sum(rows) * point
+
+
+def test_optimizer_progress_hears_every_step_of_every_run():
+    calls = []
+    spec = O.make_spec(steps=400, optimizers=["sgd", "adam"], seeds=3)
+    O.run(spec, progress=lambda done, total: calls.append((done, total)))
+    done = [d for d, _ in calls]
+    assert done == sorted(done)
+    assert calls[-1] == (400 * 3, 400 * 3)  # sgd, its fan of 2 more seeds, adam
+
+
+def test_sliding_by_blocks_of_rows_is_the_same_sum_and_reports_every_row(monkeypatch):
+    """The output computed a block of rows at a time (to report progress)
+    equals the naive loop over windows."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(2, 40, 30))
+    k = rng.normal(size=(3, 2, 3, 4))
+    spec = C.ConvSpec((3, 4), stride=(2, 1), padding=(1, 1, 0, 2))
+    calls = []
+    monkeypatch.setattr(C, "BLOCK_TAPS", 2 * 29 * 12 * 3)  # a few rows a block
+    got = C.conv(x, k, spec, progress=lambda d, t: calls.append((d, t))).output
+    pooled = C.pool(x, C.ConvSpec((3, 3), stride=(3, 3), pool="max"), progress=lambda d, t: None)
+    padded = np.pad(x, ((0, 0), (1, 1), (0, 2)))
+    oh, ow = (40 + 2 - 3) // 2 + 1, (30 + 2 - 4) + 1
+    naive = np.zeros((3, oh, ow))
+    for o in range(3):
+        for i in range(oh):
+            for j in range(ow):
+                naive[o, i, j] = (padded[:, 2 * i : 2 * i + 3, j : j + 4] * k[o]).sum()
+    np.testing.assert_allclose(got, naive, atol=1e-12)
+    assert len(calls) > 3 and calls[-1] == (oh, oh)
+    for i in range(13):
+        for j in range(10):
+            assert pooled.output[1, i, j] == x[1, 3 * i : 3 * i + 3, 3 * j : 3 * j + 3].max()

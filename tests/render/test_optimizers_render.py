@@ -95,6 +95,22 @@ def test_animation_moves_the_dots(race):
     assert any(t.get_text() == "step 10" for t in ax.texts)
 
 
+def test_a_long_trail_is_thinned_evenly_and_ends_at_the_dot():
+    """A trail of thousands of steps draws at most TRAIL_DOTS of them, evenly
+    spaced, the newest (where the dot is) among them."""
+    race = O.run(O.make_spec("quadratic", optimizers=["gd"], steps=8000))
+    anim = R.animate_optimizers(race)
+    anim._func(anim.dlviz_frames - 1)
+    (trail,) = [a for a in anim.dlviz_moving if hasattr(a, "get_offsets")]
+    shown = trail.get_offsets()
+    path = race.runs[0].path(0)
+    assert 2 <= len(shown) <= R.TRAIL_DOTS
+    np.testing.assert_array_equal(shown[-1], path[-1])
+    steps = [int(np.flatnonzero((path == p).all(axis=1))[-1]) for p in shown]
+    gaps = set(np.diff(steps))
+    assert len(gaps) == 1 and steps[0] >= 8000 - 1000  # evenly spaced within the last eighth
+
+
 # option typed → (optimizer whose legend row is checked, text the row must hold)
 # (this table keeps its alignment: fmt: skip)
 LEGEND_CASES = [
