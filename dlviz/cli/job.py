@@ -84,7 +84,11 @@ def build_spec(
         requests["seed"] = common.seed
     with spec_errors(common, requests, options):
         spec = make_spec(**merge(base, requests))
-    too_big = spec.cost() if hasattr(spec, "cost") and not common.no_limit else None
+    animated = common.engine == "manim" or common.format in ("gif", "mp4")
+    cost = getattr(spec, "animation_cost" if animated else "cost", None)
+    if cost is None and animated:
+        cost = getattr(spec, "cost", None)
+    too_big = cost() if cost is not None and not common.no_limit else None
     if too_big is not None:
         cheaper = " ".join(
             f"{options.get(k, '--' + k.replace('_', '-'))} {v}" for k, v in too_big.cheaper.items()

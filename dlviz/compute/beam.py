@@ -576,25 +576,34 @@ class BeamSpec:
         """The tree's nodes: each step extends at most k kept hypotheses by
         every token, Σ_t min(k, |V|^(t−1))·|V|; past what a figure can show
         and a laptop draws in about a minute, the nearest shorter search."""
+        return self._too_many_nodes(MAX_NODES)
+
+    def animation_cost(self):
+        """A filmed tree draws and moves every node: at most MAX_FILMED_NODES."""
+        return self._too_many_nodes(MAX_FILMED_NODES, " to film")
+
+    def nodes(self, length: int | None = None) -> int:
+        """At most this many nodes in the tree of a search ``length`` long."""
+        v, k = len(self.model["vocab"]), self.beam_size
+        return sum(min(k, v ** (t - 1)) * v for t in range(1, (length or self.max_length) + 1))
+
+    def _too_many_nodes(self, most: int, purpose: str = ""):
         from dlviz.compute.cost import TooBig, amount
 
-        def nodes(length: int) -> int:
-            v = len(self.model["vocab"])
-            return sum(min(self.beam_size, v ** (t - 1)) * v for t in range(1, length + 1))
-
-        if nodes(self.max_length) <= MAX_NODES:
+        if self.nodes() <= most:
             return None
-        shorter = max((n for n in range(1, self.max_length) if nodes(n) <= MAX_NODES), default=1)
+        shorter = max((n for n in range(1, self.max_length) if self.nodes(n) <= most), default=1)
         return TooBig(
             "max_length",
             self.max_length,
-            f"a tree of about {amount(nodes(self.max_length))} nodes",
-            f"at most ~{amount(MAX_NODES)} here",
+            f"a tree of about {amount(self.nodes())} nodes",
+            f"at most ~{amount(most)}{purpose} here",
             {"max_length": shorter},
         )
 
 
 MAX_NODES = 20_000  # tree nodes a figure can show and a laptop draws in about a minute
+MAX_FILMED_NODES = 300  # nodes a video keeps legible and films in about a minute
 
 EDGE_LABELS = ("prob", "logprob", "both")
 

@@ -753,6 +753,34 @@ class ReluSpec:
             {"widths": ",".join(map(str, smaller))},
         )
 
+    def animation_cost(self):
+        """A video films each unit's cut, keeping every cut's regions: at most
+        MAX_FILMED_UNITS units and (2-D) about MAX_FILMED_REGIONS regions."""
+        from dlviz.compute.cost import TooBig, amount
+
+        n = sum(self.widths)
+        regions = 1 + n + n * n / 2 if self.input_dim == 2 else 0
+        if n <= MAX_FILMED_UNITS and regions <= MAX_FILMED_REGIONS:
+            return self.cost()
+        units = MAX_FILMED_UNITS  # in 2-D also the most units with 1 + N + N²/2 ≤ the regions
+        if self.input_dim == 2:
+            units = min(units, int((2 * MAX_FILMED_REGIONS - 1) ** 0.5 - 1))
+        smaller = tuple(max(1, w * units // n) for w in self.widths)
+        what = f"{n} units to film" + (f", about {amount(regions)} regions" if regions else "")
+        limit = f"at most {MAX_FILMED_UNITS} units" + (
+            f" and ~{amount(MAX_FILMED_REGIONS)} regions" if regions else ""
+        )
+        return TooBig(
+            "network" if self.network else "widths",
+            "…" if self.network else ",".join(map(str, self.widths)),
+            what,
+            f"{limit} in a video here",
+            {} if self.network else {"widths": ",".join(map(str, smaller))},
+        )
+
+
+MAX_FILMED_UNITS = 64  # cuts a video films in about a minute
+MAX_FILMED_REGIONS = 1500  # 2-D regions each frame of a video redraws
 
 VIEWS = ("regions", "surface", "folding")
 

@@ -340,7 +340,22 @@ class ResidualSpec:
             {blame: fit},
         )
 
+    def animation_cost(self):
+        """A video films every block: at most MAX_FILMED_BLOCKS."""
+        from dlviz.compute.cost import TooBig
 
+        if self.depth <= MAX_FILMED_BLOCKS:
+            return self.cost()
+        return TooBig(
+            "depth",
+            self.depth,
+            f"{self.depth} blocks to film",
+            f"at most {MAX_FILMED_BLOCKS} in a video here",
+            {"depth": MAX_FILMED_BLOCKS},
+        )
+
+
+MAX_FILMED_BLOCKS = 40  # blocks a video films in about a minute (each typesets its numbers)
 MAX_FLOPS = 1.0e12  # about a minute of matrix products on a 2-core laptop
 MAX_BYTES = 4.0 * 1024**3
 

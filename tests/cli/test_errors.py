@@ -110,6 +110,12 @@ CASES = [
     (["residual", "--width", "4096", "--batch", "20000"], "--batch"),  # about 2 h of products
     (["residual", "--init", "normal:1e200"], "--init"),  # overflows in the first blocks
     (["residual", "--depth", "0"], "--depth"),
+    (["residual", "--engine", "manim", "--depth", "60"], "--depth"),  # 60 blocks to film
+    (["relu", "--engine", "manim", "--widths", "100,100"], "--widths"),  # 200 cuts to film
+    (["relu", "--format", "gif", "--input-dim", "1", "--widths", "500,500"], "--widths"),
+    (["beam", "--engine", "manim", "--beam-size", "16", "--max-length", "12"], "--max-length"),
+    (["optimizers", "--optimizer", "all", "--steps", "100000"], "--steps"),  # 70 s of steps
+    (["optimizers", "--optimizer", "adam", "--basins", "500", "--steps", "2000"], "--basins"),
     (["residual", "--batch", "1"], "--batch"),
     # attention
     (["attention", "--kind", "dot", "--queries", "q.json", "--keys", "k3.json"], "--keys"),

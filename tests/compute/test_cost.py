@@ -204,3 +204,37 @@ def test_sliding_by_blocks_of_rows_is_the_same_sum_and_reports_every_row(monkeyp
     for i in range(13):
         for j in range(10):
             assert pooled.output[1, i, j] == x[1, 3 * i : 3 * i + 3, 3 * j : 3 * j + 3].max()
+
+
+@pytest.mark.parametrize(
+    ("make_spec", "requests", "param"),
+    [
+        (R.make_spec, {"widths": (100, 100)}, "widths"),
+        (R.make_spec, {"widths": (30, 30)}, "widths"),  # 60 units, but ~1.9 k regions
+        (R.make_spec, {"input_dim": 1, "widths": (500, 500)}, "widths"),
+        (V.make_spec, {"depth": 60}, "depth"),
+    ],
+)
+def test_a_video_is_refused_past_what_it_films_in_a_minute(make_spec, requests, param):
+    """A figure of the same run is affordable; its video is not, and the
+    cheaper request is within both limits."""
+    spec = make_spec(**requests)
+    assert spec.cost() is None
+    too_big = spec.animation_cost()
+    assert too_big is not None and too_big.param == param
+    fixed = _cheaper(make_spec, requests, too_big)
+    assert fixed.animation_cost() is None and fixed.cost() is None
+
+
+def test_the_largest_filmed_scenes_are_within_the_video_limits():
+    """What the scene tests film at their largest is not refused."""
+    from dlviz.compute import beam as B
+
+    assert R.make_spec(widths=(4,) * 5).animation_cost() is None
+    assert R.make_spec(widths=(16,)).animation_cost() is None
+    assert R.make_spec(input_dim=1, widths=(16, 16, 16)).animation_cost() is None
+    assert V.make_spec(depth=40).animation_cost() is None
+    assert B.make_spec(beam_size=4, max_length=6).animation_cost() is None
+    long = B.make_spec(beam_size=16, max_length=12)
+    assert long.cost() is None and long.animation_cost().cheaper == {"max_length": 6}
+    assert B.make_spec(beam_size=16, max_length=6).animation_cost() is None
