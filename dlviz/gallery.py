@@ -17,8 +17,9 @@ import json
 import os
 import shlex
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from dlviz.topics import TOPICS as REGISTRY
 from dlviz.topics import Item, title
 
 MANIFEST = ".dlviz-gallery.json"
+LOCK = ".dlviz-gallery.lock"
 
 # Every topic's default figures, then (with --videos) its default lecture scenes.
 FIGURES = tuple(item for topic in REGISTRY for item in topic.figures)
@@ -65,7 +67,12 @@ class Settings:
         return out
 
     def file(self, item: Item) -> str:
-        return f"{item.stem}.{'mp4' if item.video else self.format}"
+        """The item's file: its stem, then the settings that differ from the
+        defaults (so galleries of other settings share a folder safely)."""
+        tags = [v for v in (self.lang, self.theme) if v not in ("en", "light")]
+        if item.video and self.quality != "medium":
+            tags.append(self.quality)
+        return f"{'-'.join((item.stem, *tags))}.{'mp4' if item.video else self.format}"
 
     def command(self, item: Item) -> str:
         """What a user types to draw the same picture (into outputs/)."""
@@ -147,8 +154,43 @@ def read_manifest(folder: Path) -> dict:
 
 
 def _key(settings: Settings, item: Item) -> dict:
-    """What decides an item's picture: its command and the dlviz version."""
-    return {"command": settings.command(item), "dlviz": __version__}
+    """What decides an item's picture (its command and the dlviz version),
+    and where the index shows it (topic, item, language)."""
+    return {
+        "command": settings.command(item),
+        "dlviz": __version__,
+        "topic": item.topic,
+        "stem": item.stem,
+        "video": item.video,
+        "lang": settings.lang,
+    }
+
+
+@contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """One gallery at a time reads and writes the folder's manifest and
+    index: two galleries into one folder keep each other's entries."""
+    import fcntl
+
+    with open(folder / LOCK, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _update_manifest(folder: Path, changes: dict) -> None:
+    """The manifest as it is now (another gallery may have written it),
+    with this run's ``changes`` (file → entry, or None: gone)."""
+    with _locked(folder):
+        manifest = read_manifest(folder)
+        for file, entry in changes.items():
+            if entry is None:
+                manifest.pop(file, None)
+            else:
+                manifest[file] = entry
+        _write_text(folder / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
 
 
 def _current(item: Item, settings: Settings, folder: Path, manifest: dict) -> bool:
@@ -171,6 +213,7 @@ def render(
     ``jobs`` worker processes; a failed item is reported, the rest go on."""
     progress = progress or (lambda done, total: None)
     manifest = read_manifest(folder)
+    changes: dict = {}  # this run's entries, merged into the manifest at the end
     outcomes: dict[Item, Outcome] = {}
     todo = []
     for item in items:
@@ -191,16 +234,18 @@ def render(
         ) as pool:
             futures = {pool.submit(_run, i, settings, folder / settings.file(i)): i for i in todo}
             try:
-                _collect(futures, settings, manifest, outcomes, done, len(items), progress)
+                _collect(futures, settings, changes, outcomes, done, len(items), progress)
             except BaseException:  # Ctrl-C, SIGTERM: the workers are ended, nothing waits
                 pool.shutdown(wait=False, cancel_futures=True)
+                _update_manifest(folder, changes)
                 raise
-    _write_text(folder / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+    _update_manifest(folder, changes)
     return [outcomes[item] for item in items]
 
 
-def _collect(futures, settings, manifest, outcomes, done: int, total: int, progress) -> None:
-    """Each finished item's outcome, as the workers finish them."""
+def _collect(futures, settings, changes, outcomes, done: int, total: int, progress) -> None:
+    """Each finished item's outcome, as the workers finish them; ``changes``
+    gets its manifest entry (None: failed, no current file)."""
     for future in as_completed(futures):
         item = futures[future]
         file = settings.file(item)
@@ -209,10 +254,10 @@ def _collect(futures, settings, manifest, outcomes, done: int, total: int, progr
         except Exception as exc:  # a worker that died
             code, seconds, message = 1, 0.0, f"{type(exc).__name__}: {exc}"
         if code == 0:
-            manifest[file] = _key(settings, item)
+            changes[file] = _key(settings, item)
             outcomes[item] = Outcome(item, file, "rendered", seconds)
         else:
-            manifest.pop(file, None)
+            changes[file] = None
             outcomes[item] = Outcome(
                 item, file, "failed", seconds, message or f"exit status {code}"
             )
@@ -232,22 +277,39 @@ def _title(topic: str, lang: str) -> str:
 
 
 def write_index(settings: Settings, folder: Path) -> list[Path]:
-    """index.html and index.md: every figure and video in the folder that
-    these settings rendered (this run or an earlier one), with the command
-    that reproduces it, grouped by topic."""
-    manifest = read_manifest(folder)
-    shown = [i for i in (*FIGURES, *VIDEOS) if _current(i, settings, folder, manifest)]
+    """index.html and index.md: every figure and video in the folder drawn by
+    this dlviz (by this run, an earlier one, or a gallery of other settings
+    into the same folder), with the command that reproduces it, grouped by
+    topic. The page's language and theme are these settings'."""
+    with _locked(folder):
+        manifest = read_manifest(folder)
+        entries = [
+            (file, entry)
+            for file, entry in manifest.items()
+            if isinstance(entry, dict)
+            and entry.get("dlviz") == __version__
+            and entry.get("topic") in TOPICS
+            and (folder / file).is_file()
+            and (folder / file).stat().st_size > 0
+        ]
+        order = {item.stem: k for k, item in enumerate((*FIGURES, *VIDEOS))}
+        entries.sort(key=lambda e: (order.get(e[1].get("stem"), len(order)), e[0]))
+        _write_index(settings, folder, entries)
+    return [folder / "index.html", folder / "index.md"]
+
+
+def _write_index(settings: Settings, folder: Path, entries: list) -> None:
     heading = "dlviz 图库" if settings.lang == "zh" else "dlviz gallery"
     md, cards = [f"# {heading}", ""], []
     for topic in TOPICS:
-        items = [i for i in shown if i.topic == topic]
-        if not items:
+        shown = [(f, e) for f, e in entries if e["topic"] == topic]
+        if not shown:
             continue
         md += [f"## {_title(topic, settings.lang)}", ""]
         cards.append(f"<h2>{html.escape(_title(topic, settings.lang))}</h2>")
-        for item in items:
-            file, command = settings.file(item), settings.command(item)
-            if item.video:
+        for file, entry in shown:
+            command = entry["command"]
+            if entry.get("video"):
                 sheet = sheet_path(Path(file)).name
                 md += [f"[{file}]({file}) · [contact sheet]({sheet})", ""]
                 media = (
@@ -256,8 +318,8 @@ def write_index(settings: Settings, folder: Path) -> list[Path]:
                     f'<img src="{html.escape(sheet)}" alt="contact sheet: {html.escape(file)}"></a>'
                 )
             else:
-                md += [f"![{item.stem}]({file})", ""]
-                media = f'<img src="{html.escape(file)}" alt="{html.escape(item.stem)}">'
+                md += [f"![{Path(file).stem}]({file})", ""]
+                media = f'<img src="{html.escape(file)}" alt="{html.escape(Path(file).stem)}">'
             md += ["```bash", command, "```", ""]
             caption = f"<figcaption><code>{html.escape(command)}</code></figcaption>"
             cards.append(f"<figure>{media}{caption}</figure>")
@@ -271,7 +333,6 @@ def write_index(settings: Settings, folder: Path) -> list[Path]:
     )
     _write_text(folder / "index.html", page)
     _write_text(folder / "index.md", "\n".join(md))
-    return [folder / "index.html", folder / "index.md"]
 
 
 _HTML = """<!doctype html>

@@ -150,3 +150,43 @@ def test_an_empty_figure_is_drawn_again(dlviz):
     figure.write_bytes(b"")  # cut short by something else
     assert dlviz("gallery", "--topics", "conv", "--jobs", "1", "--out", "g")[0] == 0
     assert figure.stat().st_size > 0
+
+
+def test_two_galleries_into_one_folder_keep_each_others_entries(tmp_path):
+    """Two galleries at once (other topics, another language) into one
+    folder: every picture keeps its own file, and the manifest and both
+    indexes list all of them with their commands."""
+    import subprocess
+    import sys
+
+    runs = [
+        ["--topics", "beam"],
+        ["--topics", "beam,conv", "--lang", "zh"],
+    ]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "dlviz", "gallery", *args, "--out", "g", "--jobs", "1"],
+            cwd=tmp_path,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for args in runs
+    ]
+    for proc in procs:
+        _, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err
+    beam = [i for i in G.FIGURES if i.topic == "beam"]
+    conv = [i for i in G.FIGURES if i.topic == "conv"]
+    en, zh = G.Settings(), G.Settings(lang="zh")
+    expected = {en.file(i): en.command(i) for i in beam}
+    expected |= {zh.file(i): zh.command(i) for i in (*beam, *conv)}
+    assert len(set(expected)) == len(beam) * 2 + len(conv)  # no two share a file
+    manifest = G.read_manifest(tmp_path / "g")
+    assert {f: e["command"] for f, e in manifest.items()} == expected
+    # a third gallery's index (whatever its settings) shows every one
+    G.write_index(en, tmp_path / "g")
+    index = (tmp_path / "g" / "index.md").read_text()
+    for file, command in expected.items():
+        assert (tmp_path / "g" / file).stat().st_size > 0
+        assert f"({file})" in index and command in index
