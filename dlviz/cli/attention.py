@@ -175,7 +175,6 @@ def load_matrix(option: str, path: Path) -> list:
 def load_weights(value: str) -> dict:
     """Named projection matrices (checked by the spec): a JSON file of
     {name: matrix}, or NAME=FILE pairs, each file CSV or JSON."""
-    import json
 
     if "=" in str(value):
         out = {}
@@ -186,13 +185,10 @@ def load_weights(value: str) -> dict:
             matrix = load_matrix("--weights", Path(file.strip()))
             out[name.strip()] = matrix[0] if name.strip() == "w_v" and len(matrix) == 1 else matrix
         return out
+    from dlviz.cli.common import read_json
+
     path = Path(value)
-    if not path.is_file():
-        raise BadInput("--weights", path, "no such file")
-    try:
-        doc = json.loads(path.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise BadInput("--weights", path, f"not JSON: {exc.msg}") from None
+    doc = read_json("--weights", path)
     if not isinstance(doc, dict):
         raise BadInput("--weights", path, 'expected {name: matrix}, e.g. {"W_Q": [[...]]}')
     return doc

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 import sys
 from pathlib import Path
@@ -10,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from dlviz.cli.common import Common, shared_options
+from dlviz.cli.common import Common, read_json, read_text, shared_options
 from dlviz.cli.job import build_spec, plan_outputs, publish, report_table, spec_errors
 from dlviz.errors import BadInput
 from dlviz.theme import text
@@ -170,9 +169,7 @@ def beam(
 
 
 def read_corpus(corpus: str) -> str:
-    if not Path(corpus).is_file():
-        raise BadInput("--corpus", corpus, "no such file (or use 'builtin')")
-    return Path(corpus).read_text(encoding="utf-8", errors="replace")
+    return read_text("--corpus", corpus, what="or use 'builtin'")
 
 
 def load_model(path: Path, renormalize: bool = False) -> dict:
@@ -180,11 +177,10 @@ def load_model(path: Path, renormalize: bool = False) -> dict:
     with ``renormalize`` divided by its sum (with a warning)."""
     from dlviz.compute.beam import model_from_dict, model_to_dict
 
-    if not path.is_file():
-        raise BadInput("--model", path, "no such file")
+    document = read_json("--model", path)
     try:
-        model, warnings = model_from_dict(json.loads(path.read_text()), renormalize)
-    except (json.JSONDecodeError, UnicodeDecodeError, ValueError) as exc:
+        model, warnings = model_from_dict(document, renormalize)
+    except ValueError as exc:
         raise BadInput("--model", path, str(exc).splitlines()[0]) from None
     for warning in warnings:
         sys.stderr.write(f"dlviz: warning: {warning}\n")

@@ -223,14 +223,39 @@ def shared_options(command: Callable) -> Callable:
     return wrapper
 
 
+def read_text(option: str, path, *, what: str = "") -> str:
+    """A file's UTF-8 text; a path that is not a readable text file is one
+    line naming ``option`` (``what``: a hint added to 'no such file')."""
+    path = Path(path)
+    try:
+        if not path.is_file():
+            raise BadInput(option, path, "no such file" + (f" ({what})" if what else ""))
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise BadInput(option, _short(path), f"cannot read it ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise BadInput(option, path, "is not UTF-8 text") from None
+
+
+def read_json(option: str, path):
+    """A file's JSON document (NaN and infinities are left for the spec to refuse)."""
+    text = read_text(option, path)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BadInput(option, path, f"not JSON: {exc.msg} (line {exc.lineno})") from None
+    except RecursionError:
+        raise BadInput(option, path, "not JSON dlviz reads: nested too deeply") from None
+
+
+def _short(path: Path) -> str:
+    text = str(path)
+    return text if len(text) <= 80 else text[:77] + "…"
+
+
 def load_params(path: Path, topic: str) -> dict:
     """The ``parameters`` of a ``--data`` JSON written by ``topic``."""
-    try:
-        document = json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise BadInput("--params", path, "no such file") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BadInput("--params", path, f"cannot read it as JSON ({exc})") from None
+    document = read_json("--params", path)
     if not isinstance(document, dict) or not isinstance(document.get("parameters"), dict):
         raise BadInput("--params", path, "expected a JSON written by --data, with 'parameters'")
     if document.get("topic") != topic:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from enum import Enum
 from pathlib import Path
@@ -10,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from dlviz.cli.common import Common, shared_options
+from dlviz.cli.common import Common, read_json, read_text, shared_options
 from dlviz.cli.job import build_spec, plan_outputs, publish, report, spec_errors
 from dlviz.errors import BadInput
 from dlviz.topics import BY_NAME
@@ -279,18 +278,20 @@ def _kernel_request(value: str) -> dict:
 
 def load_array(option: str, path: Path) -> list:
     """A JSON or CSV file's numbers, as nested lists."""
-    if not path.is_file():
-        raise BadInput(option, path, "no such file")
-    try:
-        if path.suffix.lower() == ".json":
-            return json.loads(path.read_text())
-        if path.suffix.lower() == ".csv":
-            import numpy as np
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        return read_json(option, path)
+    text = read_text(option, path)
+    if suffix != ".csv":
+        raise BadInput(option, path, "a file must be .json or .csv")
+    import io
 
-            return np.loadtxt(path, delimiter=",", ndmin=2).tolist()
-    except (ValueError, json.JSONDecodeError) as exc:
+    import numpy as np
+
+    try:
+        return np.loadtxt(io.StringIO(text), delimiter=",", ndmin=2).tolist()
+    except ValueError as exc:
         raise BadInput(option, path, f"not a numeric array ({exc})") from None
-    raise BadInput(option, path, "a file must be .json or .csv")
 
 
 # --------------------------------------------------------------------------- output

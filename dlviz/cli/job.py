@@ -81,6 +81,12 @@ def build_spec(
         base = rebase(base, requests)
     requests = dict(requests)
     if "seed" in common.given:
+        import inspect
+
+        if "seed" not in inspect.signature(make_spec).parameters:
+            raise BadInput(
+                "--seed", common.seed, "changes nothing: this topic draws no random numbers"
+            )
         requests["seed"] = common.seed
     with spec_errors(common, requests, options):
         spec = make_spec(**merge(base, requests))

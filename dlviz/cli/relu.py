@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from enum import Enum
 from pathlib import Path
@@ -10,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from dlviz.cli.common import Common, parse_floats, shared_options
+from dlviz.cli.common import Common, parse_floats, read_json, shared_options
 from dlviz.cli.job import build_spec, plan_outputs, publish, report_table, spec_errors
 from dlviz.errors import BadInput
 from dlviz.theme import text
@@ -116,6 +115,9 @@ def relu(
     requests = parse_requests(typed)
     if "sweep" in typed or "kind" in common.replayed:
         return run_sweep(typed, requests, common)
+    for name in ("budget", "seeds"):  # a sweep's options would change nothing here
+        if name in typed:
+            raise BadInput(OPTIONS[name], typed[name], "is for --sweep depth or --sweep width")
     spec = build_spec(R.make_spec, common, requests, OPTIONS)
     plan = plan_outputs(common, "relu", f"{spec.input_dim}d", typed)
     start = time.perf_counter()
@@ -156,12 +158,7 @@ def parse_widths(text: str) -> list[int]:
 
 def load_network(path: Path) -> dict:
     """The JSON of a --weights file (checked by the spec)."""
-    if not path.is_file():
-        raise BadInput("--weights", path, "no such file")
-    try:
-        return json.loads(path.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise BadInput("--weights", path, f"cannot read it as JSON ({exc})") from None
+    return read_json("--weights", path)
 
 
 def run_sweep(typed: dict, requests: dict, common: Common) -> None:

@@ -26,6 +26,8 @@ FILES = {
     "v2x3.json": [[1, 2, 3], [1, 2, 3]],
     "obj.json": {"a": 1},
     "big.json": [[1e308, 1], [1, 1]],
+    "deep.json": "[" * 5000 + "]" * 5000,
+    "latin.json": "[[1, 2]] \udce9",
 }
 
 # (this table keeps its alignment: fmt: skip)
@@ -139,6 +141,14 @@ CASES = [
     (["beam", "--corpus", "builtin", "--order", "9"], "--order"),
     (["beam", "--corpus", "builtin", "--smoothing", "-1"], "--smoothing"),
     (["beam", "--collapse", "sometimes"], "--collapse"),
+    # found by the fuzz test (tests/test_fuzz.py)
+    (["beam", "--seed", "0"], "--seed"),  # beam search draws no random numbers
+    (["relu", "--budget", "0"], "--budget"),  # a --sweep option without --sweep
+    (["relu", "--seeds", "3"], "--seeds"),
+    (["attention", "--values", "9" * 300], "--values"),  # a file name too long
+    (["relu", "--weights", "deep.json"], "--weights"),  # nested past Python's recursion
+    (["conv", "--input", "latin.json"], "--input"),  # not UTF-8
+    (["beam", "--corpus", "latin.json", "--order", "2"], "--corpus"),
 ]  # fmt: skip
 
 
@@ -148,7 +158,7 @@ CASES = [
 def test_the_message_names_the_option_that_holds_the_bad_value(dlviz, tmp_path, args, option):
     for name, content in FILES.items():
         text = content if isinstance(content, str) else json.dumps(content)
-        (tmp_path / name).write_text(text)
+        (tmp_path / name).write_bytes(text.encode("utf-8", "surrogateescape"))
     code, _, err = dlviz(*args, "--out", "out.png")
     assert code == 2, err
     assert err.count("\n") == 1, err
