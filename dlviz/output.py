@@ -74,6 +74,7 @@ def resolve_output(
     """The file to write and its format. ``out`` is a file (its suffix gives
     the format) or a folder (the file is named from the parameters)."""
     out = DEFAULT_FOLDER if out is None else Path(out)
+    check_names(out)
     suffix = out.suffix.lower().lstrip(".")
     if suffix and not out.is_dir():
         if suffix not in FORMATS:
@@ -92,6 +93,7 @@ def check_writable(path: Path, option: str = "--out") -> None:
     """Fail before any work if ``path`` cannot be created: its nearest existing
     ancestor must be a folder that takes a file (tried, then removed: as root,
     permission bits alone do not tell), and ``path`` itself not a folder."""
+    check_names(path, option)
     if path.is_dir():
         raise BadInput(option, path, "is a folder; name a file or its parent folder")
     parent = path.parent
@@ -107,6 +109,18 @@ def check_writable(path: Path, option: str = "--out") -> None:
             problem = exc.strerror
     if problem is not None:
         raise BadInput(option, path, f"cannot write there ({parent} is not a writable folder)")
+
+
+NAME_MAX = 255  # bytes in one file or folder name (Linux, macOS, Windows)
+
+
+def check_names(path: Path, option: str = "--out") -> None:
+    """Refuse a path that no file system takes: a name longer than NAME_MAX
+    bytes, or a NUL byte."""
+    for part in Path(path).parts:
+        if len(os.fsencode(part)) > NAME_MAX or "\x00" in part:
+            shown = part if len(part) <= 40 else part[:37] + "…"
+            raise BadInput(option, shown, f"a file or folder name is at most {NAME_MAX} bytes")
 
 
 def check_data_path(path: Path | None) -> None:

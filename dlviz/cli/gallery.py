@@ -60,7 +60,7 @@ def gallery(
 ) -> None:
     from dlviz import gallery as G
     from dlviz.cli.job import report_table, warn_if_no_cjk_font
-    from dlviz.output import check_writable, progress_bar
+    from dlviz.output import check_names, check_writable, progress_bar
 
     if out is None:  # each language and theme has its own default folder
         suffix = "".join(f"-{v}" for v in (lang.value, theme.value) if v not in ("en", "light"))
@@ -71,6 +71,7 @@ def gallery(
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if not 1 <= workers <= 64:
         raise BadInput("--jobs", jobs, "must be a whole number from 1 to 64")
+    check_names(out)
     if out.exists() and not out.is_dir():
         raise BadInput("--out", out, "is a file; the gallery needs a folder")
     if videos:

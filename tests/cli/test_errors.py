@@ -149,6 +149,7 @@ CASES = [
     (["relu", "--weights", "deep.json"], "--weights"),  # nested past Python's recursion
     (["conv", "--input", "latin.json"], "--input"),  # not UTF-8
     (["beam", "--corpus", "latin.json", "--order", "2"], "--corpus"),
+    (["attention", "--data", "9" * 300 + ".json"], "--data"),  # no file system takes the name
 ]  # fmt: skip
 
 

@@ -57,6 +57,7 @@ BAD = [
     (["--topics", ","], "choose from"),
     (["--jobs", "0"], "--jobs 0"),
     (["--format", "gif"], "png, svg or pdf"),
+    (["--out", "9" * 300], "at most 255 bytes"),
 ]
 
 
