@@ -81,6 +81,10 @@ def gallery(
             from dlviz.manim_bridge import _require_manim
 
             _require_manim()
+        from dlviz.output import require_tool
+
+        for tool in ("ffmpeg", "ffprobe"):  # each video's contact sheet
+            require_tool(tool, "ffmpeg", "the videos' contact sheets")
     check_writable(out / "index.html")  # before making folders: a file on the way is bad input
     try:
         out.mkdir(parents=True, exist_ok=True)

@@ -230,3 +230,21 @@ def test_a_missing_ffmpeg_is_found_before_any_work(dlviz, monkeypatch):
         "install it with: sudo apt-get install ffmpeg"
     ]
     assert not files_under(Path("."))
+
+
+def test_a_gallery_of_videos_finds_a_missing_ffmpeg_before_any_work(dlviz, monkeypatch):
+    """Each video's contact sheet needs ffmpeg and ffprobe: checked first."""
+    import shutil
+
+    from dlviz import gallery as G
+
+    real = shutil.which
+    monkeypatch.setattr(shutil, "which", lambda t: None if t == "ffprobe" else real(t))
+
+    def never(*args, **kwargs):
+        raise AssertionError("rendered before the tool check")
+
+    monkeypatch.setattr(G, "render", never)
+    code, _, err = dlviz("gallery", "--videos", "--topics", "beam", "--out", "g")
+    assert code == 1 and err.count("\n") == 1 and "ffprobe is needed" in err, err
+    assert not files_under(Path("."))

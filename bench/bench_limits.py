@@ -1,0 +1,100 @@
+"""Heavy and hostile requests: each answers within 30 s with a result or a
+clean refusal (exit 2, nothing written). Prints each command's exit status,
+seconds and what it wrote; asserts nothing.
+
+    .venv/bin/python bench/bench_limits.py [--only WORD]
+
+The commands are the ones users tried at the documented ranges' ends (the
+largest networks, inputs, kernels, beams and batches; non-finite numbers;
+values that overflow), run as a user runs them, one after another.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+RULE = 30.0  # seconds
+
+VOCAB = [f"t{i}" for i in range(99)] + ["<eos>"]
+ROW = {t: 1 / len(VOCAB) for t in VOCAB}
+FILES = {
+    "lm100.json": {"vocab": VOCAB, "eos": "<eos>", "next": {"": ROW, **{t: ROW for t in VOCAB}}},
+    "huge.json": [[1e308, 1e308], [1e308, -1e308]],
+}
+
+CASES = [
+    ["relu", "--input-dim", "1", "--sweep", "width"],
+    ["relu", "--input-dim", "1", "--sweep", "depth", "--budget", "600"],
+    ["relu", "--input-dim", "1", "--sweep", "depth", "--budget", "20000"],
+    ["relu", "--widths", "2048"],
+    ["relu", "--widths", "1024,1024"],
+    ["relu", "--widths", "100,100,100,100,100"],
+    ["relu", "--domain", "-1e308,1e308"],
+    ["relu", "--engine", "manim", "--widths", "100,100"],
+    ["conv", "--input", "64x64", "--padding", "20000"],
+    ["conv", "--input", "2048x2048", "--kernel", "64x64"],
+    ["conv", "--input", "2048x2048", "--kernel", "2048x2048"],
+    ["conv", "--input", "2048x2048", "--in-channels", "64", "--out-channels", "64"],
+    ["conv", "--input", "2048x2048", "--kernel", "5x5", "--data", "x.json"],
+    ["conv", "--input", "512x512", "--kernel", "5x5", "--data", "x.json"],
+    ["conv", "--stride", "99999999999999999999"],
+    ["conv", "--kernel", "gaussian:3:inf"],
+    ["conv", "--kernel", "gaussian:99999:1"],
+    ["residual", "--width", "4096", "--batch", "20000"],
+    ["residual", "--init", "normal:inf"],
+    ["residual", "--init", "normal:1e200"],
+    ["residual", "--variant", ""],
+    ["residual", "--engine", "manim", "--depth", "200"],
+    ["beam", "--model", "lm100.json", "--beam-size", "64", "--max-length", "32"],
+    ["attention", "--queries", "huge.json", "--keys", "huge.json"],
+    ["optimizers", "--optimizer", ""],
+    ["optimizers", "--optimizer", ","],
+    ["optimizers", "--seed", "-1"],
+    ["optimizers", "--optimizer", "all", "--steps", "100000"],
+    ["optimizers", "--optimizer", "adam", "--basins", "500"],
+    ["landscape", "gabor", "--resolution", "4096"],
+]
+
+
+def main() -> None:
+    only = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else None
+    print(f"{'exit':>4} {'seconds':>8}  {'≤30 s':5}  command → written, or the refusal")
+    slow = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        for name, doc in FILES.items():
+            (folder / name).write_text(json.dumps(doc))
+        for case in CASES:
+            if only and only not in " ".join(case):
+                continue
+            out = folder / "out"
+            out.mkdir(exist_ok=True)
+            start = time.perf_counter()
+            run = subprocess.run(
+                [sys.executable, "-m", "dlviz", *case, "--out", str(out)],
+                cwd=folder,
+                capture_output=True,
+                text=True,
+            )
+            seconds = time.perf_counter() - start
+            written = sorted(p.name for p in out.iterdir()) + (
+                ["x.json"] if (folder / "x.json").exists() else []
+            )
+            note = run.stderr.strip().splitlines()[-1][:150] if run.returncode else written
+            ok = seconds <= RULE and run.returncode in (0, 2) and not (run.returncode and written)
+            slow += not ok
+            print(f"{run.returncode:>4} {seconds:8.1f}  {'yes' if ok else 'NO':5}  "
+                  f"{' '.join(case)} → {note}")  # fmt: skip
+            for path in out.iterdir():
+                path.unlink()
+            (folder / "x.json").unlink(missing_ok=True)
+    print(f"{len(CASES) - slow} of {len(CASES)} within {RULE:.0f} s, clean")
+
+
+if __name__ == "__main__":
+    main()
