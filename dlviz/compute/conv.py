@@ -747,16 +747,17 @@ def named_filter(name: str) -> Array:
 def _sized_filter(base: str, rest: str) -> Array:
     gaussian = base == "gaussian"
     usage = (
-        "gaussian:SIZE:SIGMA needs a whole SIZE ≥ 1 and 0 < SIGMA ≤ 1e6"
+        f"gaussian:SIZE:SIGMA needs a whole SIZE from 1 to {MAX_SIDE} and 0 < SIGMA ≤ 1e6"
         if gaussian
-        else "box:SIZE needs a whole SIZE ≥ 1"
+        else f"box:SIZE needs a whole SIZE from 1 to {MAX_SIDE}"
     )
     size_text, _, sigma_text = rest.partition(":")
     try:
         size, sigma = int(size_text), float(sigma_text) if gaussian else 1.0
     except ValueError:
         raise ValueError(usage) from None
-    if size < 1 or not 0 < sigma <= 1e6 or (not gaussian and sigma_text):  # NaN, ∞ refused
+    # NaN, ∞ refused; a kernel no input holds is never built
+    if not 1 <= size <= MAX_SIDE or not 0 < sigma <= 1e6 or (not gaussian and sigma_text):
         raise ValueError(usage)
     if not gaussian:
         return np.full((size, size), 1.0 / size**2)

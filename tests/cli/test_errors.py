@@ -63,6 +63,8 @@ CASES = [
     (["landscape", "gabor", "--y-range", "5,5"], "--y-range"),
     # conv
     (["conv", "--kernel", "gaussian:3:inf"], "--kernel"),
+    (["conv", "--kernel", "gaussian:99999:1"], "--kernel"),  # 74.5 GiB, never built
+    (["conv", "--kernel", "box:99999"], "--kernel"),
     (["conv", "--input", "64x64", "--padding", "20000"], "--padding"),  # 12 GB padded
     (["conv", "--input", "2048x2048", "--in-channels", "64", "--out-channels", "64"], "--input"),
     (["conv", "--in-channels", "64", "--out-channels", "64", "--kernel", "2048x2048"], "--kernel"),
