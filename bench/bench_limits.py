@@ -66,8 +66,10 @@ EDGES = [
     ["landscape", "gabor", "--resolution", "4096"],
     ["conv", "--input", "2048x2048", "--kernel", "115x115"],
     ["conv", "--input", "2048x2048", "--kernel", "115x115", "--pool", "max"],
-    ["residual", "--width", "4096", "--batch", "23"],
-    ["relu", "--widths", "706"],
+    ["residual", "--width", "3092", "--batch", "23"],
+    ["residual", "--width", "216", "--batch", "20000"],
+    ["residual", "--width", "1024", "--batch", "819"],
+    ["relu", "--widths", "582"],
 ]
 
 

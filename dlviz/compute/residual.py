@@ -222,17 +222,20 @@ def simulate(
         rng = np.random.default_rng([seed, r])
         h0 = rng.standard_normal((batch, width))
         seeds = rng.integers(0, 2**63, size=depth)
+        hs = dict.fromkeys(variants, h0)
         for v in variants:
-            h = h0
-            forward[v][r, 0] = statistic(h, statistic_name)
-            for k in range(depth + 1):
-                if r == 0:  # a sample of the activations at every block
-                    samples[v][k] = h.ravel()[pick].copy()
-                if k == depth:
-                    break
+            forward[v][r, 0] = statistic(h0, statistic_name)
+        for k in range(depth + 1):
+            if r == 0:  # a sample of the activations at every block
+                for v in variants:
+                    samples[v][k] = hs[v].ravel()[pick].copy()
+            if k == depth:
+                break
+            w = weights(seeds[k])  # the same W_k for every variant, drawn once
+            for v in variants:
                 with np.errstate(over="ignore", invalid="ignore"):
-                    h = block(h, weights(seeds[k]), v)  # the same W_k for every variant
-                forward[v][r, k + 1] = statistic(h, statistic_name)
+                    hs[v] = block(hs[v], w, v)
+                forward[v][r, k + 1] = statistic(hs[v], statistic_name)
                 done += 1
                 if progress is not None:
                     progress(done, total)
@@ -317,27 +320,53 @@ class ResidualSpec:
     backward: bool
     branch: str
 
-    def cost(self):
-        """Matrix products (2·width²·batch per block, variant and run; the
-        backward pass triples it) and the activations held at once; None
-        within what a laptop does in about a minute."""
-        from dlviz.compute.cost import TooBig, amount
+    def work(self, width: int | None = None, batch: int | None = None) -> tuple[float, float]:
+        """(flops, draws): the run's matrix products (2·width²·batch per
+        block, variant and run; the backward pass triples them) and its
+        weights' normal draws (width² per block and run, shared by the
+        variants; the backward pass draws each variant's again, three times)."""
+        width, batch = width or self.width, batch or self.batch
+        runs = self.depth * self.repeats * (2 if self.branch == "deep" else 1)
+        flops = 2.0 * width**2 * batch * runs * len(self.variants) * (3 if self.backward else 1)
+        draws = 1.0 * width**2 * runs * (1 + (3 * len(self.variants) if self.backward else 0))
+        return flops, draws
 
-        flops = 2.0 * self.width**2 * self.batch * self.depth * self.repeats * len(self.variants)
-        flops *= 3 if self.backward else 1
-        memory = 8.0 * self.batch * self.width * (4 + (self.depth if self.backward else 0))
-        if flops <= MAX_FLOPS and memory <= MAX_BYTES:
+    def seconds(self, width: int | None = None, batch: int | None = None) -> float:
+        """About how long the run takes on a 2-core laptop."""
+        flops, draws = self.work(width, batch)
+        return flops / FLOP_RATE + draws * DRAW_SECONDS
+
+    def memory(self, width: int | None = None, batch: int | None = None) -> float:
+        """Bytes of the activations held at once (every variant's, and the
+        backward pass's checkpoints)."""
+        width, batch = width or self.width, batch or self.batch
+        held = len(self.variants) + 4 + (math.isqrt(self.depth) + 2 if self.backward else 0)
+        return 8.0 * batch * width * held + 8.0 * width * width * 2
+
+    def cost(self):
+        """None within what a laptop does in about a minute and a few GB;
+        else the nearest smaller batch (or width) that is."""
+        from dlviz.compute.cost import TooBig, amount, duration
+
+        seconds, memory = self.seconds(), self.memory()
+        if seconds <= MAX_SECONDS and memory <= MAX_BYTES:
             return None
-        share = min(MAX_FLOPS / flops, MAX_BYTES / memory)
-        blame = "batch" if self.batch >= self.width else "width"
+
+        def fits(**size) -> bool:
+            return self.seconds(**size) <= MAX_SECONDS and self.memory(**size) <= MAX_BYTES
+
+        blame = "batch" if self.batch >= self.width and fits(batch=2) else "width"
         value = getattr(self, blame)
-        fit = max(1, int(value * (share if blame == "batch" else share**0.5)))
+        lo, hi = 1, value  # the largest value that fits, by bisection
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            lo, hi = (mid, hi) if fits(**{blame: mid}) else (lo, mid - 1)
         return TooBig(
             blame,
             value,
-            f"about {amount(flops)} floating-point operations and {amount(memory, 'B')}",
-            f"at most ~{amount(MAX_FLOPS)} and {amount(MAX_BYTES, 'B')} here",
-            {blame: fit},
+            f"about {duration(seconds)} of products and {amount(memory, 'B')}",
+            f"at most ~{duration(MAX_SECONDS)} and {amount(MAX_BYTES, 'B')} here",
+            {blame: max(lo, 2 if blame == "batch" else 1)},
         )
 
     def animation_cost(self):
@@ -356,7 +385,9 @@ class ResidualSpec:
 
 
 MAX_FILMED_BLOCKS = 40  # blocks a video films in about a minute (each typesets its numbers)
-MAX_FLOPS = 1.0e12  # about a minute of matrix products on a 2-core laptop
+FLOP_RATE = 3.5e10  # floating-point operations a second in a block (products and the rest)
+DRAW_SECONDS = 15e-9  # one normal draw of the weights
+MAX_SECONDS = 60.0  # about a minute
 MAX_BYTES = 4.0 * 1024**3
 
 

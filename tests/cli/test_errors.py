@@ -50,6 +50,13 @@ CASES = [
     (["optimizers", "--tol", "0"], "--tol"),
     (["optimizers", "--basins", "1", "--optimizer", "adam"], "--basins"),
     (["optimizers", "--seed", "-1"], "--seed"),
+    (["optimizers", "--optimizer", ","], "--optimizer"),
+    (["conv", "--seed", "-1"], "--seed"),
+    (["conv", "--stride", "99999999999999999999"], "--stride"),
+    (["residual", "--seed", "-1"], "--seed"),
+    (["residual", "--variant", ""], "--variant"),
+    (["attention", "--seed", "-1"], "--seed"),
+    (["relu", "--seed", "-1"], "--seed"),  # not blamed on --init he
     (["optimizers", "--seeds", "0"], "--seeds"),
     (["optimizers", "--optimizer", "sgd", "--basins", "5", "--seeds", "3"], "--seeds"),
     (["optimizers", "--x-range", "3,1"], "--x-range"),
@@ -111,7 +118,7 @@ CASES = [
     (["residual", "--variant", "dense"], "--variant"),
     (["residual", "--init", "normal:0"], "--init"),
     (["residual", "--init", "normal:inf"], "--init"),  # finite in, finite out
-    (["residual", "--width", "4096", "--batch", "20000"], "--batch"),  # about 2 h of products
+    (["residual", "--width", "4096", "--batch", "20000"], "--width"),  # about 7 h of products
     (["residual", "--init", "normal:1e200"], "--init"),  # overflows in the first blocks
     (["residual", "--depth", "0"], "--depth"),
     (["residual", "--engine", "manim", "--depth", "60"], "--depth"),  # 60 blocks to film

@@ -55,7 +55,8 @@ def test_what_a_laptop_does_in_a_minute_is_not_refused(make_spec, requests):
             {"input_size": (2048, 2048), "in_channels": 4, "out_channels": 64},
             "input_size",
         ),  # fmt: skip
-        (V.make_spec, {"width": 4096, "batch": 20000}, "batch"),
+        (V.make_spec, {"width": 4096, "batch": 20000}, "width"),  # its weights alone: 2 min
+        (V.make_spec, {"width": 1024, "batch": 2000}, "batch"),
         (V.make_spec, {"width": 2048, "depth": 100, "backward": True}, "width"),
         (O.make_spec, {"optimizers": ["all"], "steps": 100_000}, "steps"),  # 70 s
         (O.make_spec, {"optimizers": ["adam"], "basins": 500, "steps": 2000}, "basins"),
@@ -238,3 +239,32 @@ def test_the_largest_filmed_scenes_are_within_the_video_limits():
     long = B.make_spec(beam_size=16, max_length=12)
     assert long.cost() is None and long.animation_cost().cheaper == {"max_length": 6}
     assert B.make_spec(beam_size=16, max_length=6).animation_cost() is None
+
+
+@pytest.mark.parametrize(
+    "requests",
+    [{}, {"variants": ("plain", "residual")}, {"branch": "deep"}],
+)
+def test_the_residual_estimate_counts_the_draws_the_run_makes(monkeypatch, requests):
+    """The forward pass draws each block's weights once for every variant:
+    counted by wrapping the weight maker."""
+    drawn = []
+    real = V._weights_maker
+
+    def counting(width, sigma, branch):
+        make = real(width, sigma, branch)
+
+        def counted(seed):
+            weights = make(seed)
+            drawn.append(sum(w.size for w in weights))
+            return weights
+
+        return counted
+
+    monkeypatch.setattr(V, "_weights_maker", counting)
+    spec = V.make_spec(depth=5, width=12, batch=7, repeats=3, **requests)
+    V.run(spec)
+    flops, draws = spec.work()
+    assert sum(drawn) == draws
+    per_block = 2 * 12 * 12 * 7 * (2 if spec.branch == "deep" else 1)
+    assert flops == per_block * 5 * 3 * len(spec.variants)
