@@ -62,15 +62,33 @@ CASES = [
 EDGES = [
     ["optimizers", "--optimizer", "adam", "--basins", "500"],
     ["optimizers", "--steps", "100000"],
-    ["optimizers", "--optimizer", "all", "--steps", "58695"],
     ["landscape", "gabor", "--resolution", "4096"],
-    ["conv", "--input", "2048x2048", "--kernel", "115x115"],
-    ["conv", "--input", "2048x2048", "--kernel", "115x115", "--pool", "max"],
-    ["residual", "--width", "3092", "--batch", "23"],
-    ["residual", "--width", "216", "--batch", "20000"],
-    ["residual", "--width", "1024", "--batch", "819"],
-    ["relu", "--widths", "582"],
 ]
+# refused requests whose suggested cheaper request is run as an edge
+SUGGESTED = [
+    ["optimizers", "--optimizer", "all", "--steps", "100000"],
+    ["conv", "--input", "2048x2048", "--kernel", "150x150"],
+    ["conv", "--input", "2048x2048", "--kernel", "150x150", "--pool", "max"],
+    ["residual", "--width", "4096", "--batch", "23"],
+    ["residual", "--width", "256", "--batch", "20000"],
+    ["residual", "--width", "1024", "--batch", "2000"],
+    ["relu", "--widths", "2048"],
+]
+
+
+def suggested(case: list[str]) -> list[str] | None:
+    """The request a refusal of ``case`` suggests ('try --x V …'), or None."""
+    import re
+
+    run = subprocess.run([sys.executable, "-m", "dlviz", *case], capture_output=True, text=True)
+    found = re.search(r"; try (.*?) \(or --no-limit", run.stderr)
+    if run.returncode != 2 or not found:
+        return None
+    words = found.group(1).split()
+    fixed = list(case)
+    for option, value in zip(words[::2], words[1::2], strict=True):
+        fixed[fixed.index(option) + 1] = value
+    return fixed
 
 
 def main() -> None:
@@ -81,7 +99,8 @@ def main() -> None:
         folder = Path(tmp)
         for name, doc in FILES.items():
             (folder / name).write_text(json.dumps(doc))
-        for case, rule in [(c, RULE) for c in CASES] + [(c, EDGE_RULE) for c in EDGES]:
+        edges = EDGES + [c for c in map(suggested, SUGGESTED) if c is not None]
+        for case, rule in [(c, RULE) for c in CASES] + [(c, EDGE_RULE) for c in edges]:
             if only and only not in " ".join(case):
                 continue
             ran += 1

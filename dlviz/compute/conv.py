@@ -862,18 +862,27 @@ class ConvRunSpec:
         if macs > MAX_MACS:
             what = f"about {amount(macs)} multiply-adds"
             limit = f"at most ~{amount(MAX_MACS)} here"
+            per_output = max(cout, 1) * (1 if self.pool else cin)
+
+            def fits(input_size=None, kernel_size=None) -> bool:
+                _, (oh, ow) = self.grid_shapes(input_size, kernel_size)
+                k = (kernel_size or self.kernel_size)[0] * (kernel_size or self.kernel_size)[1]
+                return per_output * max(oh, 0) * max(ow, 0) * k <= MAX_MACS
+
+            # the largest smaller square that fits (a smaller kernel has more outputs)
             if kh * kw >= 64:
-                k = max(1, int((kh * kw * MAX_MACS / macs) ** 0.5))
+                k = next((k for k in range(min(kh, kw) - 1, 0, -1) if fits(kernel_size=(k, k))), 1)
                 return TooBig("kernel_size", f"{kh}x{kw}", what, limit, {"kernel_size": f"{k}x{k}"})
-            side = max(1, int(max(h, w) * (MAX_MACS / macs) ** 0.5))
+            side = next((n for n in range(max(h, w) - 1, 0, -1) if fits(input_size=(n, n))), 1)
             return TooBig("input_size", f"{h}x{w}", what, limit, {"input_size": f"{side}x{side}"})
         return None
 
-    def grid_shapes(self) -> tuple[tuple[int, int], tuple[int, int]]:
+    def grid_shapes(self, input_size=None, kernel_size=None) -> tuple[tuple[int, int], ...]:
         """(rows, cols) of the grid the window slides over (padding and
-        inserted zeros included) and of the output, from the spec alone."""
-        h, w = len(self.input[0]), len(self.input[0][0])
-        (kh, kw), (sh, sw), (dh, dw) = self.kernel_size, self.stride, self.dilation
+        inserted zeros included) and of the output, from the spec alone (or
+        with another input or kernel size)."""
+        h, w = input_size or (len(self.input[0]), len(self.input[0][0]))
+        (kh, kw), (sh, sw), (dh, dw) = kernel_size or self.kernel_size, self.stride, self.dilation
         top, bottom, left, right = self.padding
         if self.transposed:  # the input with s − 1 zeros between, padded by d(k − 1) − p
             ph = (h - 1) * sh + 1 + 2 * max(0, dh * (kh - 1) - top)

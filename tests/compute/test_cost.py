@@ -55,6 +55,12 @@ def test_what_a_laptop_does_in_a_minute_is_not_refused(make_spec, requests):
             {"input_size": (2048, 2048), "in_channels": 4, "out_channels": 64},
             "input_size",
         ),  # fmt: skip
+        (C.make_spec, {"input_size": (2048, 2048), "kernel_size": (150, 150)}, "kernel_size"),
+        (
+            C.make_spec,
+            {"input_size": (2048, 2048), "kernel_size": (150, 150), "pool": "max"},
+            "kernel_size",
+        ),  # fmt: skip
         (V.make_spec, {"width": 4096, "batch": 20000}, "width"),  # its weights alone: 2 min
         (V.make_spec, {"width": 1024, "batch": 2000}, "batch"),
         (V.make_spec, {"width": 2048, "depth": 100, "backward": True}, "width"),
