@@ -60,19 +60,19 @@ def test_gallery_with_videos(dlviz, tmp_path):
         "gallery", "--videos", "--topics", "beam", "--quality", "low", "--out", "g"
     )
     assert code == 0, err
-    assert (tmp_path / "g" / "beam-video.mp4").stat().st_size > 0
+    assert (tmp_path / "g" / "beam-video-low.mp4").stat().st_size > 0
     index = (tmp_path / "g" / "index.md").read_text()
     assert "dlviz beam --engine manim --quality low" in index
     page = (tmp_path / "g" / "index.html").read_text()
-    assert '<video src="beam-video.mp4"' in page
+    assert '<video src="beam-video-low.mp4"' in page
     # the contact sheet beside it: 12 frames in a 4 × 3 grid, linked from the index
     from matplotlib.image import imread
 
     from dlviz.output import SHEET_FRAMES, video_frames
 
-    sheet = tmp_path / "g" / "beam-video.sheet.png"
-    assert '<a href="beam-video.sheet.png">' in page and "contact sheet" in index
-    times, frames = video_frames(tmp_path / "g" / "beam-video.mp4")
+    sheet = tmp_path / "g" / "beam-video-low.sheet.png"
+    assert '<a href="beam-video-low.sheet.png">' in page and "contact sheet" in index
+    times, frames = video_frames(tmp_path / "g" / "beam-video-low.mp4")
     h, w = frames[0].shape[:2]
     assert len(times) == SHEET_FRAMES == 12
     assert imread(sheet).shape[:2] == (3 * (h + 24), 4 * w)
