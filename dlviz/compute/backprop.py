@@ -175,6 +175,7 @@ LOSSES = ("squared-error", "cross-entropy")
 
 
 def activate(z: Array, kind: str) -> Array:
+    """σ(z) for the hidden layers: relu, sigmoid or tanh."""
     if kind == "relu":
         return np.maximum(z, 0.0)
     if kind == "sigmoid":
