@@ -193,11 +193,15 @@ def _update_manifest(folder: Path, changes: dict) -> None:
         _write_text(folder / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
 
 
+def _drawn(path: Path) -> bool:
+    """A file is there (an empty one, a crash mid-write elsewhere, is not)."""
+    return path.is_file() and path.stat().st_size > 0
+
+
 def _current(item: Item, settings: Settings, folder: Path, manifest: dict) -> bool:
     """The item's file is there, drawn by the same command and dlviz version."""
     file = settings.file(item)
-    path = folder / file  # an empty file (a crash mid-write elsewhere) is not current
-    return manifest.get(file) == _key(settings, item) and path.is_file() and path.stat().st_size > 0
+    return manifest.get(file) == _key(settings, item) and _drawn(folder / file)
 
 
 def render(
@@ -289,8 +293,7 @@ def write_index(settings: Settings, folder: Path) -> list[Path]:
             if isinstance(entry, dict)
             and entry.get("dlviz") == __version__
             and entry.get("topic") in TOPICS
-            and (folder / file).is_file()
-            and (folder / file).stat().st_size > 0
+            and _drawn(folder / file)
         ]
         order = {item.stem: k for k, item in enumerate((*FIGURES, *VIDEOS))}
         entries.sort(key=lambda e: (order.get(e[1].get("stem"), len(order)), e[0]))

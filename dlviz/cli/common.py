@@ -74,6 +74,16 @@ class Common:
         command line rather than left at their defaults."""
         return {k: v for k, v in values.items() if k in self.given}
 
+    @property
+    def animated(self) -> bool:
+        """An animation or a video (asked for by --engine manim, --format or
+        the --out file's suffix): what a run films, not a figure."""
+        fmt = self.format
+        if fmt is None and self.out is not None:
+            out = Path(self.out)
+            fmt = out.suffix.lower().lstrip(".") if out.suffix and not out.is_dir() else None
+        return self.engine == "manim" or fmt in ("gif", "mp4")
+
     def parameters(self) -> dict:
         """The shared options that shape the output, as they go into ``--data``
         JSON beside the spec (where files go is not a parameter of the run)."""

@@ -311,7 +311,7 @@ def _stack(typed: dict, common: Common) -> None:
     with spec_errors(common, requests, OPTIONS):
         rf = C.run_stack(spec)
     plan = plan_outputs(common, "conv", "stack", typed)
-    if plan.animated or common.engine == "manim":
+    if common.animated:
         raise BadInput("--stack", typed.get("stack", "…"), "draws a figure: png, svg or pdf")
     written = publish("conv", spec, rf, plan, common)
     report(

@@ -45,7 +45,7 @@ def plan_outputs(common: Common, topic: str, name: str, requests: Mapping) -> Pl
     }
     named = {k: v for k, v in requests.items() if v != name}
     named.update({k: v for k, v in shared.items() if v != _SHARED_DEFAULTS[k]})
-    if common.engine == "manim" or fmt in ("gif", "mp4"):
+    if common.animated:
         named["quality"] = common.quality
     if common.params is not None:
         named["params"] = Path(common.params).stem
@@ -90,9 +90,8 @@ def build_spec(
         requests["seed"] = common.seed
     with spec_errors(common, requests, options):
         spec = make_spec(**merge(base, requests))
-    animated = common.engine == "manim" or common.format in ("gif", "mp4")
-    cost = getattr(spec, "animation_cost" if animated else "cost", None)
-    if cost is None and animated:
+    cost = getattr(spec, "animation_cost" if common.animated else "cost", None)
+    if cost is None and common.animated:
         cost = getattr(spec, "cost", None)
     too_big = cost() if cost is not None and not common.no_limit else None
     if too_big is not None:

@@ -122,7 +122,7 @@ def relu(
     plan = plan_outputs(common, "relu", f"{spec.input_dim}d", typed)
     start = time.perf_counter()
     with spec_errors(common, requests, OPTIONS), progress_bar("cutting regions") as update:
-        result = R.run(spec, cuts=plan.animated or common.engine == "manim", progress=update)
+        result = R.run(spec, cuts=common.animated, progress=update)
     seconds = time.perf_counter() - start
     written = publish("relu", spec, result, plan, common)
     rows = [["activation regions (exact)", result.regions.num_regions, f"{seconds * 1000:.0f} ms"]]
@@ -173,7 +173,7 @@ def run_sweep(typed: dict, requests: dict, common: Common) -> None:
     spec = build_spec(R.make_sweep_spec, common, requests, OPTIONS)
     named = {k: v for k, v in typed.items() if k != "sweep"}  # the name says it already
     plan = plan_outputs(common, "relu", f"sweep-{spec.kind}", named)
-    if plan.animated or common.engine == "manim":
+    if common.animated:
         raise BadInput("--sweep", spec.kind, "draws a figure: png, svg or pdf")
     with spec_errors(common, requests, OPTIONS), progress_bar("counting regions") as update:
         result = R.run_sweep(spec, progress=update)

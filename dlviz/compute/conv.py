@@ -847,7 +847,15 @@ class ConvRunSpec:
         top, bottom, left, right = self.padding
         (ph, pw), (oh, ow) = self.grid_shapes()
         padded, out = cin * ph * pw, max(cout, 1) * max(oh, 0) * max(ow, 0)
-        macs = out * kh * kw * (1 if self.pool else cin)
+        per_output = max(cout, 1) * (1 if self.pool else cin)
+
+        def macs_of(input_size=None, kernel_size=None) -> int:
+            """Multiply-adds (pooling: taps read) of this spec or a resized one."""
+            _, (oh, ow) = self.grid_shapes(input_size, kernel_size)
+            k = kernel_size or self.kernel_size
+            return per_output * max(oh, 0) * max(ow, 0) * k[0] * k[1]
+
+        macs = macs_of()
         if padded > MAX_CELLS or out > MAX_CELLS:
             what = f"about {amount(max(padded, out))} cells"
             limit = f"at most ~{amount(MAX_CELLS)} cells here"
@@ -862,18 +870,13 @@ class ConvRunSpec:
         if macs > MAX_MACS:
             what = f"about {amount(macs)} multiply-adds"
             limit = f"at most ~{amount(MAX_MACS)} here"
-            per_output = max(cout, 1) * (1 if self.pool else cin)
-
-            def fits(input_size=None, kernel_size=None) -> bool:
-                _, (oh, ow) = self.grid_shapes(input_size, kernel_size)
-                k = (kernel_size or self.kernel_size)[0] * (kernel_size or self.kernel_size)[1]
-                return per_output * max(oh, 0) * max(ow, 0) * k <= MAX_MACS
-
             # the largest smaller square that fits (a smaller kernel has more outputs)
             if kh * kw >= 64:
-                k = next((k for k in range(min(kh, kw) - 1, 0, -1) if fits(kernel_size=(k, k))), 1)
+                smaller = range(min(kh, kw) - 1, 0, -1)
+                k = next((k for k in smaller if macs_of(kernel_size=(k, k)) <= MAX_MACS), 1)
                 return TooBig("kernel_size", f"{kh}x{kw}", what, limit, {"kernel_size": f"{k}x{k}"})
-            side = next((n for n in range(max(h, w) - 1, 0, -1) if fits(input_size=(n, n))), 1)
+            smaller = range(max(h, w) - 1, 0, -1)
+            side = next((n for n in smaller if macs_of(input_size=(n, n)) <= MAX_MACS), 1)
             return TooBig("input_size", f"{h}x{w}", what, limit, {"input_size": f"{side}x{side}"})
         return None
 

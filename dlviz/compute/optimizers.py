@@ -1164,26 +1164,25 @@ class OptimizersSpec:
         """The rule that ran as ``name``."""
         return RULES[self.convention][name]
 
-    def stochastic(self, name: str) -> bool:
-        """Whether optimizer ``name`` draws minibatches or noise."""
-        full = len(landscape_of(self.landscape).data.x) if self.batch_size[name] else 0
-        return self.batch_size[name] not in (0, full) or self.noise[name] > 0
-
-    def fans(self) -> int:
-        """How many rules also run from seeds − 1 more seeds (a fan)."""
-        return sum(self.stochastic(n) for n in self.optimizers) if self.seeds > 1 else 0
+    def fans(self, full: int) -> int:
+        """How many rules also run from seeds − 1 more seeds (a fan), on a
+        landscape of ``full`` data points."""
+        if self.seeds == 1:
+            return 0
+        return sum(_stochastic(self.batch_size[n], self.noise[n], full) for n in self.optimizers)
 
     def work(self) -> tuple[float, float, float]:
-        """(per start step, per step, once): the run's work in units of one
+        """(per start, per step, once): the run's work in units of one
         start's step through one data point (about 25 ns here). Each run pays
         STEP_OVERHEAD a step and each of its starts 1 + n (a data model's n
         points); a stochastic rule's fan is one run more with seeds − 1
         starts; the landscape grid is resolution² points, paid once."""
         land = landscape_of(self.landscape)
-        point = 1 + (len(land.data.x) if land.data is not None else 0)
+        full = len(land.data.x) if land.data is not None else 0
+        point = 1 + full
         if self.basins:
             return point, STEP_OVERHEAD, self.landscape.resolution**2 * point
-        fans = self.fans()
+        fans = self.fans(full)
         runs = len(self.optimizers) + fans
         rows = len(self.starts) * len(self.optimizers) + fans * (self.seeds - 1)
         return point, runs * STEP_OVERHEAD + rows * point, self.landscape.resolution**2 * point
@@ -1267,7 +1266,7 @@ def make_spec(
     tol = number("tol", tol, 0.0, open_lo=True)
     batches, noises = _batches(land, names, batch_size), _noises(land, names, noise)
     full = len(land.data.x) if land.data is not None else 0
-    stochastic = any(batches[n] not in (0, full) or noises[n] > 0 for n in names)
+    stochastic = any(_stochastic(batches[n], noises[n], full) for n in names)
     if seeds is None:  # a fan of seeds shows what one seed's luck hides
         seeds = FAN_SEEDS if stochastic and not basins else 1
     seeds = whole("seeds", seeds, 1, 100)
@@ -1275,6 +1274,11 @@ def make_spec(
     return OptimizersSpec(
         land_spec, convention, names, hps, batches, noises, starts, steps, seed, tol, basins, seeds
     )
+
+
+def _stochastic(batch_size: int, noise: float, full: int) -> bool:
+    """Minibatches (a batch other than the full ``full`` points) or gradient noise."""
+    return batch_size not in (0, full) or noise > 0
 
 
 def _holding(land_spec: LandscapeSpec, starts) -> LandscapeSpec:
@@ -1420,8 +1424,8 @@ def run(spec: OptimizersSpec, progress: Callable[[int, int], None] | None = None
     """The race (or basins picture) ``spec`` describes, holding ``spec``.
     ``progress(done, total)`` hears the steps run so far, over every run."""
     land, ls = landscape_of(spec.landscape), spec.landscape
-    runs_told = _runs_told(spec, progress)
     n = len(land.data.x) if land.data is not None else 0
+    runs_told = _runs_told(spec, progress, n)
     rules = [spec.rule(name) for name in spec.optimizers]
     batch = {k: (None if v in (0, n) else v) for k, v in spec.batch_size.items()}
     if spec.basins:
@@ -1464,12 +1468,13 @@ def run(spec: OptimizersSpec, progress: Callable[[int, int], None] | None = None
     return replace(result, spec=spec)
 
 
-def _runs_told(spec: OptimizersSpec, progress):
+def _runs_told(spec: OptimizersSpec, progress, full: int):
     """None without ``progress``; else ``runs_told(steps)``: the callback of
-    the next run, telling ``progress`` the steps of every run so far."""
+    the next run, telling ``progress`` the steps of every run so far (on a
+    landscape of ``full`` data points)."""
     if progress is None:
         return None
-    total = spec.steps * (1 if spec.basins else len(spec.optimizers) + spec.fans())
+    total = spec.steps * (1 if spec.basins else len(spec.optimizers) + spec.fans(full))
     done = [0]
 
     def runs_told(steps: int):

@@ -257,3 +257,17 @@ def test_a_gallery_of_videos_finds_a_missing_ffmpeg_before_any_work(dlviz, monke
     code, _, err = dlviz("gallery", "--videos", "--topics", "beam", "--out", "g")
     assert code == 1 and err.count("\n") == 1 and "ffprobe is needed" in err, err
     assert not files_under(Path("."))
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (["relu", "--widths", "100,100", "--out", "v.gif"], "--widths"),
+        (["residual", "--depth", "60", "--out", "v.mp4"], "--depth"),
+    ],
+)
+def test_a_video_asked_for_by_the_out_suffix_is_limited_as_a_video(dlviz, args, option):
+    """--out v.gif films as --format gif does: the same limits, before any work."""
+    code, _, err = dlviz(*args)
+    assert code == 2 and err.startswith(f"dlviz: error: {option} ") and "to film" in err, err
+    assert not files_under(Path("."))
