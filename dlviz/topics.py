@@ -426,6 +426,57 @@ _BEAM_STRINGS = {
 }
 
 
+_BACKPROP_STRINGS = {
+    "backprop_chain_title": {
+        "en": "Backpropagation through UDL's toy chain (§7.3): ℓ = {loss}",
+        "zh": "UDL 玩具链上的反向传播（§7.3）：ℓ = {loss}",
+    },
+    "backprop_mlp_title": {
+        "en": "Backpropagation through an MLP {widths} ({activation}, {loss}, batch {batch}): "
+        "ℓ = {value}",
+        "zh": "多层感知机 {widths} 上的反向传播（{activation}，{loss}，批量 {batch}）：ℓ = {value}",
+    },
+    "backprop_steps": {
+        "en": "Backward pass, right to left: each ∂ℓ/∂node by the chain rule",
+        "zh": "反向传播（从右到左）：用链式法则求每个节点的 ∂ℓ/∂节点",
+    },
+    "backprop_delta": {
+        "en": "The δ recursion with this run's numbers (for each layer, its unit with the "
+        "largest |δ|)",
+        "zh": "本次运行数值下的 δ 递推（每层取 |δ| 最大的单元）",
+    },
+    "backprop_example": {"en": ", example 1 of {n}", "zh": "，{n} 个样本中的第 1 个"},
+    "backprop_check": {
+        "en": "Gradient check: {agree} of {total} agree with central finite differences",
+        "zh": "梯度检验：{total} 个中有 {agree} 个与中心有限差分一致",
+    },
+    "backprop_worst": {
+        "en": "largest relative error {error} ({name})",
+        "zh": "最大相对误差 {error}（{name}）",
+    },
+    "backprop_tolerance": {"en": "tolerance 10⁻⁶", "zh": "容差 10⁻⁶"},
+    "backprop_kink": {
+        "en": "✗ {names}: the difference's points put a ReLU unit on the other side of its "
+        "kink, where ℓ has no derivative",
+        "zh": "✗ {names}：差分点使某个 ReLU 单元越过拐点，ℓ 在那里不可导",
+    },
+    "backprop_forward": {
+        "en": "Forward pass: each node's value from its inputs, left to right",
+        "zh": "前向传播：从左到右，由输入算出每个节点的值",
+    },
+    "backprop_backward": {
+        "en": "Backward pass: ∂ℓ/∂node = Σ ∂ℓ/∂reader · local derivative, right to left",
+        "zh": "反向传播：从右到左，∂ℓ/∂节点 = Σ ∂ℓ/∂后继 · 局部导数",
+    },
+    "parameter": {"en": "parameter", "zh": "参数"},
+    "backprop": {"en": "backprop", "zh": "反向传播"},
+    "finite_difference": {"en": "finite difference", "zh": "有限差分"},
+    "rel_error": {"en": "relative error", "zh": "相对误差"},
+    "squared-error": {"en": "squared error", "zh": "平方误差"},
+    "cross-entropy": {"en": "cross-entropy", "zh": "交叉熵"},
+}
+
+
 TOPICS: tuple[Topic, ...] = (
     _topic(
         "optimizers",
@@ -487,6 +538,14 @@ TOPICS: tuple[Topic, ...] = (
         "Beam search trees.  e.g. dlviz beam --beam-size 2",
         _BEAM_STRINGS,
         ("beam", (), {}),
+    ),
+    _topic(
+        "backprop",
+        ("Backpropagation", "反向传播"),
+        "Backpropagation on a computational graph, with real numbers.  e.g. dlviz backprop",
+        _BACKPROP_STRINGS,
+        ("backprop-chain", (), {}),
+        ("backprop-mlp", ("--widths", "2,3,2"), {"widths": (2, 3, 2)}),
     ),
 )
 BY_NAME = {t.name: t for t in TOPICS}

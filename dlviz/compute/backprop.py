@@ -24,8 +24,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from dlviz.compute.expr import Equation, Num, Product, Sum
+from dlviz.errors import SpecError
+from dlviz.spec import check, choice, frozen, number, whole
 
 Array = np.ndarray
+SIG = 4  # significant digits of every number an equation writes (2.234·(−0.7536))
 
 # ---------------------------------------------------------------------------- scalar graphs
 
@@ -133,10 +136,14 @@ def evaluate(leaves: Mapping[str, tuple[str, float]], ops: list[tuple[str, str, 
         for reader, i in readers[name]:
             symbol = OPS[kinds[reader]].symbols(inputs_of[reader])[i]
             terms.append((reader, symbol))
-            products.append(Product((Num(grads[reader]), Num(partials[reader][i]))))
+            products.append(
+                Product((Num(grads[reader], sig=SIG), Num(partials[reader][i], sig=SIG)))
+            )
         grads[name] = math.fsum(p.value() for p in products)
         if products:
-            steps.append(Step(name, tuple(terms), Equation(Sum(tuple(products)), grads[name])))
+            steps.append(
+                Step(name, tuple(terms), Equation(Sum(tuple(products)), grads[name], sig=SIG))
+            )
     nodes = tuple(
         Node(name, kinds[name], inputs_of.get(name, ()), values[name], grads[name],
              partials.get(name, ()))
@@ -264,6 +271,9 @@ def mlp_pass(weights, biases, x: Array, y: Array, activation: str, loss: str) ->
 # ---------------------------------------------------------------------------- the check
 
 
+CHECK_TOL = 1e-6  # the relative error a gradient check allows
+
+
 @dataclass(frozen=True)
 class Check:
     """One parameter entry's gradient beside its finite difference; ``noise``
@@ -273,30 +283,43 @@ class Check:
     analytic: float
     numeric: float
     noise: float = 0.0
+    kink: bool = False  # the difference's points crossed a ReLU kink (a unit's z changed sign)
 
     @property
     def error(self) -> float:
-        """|analytic − numeric| relative to the larger of the two."""
-        scale = max(abs(self.analytic), abs(self.numeric))
+        """|analytic − numeric| relative to the larger of the two, the
+        difference's rounding noise counted in the scale (as noise / 10⁻⁶),
+        so that ``error ≤ 10⁻⁶`` exactly when ``ok()``: a gradient of 0
+        beside a difference of 10⁻¹² is agreement, not an error of 100%."""
+        scale = max(abs(self.analytic), abs(self.numeric)) + self.noise / CHECK_TOL
         return abs(self.analytic - self.numeric) / scale if scale else 0.0
 
-    def ok(self, tol: float = 1e-6) -> bool:
+    def ok(self, tol: float = CHECK_TOL) -> bool:
         """Within ``tol`` relative, beyond the difference's rounding noise."""
         gap = abs(self.analytic - self.numeric)
         return gap <= tol * max(abs(self.analytic), abs(self.numeric)) + self.noise
 
 
-FD_STEP = 1e-4  # relative step: the five-point difference's error ~h⁴, rounding ~1e-16/h
+FD_STEPS = (1e-4, 1e-6, 1e-8)  # relative steps tried, largest first
 
 
 def central_difference(loss: Callable[[float], float], at: float) -> tuple[float, float]:
     """The five-point central difference (−ℓ(θ+2h) + 8ℓ(θ+h) − 8ℓ(θ−h) +
-    ℓ(θ−2h)) / 12h, and a bound on its rounding error."""
-    h = FD_STEP * max(1.0, abs(at))
-    values = [loss(at + k * h) for k in (2, 1, -1, -2)]
-    slope = (-values[0] + 8 * values[1] - 8 * values[2] + values[3]) / (12 * h)
-    noise = float(10 * np.finfo(float).eps * max(1.0, *map(abs, values)) / h)
-    return slope, noise
+    ℓ(θ−2h)) / 12h, and a bound on its rounding error. Its truncation error
+    grows as h⁴ and its rounding error as 1/h, and which h balances them
+    depends on the function; of the steps ``FD_STEPS`` (relative to |θ|, at
+    least 1) the one whose estimate agrees best with the next smaller step's
+    is kept."""
+    estimates = []
+    for step in FD_STEPS:
+        h = step * max(1.0, abs(at))
+        values = [loss(at + k * h) for k in (2, 1, -1, -2)]
+        slope = (-values[0] + 8 * values[1] - 8 * values[2] + values[3]) / (12 * h)
+        noise = float(10 * np.finfo(float).eps * max(1.0, *map(abs, values)) / h)
+        estimates.append((slope, noise))
+    gaps = [abs(a[0] - b[0]) for a, b in zip(estimates, estimates[1:], strict=False)]
+    best = int(np.argmin(gaps)) if all(np.isfinite(gaps)) else len(estimates) - 1
+    return estimates[best]
 
 
 def chain_check(beta, omega, x: float, y: float, graph: Graph) -> tuple[Check, ...]:
@@ -324,7 +347,10 @@ def chain_check(beta, omega, x: float, y: float, graph: Graph) -> tuple[Check, .
 
 
 def mlp_check(result: MLPPass) -> tuple[Check, ...]:
-    """Every weight and bias entry's gradient beside its central difference."""
+    """Every weight and bias entry's gradient beside its central difference,
+    noting where the difference's points put a ReLU unit on the other side
+    of its kink (there the loss has no derivative to agree with)."""
+    pattern = tuple(z > 0 for z in result.z[:-1])
     out = []
     for kind, arrays, grads in (
         ("W", result.weights, result.grad_w),
@@ -332,19 +358,486 @@ def mlp_check(result: MLPPass) -> tuple[Check, ...]:
     ):
         for layer, (array, grad) in enumerate(zip(arrays, grads, strict=True), start=1):
             for index in np.ndindex(array.shape):
+                crossed = []
 
-                def moved(v, kind=kind, layer=layer, index=index):
-                    ws = [w.copy() for w in result.weights]
-                    bs = [b.copy() for b in result.biases]
-                    (ws if kind == "W" else bs)[layer - 1][index] = v
-                    z = result.x
-                    for i, (w, b) in enumerate(zip(ws, bs, strict=True)):
-                        z = w @ z + b[:, None]
-                        if i < len(ws) - 1:
-                            z = activate(z, result.activation)
-                    return mlp_loss(z, result.y, result.loss_kind)[0]
+                def moved(v, kind=kind, layer=layer, index=index, crossed=crossed):
+                    ws = list(result.weights)
+                    bs = list(result.biases)
+                    target = ws if kind == "W" else bs
+                    target[layer - 1] = target[layer - 1].copy()
+                    target[layer - 1][index] = v
+                    loss, zs = _forward_loss(ws, bs, result)
+                    if result.activation == "relu":
+                        crossed.append(
+                            any(
+                                (z > 0).tolist() != p.tolist()
+                                for z, p in zip(zs, pattern, strict=True)
+                            )
+                        )
+                    return loss
 
                 label = f"{kind}{layer}[{','.join(map(str, index))}]"
                 numeric, noise = central_difference(moved, float(array[index]))
-                out.append(Check(label, float(grad[index]), numeric, noise))
+                out.append(Check(label, float(grad[index]), numeric, noise, any(crossed)))
     return tuple(out)
+
+
+def _forward_loss(weights, biases, result: MLPPass) -> tuple[float, list[Array]]:
+    """The loss of ``result``'s batch under other weights, and the hidden z's."""
+    a, zs = result.x, []
+    for i, (w, b) in enumerate(zip(weights, biases, strict=True)):
+        a = w @ a + b[:, None]
+        if i < len(weights) - 1:
+            zs.append(a)
+            a = activate(a, result.activation)
+    return mlp_loss(a, result.y, result.loss_kind)[0], zs
+
+
+# ---------------------------------------------------------------------------- the spec
+
+NETWORKS = ("chain", "mlp")
+MAIN_PATH = ("x", "f0", "h1", "f1", "h2", "f2", "h3", "f3", "l")  # the chain, left to right
+CHAIN_LIMIT = 3.0  # |β|, |ω|: past this exp and cos make the loss too ill-conditioned to check
+DATA_LIMIT = 5.0  # |x|, |y| of the chain
+MAX_WIDTH = 64
+MAX_LAYERS = 8  # weight layers
+MAX_BATCH = 256
+MAX_VALUE = 1e3  # |entry| of a given network, input or target
+EVAL_SECONDS = 6e-6  # one layer of one forward pass of the check, beside its products
+FLOP_RATE = 2e9
+MAX_SECONDS = 60.0
+MAX_FILMED_WIDTH = 12  # units of a layer a video writes out, each with its numbers
+MAX_FILMED_LAYERS = 5
+
+
+@dataclass(frozen=True)
+class BackpropSpec:
+    """Every effective parameter of ``dlviz backprop``.
+
+    network "chain": UDL's toy chain with ``beta``, ``omega`` (4 each), ``x``
+    and ``y``; the MLP fields are None. network "mlp": ``widths`` d0, …, dL
+    (input, hidden, output), the hidden ``activation``, the ``loss``, a
+    ``batch`` of examples; the weights, inputs and targets are ``given``
+    ({"layers": [{"weight", "bias"}], "x", "y"}, each part optional) or drawn
+    from ``seed``; the chain's fields are None."""
+
+    network: str
+    beta: tuple[float, ...] | None = None
+    omega: tuple[float, ...] | None = None
+    x: float | None = None
+    y: float | None = None
+    widths: tuple[int, ...] | None = None
+    activation: str | None = None
+    loss: str | None = None
+    batch: int | None = None
+    seed: int | None = None
+    given: Mapping | None = None
+
+    @property
+    def parameter_count(self) -> int:
+        """Weights and biases: Σ d_l (d_(l−1) + 1); the chain's 8."""
+        if self.network == "chain":
+            return 8
+        return sum(o * (i + 1) for i, o in zip(self.widths, self.widths[1:], strict=False))
+
+    def seconds(self, batch: int | None = None) -> float:
+        """About how long the finite-difference check takes: 12 forward
+        passes (three steps of four points) per parameter."""
+        if self.network == "chain":
+            return 0.0
+        batch = batch or self.batch
+        layers = len(self.widths) - 1
+        flops = sum(2 * o * i * batch for i, o in zip(self.widths, self.widths[1:], strict=False))
+        return 12 * self.parameter_count * (layers * EVAL_SECONDS + flops / FLOP_RATE)
+
+    def cost(self):
+        """None within about a minute; else the largest batch that is (or,
+        when one example is already too many, the estimate alone)."""
+        from dlviz.compute.cost import TooBig, amount, duration
+
+        seconds = self.seconds()
+        if seconds <= MAX_SECONDS:
+            return None
+        param, value, cheaper = "widths", ",".join(map(str, self.widths)), {}
+        if self.seconds(batch=1) <= MAX_SECONDS:
+            lo, hi = 1, self.batch
+            while lo < hi:
+                mid = (lo + hi + 1) // 2
+                lo, hi = (mid, hi) if self.seconds(batch=mid) <= MAX_SECONDS else (lo, mid - 1)
+            param, value, cheaper = "batch", self.batch, {"batch": lo}
+        return TooBig(
+            param,
+            value,
+            f"about {duration(seconds)} to check {amount(self.parameter_count)} parameters' "
+            "gradients by finite differences",
+            f"at most ~{duration(MAX_SECONDS)} here",
+            cheaper,
+        )
+
+    def animation_cost(self):
+        """A video writes every unit's numbers: at most MAX_FILMED_WIDTH units
+        a layer and MAX_FILMED_LAYERS weight layers."""
+        from dlviz.compute.cost import TooBig
+
+        if self.network == "mlp":
+            layers = len(self.widths) - 1
+            if max(self.widths) > MAX_FILMED_WIDTH:
+                return TooBig(
+                    "widths",
+                    ",".join(map(str, self.widths)),
+                    f"a layer of {max(self.widths)} units to film",
+                    f"at most {MAX_FILMED_WIDTH} a layer in a video here",
+                    {},
+                )
+            if layers > MAX_FILMED_LAYERS:
+                return TooBig(
+                    "widths",
+                    ",".join(map(str, self.widths)),
+                    f"{layers} layers to film",
+                    f"at most {MAX_FILMED_LAYERS} in a video here",
+                    {},
+                )
+        return self.cost()
+
+
+def make_spec(
+    *,
+    network: str | None = None,
+    beta=None,
+    omega=None,
+    x=None,
+    y=None,
+    widths=None,
+    activation: str | None = None,
+    loss: str | None = None,
+    batch: int | None = None,
+    seed: int | None = None,
+    given: Mapping | None = None,
+) -> BackpropSpec:
+    """The spec with every default resolved; a bad value raises ``SpecError``.
+    Without ``network``, any MLP parameter asks for the MLP, else the chain."""
+    mlp_args = {"widths": widths, "activation": activation, "loss": loss, "batch": batch,
+                "seed": seed, "given": given}  # fmt: skip
+    chain_args = {"beta": beta, "omega": omega, "x": x, "y": y}
+    if network is None:
+        network = "mlp" if any(v is not None for v in mlp_args.values()) else "chain"
+    network = choice("network", network, NETWORKS)
+    if network == "chain":
+        _refuse_others(mlp_args, "the MLP (--network mlp)")
+        return BackpropSpec(
+            "chain",
+            _four("beta", UDL_BETA if beta is None else beta),
+            _four("omega", UDL_OMEGA if omega is None else omega),
+            number("x", UDL_X if x is None else x, -DATA_LIMIT, DATA_LIMIT),
+            number("y", UDL_Y if y is None else y, -DATA_LIMIT, DATA_LIMIT),
+        )
+    _refuse_others(chain_args, "the toy chain (--network chain)")
+    return _mlp_spec(**mlp_args)
+
+
+def _refuse_others(args: Mapping, owner: str) -> None:
+    for name, value in args.items():
+        check(value is None, name, _typed(value), f"applies to {owner}")
+
+
+def _typed(value) -> str:
+    if isinstance(value, (list, tuple)):
+        return ",".join(f"{v:g}" if isinstance(v, float) else str(v) for v in value)
+    return "…" if isinstance(value, Mapping) else str(value)
+
+
+def _four(name: str, values) -> tuple[float, ...]:
+    ok = isinstance(values, (list, tuple)) and len(values) == 4
+    check(ok, name, _typed(values) if isinstance(values, (list, tuple)) else values,
+          "takes four numbers (for layers 0 to 3), e.g. 1,2,-3,0.4")  # fmt: skip
+    return tuple(number(name, v, -CHAIN_LIMIT, CHAIN_LIMIT) for v in values)
+
+
+def _mlp_spec(*, widths, activation, loss, batch, seed, given) -> BackpropSpec:
+    activation = choice("activation", "relu" if activation is None else activation, ACTIVATIONS)
+    loss = choice("loss", "squared-error" if loss is None else loss, LOSSES)
+    seed = whole("seed", 0 if seed is None else seed, 0, 2**32 - 1)
+    given = _given(given or {}, loss)
+    if "layers" in given:
+        shapes = [np.shape(w) for w in given["layers"]["weight"]]
+        implied = (shapes[0][1], *(s[0] for s in shapes))
+        check(widths is None or tuple(widths) == implied, "widths", _typed(widths or ()),
+              f"disagrees with --weights, whose layers are {_typed(implied)}")  # fmt: skip
+        widths = implied
+    widths = (2, 3, 2) if widths is None else widths
+    check(isinstance(widths, (list, tuple)) and 2 <= len(widths) <= MAX_LAYERS + 1, "widths",
+          _typed(widths) if isinstance(widths, (list, tuple)) else widths,
+          f"input, hidden and output widths, e.g. 2,3,2 (2 to {MAX_LAYERS + 1})")  # fmt: skip
+    widths = tuple(whole("widths", w, 1, MAX_WIDTH) for w in widths)
+    if loss == "cross-entropy":
+        check(widths[-1] >= 2, "widths", _typed(widths),
+              "cross-entropy needs at least 2 output classes")  # fmt: skip
+    if "x" in given:
+        implied = np.shape(given["x"])[1]
+        check(batch is None or batch == implied, "batch", batch,
+              f"disagrees with the {implied} examples of --weights' x")  # fmt: skip
+        batch = implied
+    batch = whole("batch", 1 if batch is None else batch, 1, MAX_BATCH)
+    _given_shapes(given, widths, batch, loss)
+    return BackpropSpec(
+        "mlp", widths=widths, activation=activation, loss=loss, batch=batch, seed=seed,
+        given=given,
+    )  # fmt: skip
+
+
+def _given(doc: Mapping, loss: str) -> dict:
+    """The given parts, as nested tuples of floats: {"layers": {"weight",
+    "bias"}, "x": (d0, B), "y": (dL, B) or (B,) class indices}."""
+    from dlviz.compute.relu import read_layers
+
+    check(isinstance(doc, Mapping), "given", "…", "expected {'layers': [...], 'x': ..., 'y': ...}")
+    unknown = set(doc) - {"layers", "x", "y"}
+    check(not unknown, "given", "…", f"unknown key {sorted(unknown)[:1]}; expected layers, x, y")
+    out = {}
+    if "layers" in doc:
+        try:
+            weights, biases = read_layers(doc)
+        except ValueError as exc:
+            raise SpecError("given", "…", str(exc).splitlines()[0]) from None
+        for w, b in zip(weights, biases, strict=True):
+            check(max(np.abs(w).max(), np.abs(b).max()) <= MAX_VALUE, "given", "…",
+                  f"weights and biases within ±{MAX_VALUE:g}")  # fmt: skip
+        out["layers"] = {"weight": tuple(frozen(w.tolist()) for w in weights),
+                         "bias": tuple(frozen(b.tolist()) for b in biases)}  # fmt: skip
+    for key in ("x", "y"):
+        if key in doc:
+            out[key] = _array(key, doc[key], loss)
+    return out
+
+
+def _array(key: str, value, loss: str):
+    classes = key == "y" and loss == "cross-entropy"
+    try:
+        array = np.array(value, float)
+    except (TypeError, ValueError):
+        array = np.array([np.nan])
+    if array.ndim == 1 and not classes:
+        array = array[:, None]  # one example: a column
+    want = 1 if classes else 2
+    ok = array.ndim == want and array.size > 0 and np.isfinite(array).all()
+    ok = ok and np.abs(array).max() <= MAX_VALUE
+    if classes:
+        ok = ok and bool(np.all(array == np.round(array))) and array.min() >= 0
+    what = "class indices 0, 1, … (one per example)" if classes else (
+        f"finite numbers within ±{MAX_VALUE:g}, one column per example")  # fmt: skip
+    check(ok, "given", "…", f"{key}: expected {what}")
+    return tuple(int(v) for v in array) if classes else frozen(array.tolist())
+
+
+def _given_shapes(given: Mapping, widths, batch: int, loss: str) -> None:
+    if "x" in given:
+        check(np.shape(given["x"])[0] == widths[0], "given", "…",
+              f"x has {np.shape(given['x'])[0]} rows, the input width is {widths[0]}")  # fmt: skip
+    if "y" in given:
+        y = np.array(given["y"])
+        if loss == "cross-entropy":
+            ok = y.shape == (batch,) and y.max() < widths[-1]
+            want = f"{batch} class indices below {widths[-1]}"
+        else:
+            ok = y.shape == (widths[-1], batch)
+            want = f"{widths[-1]}×{batch} targets (output width × examples)"
+        check(ok, "given", "…", f"y: expected {want}")
+
+
+# ---------------------------------------------------------------------------- the run
+
+
+@dataclass(frozen=True)
+class LayerNode:
+    """A node of the MLP's layer-level graph: ``value`` and ``grad`` (=
+    ∂ℓ/∂node) have the node's shape, (units, examples) or a parameter's."""
+
+    name: str  # a0, z1, a1, …, zL, l; W1, b1, …
+    op: str  # input, param, affine (W a + b), relu/sigmoid/tanh, squared-error/cross-entropy
+    inputs: tuple[str, ...]
+    value: Array
+    grad: Array
+
+
+@dataclass(frozen=True)
+class BackpropResult:
+    """A run: the chain's scalar ``graph`` or the ``mlp`` pass, and every
+    parameter's ``checks`` (gradient beside its finite difference)."""
+
+    spec: BackpropSpec
+    checks: tuple[Check, ...]
+    graph: Graph | None = None
+    mlp: MLPPass | None = None
+    equations: tuple[Line, ...] = ()  # the MLP's δ recursion written (``mlp_equations``)
+
+    @property
+    def loss(self) -> float:
+        return self.graph.loss if self.graph is not None else self.mlp.loss
+
+    def gradients(self) -> dict[str, float | Array]:
+        """∂ℓ/∂parameter by name (omega0, beta0, … or W1, b1, …)."""
+        return self.graph.gradients() if self.graph is not None else self.mlp.gradients()
+
+    def layer_nodes(self) -> tuple[LayerNode, ...]:
+        """The MLP as d2l draws its graph: a0 → z1 = W1 a0 + b1 → a1 → … → zL → ℓ."""
+        m = self.mlp
+        count = len(m.weights)
+        nodes = [LayerNode("a0", "input", (), m.x, m.weights[0].T @ m.delta[0])]
+        for k in range(1, count + 1):
+            w, b = m.weights[k - 1], m.biases[k - 1]
+            nodes.append(LayerNode(f"W{k}", "param", (), w, m.grad_w[k - 1]))
+            nodes.append(LayerNode(f"b{k}", "param", (), b, m.grad_b[k - 1]))
+            nodes.append(LayerNode(f"z{k}", "affine", (f"W{k}", f"a{k - 1}", f"b{k}"),
+                                   m.z[k - 1], m.delta[k - 1]))  # fmt: skip
+            if k < count:  # ∂ℓ/∂a[k] = (W[k+1])ᵀ δ[k+1]
+                grad = m.weights[k].T @ m.delta[k]
+                nodes.append(LayerNode(f"a{k}", m.activation, (f"z{k}",), m.a[k], grad))
+        nodes.append(LayerNode("l", m.loss_kind, (f"z{count}",), np.array(m.loss), np.array(1.0)))
+        return tuple(nodes)
+
+
+def network_arrays(spec: BackpropSpec) -> tuple[tuple[Array, ...], tuple[Array, ...], Array, Array]:
+    """(weights, biases, inputs, targets) of an MLP spec: the given ones, the
+    rest drawn from its seed, each rounded to two decimals so that every
+    number a figure prints is the number used. Weights ~ N(0, 2/fan-in)
+    for ReLU (He), N(0, 1/fan-in) otherwise; biases ~ N(0, 0.1²); inputs
+    and regression targets ~ N(0, 1); classes uniform."""
+    rng = np.random.default_rng(spec.seed)
+    gain = 2.0 if spec.activation == "relu" else 1.0
+    widths, batch = spec.widths, spec.batch
+    weights = tuple(np.round(rng.normal(0, math.sqrt(gain / i), (o, i)), 2)
+                    for i, o in zip(widths, widths[1:], strict=False))  # fmt: skip
+    biases = tuple(np.round(rng.normal(0, 0.1, o), 2) for o in widths[1:])
+    x = np.round(rng.normal(size=(widths[0], batch)), 2)
+    if spec.loss == "squared-error":
+        y = np.round(rng.normal(size=(widths[-1], batch)), 2)
+    else:
+        y = rng.integers(0, widths[-1], size=batch)
+    given = spec.given or {}
+    if "layers" in given:
+        weights = tuple(np.array(w, float) for w in given["layers"]["weight"])
+        biases = tuple(np.array(b, float) for b in given["layers"]["bias"])
+    if "x" in given:
+        x = np.array(given["x"], float)
+    if "y" in given:
+        y = np.array(given["y"], int if spec.loss == "cross-entropy" else float)
+    return weights, biases, x, y
+
+
+def run(spec: BackpropSpec) -> BackpropResult:
+    """Forward, backward and the finite-difference check of ``spec``'s network."""
+    if spec.network == "chain":
+        graph = chain_graph(spec.beta, spec.omega, spec.x, spec.y)
+        return BackpropResult(spec, chain_check(spec.beta, spec.omega, spec.x, spec.y, graph),
+                              graph=graph)  # fmt: skip
+    weights, biases, x, y = network_arrays(spec)
+    with np.errstate(over="ignore"):  # sigmoid of a large negative z is 0, as it should be
+        result = mlp_pass(weights, biases, x, y, spec.activation, spec.loss)
+        checks = mlp_check(result)
+    return BackpropResult(spec, checks, mlp=result, equations=mlp_equations(result))
+
+
+def result_json(result: BackpropResult) -> dict:
+    """What ``--data`` exports beside the parameters: the graph's nodes
+    ({name, op, inputs, value, grad}), the parameters' gradients by name,
+    the loss and the finite-difference check."""
+    if result.graph is not None:
+        nodes = [{"name": n.name, "op": n.op, "inputs": list(n.inputs), "value": n.value,
+                  "grad": n.grad} for n in result.graph.nodes]  # fmt: skip
+    else:
+        nodes = [{"name": n.name, "op": n.op, "inputs": list(n.inputs), "value": n.value,
+                  "grad": n.grad} for n in result.layer_nodes()]  # fmt: skip
+    return {
+        "loss": result.loss,
+        "nodes": nodes,
+        "parameters": result.gradients(),
+        "check": [
+            {
+                "name": c.name,
+                "backprop": c.analytic,
+                "finite_difference": c.numeric,
+                "relative_error": c.error,
+                "agrees": c.ok(),
+                "crosses_relu_kink": c.kink,
+            }
+            for c in result.checks
+        ],  # fmt: skip
+    }
+
+
+# ---------------------------------------------------------------- the δ recursion, written
+
+_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+@dataclass(frozen=True)
+class Line:
+    """A line of the written backward pass: ``kind`` "rule" (the general
+    formula), "delta" (δ of one unit) or "grad" (one weight's gradient);
+    ``equation`` the numbers (None for a rule), ``value`` what it equals in
+    the run."""
+
+    kind: str
+    text: str
+    equation: Equation | None = None
+    value: float = 0.0
+
+
+def _unit(layer: int, j: int) -> str:
+    return f"[{layer}]{str(j + 1).translate(_SUB)}"
+
+
+def mlp_equations(m: MLPPass, example: int = 0) -> tuple[Line, ...]:
+    """The δ recursion for ``example``, from the output back: per layer the
+    δ of its unit with the largest |δ| and the gradient of the weight from
+    the previous layer's unit with the largest |a|, each an equation of this
+    run's numbers (units numbered from 1, as the course writes them)."""
+    last = len(m.weights)
+    out = [Line("rule", _output_rule(m.loss_kind, last))]
+    out.append(Line("rule", "δ[l] = (W[l+1])ᵀ δ[l+1] ⊙ σ′(z[l]),   ∂ℓ/∂W[l] = δ[l] (a[l−1])ᵀ,   "
+                            "∂ℓ/∂b[l] = Σ δ[l]"))  # fmt: skip
+    for layer in range(last, 0, -1):
+        delta = m.delta[layer - 1]
+        j = int(np.argmax(np.abs(delta[:, example])))
+        if layer == last:
+            lhs = _output_term(m, j, example)
+            head = f"δ{_unit(layer, j)} = "
+        else:
+            w, below = m.weights[layer], m.delta[layer][:, example]
+            products = tuple(Product((Num(w[k, j], sig=SIG), Num(below[k], sig=SIG)))
+                             for k in range(len(below)))  # fmt: skip
+            slope = activation_slope(m.z[layer - 1][j, example], m.activation)
+            lhs = Product((Sum(products, keep=2), Num(float(slope), sig=SIG)))
+            head = (f"δ{_unit(layer, j)} = (Σₖ W[{layer + 1}]ₖ{str(j + 1).translate(_SUB)}"
+                    f" δ[{layer + 1}]ₖ)·σ′(z{_unit(layer, j)}) = ")  # fmt: skip
+        value = float(delta[j, example])
+        eq = Equation(lhs, value, sig=SIG)
+        out.append(Line("delta", head + eq.text(), eq, value))
+        below_a = m.a[layer - 1]
+        i = int(np.argmax(np.abs(below_a[:, example])))
+        terms = tuple(Product((Num(delta[j, b], sig=SIG), Num(below_a[i, b], sig=SIG)))
+                      for b in range(delta.shape[1]))  # fmt: skip
+        grad = float(m.grad_w[layer - 1][j, i])
+        eq = Equation(Sum(terms, keep=2), grad, sig=SIG)
+        idx = f"{str(j + 1).translate(_SUB)}{str(i + 1).translate(_SUB)}"
+        over = " Σ over examples of" if delta.shape[1] > 1 else ""
+        text = f"∂ℓ/∂W[{layer}]{idx} ={over} δ{_unit(layer, j)}·a{_unit(layer - 1, i)} = "
+        out.append(Line("grad", text + eq.text(), eq, grad))
+    return tuple(out)
+
+
+def _output_rule(loss: str, last: int) -> str:
+    if loss == "squared-error":
+        return f"ℓ = Σ (z[{last}] − y)²   ⇒   δ[{last}] = ∂ℓ/∂z[{last}] = 2(z[{last}] − y)"
+    return (f"ℓ = −Σ log softmax(z[{last}])_y   ⇒   δ[{last}] = ∂ℓ/∂z[{last}] = "
+            f"softmax(z[{last}]) − onehot(y)")  # fmt: skip
+
+
+def _output_term(m: MLPPass, j: int, example: int):
+    z = m.z[-1][:, example]
+    if m.loss_kind == "squared-error":
+        return Product((Num(2), Sum((Num(z[j], sig=SIG), Num(m.y[j, example], sig=SIG)), (1, -1))))
+    shifted = z - z.max()
+    p = np.exp(shifted) / np.exp(shifted).sum()
+    hit = 1.0 if int(m.y[example]) == j else 0.0
+    return Sum((Num(p[j], sig=SIG), Num(hit)), (1, -1))

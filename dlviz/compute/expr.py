@@ -14,17 +14,27 @@ import math
 from dataclasses import dataclass
 
 
-def number(v: float) -> str:
-    """3, −1.5, 0.25, −∞: integers without a point, others to two places."""
+def number(v: float, sig: int = 0) -> str:
+    """3, −1.5, 0.25, −∞: integers without a point, others to two places;
+    with ``sig``, to that many significant digits (0.004213, −17.06)."""
     v = float(v)
     if math.isinf(v):
         return "−∞" if v < 0 else "∞"
     sign = "−" if v < 0 else ""  # the minus sign, as the axes and −∞ write it
     v = abs(v)
+    if sig:
+        body = f"{v:.{sig}g}"
+        if "e" in body:  # 1.2e-05 → 1.2×10⁻⁵
+            mantissa, power = body.split("e")
+            body = f"{mantissa}×10{str(int(power)).translate(_SUPERSCRIPT)}"
+        return "0" if v == 0 else sign + body
     if v.is_integer():
         return f"{sign}{v:.0f}"
     body = f"{v:.2f}".rstrip("0").rstrip(".")
     return "0" if body == "0" else sign + body
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 class Term:
@@ -47,12 +57,13 @@ class Num(Term):
 
     v: float
     name: str = ""  # a symbol to write instead of the number (e.g. "b" for the bias)
+    sig: int = 0  # significant digits to write (0: two places)
 
     def value(self) -> float:
         return float(self.v)
 
     def text(self) -> str:
-        return self.name or number(self.v)
+        return self.name or number(self.v, self.sig)
 
     def wrapped(self) -> str:
         return f"({self.text()})" if self.v < 0 and not self.name else self.text()
@@ -163,10 +174,11 @@ class Equation:
     rhs: float
     prefix: str = ""  # e.g. "H: "
     note: str = ""
+    sig: int = 0  # significant digits of the right side (0: two places)
 
     def text(self) -> str:
         note = f"  ({self.note})" if self.note else ""
-        return f"{self.prefix}{self.lhs.text()} = {number(self.rhs)}{note}"
+        return f"{self.prefix}{self.lhs.text()} = {number(self.rhs, self.sig)}{note}"
 
     def holds(self, tol: float = 1e-9) -> bool:
         """Whether the left side evaluates to the right side."""

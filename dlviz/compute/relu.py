@@ -104,21 +104,21 @@ def _initialiser(init: str, fan_in: int, fan_out: int, rng: np.random.Generator)
     raise ValueError(f"unknown init {init!r}; choose he, xavier, uniform or normal:σ")
 
 
-def network_from_dict(doc: dict) -> Network:
-    """{"layers": [{"weight": [[...]], "bias": [...]}, ...]}, rows = outputs;
-    shapes must chain and the last layer must have one output."""
+def read_layers(doc) -> tuple[tuple[Array, ...], tuple[Array, ...]]:
+    """(weights, biases) of {"layers": [{"weight": [[...]], "bias": [...]}, ...]},
+    rows = outputs; the shapes must chain and every number be finite."""
     try:
         layers = doc["layers"]
         weights = [np.array(layer["weight"], float) for layer in layers]
         biases = [np.array(layer["bias"], float) for layer in layers]
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, IndexError) as exc:
         raise ValueError(
             f"expected {{'layers': [{{'weight': ..., 'bias': ...}}]}} ({exc})"
         ) from None
     if not weights:
         raise ValueError("the network has no layers")
     for k, (w, b) in enumerate(zip(weights, biases, strict=True)):
-        if w.ndim != 2 or b.shape != (w.shape[0],):
+        if w.ndim != 2 or w.size == 0 or b.shape != (w.shape[0],):
             raise ValueError(f"layer {k}: weight must be out×in and bias of length out")
         if k and w.shape[1] != weights[k - 1].shape[0]:
             raise ValueError(
@@ -127,9 +127,16 @@ def network_from_dict(doc: dict) -> Network:
             )
         if not (np.isfinite(w).all() and np.isfinite(b).all()):
             raise ValueError(f"layer {k} has non-finite numbers")
+    return tuple(weights), tuple(biases)
+
+
+def network_from_dict(doc: dict) -> Network:
+    """{"layers": [{"weight": [[...]], "bias": [...]}, ...]}, rows = outputs;
+    shapes must chain and the last layer must have one output."""
+    weights, biases = read_layers(doc)
     if weights[-1].shape[0] != 1:
         raise ValueError("the last layer must have one output")
-    return Network(tuple(weights), tuple(biases))
+    return Network(weights, biases)
 
 
 # --------------------------------------------------------------------------- 1-D

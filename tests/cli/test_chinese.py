@@ -32,6 +32,10 @@ KEPT = {
     "Nesterov",
     "softmax",
     "udl",
+    "UDL",  # the book, as the course abbreviates it
+    "sigmoid",
+    "tanh",
+    "onehot",
     "d2l",
     "pytorch",
     "transformers",
