@@ -436,6 +436,10 @@ _BACKPROP_STRINGS = {
         "ℓ = {value}",
         "zh": "多层感知机 {widths} 上的反向传播（{activation}，{loss}，批量 {batch}）：ℓ = {value}",
     },
+    "backprop_scene_mlp_title": {
+        "en": "Backpropagation through an MLP {widths} (example 1 of {batch})",
+        "zh": "多层感知机 {widths} 上的反向传播（{batch} 个样本中的第 1 个）",
+    },
     "backprop_steps": {
         "en": "Backward pass, right to left: each ∂ℓ/∂node by the chain rule",
         "zh": "反向传播（从右到左）：用链式法则求每个节点的 ∂ℓ/∂节点",
@@ -445,7 +449,10 @@ _BACKPROP_STRINGS = {
         "largest |δ|)",
         "zh": "本次运行数值下的 δ 递推（每层取 |δ| 最大的单元）",
     },
-    "backprop_example": {"en": ", example 1 of {n}", "zh": "，{n} 个样本中的第 1 个"},
+    "backprop_example": {
+        "en": ", example 1 of {n} (Σₙ: over the examples n)",
+        "zh": "，{n} 个样本中的第 1 个（Σₙ：对样本 n 求和）",
+    },
     "backprop_check": {
         "en": "Gradient check: {agree} of {total} agree with central finite differences",
         "zh": "梯度检验：{total} 个中有 {agree} 个与中心有限差分一致",

@@ -66,7 +66,7 @@ def draw_chain_graph(
     graph = result.graph
     size = size or theme.font_size * 0.62
     lit = len(MAIN_PATH) if forward is None else forward
-    steps = [s.node for s in graph.steps]
+    steps = backward_order(graph)
     done = set(steps if backward is None else steps[:backward]) | ({"l"} if backward else set())
     if backward is None:
         done.add("l")
@@ -85,7 +85,7 @@ def draw_chain_graph(
                 linespacing=1.2, multialignment="center",
                 bbox={**box, "facecolor": theme.background,
                       "edgecolor": fwd if on else theme.grid})  # fmt: skip
-        if name in done and name != "x":
+        if name in done:
             ax.text(i, -0.36, f"∂ℓ/∂{symbol(name)}\n= {_n(node.grad)}", ha="center", va="top",
                     fontsize=size * 0.9, color=bwd, linespacing=1.1)  # fmt: skip
         if i:
@@ -99,6 +99,17 @@ def draw_chain_graph(
                         fontsize=size * 0.72, color=muted, linespacing=1.1)  # fmt: skip
     _draw_leaves(ax, graph, lit, done, theme, size)
     return ax
+
+
+def backward_order(graph: Graph) -> list[str]:
+    """The chain's backward steps as the animation takes them: y, then right
+    to left along the chain, each f_k followed by its β_k and ω_k, x last."""
+    order = ["y"]
+    for name in MAIN_PATH[-2::-1]:
+        order.append(name)
+        if name.startswith("f"):
+            order += [f"beta{name[1]}", f"omega{name[1]}"]
+    return order
 
 
 def _local_symbol(node, k: int) -> str:
@@ -443,14 +454,14 @@ def animation_frames(result: BackpropResult, lang: str) -> list[Frame]:
             name = MAIN_PATH[i - 1]
             line = f"{symbol(name)} = {DEFINITIONS[name]} = {_n(graph.node(name).value)}"
             frames += [Frame(i, 0, text("backprop_forward", lang), line)] * 2
-        for k, step in enumerate(graph.steps, start=1):
-            line = chain_step_text(graph, step.node)
+        for k, node in enumerate(backward_order(graph), start=1):
+            line = chain_step_text(graph, node)
             frames += [Frame(len(MAIN_PATH), k, text("backprop_backward", lang), line)] * 2
         return frames
     m = result.mlp
     layers = len(m.weights)
     for k in range(1, layers + 2):
-        line = f"ℓ = {_n(m.loss)}" if k == layers + 1 else _forward_line(result, k - 1)
+        line = f"ℓ = {_n(m.loss)}" if k == layers + 1 else forward_line(result, k - 1)
         frames += [Frame(k, 0, text("backprop_forward", lang), line)] * 2
     rules = [e for e in result.equations if e.kind == "delta"]
     for k, line in enumerate(rules, start=1):
@@ -458,7 +469,8 @@ def animation_frames(result: BackpropResult, lang: str) -> list[Frame]:
     return frames
 
 
-def _forward_line(result: BackpropResult, k: int) -> str:
+def forward_line(result: BackpropResult, k: int) -> str:
+    """The forward step into layer ``k`` (example 1), with its values."""
     m = result.mlp
     if k == 0:
         return (
