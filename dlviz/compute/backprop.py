@@ -820,9 +820,9 @@ def mlp_equations(m: MLPPass, example: int = 0) -> tuple[Line, ...]:
         grad = float(m.grad_w[layer - 1][j, i])
         eq = Equation(Sum(terms, keep=2), grad, sig=SIG)
         idx = f"{str(j + 1).translate(_SUB)}{str(i + 1).translate(_SUB)}"
-        many = delta.shape[1] > 1  # Σₙ over the examples n
-        text = (f"∂ℓ/∂W[{layer}]{idx} = {'Σₙ ' if many else ''}δ{_unit(layer, j)}"
-                f"{'ₙ' if many else ''}·a{_unit(layer - 1, i)}{'ₙ' if many else ''} = ")  # fmt: skip
+        n = "ₙ" if delta.shape[1] > 1 else ""  # Σₙ over the examples n
+        total = "Σₙ " if n else ""
+        text = f"∂ℓ/∂W[{layer}]{idx} = {total}δ{_unit(layer, j)}{n}·a{_unit(layer - 1, i)}{n} = "
         out.append(Line("grad", text + eq.text(), eq, grad))
     return tuple(out)
 
