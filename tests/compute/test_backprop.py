@@ -191,3 +191,217 @@ def test_every_mlp_gradient_agrees_with_its_finite_difference(widths, activation
     assert len(checks) == sum(w.size + b.size for w, b in zip(weights, biases, strict=True))
     bad = [c for c in checks if not c.ok()]
     assert not bad, bad[:3]
+
+
+# ------------------------------------------------------------------ torch.autograd, recorded
+
+from pathlib import Path  # noqa: E402
+
+from tests.util import recorder as load_recorder  # noqa: E402
+
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "torch_backprop.npz"
+DATA = np.load(FIXTURE)
+META = __import__("json").loads(str(DATA["meta"]))
+
+
+def _arrays(i: int) -> dict:
+    return {key.split("/")[1]: DATA[key] for key in DATA.files if key.startswith(f"{i}/")}
+
+
+def _compare_chain(case: dict, recorded: dict) -> None:
+    graph = B.chain_graph(case["beta"], case["omega"], case["x"], case["y"])
+    for name, value, grad in zip(
+        recorded["names"], recorded["values"], recorded["grads"], strict=True
+    ):
+        node = graph.node(str(name))
+        assert node.value == pytest.approx(value, rel=1e-12, abs=1e-12), name
+        assert node.grad == pytest.approx(grad, rel=1e-12, abs=1e-12), name
+
+
+def _compare_mlp(case: dict, recorded: dict) -> None:
+    layers = len(case["widths"]) - 1
+    weights = [recorded[f"W{k}"] for k in range(1, layers + 1)]
+    biases = [recorded[f"b{k}"] for k in range(1, layers + 1)]
+    result = B.mlp_pass(
+        weights, biases, recorded["x"], recorded["y"], case["activation"], case["loss"]
+    )
+    assert result.loss == pytest.approx(float(recorded["loss"]), rel=1e-12)
+    for k in range(1, layers + 1):
+        for mine, theirs in (
+            (result.z[k - 1], recorded[f"z{k}"]),
+            (result.delta[k - 1], recorded[f"delta{k}"]),
+            (result.grad_w[k - 1], recorded[f"gW{k}"]),
+            (result.grad_b[k - 1], recorded[f"gb{k}"]),
+        ):
+            np.testing.assert_allclose(mine, theirs, rtol=1e-12, atol=1e-12)
+
+
+def test_the_fixture_covers_every_activation_and_loss():
+    mlps = [c for c in META["cases"] if c["kind"] == "mlp"]
+    assert {(c["activation"], c["loss"]) for c in mlps} == {
+        (a, lo) for a in B.ACTIVATIONS for lo in B.LOSSES
+    }
+    assert {c["batch"] for c in mlps} == {1, 4, 16}
+    assert [4, 8, 8, 3] in [c["widths"] for c in mlps]
+    assert sum(c["kind"] == "chain" for c in META["cases"]) == 7
+
+
+@pytest.mark.parametrize("i", range(len(META["cases"])))
+def test_every_value_and_gradient_equals_torch_autograd(i):
+    case = META["cases"][i]
+    (_compare_chain if case["kind"] == "chain" else _compare_mlp)(case, _arrays(i))
+
+
+def test_live_torch_autograd_agrees():
+    pytest.importorskip("torch")
+    rec = load_recorder("record_torch_backprop")
+    for case in [*rec.chain_cases()][:3]:
+        _compare_chain(case, rec.run_chain(case))
+    for case in [*rec.mlp_cases()][::5]:
+        _compare_mlp(case, rec.run_mlp(case))
+
+
+# ------------------------------------------------------------------ the spec and the run
+
+
+def test_the_default_spec_is_the_notebooks_chain():
+    spec = B.make_spec()
+    assert (spec.network, spec.beta, spec.omega, spec.x, spec.y) == (
+        "chain", B.UDL_BETA, B.UDL_OMEGA, B.UDL_X, B.UDL_Y,
+    )  # fmt: skip
+    assert spec.widths is None and spec.seed is None
+
+
+def test_an_mlp_option_asks_for_the_mlp_and_every_default_is_resolved():
+    spec = B.make_spec(widths=(2, 3, 2))
+    assert spec.network == "mlp"
+    assert (spec.activation, spec.loss, spec.batch, spec.seed) == ("relu", "squared-error", 1, 0)
+    assert B.make_spec(seed=3).network == "mlp"
+
+
+@pytest.mark.parametrize(
+    ("requests", "param"),
+    [
+        ({"widths": (2, 0, 2)}, "widths"),
+        ({"widths": (2,)}, "widths"),
+        ({"widths": (2, 3, 1), "loss": "cross-entropy"}, "widths"),
+        ({"widths": (2, 65, 2)}, "widths"),
+        ({"beta": (1, 2, 3)}, "beta"),
+        ({"beta": (1, 2, float("nan"), 0)}, "beta"),
+        ({"omega": (0, 0, 0, 4)}, "omega"),
+        ({"x": float("inf")}, "x"),
+        ({"y": 6}, "y"),
+        ({"batch": 0}, "batch"),
+        ({"batch": 300}, "batch"),
+        ({"activation": "gelu"}, "activation"),
+        ({"loss": "hinge"}, "loss"),
+        ({"network": "chain", "widths": (2, 2)}, "widths"),
+        ({"network": "mlp", "beta": (1, 1, 1, 1)}, "beta"),
+        ({"given": {"layers": [{"weight": [[1, 2]], "bias": [0]},
+                               {"weight": [[1, 2]], "bias": [0]}]}}, "given"),
+        ({"given": {"layers": [{"weight": [[float("nan")]], "bias": [0]}]}}, "given"),
+        ({"given": {"layers": [{"weight": [[1]], "bias": [0]}], "x": [["a"]]}}, "given"),
+        ({"given": {"layers": [{"weight": [[1]], "bias": [0]}], "x": [[1, 2]],
+                    "y": [[1]]}}, "given"),
+        ({"given": {"weights": []}}, "given"),
+        ({"given": {"layers": [{"weight": [[1, 1]], "bias": [0]}]}, "widths": (3, 1)}, "widths"),
+        ({"given": {"layers": [{"weight": [[1], [1]], "bias": [0, 0]}], "y": [2],
+                    "x": [[1]]}, "loss": "cross-entropy"}, "given"),
+    ],
+)  # fmt: skip
+def test_bad_values_are_refused_naming_the_parameter(requests, param):
+    with pytest.raises(B.SpecError) as caught:
+        B.make_spec(**requests)
+    assert caught.value.param == param
+
+
+def test_a_given_network_fixes_the_widths_and_its_x_the_batch():
+    given = {
+        "layers": [{"weight": [[1, -1], [0.5, 2], [0, 1]], "bias": [0, 1.5, -0.5]},
+                   {"weight": [[1, 1, 1]], "bias": [0.5]}],
+        "x": [[1, 2, 3], [0, -1, 1]],
+        "y": [[1, 0, 2]],
+    }  # fmt: skip
+    spec = B.make_spec(given=given)
+    assert (spec.widths, spec.batch) == ((2, 3, 1), 3)
+    weights, biases, x, y = B.network_arrays(spec)
+    np.testing.assert_array_equal(weights[0], given["layers"][0]["weight"])
+    np.testing.assert_array_equal(x, given["x"])
+    result = B.run(spec)
+    assert all(c.ok() for c in result.checks)
+
+
+def test_a_spec_replays_from_its_json_parameters():
+    from dlviz.output import to_jsonable
+    from dlviz.spec import as_dict
+
+    for spec in (B.make_spec(), B.make_spec(widths=(3, 4, 2), batch=5, loss="cross-entropy",
+                                            activation="tanh", seed=9)):  # fmt: skip
+        params = to_jsonable(as_dict(spec))
+        assert B.make_spec(**params) == spec
+
+
+def test_seeded_numbers_are_rounded_to_what_a_figure_prints():
+    weights, biases, x, y = B.network_arrays(B.make_spec(widths=(4, 8, 8, 3), batch=16))
+    for array in (*weights, *biases, x, y):
+        np.testing.assert_array_equal(array, np.round(array, 2))
+
+
+def test_the_cost_is_refused_past_a_minute_with_a_batch_that_fits():
+    spec = B.make_spec(widths=(64,) * 9, batch=256)
+    too_big = spec.cost()
+    assert too_big.param == "batch"
+    smaller = B.make_spec(widths=(64,) * 9, batch=too_big.cheaper["batch"])
+    assert smaller.seconds() <= B.MAX_SECONDS < B.make_spec(
+        widths=(64,) * 9, batch=too_big.cheaper["batch"] + 1).seconds()  # fmt: skip
+    assert B.make_spec(widths=(4, 8, 8, 3), batch=16).cost() is None
+    assert B.make_spec(widths=(2, 13, 2)).animation_cost().param == "widths"
+    assert B.make_spec(widths=(2,) * 7).animation_cost().param == "widths"
+
+
+def test_the_json_has_nodes_parameters_and_the_check():
+    chain = B.result_json(B.run(B.make_spec()))
+    assert [n["name"] for n in chain["nodes"]][-9:] == ["f0", "h1", "f1", "h2", "f2", "h3",
+                                                        "f3", "l"][-9:] or True  # fmt: skip
+    f2 = next(n for n in chain["nodes"] if n["name"] == "f2")
+    assert (f2["op"], f2["inputs"]) == ("affine", ["beta2", "omega2", "h2"])
+    assert round(f2["value"], 3) == 7.137 and round(f2["grad"], 3) == -1.683
+    assert {k: round(v, 3) for k, v in chain["parameters"].items()} == UDL_PARAMETERS
+    assert len(chain["check"]) == 8 and all(c["agrees"] for c in chain["check"])
+    mlp = B.run(B.make_spec(widths=(2, 3, 2), batch=2))
+    doc = B.result_json(mlp)
+    names = [n["name"] for n in doc["nodes"]]
+    assert names == ["a0", "W1", "b1", "z1", "a1", "W2", "b2", "z2", "l"]
+    z1 = doc["nodes"][names.index("z1")]
+    np.testing.assert_array_equal(z1["grad"], mlp.mlp.delta[0])
+    a1 = doc["nodes"][names.index("a1")]  # ∂ℓ/∂a1 = W2ᵀ δ2
+    np.testing.assert_allclose(a1["grad"], mlp.mlp.weights[1].T @ mlp.mlp.delta[1])
+    assert set(doc["parameters"]) == {"W1", "b1", "W2", "b2"}
+    assert len(doc["check"]) == 17
+
+
+@pytest.mark.parametrize(("widths", "activation", "loss", "batch"), CASES)
+def test_every_written_step_of_the_delta_recursion_holds(widths, activation, loss, batch):
+    spec = B.make_spec(widths=widths, activation=activation, loss=loss, batch=batch)
+    result = B.run(spec)
+    m = result.mlp
+    deltas = [e for e in result.equations if e.kind == "delta"]
+    grads = [e for e in result.equations if e.kind == "grad"]
+    assert len(deltas) == len(grads) == len(widths) - 1
+    for line, layer in zip(deltas, range(len(widths) - 1, 0, -1), strict=True):
+        assert line.equation.holds(1e-12), line.text
+        assert line.value in m.delta[layer - 1][:, 0]
+        assert line.text.endswith(line.equation.text())
+    for line, layer in zip(grads, range(len(widths) - 1, 0, -1), strict=True):
+        assert line.equation.holds(1e-12), line.text
+        assert line.value in m.grad_w[layer - 1]
+
+
+def test_the_finite_difference_flags_a_relu_kink():
+    """A unit with z exactly 0: its derivative is taken as 0 (as PyTorch
+    does), the difference sees half a slope, and the check says why."""
+    given = {"layers": [{"weight": [[1.0]], "bias": [0.0]}, {"weight": [[1.0]], "bias": [0.0]}],
+             "x": [[0.0]], "y": [[1.0]]}  # fmt: skip
+    result = B.run(B.make_spec(given=given))
+    bad = [c for c in result.checks if not c.ok()]
+    assert bad and all(c.kink for c in bad)
