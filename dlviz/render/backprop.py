@@ -133,7 +133,7 @@ def _draw_leaves(ax, graph: Graph, lit: int, done: set, theme: Theme, size: floa
     for i, names in leaves.items():
         on = i < lit
         for j, name in enumerate(names):
-            dx = (j - (len(names) - 1) / 2) * 0.5
+            dx = (j - (len(names) - 1) / 2) * 0.62
             node = graph.node(name)
             line = f"{symbol(name)} = {_n(node.value)}"
             if name in done and name != "y":
