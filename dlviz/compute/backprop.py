@@ -739,7 +739,8 @@ def run(spec: BackpropSpec) -> BackpropResult:
 
 def result_json(result: BackpropResult) -> dict:
     """What ``--data`` exports beside the parameters: the graph's nodes
-    ({name, op, inputs, value, grad}), the parameters' gradients by name,
+    ({name, op, inputs, value, grad}), the parameters' gradients by name
+    (``gradients``: ``parameters`` holds the spec, as in every topic's JSON),
     the loss and the finite-difference check."""
     if result.graph is not None:
         nodes = [{"name": n.name, "op": n.op, "inputs": list(n.inputs), "value": n.value,
@@ -750,7 +751,7 @@ def result_json(result: BackpropResult) -> dict:
     return {
         "loss": result.loss,
         "nodes": nodes,
-        "parameters": result.gradients(),
+        "gradients": result.gradients(),  # "parameters" is the spec, as in every topic
         "check": [
             {
                 "name": c.name,

@@ -366,7 +366,7 @@ def test_the_json_has_nodes_parameters_and_the_check():
     f2 = next(n for n in chain["nodes"] if n["name"] == "f2")
     assert (f2["op"], f2["inputs"]) == ("affine", ["beta2", "omega2", "h2"])
     assert round(f2["value"], 3) == 7.137 and round(f2["grad"], 3) == -1.683
-    assert {k: round(v, 3) for k, v in chain["parameters"].items()} == UDL_PARAMETERS
+    assert {k: round(v, 3) for k, v in chain["gradients"].items()} == UDL_PARAMETERS
     assert len(chain["check"]) == 8 and all(c["agrees"] for c in chain["check"])
     mlp = B.run(B.make_spec(widths=(2, 3, 2), batch=2))
     doc = B.result_json(mlp)
@@ -376,7 +376,7 @@ def test_the_json_has_nodes_parameters_and_the_check():
     np.testing.assert_array_equal(z1["grad"], mlp.mlp.delta[0])
     a1 = doc["nodes"][names.index("a1")]  # ∂ℓ/∂a1 = W2ᵀ δ2
     np.testing.assert_allclose(a1["grad"], mlp.mlp.weights[1].T @ mlp.mlp.delta[1])
-    assert set(doc["parameters"]) == {"W1", "b1", "W2", "b2"}
+    assert set(doc["gradients"]) == {"W1", "b1", "W2", "b2"}
     assert len(doc["check"]) == 17
 
 
