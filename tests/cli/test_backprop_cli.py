@@ -43,8 +43,9 @@ def test_an_mlp_from_widths_replays_from_its_json(dlviz, tmp_path):
 
 
 def test_a_weights_file_fixes_the_network(dlviz, tmp_path):
-    net = {"layers": [{"weight": [[1, 2], [0.5, -1]], "bias": [0.1, 0.2]},
-                      {"weight": [[1, -1]], "bias": [0]}], "x": [[1], [0.5]], "y": [[2]]}  # fmt: skip
+    layers = [{"weight": [[1, 2], [0.5, -1]], "bias": [0.1, 0.2]},
+              {"weight": [[1, -1]], "bias": [0]}]  # fmt: skip
+    net = {"layers": layers, "x": [[1], [0.5]], "y": [[2]]}
     (tmp_path / "w.json").write_text(json.dumps(net))
     code, out, err = dlviz("backprop", "--weights", "w.json", "--data", "d.json")
     assert code == 0, err
