@@ -34,6 +34,7 @@ from dlviz.render.backprop import (
     backward_order,
     chain_step_text,
     forward_line,
+    node_line,
     symbol,
 )
 from dlviz.scenes._common import label
@@ -44,6 +45,11 @@ FORWARD, BACKWARD = 0, 8  # palette places, as in the figures
 
 def _n(v: float) -> str:
     return number(v, B.SIG)
+
+
+def _n3(v: float) -> str:
+    """Three significant digits: a unit's number beside its circle."""
+    return number(v, 3)
 
 
 class BackpropScene(Scene):
@@ -104,7 +110,7 @@ class BackpropScene(Scene):
             box = RoundedRectangle(corner_radius=0.12, width=1.25, height=0.8,
                                    stroke_color=theme.grid, stroke_width=2)  # fmt: skip
             box.move_to([xs[name], -0.2, 0])
-            head = label(DEFINITIONS[name], theme, lang, font_size=16, color=theme.muted)
+            head = label(DEFINITIONS[name], theme, lang, font_size=18, color=theme.muted)
             head.next_to(box, UP, buff=0.1)
             boxes[name] = box
             names[name] = label(symbol(name), theme, lang, font_size=22).move_to(box)
@@ -118,9 +124,7 @@ class BackpropScene(Scene):
                 label(symbol(name), theme, lang, font_size=20),
                 label(_n(node.value), theme, lang, font_size=20),
             ).arrange(DOWN, buff=0.06).move_to(boxes[name])  # fmt: skip
-            line = f"{symbol(name)} = {_n(node.value)}"
-            if DEFINITIONS[name] != name:
-                line = f"{symbol(name)} = {DEFINITIONS[name]} = {_n(node.value)}"
+            line = node_line(g, name)
             self.play(boxes[name].animate.set_stroke(self.fwd), FadeOut(names[name]), FadeIn(value),
                       run_time=0.4)  # fmt: skip
             self.say(line, theme.foreground, 0.3)
@@ -131,13 +135,13 @@ class BackpropScene(Scene):
             self.say(chain_step_text(g, name), self.bwd)
             if name in leaves:
                 grad = label(f"∂ℓ/∂{symbol(name)} = {_n(node.grad)}", theme, lang,
-                             font_size=14, color=self.bwd)  # fmt: skip
-                grad.next_to(leaves[name], UP if name == "y" else RIGHT, buff=0.12)
+                             font_size=17, color=self.bwd)  # fmt: skip
+                grad.next_to(leaves[name], DOWN, buff=0.12)
                 target = leaves[name]
             else:
                 grad = VGroup(
-                    label(f"∂ℓ/∂{symbol(name)}", theme, lang, font_size=17, color=self.bwd),
-                    label(f"= {_n(node.grad)}", theme, lang, font_size=17, color=self.bwd),
+                    label(f"∂ℓ/∂{symbol(name)}", theme, lang, font_size=18, color=self.bwd),
+                    label(f"= {_n(node.grad)}", theme, lang, font_size=18, color=self.bwd),
                 ).arrange(DOWN, buff=0.06)  # fmt: skip
                 grad.next_to(boxes[name], DOWN, buff=0.15)
                 target = boxes[name]
@@ -149,18 +153,19 @@ class BackpropScene(Scene):
         """β_k and ω_k above f_k and y above ℓ, with arrows into them."""
         theme, lang = self.theme, self.lang
         out = {}
-        for k in range(4):  # β_k above ω_k, left-aligned over f_k: gradients go to the right
+        for k in range(4):  # over f_k: β_k, its gradient (later), ω_k, its gradient (later)
             for j, name in enumerate((f"beta{k}", f"omega{k}")):
                 out[name] = label(f"{symbol(name)} = {_n(g.node(name).value)}", theme, lang,
-                                  font_size=15)  # fmt: skip
-                out[name].move_to([xs[f"f{k}"] - 0.7, 1.75 - 0.42 * j, 0], aligned_edge=LEFT)
-        out["y"] = label(f"y = {_n(g.node('y').value)}", theme, lang, font_size=16)
-        out["y"].move_to([xs["l"], 1.55, 0])
-        for name, mob in out.items():
-            base = xs["l"] if name == "y" else xs[f"f{name[-1]}"]
-            start = mob.get_left() + LEFT * 0.05 if name != "y" else mob.get_bottom()
-            self.add(mob, Line(start, [base, 0.6, 0], stroke_color=theme.muted,
-                               stroke_width=1.5))  # fmt: skip
+                                  font_size=17)  # fmt: skip
+                out[name].move_to([xs[f"f{k}"], 2.55 - 0.8 * j, 0])
+        out["y"] = label(f"y = {_n(g.node('y').value)}", theme, lang, font_size=17)
+        out["y"].move_to([xs["l"], 1.75, 0])
+        for k in range(4):
+            self.add(out[f"beta{k}"], out[f"omega{k}"])
+            self.add(Line([xs[f"f{k}"], 1.2, 0], [xs[f"f{k}"], 0.55, 0],
+                          stroke_color=theme.muted, stroke_width=1.5))  # fmt: skip
+        self.add(out["y"], Line(out["y"].get_bottom() + DOWN * 0.1, [xs["l"], 0.55, 0],
+                                stroke_color=theme.muted, stroke_width=1.5))  # fmt: skip
         return out
 
     def arrow(self, a, b, colour):
@@ -174,12 +179,13 @@ class BackpropScene(Scene):
         m = r.mlp
         widths = [m.x.shape[0], *(w.shape[0] for w in m.weights)]
         layers = len(m.weights)
-        gap = min(0.75, 4.6 / max(max(widths) - 1, 1))
-        xs = np.linspace(-4.8, 3.2, layers + 1)
-        pos = [[np.array([xs[k], 0.15 + gap * ((w - 1) / 2 - j), 0]) for j in range(w)]
+        gap = min(0.7, 4.2 / max(max(widths) - 1, 1))
+        step = min(2.7, 11.2 / layers)  # room for a value left of each unit and its δ right
+        xs = -6.0 + step * np.arange(layers + 1)
+        pos = [[np.array([xs[k], gap * ((w - 1) / 2 - j), 0]) for j in range(w)]
                for k, w in enumerate(widths)]  # fmt: skip
-        size = 16 if gap >= 0.5 else 13
-        radius = min(0.2, gap * 0.32)
+        size = 17
+        radius = min(0.18, gap * 0.3)
         edges = VGroup()
         for k, w in enumerate(m.weights, start=1):
             scale = max(float(np.abs(w).max()), 1e-12)
@@ -199,20 +205,21 @@ class BackpropScene(Scene):
                   run_time=0.8)  # fmt: skip
         for k in range(layers + 1):  # forward, a layer at a time
             values = m.a[k][:, 0] if k < layers else m.z[-1][:, 0]
-            numbers = VGroup(*[label(_n(v), theme, lang, font_size=size).next_to(
+            numbers = VGroup(*[label(_n3(v), theme, lang, font_size=size).next_to(
                 circles[k][j], LEFT, buff=0.06) for j, v in enumerate(values)])  # fmt: skip
             self.say(forward_line(r, k), theme.foreground, 0.3)
             self.play(*[c.animate.set_stroke(self.fwd) for c in circles[k]], FadeIn(numbers),
                       run_time=0.6)  # fmt: skip
             self.wait(0.5)
-        loss = label(f"ℓ = {_n(m.loss)}", theme, lang, font_size=24).move_to([5.6, 0.15, 0])
+        loss = label(f"ℓ = {_n(m.loss)}", theme, lang, font_size=24)
+        loss.next_to(VGroup(*circles[-1]), DOWN, buff=0.45)
         self.say(f"ℓ = {_n(m.loss)}", theme.foreground, 0.3)
         self.play(FadeIn(loss), run_time=0.5)
         self.backward_stage()
         deltas = [e for e in r.equations if e.kind == "delta"]
         grads = [e for e in r.equations if e.kind == "grad"]
         for step, k in enumerate(range(layers, 0, -1)):  # backward, a layer at a time
-            marks = VGroup(*[label(f"δ {_n(d)}", theme, lang, font_size=size, color=self.bwd)
+            marks = VGroup(*[label(f"δ {_n3(d)}", theme, lang, font_size=size, color=self.bwd)
                              .next_to(circles[k][j], RIGHT, buff=0.06)
                              for j, d in enumerate(m.delta[k - 1][:, 0])])  # fmt: skip
             self.say(deltas[step].text, self.bwd)

@@ -406,8 +406,8 @@ MAX_VALUE = 1e3  # |entry| of a given network, input or target
 EVAL_SECONDS = 6e-6  # one layer of one forward pass of the check, beside its products
 FLOP_RATE = 2e9
 MAX_SECONDS = 60.0
-MAX_FILMED_WIDTH = 12  # units of a layer a video writes out, each with its numbers
-MAX_FILMED_LAYERS = 5
+MAX_FILMED_WIDTH = 8  # units of a layer a video writes out, each with its numbers
+MAX_FILMED_LAYERS = 4
 
 
 @dataclass(frozen=True)

@@ -102,9 +102,10 @@ def draw_chain_graph(
 
 
 def backward_order(graph: Graph) -> list[str]:
-    """The chain's backward steps as the animation takes them: y, then right
-    to left along the chain, each f_k followed by its β_k and ω_k, x last."""
-    order = ["y"]
+    """The chain's backward steps as the animation takes them: right to left
+    along the chain, each f_k followed by its β_k and ω_k, x last (y is a
+    target, not something learnt: its gradient is left out)."""
+    order = []
     for name in MAIN_PATH[-2::-1]:
         order.append(name)
         if name.startswith("f"):
@@ -445,6 +446,14 @@ class Frame:
         self.forward, self.backward, self.title, self.caption = forward, backward, title, caption
 
 
+def node_line(graph: Graph, name: str) -> str:
+    """'h1 = sin f0 = 0.9425': a node of the chain, its definition and value."""
+    value = _n(graph.node(name).value)
+    if DEFINITIONS[name] == name:  # a leaf: its value alone
+        return f"{symbol(name)} = {value}"
+    return f"{symbol(name)} = {DEFINITIONS[name]} = {value}"
+
+
 def animation_frames(result: BackpropResult, lang: str) -> list[Frame]:
     """The frames of the animation, each step held two frames."""
     frames: list[Frame] = []
@@ -452,7 +461,7 @@ def animation_frames(result: BackpropResult, lang: str) -> list[Frame]:
         graph = result.graph
         for i in range(1, len(MAIN_PATH) + 1):
             name = MAIN_PATH[i - 1]
-            line = f"{symbol(name)} = {DEFINITIONS[name]} = {_n(graph.node(name).value)}"
+            line = node_line(graph, name)
             frames += [Frame(i, 0, text("backprop_forward", lang), line)] * 2
         for k, node in enumerate(backward_order(graph), start=1):
             line = chain_step_text(graph, node)

@@ -355,8 +355,9 @@ def test_the_cost_is_refused_past_a_minute_with_a_batch_that_fits():
     assert smaller.seconds() <= B.MAX_SECONDS < B.make_spec(
         widths=(64,) * 9, batch=too_big.cheaper["batch"] + 1).seconds()  # fmt: skip
     assert B.make_spec(widths=(4, 8, 8, 3), batch=16).cost() is None
-    assert B.make_spec(widths=(2, 13, 2)).animation_cost().param == "widths"
-    assert B.make_spec(widths=(2,) * 7).animation_cost().param == "widths"
+    assert B.make_spec(widths=(2, 9, 2)).animation_cost().param == "widths"
+    assert B.make_spec(widths=(8,) * 5).animation_cost() is None
+    assert B.make_spec(widths=(2,) * 6).animation_cost().param == "widths"
 
 
 def test_the_json_has_nodes_parameters_and_the_check():

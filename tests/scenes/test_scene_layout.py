@@ -36,6 +36,12 @@ def _every_rule() -> tuple[str, ...]:
     return O.NAMES
 
 
+def _backprop(**requests):
+    from dlviz.compute import backprop as B
+
+    return B.run(B.make_spec(**requests))
+
+
 def _attention(**requests):
     from dlviz.compute import attention as A
 
@@ -107,6 +113,13 @@ CASES = {
     ),
     "beam": ("beam", "BeamScene", None),
     "beam k=4 L=6": ("beam", "BeamScene", lambda: _beam(beam_size=4, max_length=6)),
+    "backprop chain": ("backprop", "BackpropScene", None),
+    "backprop mlp": ("backprop", "BackpropScene", lambda: _backprop(widths=(2, 3, 2))),
+    "backprop mlp, widest filmed": (
+        "backprop",
+        "BackpropScene",
+        lambda: _backprop(widths=(8, 8, 8, 8, 8), batch=16, loss="cross-entropy"),
+    ),
 }
 
 

@@ -22,6 +22,7 @@ SCENES = [
     ("residual", "ResidualFlowScene"),
     ("attention", "AttentionScene"),
     ("beam", "BeamScene"),
+    ("backprop", "BackpropScene"),
 ]
 
 

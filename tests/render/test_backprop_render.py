@@ -1,0 +1,114 @@
+"""The drawn computational graphs, their written chain-rule steps, the
+gradient check and the animation's frames."""
+
+from __future__ import annotations
+
+import re
+
+import matplotlib.text
+import pytest
+
+from dlviz.compute import backprop as B
+from dlviz.render import backprop as R
+from dlviz.theme import DARK, LIGHT
+from tests.compute.test_backprop import UDL_BACKWARD, UDL_FORWARD, UDL_PARAMETERS
+
+
+def _texts(fig) -> list[str]:
+    return [t.get_text() for t in fig.findobj(matplotlib.text.Text)]
+
+
+def _last_number(line: str) -> float:
+    """The value a printed line ends with (−1.683 → -1.683)."""
+    return float(re.findall(r"[−-]?[\d.]+$", line.strip())[0].replace("−", "-"))
+
+
+@pytest.fixture(scope="module")
+def chain():
+    return B.run(B.make_spec())
+
+
+@pytest.mark.parametrize("theme", [LIGHT, DARK])
+def test_the_chain_prints_the_notebooks_values_and_gradients(chain, theme):
+    texts = _texts(R.figure(chain, theme=theme))
+    for name, value in UDL_FORWARD.items():  # each node's forward value, in its box
+        box = next(t for t in texts if t.startswith(R.symbol(name) + "\n"))
+        assert _last_number(box) == pytest.approx(value, abs=6e-4), name
+    for name, grad in UDL_BACKWARD.items():  # ∂ℓ/∂node below it
+        below = next(t for t in texts if t.startswith(f"∂ℓ/∂{name}\n="))
+        assert _last_number(below) == pytest.approx(grad, abs=6e-3), name
+    for name, grad in UDL_PARAMETERS.items():  # each parameter with its gradient
+        leaf = next(t for t in texts if f"∂ℓ/∂{R.symbol(name)}\n" in t)
+        assert _last_number(leaf) == pytest.approx(grad, abs=6e-3), name
+
+
+def test_every_backward_step_is_printed_and_ends_with_the_notebooks_number(chain):
+    texts = _texts(R.figure(chain))
+    for name in ("f3", "h3", "f2", "h2", "f1", "h1", "f0"):
+        line = R.chain_step_text(chain.graph, name)
+        assert line in texts
+        assert _last_number(line) == pytest.approx(UDL_BACKWARD[name], abs=6e-3)
+    f2 = R.chain_step_text(chain.graph, "f2")
+    assert f2 == "∂ℓ/∂f2 = ∂ℓ/∂h3·(−sin f2) = 2.234·(−0.7535) = −1.683"
+
+
+def test_each_edge_carries_its_local_derivative(chain):
+    texts = _texts(R.figure(chain))
+    assert "∂h3/∂f2\n−sin f2 = −0.7535" in texts
+    assert "∂h2/∂f1\nexp f1 = 5.068" in texts  # exp's derivative is its value
+    assert "∂ℓ/∂f3\n2(f3 − y) = 0.7445" in texts
+
+
+def test_the_check_table_has_a_row_per_parameter_with_its_verdict(chain):
+    texts = _texts(R.figure(chain))
+    assert "Gradient check: 8 of 8 agree with central finite differences" in texts
+    assert texts.count("✓") == 8 and "✗" not in texts
+    for row in R.check_rows(chain):
+        assert row[0] in texts and row[1] in texts and row[2] in texts
+
+
+def test_a_failed_check_is_marked_and_a_relu_kink_named():
+    given = {"layers": [{"weight": [[1.0]], "bias": [0.0]}, {"weight": [[1.0]], "bias": [0.0]}],
+             "x": [[0.0]], "y": [[1.0]]}  # fmt: skip
+    result = B.run(B.make_spec(given=given))
+    texts = _texts(R.figure(result))
+    bad = [c.name for c in result.checks if not c.ok()]
+    assert any(t.startswith("✗ " + bad[0]) and "kink" in t for t in texts)
+    assert f"Gradient check: {len(result.checks) - len(bad)} of {len(result.checks)}" in " ".join(
+        texts
+    )
+
+
+@pytest.mark.parametrize("loss", B.LOSSES)
+def test_the_mlp_prints_its_delta_recursion_and_every_unit(loss):
+    result = B.run(B.make_spec(widths=(3, 4, 3), batch=2, loss=loss))
+    texts = _texts(R.figure(result))
+    for line in result.equations:
+        assert line.text in texts
+    m = result.mlp
+    for k in range(1, 3):  # every unit's δ (example 1)
+        for d in m.delta[k - 1][:, 0]:
+            assert f"δ {R._n(d)}" in texts
+    assert "W[1]: 4×3" in " ".join(texts) and "W[2]: 3×4" in " ".join(texts)
+    assert any(t.startswith(f"Gradient check: {len(result.checks)} of {len(result.checks)}")
+               for t in texts)  # fmt: skip
+
+
+def test_the_animation_lights_each_node_then_writes_each_step(chain):
+    frames = R.animation_frames(chain, "en")
+    captions = list(dict.fromkeys(f.caption for f in frames))
+    assert len(captions) == 9 + 17  # nine nodes forward; back: 7 nodes, 8 parameters, x, y
+    assert captions[0] == "x = 2.3"
+    assert captions[1] == "f0 = β0 + ω0·x = 1.23"
+    for name in R.backward_order(chain.graph):
+        assert R.chain_step_text(chain.graph, name) in captions
+    anim = R.animation(chain)
+    assert anim._save_count == len(frames)
+
+
+def test_the_backward_order_takes_every_step_once_after_its_readers(chain):
+    order = R.backward_order(chain.graph)
+    assert sorted(order) == sorted(s.node for s in chain.graph.steps)
+    for name in order:  # every reader's gradient is known before it is used
+        readers = [n.name for n in chain.graph.nodes if name in n.inputs]
+        assert all(r == "l" or order.index(r) < order.index(name) for r in readers)
