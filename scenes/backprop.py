@@ -174,6 +174,11 @@ class BackpropScene(Scene):
 
     # ------------------------------------------------------------------ the MLP
 
+    def plated(self, mob):
+        """A number on a plate of the background, readable over the edges."""
+        mob.add_background_rectangle(color=self.theme.background, opacity=0.85, buff=0.04)
+        return mob
+
     def mlp(self):
         r, theme, lang = self.result, self.theme, self.lang
         m = r.mlp
@@ -205,7 +210,7 @@ class BackpropScene(Scene):
                   run_time=0.8)  # fmt: skip
         for k in range(layers + 1):  # forward, a layer at a time
             values = m.a[k][:, 0] if k < layers else m.z[-1][:, 0]
-            numbers = VGroup(*[label(_n3(v), theme, lang, font_size=size).next_to(
+            numbers = VGroup(*[self.plated(label(_n3(v), theme, lang, font_size=size)).next_to(
                 circles[k][j], LEFT, buff=0.06) for j, v in enumerate(values)])  # fmt: skip
             self.say(forward_line(r, k), theme.foreground, 0.3)
             self.play(*[c.animate.set_stroke(self.fwd) for c in circles[k]], FadeIn(numbers),
@@ -219,7 +224,8 @@ class BackpropScene(Scene):
         deltas = [e for e in r.equations if e.kind == "delta"]
         grads = [e for e in r.equations if e.kind == "grad"]
         for step, k in enumerate(range(layers, 0, -1)):  # backward, a layer at a time
-            marks = VGroup(*[label(f"δ {_n3(d)}", theme, lang, font_size=size, color=self.bwd)
+            marks = VGroup(*[self.plated(label(f"δ {_n3(d)}", theme, lang, font_size=size,
+                                               color=self.bwd))
                              .next_to(circles[k][j], RIGHT, buff=0.06)
                              for j, d in enumerate(m.delta[k - 1][:, 0])])  # fmt: skip
             self.say(deltas[step].text, self.bwd)
