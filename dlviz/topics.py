@@ -440,6 +440,15 @@ _BACKPROP_STRINGS = {
         "en": "Backpropagation through an MLP {widths} (example 1 of {batch})",
         "zh": "多层感知机 {widths} 上的反向传播（{batch} 个样本中的第 1 个）",
     },
+    "backprop_units": {
+        "en": "left of each unit its value a (z at the output), right of it δ = ∂ℓ/∂z, "
+        "for example 1; the larger |w|, the thicker the edge",
+        "zh": "单元左侧为其值 a（输出层为 z），右侧为 δ = ∂ℓ/∂z，均为第 1 个样本；|w| 越大，边越粗",
+    },
+    "backprop_units_plain": {
+        "en": "the larger |w|, the thicker the edge (too many units to write their numbers)",
+        "zh": "|w| 越大，边越粗（单元太多，不标数值）",
+    },
     "backprop_steps": {
         "en": "Backward pass, right to left: each ∂ℓ/∂node by the chain rule",
         "zh": "反向传播（从右到左）：用链式法则求每个节点的 ∂ℓ/∂节点",
@@ -552,7 +561,12 @@ TOPICS: tuple[Topic, ...] = (
         "Backpropagation on a computational graph, with real numbers.  e.g. dlviz backprop",
         _BACKPROP_STRINGS,
         ("backprop-chain", (), {}),
-        ("backprop-mlp", ("--widths", "2,3,2"), {"widths": (2, 3, 2)}),
+        # a seed whose three hidden units are all active for the first example
+        (
+            "backprop-mlp",
+            ("--widths", "2,3,2", "--seed", "10"),
+            {"widths": (2, 3, 2), "seed": 10},
+        ),
     ),
 )
 BY_NAME = {t.name: t for t in TOPICS}

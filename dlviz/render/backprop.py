@@ -293,6 +293,14 @@ def draw_mlp_graph(
         shape = f"{w}" if k == 0 else f"W[{k}]: {w}×{widths[k - 1]}"
         ax.text(k, 1.0, f"{head}\n{shape}", ha="center", va="bottom", fontsize=size * 0.75,
                 color=theme.muted, linespacing=1.1)  # fmt: skip
+    key = "backprop_units" if numbers else "backprop_units_plain"
+    ax.text(-0.7, -0.04, text(key, lang), ha="left", va="top", fontsize=size * 0.7,
+            color=theme.muted)  # fmt: skip
+    from matplotlib.lines import Line2D
+
+    handles = [Line2D([], [], color=fwd, linewidth=2, label="w > 0"),
+               Line2D([], [], color=bwd, linewidth=2, label="w < 0")]  # fmt: skip
+    ax.legend(handles=handles, loc="lower right", fontsize=size * 0.7, frameon=False)
     if lit > layers:
         ax.text(layers + 0.65, 0.5, f"ℓ = {_n(m.loss)}", ha="center", va="center",
                 fontsize=size * 0.9, color=theme.foreground,
@@ -385,11 +393,11 @@ def plot_mlp(result: BackpropResult, *, theme: Theme = LIGHT, lang: str = "en") 
                           activation=ACTIVATION_NAMES[spec.activation], loss=text(spec.loss, lang),
                           batch=spec.batch, value=_n(result.loss)),
                      fontsize=size * 1.2, y=0.975)  # fmt: skip
-        draw_mlp_graph(fig.add_axes((0.02, 0.4, 0.62, 0.52)), result, theme=theme, lang=lang,
+        draw_mlp_graph(fig.add_axes((0.02, 0.45, 0.62, 0.47)), result, theme=theme, lang=lang,
                        size=size)  # fmt: skip
         draw_check_errors(fig.add_axes((0.72, 0.47, 0.26, 0.34)), result, theme=theme,
                           lang=lang, size=size)  # fmt: skip
-        draw_mlp_steps(fig.add_axes((0.03, 0.02, 0.95, 0.33)), result, theme=theme,
+        draw_mlp_steps(fig.add_axes((0.03, 0.02, 0.95, 0.31)), result, theme=theme,
                        lang=lang, size=size)  # fmt: skip
     return fig
 
