@@ -142,7 +142,10 @@ def backprop(
 
     spec = build_spec(B.make_spec, common, requests, OPTIONS, rebase)
     plan = plan_outputs(common, "backprop", "", typed)
-    result = B.run(spec)
+    from dlviz.output import progress_bar
+
+    with progress_bar("checking gradients") as update:
+        result = B.run(spec, progress=update)
     written = publish("backprop", spec, result, plan, common)
     worst = max(result.checks, key=lambda c: c.error)
     agree = sum(c.ok() for c in result.checks)

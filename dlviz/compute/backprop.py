@@ -346,11 +346,15 @@ def chain_check(beta, omega, x: float, y: float, graph: Graph) -> tuple[Check, .
     return tuple(out)
 
 
-def mlp_check(result: MLPPass) -> tuple[Check, ...]:
+def mlp_check(
+    result: MLPPass, progress: Callable[[int, int], None] | None = None
+) -> tuple[Check, ...]:
     """Every weight and bias entry's gradient beside its central difference,
     noting where the difference's points put a ReLU unit on the other side
-    of its kink (there the loss has no derivative to agree with)."""
+    of its kink (there the loss has no derivative to agree with);
+    ``progress(done, total)`` after each entry."""
     pattern = tuple(z > 0 for z in result.z[:-1])
+    total = sum(w.size + b.size for w, b in zip(result.weights, result.biases, strict=True))
     out = []
     for kind, arrays, grads in (
         ("W", result.weights, result.grad_w),
@@ -379,6 +383,8 @@ def mlp_check(result: MLPPass) -> tuple[Check, ...]:
                 label = f"{kind}{layer}[{','.join(map(str, index))}]"
                 numeric, noise = central_difference(moved, float(array[index]))
                 out.append(Check(label, float(grad[index]), numeric, noise, any(crossed)))
+                if progress is not None:
+                    progress(len(out), total)
     return tuple(out)
 
 
@@ -724,8 +730,9 @@ def network_arrays(spec: BackpropSpec) -> tuple[tuple[Array, ...], tuple[Array, 
     return weights, biases, x, y
 
 
-def run(spec: BackpropSpec) -> BackpropResult:
-    """Forward, backward and the finite-difference check of ``spec``'s network."""
+def run(spec: BackpropSpec, progress: Callable[[int, int], None] | None = None) -> BackpropResult:
+    """Forward, backward and the finite-difference check of ``spec``'s
+    network; ``progress(done, total)`` as the check goes through the parameters."""
     if spec.network == "chain":
         graph = chain_graph(spec.beta, spec.omega, spec.x, spec.y)
         return BackpropResult(spec, chain_check(spec.beta, spec.omega, spec.x, spec.y, graph),
@@ -733,7 +740,7 @@ def run(spec: BackpropSpec) -> BackpropResult:
     weights, biases, x, y = network_arrays(spec)
     with np.errstate(over="ignore"):  # sigmoid of a large negative z is 0, as it should be
         result = mlp_pass(weights, biases, x, y, spec.activation, spec.loss)
-        checks = mlp_check(result)
+        checks = mlp_check(result, progress)
     return BackpropResult(spec, checks, mlp=result, equations=mlp_equations(result))
 
 

@@ -17,6 +17,7 @@ RUNS = {
     "sliding the window": ["conv", "--input", "1024x1024", "--kernel", "31x31"],
     "evaluating the grid": ["landscape", "gabor", "--resolution", "1500"],
     "writing optimizers_gabor": ["optimizers", "--format", "gif"],
+    "checking gradients": ["backprop", "--widths", "32,32,32", "--batch", "32"],
 }
 
 

@@ -112,3 +112,20 @@ def test_the_backward_order_takes_every_step_once_after_its_readers(chain):
     for name in order:  # every reader's gradient is known before it is used
         readers = [n.name for n in chain.graph.nodes if name in n.inputs]
         assert all(r == "l" or order.index(r) < order.index(name) for r in readers)
+
+
+def test_a_wrong_local_derivative_shows_as_failed_checks_on_the_figure(monkeypatch):
+    """sin's derivative written as −cos: the panel marks β0 and ω0 (before
+    sin in the chain) as disagreeing, and only them."""
+    import math
+    from dataclasses import replace
+
+    monkeypatch.setitem(
+        B.OPS, "sin", replace(B.OPS["sin"], partials=lambda a, out: (-math.cos(a),))
+    )
+    result = B.run(B.make_spec())
+    texts = _texts(R.figure(result))
+    assert "Gradient check: 6 of 8 agree with central finite differences" in texts
+    assert texts.count("✗") == 2 and texts.count("✓") == 6
+    marks = {c.name: c.ok() for c in result.checks}
+    assert [name for name, ok in marks.items() if not ok] == ["beta0", "omega0"]
