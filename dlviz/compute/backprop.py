@@ -827,7 +827,8 @@ def mlp_equations(m: MLPPass, example: int = 0) -> tuple[Line, ...]:
                       for b in range(delta.shape[1]))  # fmt: skip
         grad = float(m.grad_w[layer - 1][j, i])
         eq = Equation(Sum(terms, keep=2), grad, sig=SIG)
-        idx = f"{str(j + 1).translate(_SUB)}{str(i + 1).translate(_SUB)}"
+        comma = "," if max(i, j) >= 9 else ""  # W₃,₂₂ rather than W₃₂₂
+        idx = f"{str(j + 1).translate(_SUB)}{comma}{str(i + 1).translate(_SUB)}"
         n = "ₙ" if delta.shape[1] > 1 else ""  # Σₙ over the examples n
         total = "Σₙ " if n else ""
         text = f"∂ℓ/∂W[{layer}]{idx} = {total}δ{_unit(layer, j)}{n}·a{_unit(layer - 1, i)}{n} = "
