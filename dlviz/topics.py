@@ -449,6 +449,12 @@ _BACKPROP_STRINGS = {
         "en": "the larger |w|, the thicker the edge (too many units to write their numbers)",
         "zh": "|w| 越大，边越粗（单元太多，不标数值）",
     },
+    "backprop_layers": {
+        "en": "Above: the forward arrays (a and z for example 1); below: each one's gradient "
+        "∂ℓ/∂· (δ = ∂ℓ/∂z); shading: |value| in each array's own scale",
+        "zh": "上：前向传播的数组（a 与 z 取第 1 个样本）；下：各自的梯度 ∂ℓ/∂·（δ = ∂ℓ/∂z）；"
+        "颜色深浅：各数组内 |数值| 的相对大小",
+    },
     "backprop_steps": {
         "en": "Backward pass, right to left: each ∂ℓ/∂node by the chain rule",
         "zh": "反向传播（从右到左）：用链式法则求每个节点的 ∂ℓ/∂节点",

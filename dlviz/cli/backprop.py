@@ -26,6 +26,11 @@ class Activation(str, Enum):
     tanh = "tanh"
 
 
+class View(str, Enum):
+    units = "units"
+    layers = "layers"
+
+
 class Loss(str, Enum):
     squared_error = "squared-error"
     cross_entropy = "cross-entropy"
@@ -40,7 +45,7 @@ parameter's gradient beside its central finite difference.
 ℓ = (f − y)², at the notebook's parameters unless --beta/--omega/--x/--y.
 
 --network mlp (implied by --widths, --activation, --loss, --batch,
---weights or --seed): z[l] = W[l] a[l−1] + b[l], a[l] = σ(z[l]) in the hidden
+--weights, --view or --seed): z[l] = W[l] a[l−1] + b[l], a[l] = σ(z[l]) in the hidden
 layers, a linear output, the loss summed over a batch; its backward pass is
 δ[l] = (W[l+1])ᵀ δ[l+1] ⊙ σ′(z[l]), ∂ℓ/∂W[l] = δ[l] (a[l−1])ᵀ. Weights, inputs
 and targets are drawn from --seed (rounded to two decimals, so the printed
@@ -59,6 +64,8 @@ Examples:
   dlviz backprop --widths 2,3,2
 
   dlviz backprop --widths 4,8,8,3 --batch 16 --loss cross-entropy --activation tanh
+
+  dlviz backprop --widths 2,3,2 --view layers   (W, b, z, a above their gradients)
 
   dlviz backprop --weights net.json
 
@@ -80,8 +87,9 @@ OPTIONS = {
     "batch": "--batch",
     "seed": "--seed",
     "given": "--weights",
+    "view": "--view",
 }
-MLP_ONLY = ("widths", "activation", "loss", "batch", "seed", "given")
+MLP_ONLY = ("widths", "activation", "loss", "batch", "seed", "given", "view")
 CHAIN_ONLY = ("beta", "omega", "x", "y")
 
 
@@ -120,6 +128,13 @@ def backprop(
         Path | None,
         typer.Option(metavar="FILE.json", help="The MLP's given weights (and x, y)"),
     ] = None,
+    view: Annotated[
+        View | None,
+        typer.Option(
+            help="The MLP's figure: its units (default), or its arrays W, b, z, a "
+            "above their gradients"
+        ),
+    ] = None,  # fmt: skip
     *,
     common: Common,
 ) -> None:
@@ -135,6 +150,7 @@ def backprop(
             "loss": loss,
             "batch": batch,
             "weights": weights,
+            "view": view,
         }
     )
     requests = parse_requests(typed)

@@ -402,6 +402,7 @@ def _forward_loss(weights, biases, result: MLPPass) -> tuple[float, list[Array]]
 # ---------------------------------------------------------------------------- the spec
 
 NETWORKS = ("chain", "mlp")
+VIEWS = ("units", "layers")  # the MLP's figure
 MAIN_PATH = ("x", "f0", "h1", "f1", "h2", "f2", "h3", "f3", "l")  # the chain, left to right
 CHAIN_LIMIT = 3.0  # |β|, |ω|: past this exp and cos make the loss too ill-conditioned to check
 DATA_LIMIT = 5.0  # |x|, |y| of the chain
@@ -438,6 +439,7 @@ class BackpropSpec:
     batch: int | None = None
     seed: int | None = None
     given: Mapping | None = None
+    view: str | None = None  # the MLP's figure: "units" (the network) or "layers" (its arrays)
 
     @property
     def parameter_count(self) -> int:
@@ -519,11 +521,12 @@ def make_spec(
     batch: int | None = None,
     seed: int | None = None,
     given: Mapping | None = None,
+    view: str | None = None,
 ) -> BackpropSpec:
     """The spec with every default resolved; a bad value raises ``SpecError``.
     Without ``network``, any MLP parameter asks for the MLP, else the chain."""
     mlp_args = {"widths": widths, "activation": activation, "loss": loss, "batch": batch,
-                "seed": seed, "given": given}  # fmt: skip
+                "seed": seed, "given": given, "view": view}  # fmt: skip
     chain_args = {"beta": beta, "omega": omega, "x": x, "y": y}
     if network is None:
         network = "mlp" if any(v is not None for v in mlp_args.values()) else "chain"
@@ -559,7 +562,7 @@ def _four(name: str, values) -> tuple[float, ...]:
     return tuple(number(name, v, -CHAIN_LIMIT, CHAIN_LIMIT) for v in values)
 
 
-def _mlp_spec(*, widths, activation, loss, batch, seed, given) -> BackpropSpec:
+def _mlp_spec(*, widths, activation, loss, batch, seed, given, view) -> BackpropSpec:
     activation = choice("activation", "relu" if activation is None else activation, ACTIVATIONS)
     loss = choice("loss", "squared-error" if loss is None else loss, LOSSES)
     seed = whole("seed", 0 if seed is None else seed, 0, 2**32 - 1)
@@ -587,7 +590,7 @@ def _mlp_spec(*, widths, activation, loss, batch, seed, given) -> BackpropSpec:
     _given_shapes(given, widths, batch, loss)
     return BackpropSpec(
         "mlp", widths=widths, activation=activation, loss=loss, batch=batch, seed=seed,
-        given=given,
+        given=given, view=choice("view", "units" if view is None else view, VIEWS),
     )  # fmt: skip
 
 

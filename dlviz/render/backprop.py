@@ -385,14 +385,10 @@ def draw_check_errors(
 
 def plot_mlp(result: BackpropResult, *, theme: Theme = LIGHT, lang: str = "en") -> Figure:
     """The MLP's units with values and δ, the δ recursion in numbers, the check."""
-    spec = result.spec
     with themed(theme):
         fig = new_figure(theme, _size(theme), layout=None)
         size = _font(theme)
-        fig.suptitle(text("backprop_mlp_title", lang, widths=",".join(map(str, spec.widths)),
-                          activation=ACTIVATION_NAMES[spec.activation], loss=text(spec.loss, lang),
-                          batch=spec.batch, value=_n(result.loss)),
-                     fontsize=size * 1.2, y=0.975)  # fmt: skip
+        fig.suptitle(_mlp_title(result, lang), fontsize=size * 1.2, y=0.975)
         draw_mlp_graph(fig.add_axes((0.02, 0.45, 0.62, 0.47)), result, theme=theme, lang=lang,
                        size=size)  # fmt: skip
         draw_check_errors(fig.add_axes((0.72, 0.47, 0.26, 0.34)), result, theme=theme,
@@ -402,6 +398,96 @@ def plot_mlp(result: BackpropResult, *, theme: Theme = LIGHT, lang: str = "en") 
     return fig
 
 
+def layer_arrays(result: BackpropResult) -> list[tuple[str, object, str, object]]:
+    """The layer view's columns, left to right: (name, forward array, name of
+    its gradient, gradient), vectors for example 1, matrices whole."""
+    m = result.mlp
+    count = len(m.weights)
+    out = [("a[0]", m.x[:, 0], "∂ℓ/∂a[0]", (m.weights[0].T @ m.delta[0])[:, 0])]
+    for k in range(1, count + 1):
+        out.append((f"W[{k}]", m.weights[k - 1], f"∂ℓ/∂W[{k}]", m.grad_w[k - 1]))
+        out.append((f"b[{k}]", m.biases[k - 1], f"∂ℓ/∂b[{k}]", m.grad_b[k - 1]))
+        out.append((f"z[{k}]", m.z[k - 1][:, 0], f"δ[{k}]", m.delta[k - 1][:, 0]))
+        if k < count:
+            grad = (m.weights[k].T @ m.delta[k])[:, 0]
+            out.append((f"a[{k}]", m.a[k][:, 0], f"∂ℓ/∂a[{k}]", grad))
+    return out
+
+
+def draw_mlp_layers(
+    ax: Axes, result: BackpropResult, *, theme: Theme = LIGHT, lang: str = "en", size=None
+) -> Axes:
+    """The MLP as boxes of numbers: a[0], then per layer W, b, z = W a + b and
+    a = σ(z), each with its shape; beneath each, its gradient (δ for z)."""
+    size = size or theme.font_size * 0.62
+    columns = layer_arrays(result)
+    shapes = [np.atleast_2d(np.asarray(f).reshape(len(f), -1)) for _, f, _, _ in columns]
+    cell = 1.0
+    tallest = max(s.shape[0] for s in shapes)
+    numbers = tallest <= 8 and max(s.shape[1] for s in shapes) <= 8
+    room = 1.2 + 0.35 * tallest  # above each row, its name and shape (in rows of cells)
+    x = 0.0
+    fwd, bwd = series_color(theme, FORWARD), series_color(theme, BACKWARD)
+    for (name, value, grad_name, grad), shape in zip(columns, shapes, strict=True):
+        rows, cols = shape.shape
+        for top, array, label, colour in (
+            (tallest + room, value, name, fwd),
+            (0.0, grad, grad_name, bwd),
+        ):
+            grid = np.asarray(array, float).reshape(rows, cols)
+            _draw_cells(ax, grid, x, top, cell, colour, theme, size if numbers else 0)
+            dims = "×".join(map(str, grid.shape)) if cols > 1 else f"{rows}"
+            ax.text(x + cols * cell / 2, top + 0.15, f"{label}\n{dims}", ha="center",
+                    va="bottom", fontsize=size * 0.8, color=colour, linespacing=1.1)  # fmt: skip
+        x += cols * cell + 0.8
+    ax.set_xlim(-0.3, x)
+    ax.set_ylim(-tallest - 0.3, tallest + 2 * room)
+    ax.set_aspect("auto")
+    ax.set_axis_off()
+    return ax
+
+
+def _draw_cells(ax, grid, x0: float, top: float, cell: float, colour: str, theme: Theme,
+                size: float) -> None:  # fmt: skip
+    """A matrix as cells shaded by |value| (in its own scale) with the numbers."""
+    from matplotlib.colors import to_rgba
+    from matplotlib.patches import Rectangle
+
+    scale = max(float(np.abs(grid).max()), 1e-300)
+    for (i, j), v in np.ndenumerate(grid):
+        shade = to_rgba(colour, 0.1 + 0.5 * abs(v) / scale)
+        ax.add_patch(Rectangle((x0 + j, top - i - 1), 1, 1, facecolor=shade,
+                               edgecolor=theme.grid, linewidth=0.6))  # fmt: skip
+        if size:
+            ax.text(x0 + j + 0.5, top - i - 0.5, number(v, 3), ha="center", va="center",
+                    fontsize=size * 0.55, color=theme.foreground)  # fmt: skip
+
+
+def plot_mlp_layers(result: BackpropResult, *, theme: Theme = LIGHT, lang: str = "en") -> Figure:
+    """The layer view above the δ recursion written with this run's numbers."""
+    spec = result.spec
+    with themed(theme):
+        fig = new_figure(theme, _size(theme), layout=None)
+        size = _font(theme)
+        fig.suptitle(_mlp_title(result, lang), fontsize=size * 1.2, y=0.975)
+        ax = fig.add_axes((0.02, 0.4, 0.96, 0.52))
+        draw_mlp_layers(ax, result, theme=theme, lang=lang, size=size)
+        note = text("backprop_layers", lang)
+        if spec.batch > 1:
+            note += text("backprop_example", lang, n=spec.batch)
+        fig.text(0.03, 0.395, note, fontsize=size * 0.7, color=theme.muted, va="top")
+        draw_mlp_steps(fig.add_axes((0.03, 0.02, 0.95, 0.31)), result, theme=theme,
+                       lang=lang, size=size)  # fmt: skip
+    return fig
+
+
+def _mlp_title(result: BackpropResult, lang: str) -> str:
+    spec = result.spec
+    return text("backprop_mlp_title", lang, widths=",".join(map(str, spec.widths)),
+                activation=ACTIVATION_NAMES[spec.activation], loss=text(spec.loss, lang),
+                batch=spec.batch, value=_n(result.loss))  # fmt: skip
+
+
 # ---------------------------------------------------------------------------- entry points
 
 
@@ -409,6 +495,8 @@ def figure(result: BackpropResult, *, theme: Theme = LIGHT, lang: str = "en") ->
     """The figure ``dlviz backprop`` draws."""
     if result.graph is not None:
         return plot_chain(result, theme=theme, lang=lang)
+    if result.spec.view == "layers":
+        return plot_mlp_layers(result, theme=theme, lang=lang)
     return plot_mlp(result, theme=theme, lang=lang)
 
 

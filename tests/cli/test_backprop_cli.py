@@ -67,6 +67,8 @@ BAD = [
     (["--batch", "0"], "--batch 0"),
     (["--widths", "2,3,2", "--beta", "1,1,1,1"], "--beta"),
     (["--network", "chain", "--widths", "2,2"], "--widths"),
+    (["--network", "chain", "--view", "layers"], "--view"),
+    (["--view", "boxes"], "Invalid value for '--view'"),
     (["--seed", "1", "--x", "1"], "--x"),
     (["--weights", "missing.json"], "--weights"),
     (["--weights", "bad.json"], "--weights"),

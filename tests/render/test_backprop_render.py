@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import matplotlib.text
+import numpy as np
 import pytest
 
 from dlviz.compute import backprop as B
@@ -129,3 +130,30 @@ def test_a_wrong_local_derivative_shows_as_failed_checks_on_the_figure(monkeypat
     assert texts.count("✗") == 2 and texts.count("✓") == 6
     marks = {c.name: c.ok() for c in result.checks}
     assert [name for name, ok in marks.items() if not ok] == ["beta0", "omega0"]
+
+
+def test_the_layer_view_boxes_w_b_z_a_above_their_gradients():
+    result = B.run(B.make_spec(widths=(2, 3, 2), seed=10, view="layers"))
+    m = result.mlp
+    columns = R.layer_arrays(result)
+    names = [c[0] for c in columns]
+    assert names == ["a[0]", "W[1]", "b[1]", "z[1]", "a[1]", "W[2]", "b[2]", "z[2]"]
+    arrays = {c[0]: np.asarray(c[1]) for c in columns}
+    grads = {c[2]: np.asarray(c[3]) for c in columns}
+    # an independent forward pass of example 1 and the δ's by their definitions
+    z1 = arrays["W[1]"] @ arrays["a[0]"] + arrays["b[1]"]
+    np.testing.assert_allclose(arrays["z[1]"], z1, atol=1e-12)
+    np.testing.assert_allclose(arrays["a[1]"], np.maximum(z1, 0), atol=1e-12)
+    z2 = arrays["W[2]"] @ arrays["a[1]"] + arrays["b[2]"]
+    np.testing.assert_allclose(arrays["z[2]"], z2, atol=1e-12)
+    np.testing.assert_allclose(grads["δ[2]"], 2 * (z2 - m.y[:, 0]), atol=1e-12)
+    np.testing.assert_allclose(grads["∂ℓ/∂a[1]"], arrays["W[2]"].T @ grads["δ[2]"], atol=1e-12)
+    np.testing.assert_allclose(grads["δ[1]"], grads["∂ℓ/∂a[1]"] * (z1 > 0), atol=1e-12)
+    np.testing.assert_allclose(grads["∂ℓ/∂W[1]"], np.outer(grads["δ[1]"], arrays["a[0]"]),
+                               atol=1e-12)  # fmt: skip
+    texts = _texts(R.figure(result))
+    assert "W[1]\n3×2" in texts and "∂ℓ/∂W[2]\n2×3" in texts and "δ[1]\n3" in texts
+    for v in arrays["W[2]"].ravel():
+        assert R.number(v, 3) in texts
+    for line in result.equations:
+        assert line.text in texts
