@@ -69,6 +69,8 @@ EXTRA = [
     ("conv", "--pool", "max"),
     ("beam", "--convention", "hf", "--corpus", "builtin", "--prompt", "the"),
     ("landscape", "linear", "--view", "heatmap"),
+    ("backprop", "--view", "layers", "--batch", "3"),
+    ("backprop", "--widths", "3,4,3", "--loss", "cross-entropy", "--activation", "tanh"),
 ]
 CASES = [i.args for i in G.FIGURES] + EXTRA
 
