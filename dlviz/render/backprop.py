@@ -247,8 +247,8 @@ def draw_mlp_graph(
     backward: int | None = None,
     size: float | None = None,
 ) -> Axes:
-    """The MLP's units, layer by layer: each unit's value (example 1) above
-    and δ = ∂ℓ/∂z below, edges by their weight's sign and size. ``forward``:
+    """The MLP's units, layer by layer: each unit's value (example 1) left of
+    it and δ = ∂ℓ/∂z right of it, edges by their weight's sign and size. ``forward``:
     layers lit so far (a[0] is layer 0); ``backward``: layers whose δ is known,
     counted from the output."""
     m = result.mlp
