@@ -36,15 +36,12 @@ from dlviz.render.backprop import (
     forward_line,
     node_line,
     symbol,
+    value_text,
 )
 from dlviz.scenes._common import label
 from dlviz.theme import get_theme, series_color, text
 
 FORWARD, BACKWARD = 0, 8  # palette places, as in the figures
-
-
-def _n(v: float) -> str:
-    return number(v, B.SIG)
 
 
 def _n3(v: float) -> str:
@@ -68,7 +65,7 @@ class BackpropScene(Scene):
     def construct(self):
         r = self.result
         key = "backprop_chain_title" if r.graph is not None else "backprop_scene_mlp_title"
-        fields = {"loss": _n(r.loss)}
+        fields = {"loss": value_text(r.loss)}
         if r.graph is None:
             fields = {"widths": ",".join(map(str, r.spec.widths)), "batch": r.spec.batch}
         title = label(text(key, self.lang, **fields), self.theme, self.lang, font_size=28)
@@ -122,7 +119,7 @@ class BackpropScene(Scene):
             node = g.node(name)
             value = VGroup(
                 label(symbol(name), theme, lang, font_size=20),
-                label(_n(node.value), theme, lang, font_size=20),
+                label(value_text(node.value), theme, lang, font_size=20),
             ).arrange(DOWN, buff=0.06).move_to(boxes[name])  # fmt: skip
             line = node_line(g, name)
             self.play(boxes[name].animate.set_stroke(self.fwd), FadeOut(names[name]), FadeIn(value),
@@ -134,14 +131,14 @@ class BackpropScene(Scene):
             node = g.node(name)
             self.say(chain_step_text(g, name), self.bwd)
             if name in leaves:
-                grad = label(f"∂ℓ/∂{symbol(name)} = {_n(node.grad)}", theme, lang,
+                grad = label(f"∂ℓ/∂{symbol(name)} = {value_text(node.grad)}", theme, lang,
                              font_size=17, color=self.bwd)  # fmt: skip
                 grad.next_to(leaves[name], DOWN, buff=0.12)
                 target = leaves[name]
             else:
                 grad = VGroup(
                     label(f"∂ℓ/∂{symbol(name)}", theme, lang, font_size=18, color=self.bwd),
-                    label(f"= {_n(node.grad)}", theme, lang, font_size=18, color=self.bwd),
+                    label(f"= {value_text(node.grad)}", theme, lang, font_size=18, color=self.bwd),
                 ).arrange(DOWN, buff=0.06)  # fmt: skip
                 grad.next_to(boxes[name], DOWN, buff=0.15)
                 target = boxes[name]
@@ -155,10 +152,10 @@ class BackpropScene(Scene):
         out = {}
         for k in range(4):  # over f_k: β_k, its gradient (later), ω_k, its gradient (later)
             for j, name in enumerate((f"beta{k}", f"omega{k}")):
-                out[name] = label(f"{symbol(name)} = {_n(g.node(name).value)}", theme, lang,
+                out[name] = label(f"{symbol(name)} = {value_text(g.node(name).value)}", theme, lang,
                                   font_size=17)  # fmt: skip
                 out[name].move_to([xs[f"f{k}"], 2.55 - 0.8 * j, 0])
-        out["y"] = label(f"y = {_n(g.node('y').value)}", theme, lang, font_size=17)
+        out["y"] = label(f"y = {value_text(g.node('y').value)}", theme, lang, font_size=17)
         out["y"].move_to([xs["l"], 1.75, 0])
         for k in range(4):
             self.add(out[f"beta{k}"], out[f"omega{k}"])
@@ -216,9 +213,9 @@ class BackpropScene(Scene):
             self.play(*[c.animate.set_stroke(self.fwd) for c in circles[k]], FadeIn(numbers),
                       run_time=0.6)  # fmt: skip
             self.wait(0.5)
-        loss = label(f"ℓ = {_n(m.loss)}", theme, lang, font_size=24)
+        loss = label(f"ℓ = {value_text(m.loss)}", theme, lang, font_size=24)
         loss.next_to(VGroup(*circles[-1]), DOWN, buff=0.45)
-        self.say(f"ℓ = {_n(m.loss)}", theme.foreground, 0.3)
+        self.say(f"ℓ = {value_text(m.loss)}", theme.foreground, 0.3)
         self.play(FadeIn(loss), run_time=0.5)
         self.backward_stage()
         deltas = [e for e in r.equations if e.kind == "delta"]

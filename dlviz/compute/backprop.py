@@ -242,18 +242,24 @@ def mlp_loss(z_out: Array, y: Array, kind: str) -> tuple[float, Array]:
     return float(-log_p[labels, cols].sum()), np.exp(log_p) - onehot
 
 
-def mlp_pass(weights, biases, x: Array, y: Array, activation: str, loss: str) -> MLPPass:
-    """Forward (z = W a + b, a = σ(z) in the hidden layers, a linear output),
-    then the δ recursion backward."""
-    weights = tuple(np.asarray(w, float) for w in weights)
-    biases = tuple(np.asarray(b, float).reshape(-1) for b in biases)
-    a = [np.asarray(x, float)]
-    zs = []
+def forward(weights, biases, x: Array, activation: str) -> tuple[list[Array], list[Array]]:
+    """(z[1…L], a[0…L]): z = W a + b, a = σ(z) in the hidden layers, a linear output."""
+    a, zs = [x], []
     last = len(weights) - 1
     for layer, (w, b) in enumerate(zip(weights, biases, strict=True)):
         z = w @ a[-1] + b[:, None]
         zs.append(z)
         a.append(z if layer == last else activate(z, activation))
+    return zs, a
+
+
+def mlp_pass(weights, biases, x: Array, y: Array, activation: str, loss: str) -> MLPPass:
+    """Forward (z = W a + b, a = σ(z) in the hidden layers, a linear output),
+    then the δ recursion backward."""
+    weights = tuple(np.asarray(w, float) for w in weights)
+    biases = tuple(np.asarray(b, float).reshape(-1) for b in biases)
+    zs, a = forward(weights, biases, np.asarray(x, float), activation)
+    last = len(weights) - 1
     value, delta_out = mlp_loss(zs[-1], y, loss)
     deltas = [delta_out]
     for layer in range(last, 0, -1):  # δ[l] = (W[l+1])ᵀ δ[l+1] ⊙ σ′(z[l])
@@ -390,13 +396,8 @@ def mlp_check(
 
 def _forward_loss(weights, biases, result: MLPPass) -> tuple[float, list[Array]]:
     """The loss of ``result``'s batch under other weights, and the hidden z's."""
-    a, zs = result.x, []
-    for i, (w, b) in enumerate(zip(weights, biases, strict=True)):
-        a = w @ a + b[:, None]
-        if i < len(weights) - 1:
-            zs.append(a)
-            a = activate(a, result.activation)
-    return mlp_loss(a, result.y, result.loss_kind)[0], zs
+    zs, _ = forward(weights, biases, result.x, result.activation)
+    return mlp_loss(zs[-1], result.y, result.loss_kind)[0], zs[:-1]
 
 
 # ---------------------------------------------------------------------------- the spec
@@ -546,19 +547,14 @@ def make_spec(
 
 def _refuse_others(args: Mapping, owner: str) -> None:
     for name, value in args.items():
-        check(value is None, name, _typed(value), f"applies to {owner}")
-
-
-def _typed(value) -> str:
-    if isinstance(value, (list, tuple)):
-        return ",".join(f"{v:g}" if isinstance(v, float) else str(v) for v in value)
-    return "…" if isinstance(value, Mapping) else str(value)
+        # a whole given file is named by its option alone (the command line writes lists)
+        shown = "…" if isinstance(value, Mapping) else value
+        check(value is None, name, shown, f"applies to {owner}")
 
 
 def _four(name: str, values) -> tuple[float, ...]:
     ok = isinstance(values, (list, tuple)) and len(values) == 4
-    check(ok, name, _typed(values) if isinstance(values, (list, tuple)) else values,
-          "takes four numbers (for layers 0 to 3), e.g. 1,2,-3,0.4")  # fmt: skip
+    check(ok, name, values, "takes four numbers (for layers 0 to 3), e.g. 1,2,-3,0.4")
     return tuple(number(name, v, -CHAIN_LIMIT, CHAIN_LIMIT) for v in values)
 
 
@@ -570,16 +566,23 @@ def _mlp_spec(*, widths, activation, loss, batch, seed, given, view) -> Backprop
     if "layers" in given:
         shapes = [np.shape(w) for w in given["layers"]["weight"]]
         implied = (shapes[0][1], *(s[0] for s in shapes))
-        check(widths is None or tuple(widths) == implied, "widths", _typed(widths or ()),
-              f"disagrees with --weights, whose layers are {_typed(implied)}")  # fmt: skip
+        check(
+            widths is None or tuple(widths) == implied,
+            "widths",
+            widths,
+            f"disagrees with --weights, whose layers are {','.join(map(str, implied))}",
+        )
         widths = implied
     widths = (2, 3, 2) if widths is None else widths
-    check(isinstance(widths, (list, tuple)) and 2 <= len(widths) <= MAX_LAYERS + 1, "widths",
-          _typed(widths) if isinstance(widths, (list, tuple)) else widths,
-          f"input, hidden and output widths, e.g. 2,3,2 (2 to {MAX_LAYERS + 1})")  # fmt: skip
+    check(
+        isinstance(widths, (list, tuple)) and 2 <= len(widths) <= MAX_LAYERS + 1,
+        "widths",
+        widths,
+        f"input, hidden and output widths, e.g. 2,3,2 (2 to {MAX_LAYERS + 1})",
+    )
     widths = tuple(whole("widths", w, 1, MAX_WIDTH) for w in widths)
     if loss == "cross-entropy":
-        check(widths[-1] >= 2, "widths", _typed(widths),
+        check(widths[-1] >= 2, "widths", widths,
               "cross-entropy needs at least 2 output classes")  # fmt: skip
     if "x" in given:
         implied = np.shape(given["x"])[1]
@@ -752,12 +755,9 @@ def result_json(result: BackpropResult) -> dict:
     ({name, op, inputs, value, grad}), the parameters' gradients by name
     (``gradients``: ``parameters`` holds the spec, as in every topic's JSON),
     the loss and the finite-difference check."""
-    if result.graph is not None:
-        nodes = [{"name": n.name, "op": n.op, "inputs": list(n.inputs), "value": n.value,
-                  "grad": n.grad} for n in result.graph.nodes]  # fmt: skip
-    else:
-        nodes = [{"name": n.name, "op": n.op, "inputs": list(n.inputs), "value": n.value,
-                  "grad": n.grad} for n in result.layer_nodes()]  # fmt: skip
+    graph = result.graph.nodes if result.graph is not None else result.layer_nodes()
+    nodes = [{"name": n.name, "op": n.op, "inputs": list(n.inputs), "value": n.value,
+              "grad": n.grad} for n in graph]  # fmt: skip
     return {
         "loss": result.loss,
         "nodes": nodes,

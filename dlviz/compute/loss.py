@@ -97,19 +97,27 @@ def entropy(p: Array) -> float:
     return float(-np.sum(p[nz] * np.log(p[nz])))
 
 
-def cross_entropy(p: Array, q: Array) -> float:
-    """H(p, q) = −Σ p log q in nats; ∞ where q is 0 and p is not."""
+def _on_support(p: Array, q: Array) -> tuple[Array, Array] | None:
+    """p and q where p > 0 (0 log 0 = 0), or None where q is 0 and p is not
+    (there −Σ p log q is infinite)."""
     p, q = _distribution(p), _distribution(q)
     nz = p > 0
-    if np.any(q[nz] == 0):
+    return None if np.any(q[nz] == 0) else (p[nz], q[nz])
+
+
+def cross_entropy(p: Array, q: Array) -> float:
+    """H(p, q) = −Σ p log q in nats; ∞ where q is 0 and p is not."""
+    support = _on_support(p, q)
+    if support is None:
         return math.inf
-    return float(-np.sum(p[nz] * np.log(q[nz])))
+    p, q = support
+    return float(-np.sum(p * np.log(q)))
 
 
 def kl_divergence(p: Array, q: Array) -> float:
     """KL(p‖q) = Σ p log(p/q) in nats, computed directly (not as a difference)."""
-    p, q = _distribution(p), _distribution(q)
-    nz = p > 0
-    if np.any(q[nz] == 0):
+    support = _on_support(p, q)
+    if support is None:
         return math.inf
-    return float(np.sum(p[nz] * (np.log(p[nz]) - np.log(q[nz]))))
+    p, q = support
+    return float(np.sum(p * (np.log(p) - np.log(q))))

@@ -8,12 +8,11 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from dlviz.compute.backprop import MAIN_PATH, BackpropResult, Graph
+from dlviz.compute.backprop import MAIN_PATH, OPS, SIG, BackpropResult, Graph
 from dlviz.compute.expr import number
 from dlviz.render.base import new_figure, themed
 from dlviz.theme import LIGHT, Theme, series_color, text, wrap
 
-SIG = 4
 FORWARD, BACKWARD, GOOD, BAD = 0, 8, 2, 4  # palette places
 # the chain's nodes as UDL defines them
 DEFINITIONS = {
@@ -34,7 +33,9 @@ def symbol(name: str) -> str:
     return name
 
 
-def _n(v: float) -> str:
+def value_text(v: float) -> str:
+    """A number as every backpropagation picture writes it: SIG significant
+    digits, as the equations write theirs (2.234, −0.7535)."""
     return number(v, SIG)
 
 
@@ -80,14 +81,22 @@ def draw_chain_graph(
         on = i < lit
         ax.text(i, 0.36, DEFINITIONS[name], ha="center", va="bottom", fontsize=size * 0.85,
                 color=muted)  # fmt: skip
-        value = f"{symbol(name)}\n{_n(node.value)}" if on else f"{symbol(name)}\n?"
+        value = f"{symbol(name)}\n{value_text(node.value)}" if on else f"{symbol(name)}\n?"
         ax.text(i, 0, value, ha="center", va="center", fontsize=size, color=theme.foreground,
                 linespacing=1.2, multialignment="center",
                 bbox={**box, "facecolor": theme.background,
                       "edgecolor": fwd if on else theme.grid})  # fmt: skip
         if name in done:
-            ax.text(i, -0.36, f"∂ℓ/∂{symbol(name)}\n= {_n(node.grad)}", ha="center", va="top",
-                    fontsize=size * 0.9, color=bwd, linespacing=1.1)  # fmt: skip
+            ax.text(
+                i,
+                -0.36,
+                f"∂ℓ/∂{symbol(name)}\n= {value_text(node.grad)}",
+                ha="center",
+                va="top",
+                fontsize=size * 0.9,
+                color=bwd,
+                linespacing=1.1,
+            )
         if i:
             _arrow(ax, i - 1, i, theme, on)
             reader = graph.node(name)
@@ -95,7 +104,7 @@ def draw_chain_graph(
             local = _local_symbol(reader, k)
             if i < lit:
                 ax.text(i - 0.5, -0.95, f"∂{symbol(name)}/∂{symbol(MAIN_PATH[i - 1])}\n{local}"
-                        f" = {_n(reader.partials[k])}", ha="center", va="top",
+                        f" = {value_text(reader.partials[k])}", ha="center", va="top",
                         fontsize=size * 0.72, color=muted, linespacing=1.1)  # fmt: skip
     _draw_leaves(ax, graph, lit, done, theme, size)
     return ax
@@ -115,8 +124,6 @@ def backward_order(graph: Graph) -> list[str]:
 
 def _local_symbol(node, k: int) -> str:
     """The local derivative of ``node`` by its input ``k``, in symbols (−sin f2)."""
-    from dlviz.compute.backprop import OPS
-
     return " ".join(symbol(s) for s in OPS[node.op].symbols(node.inputs)[k].split(" "))
 
 
@@ -136,9 +143,9 @@ def _draw_leaves(ax, graph: Graph, lit: int, done: set, theme: Theme, size: floa
         for j, name in enumerate(names):
             dx = (j - (len(names) - 1) / 2) * 0.62
             node = graph.node(name)
-            line = f"{symbol(name)} = {_n(node.value)}"
+            line = f"{symbol(name)} = {value_text(node.value)}"
             if name in done and name != "y":
-                line += f"\n∂ℓ/∂{symbol(name)}\n= {_n(node.grad)}"
+                line += f"\n∂ℓ/∂{symbol(name)}\n= {value_text(node.grad)}"
             artist = ax.text(i + dx, 1.0, line, ha="center", va="bottom", fontsize=size * 0.72,
                              color=theme.foreground if on else theme.muted,
                              linespacing=1.1)  # fmt: skip
@@ -167,7 +174,7 @@ def draw_chain_steps(
 def check_rows(result: BackpropResult) -> list[tuple[str, str, str, str, bool]]:
     """(parameter, backprop, finite difference, relative error, agrees) per parameter."""
     return [
-        (symbol(c.name), _n(c.analytic), _n(c.numeric), f"{c.error:.1e}", c.ok())
+        (symbol(c.name), value_text(c.analytic), value_text(c.numeric), f"{c.error:.1e}", c.ok())
         for c in result.checks
     ]
 
@@ -214,7 +221,7 @@ def plot_chain(result: BackpropResult, *, theme: Theme = LIGHT, lang: str = "en"
     with themed(theme):
         fig = new_figure(theme, _size(theme), layout=None)
         size = _font(theme)
-        fig.suptitle(text("backprop_chain_title", lang, loss=_n(result.loss)),
+        fig.suptitle(text("backprop_chain_title", lang, loss=value_text(result.loss)),
                      fontsize=size * 1.3, y=0.975)  # fmt: skip
         draw_chain_graph(fig.add_axes((0.01, 0.45, 0.98, 0.47)), result, theme=theme,
                          lang=lang, size=size)  # fmt: skip
@@ -281,11 +288,11 @@ def draw_mlp_graph(
             circle = _circle(ax, (k, pos[k][j]), radius, theme, fwd if on else theme.grid)
             circle.set_zorder(2)
             if numbers and on:  # the value left of its unit, δ right of it
-                ax.text(k - 0.07, pos[k][j], _n(values[j]), ha="right", va="center",
+                ax.text(k - 0.07, pos[k][j], value_text(values[j]), ha="right", va="center",
                         fontsize=size * 0.7, color=theme.foreground, zorder=3,
                         bbox=_plate(theme))  # fmt: skip
             if numbers and k and layers - k < known:
-                ax.text(k + 0.07, pos[k][j], f"δ {_n(m.delta[k - 1][j, 0])}", ha="left",
+                ax.text(k + 0.07, pos[k][j], f"δ {value_text(m.delta[k - 1][j, 0])}", ha="left",
                         va="center", fontsize=size * 0.66, color=bwd, zorder=3,
                         bbox=_plate(theme))  # fmt: skip
         head = "a[0] = x" if k == 0 else (
@@ -302,7 +309,7 @@ def draw_mlp_graph(
                Line2D([], [], color=bwd, linewidth=2, label="w < 0")]  # fmt: skip
     ax.legend(handles=handles, loc="lower right", fontsize=size * 0.7, frameon=False)
     if lit > layers:
-        ax.text(layers + 0.65, 0.5, f"ℓ = {_n(m.loss)}", ha="center", va="center",
+        ax.text(layers + 0.65, 0.5, f"ℓ = {value_text(m.loss)}", ha="center", va="center",
                 fontsize=size * 0.9, color=theme.foreground,
                 bbox={"boxstyle": "round,pad=0.35", "facecolor": theme.background,
                       "edgecolor": fwd})  # fmt: skip
@@ -399,18 +406,16 @@ def plot_mlp(result: BackpropResult, *, theme: Theme = LIGHT, lang: str = "en") 
 
 
 def layer_arrays(result: BackpropResult) -> list[tuple[str, object, str, object]]:
-    """The layer view's columns, left to right: (name, forward array, name of
-    its gradient, gradient), vectors for example 1, matrices whole."""
-    m = result.mlp
-    count = len(m.weights)
-    out = [("a[0]", m.x[:, 0], "∂ℓ/∂a[0]", (m.weights[0].T @ m.delta[0])[:, 0])]
-    for k in range(1, count + 1):
-        out.append((f"W[{k}]", m.weights[k - 1], f"∂ℓ/∂W[{k}]", m.grad_w[k - 1]))
-        out.append((f"b[{k}]", m.biases[k - 1], f"∂ℓ/∂b[{k}]", m.grad_b[k - 1]))
-        out.append((f"z[{k}]", m.z[k - 1][:, 0], f"δ[{k}]", m.delta[k - 1][:, 0]))
-        if k < count:
-            grad = (m.weights[k].T @ m.delta[k])[:, 0]
-            out.append((f"a[{k}]", m.a[k][:, 0], f"∂ℓ/∂a[{k}]", grad))
+    """The layer view's columns, left to right, from the result's layer
+    nodes (ℓ left out): (name, forward array, name of its gradient,
+    gradient), vectors for example 1, matrices whole."""
+    out = []
+    for node in result.layer_nodes()[:-1]:
+        name = f"{node.name[0]}[{node.name[1:]}]"  # z1 → z[1]
+        grad_name = f"δ[{node.name[1:]}]" if node.op == "affine" else f"∂ℓ/∂{name}"
+        vector = node.op != "param"  # units × examples: example 1
+        value, grad = (node.value[:, 0], node.grad[:, 0]) if vector else (node.value, node.grad)
+        out.append((name, value, grad_name, grad))
     return out
 
 
@@ -485,7 +490,7 @@ def _mlp_title(result: BackpropResult, lang: str) -> str:
     spec = result.spec
     return text("backprop_mlp_title", lang, widths=",".join(map(str, spec.widths)),
                 activation=ACTIVATION_NAMES[spec.activation], loss=text(spec.loss, lang),
-                batch=spec.batch, value=_n(result.loss))  # fmt: skip
+                batch=spec.batch, value=value_text(result.loss))  # fmt: skip
 
 
 # ---------------------------------------------------------------------------- entry points
@@ -544,7 +549,7 @@ class Frame:
 
 def node_line(graph: Graph, name: str) -> str:
     """'h1 = sin f0 = 0.9425': a node of the chain, its definition and value."""
-    value = _n(graph.node(name).value)
+    value = value_text(graph.node(name).value)
     if DEFINITIONS[name] == name:  # a leaf: its value alone
         return f"{symbol(name)} = {value}"
     return f"{symbol(name)} = {DEFINITIONS[name]} = {value}"
@@ -566,7 +571,7 @@ def animation_frames(result: BackpropResult, lang: str) -> list[Frame]:
     m = result.mlp
     layers = len(m.weights)
     for k in range(1, layers + 2):
-        line = f"ℓ = {_n(m.loss)}" if k == layers + 1 else forward_line(result, k - 1)
+        line = f"ℓ = {value_text(m.loss)}" if k == layers + 1 else forward_line(result, k - 1)
         frames += [Frame(k, 0, text("backprop_forward", lang), line)] * 2
     rules = [e for e in result.equations if e.kind == "delta"]
     for k, line in enumerate(rules, start=1):
@@ -580,12 +585,14 @@ def forward_line(result: BackpropResult, k: int) -> str:
     if k == 0:
         return (
             "a[0] = x = ("
-            + ", ".join(_n(v) for v in m.x[:6, 0])
+            + ", ".join(value_text(v) for v in m.x[:6, 0])
             + (", …)" if m.x.shape[0] > 6 else ")")
         )
     values = m.a[k][:, 0] if k < len(m.weights) else m.z[-1][:, 0]
     name = f"a[{k}] = {m.activation}(W[{k}] a[{k - 1}] + b[{k}])" if k < len(m.weights) else (
         f"z[{k}] = W[{k}] a[{k - 1}] + b[{k}]")  # fmt: skip
     return (
-        f"{name} = (" + ", ".join(_n(v) for v in values[:6]) + (", …)" if len(values) > 6 else ")")
+        f"{name} = ("
+        + ", ".join(value_text(v) for v in values[:6])
+        + (", …)" if len(values) > 6 else ")")
     )

@@ -89,7 +89,7 @@ def test_the_mlp_prints_its_delta_recursion_and_every_unit(loss):
     m = result.mlp
     for k in range(1, 3):  # every unit's δ (example 1)
         for d in m.delta[k - 1][:, 0]:
-            assert f"δ {R._n(d)}" in texts
+            assert f"δ {R.value_text(d)}" in texts
     assert "W[1]: 4×3" in " ".join(texts) and "W[2]: 3×4" in " ".join(texts)
     assert any(t.startswith(f"Gradient check: {len(result.checks)} of {len(result.checks)}")
                for t in texts)  # fmt: skip
