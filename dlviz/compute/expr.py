@@ -108,9 +108,11 @@ class Sum(Term):
 
 @dataclass(frozen=True)
 class Product(Term):
-    """a·b·c."""
+    """a·b·c; with ``keep`` > 0 a long product is written as its first and
+    last ``keep`` factors around "…" (the value still counts every factor)."""
 
     factors: tuple[Term, ...]
+    keep: int = 0
 
     def value(self) -> float:
         out = 1.0
@@ -119,7 +121,11 @@ class Product(Term):
         return out
 
     def text(self) -> str:
-        return "·".join(f.wrapped() for f in self.factors)
+        shown = [f.wrapped() for f in self.factors]
+        if self.keep and len(shown) > 2 * self.keep + 1:
+            hidden = len(shown) - 2 * self.keep
+            shown = [*shown[: self.keep], f"… ({hidden} factors) …", *shown[-self.keep :]]
+        return "·".join(shown)
 
 
 @dataclass(frozen=True)
@@ -135,7 +141,10 @@ class Quotient(Term):
 
     def text(self) -> str:
         slash = " / " if self.spaced else "/"
-        return f"{self.numerator.wrapped()}{slash}{self.denominator.wrapped()}"
+        below = self.denominator.wrapped()
+        if isinstance(self.denominator, Product) and len(self.denominator.factors) > 1:
+            below = f"({below})"  # a/(2·b), not a/2·b
+        return f"{self.numerator.wrapped()}{slash}{below}"
 
 
 @dataclass(frozen=True)
