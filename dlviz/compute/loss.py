@@ -468,7 +468,13 @@ def _with_data(spec: LossSpec, given, points, x, y, data) -> LossSpec:
     xs = _column("x", x)
     if y is None:  # drawn from the model at the drawn inputs
         y = _sample(spec, np.array(xs), np.random.default_rng([spec.seed, 1]))
-    return replace(spec, x=xs, y=_targets(spec, y, len(xs)), data=data)
+    spec = replace(spec, x=xs, y=_targets(spec, y, len(xs)), data=data)
+    if spec.heteroscedastic:
+        sigma = distribution(spec, np.array(xs))[1]
+        at = int(np.argmin(sigma))
+        check(sigma[at] > 0, "given", "…", f"σ(x) = |f₂(x)| is 0 at x = {xs[at]:g}: a Gaussian "
+              "of σ = 0 has no density")  # fmt: skip
+    return spec
 
 
 def _draw(spec: LossSpec, count: int) -> tuple[float, ...]:
@@ -549,11 +555,13 @@ def _information_spec(p, q, seed, sweep, sweep_range, steps, units) -> LossSpec:
 
 
 def _rounded_distribution(p: Array) -> tuple[float, ...]:
-    """p to two decimals, still summing to 1 (the rounding's remainder to the largest)."""
-    cents = np.floor(p * 100).astype(int)
-    order = np.argsort(-(p * 100 - cents))
-    cents[order[: 100 - cents.sum()]] += 1
-    return tuple(float(c) / 100 for c in cents)
+    """p to two decimals, each at least 0.01 (a seeded q is never 0 where p
+    is not), still summing to 1: the rounding's remainder to the largest parts."""
+    spare = 100 - len(p)
+    cents = np.floor(p * spare).astype(int)
+    order = np.argsort(-(p * spare - cents))
+    cents[order[: spare - cents.sum()]] += 1
+    return tuple(float(c + 1) / 100 for c in cents)
 
 
 def _distribution_arg(name: str, values) -> tuple[float, ...]:
