@@ -499,6 +499,126 @@ _BACKPROP_STRINGS = {
 }
 
 
+_LOSS_STRINGS = {
+    "loss_title_regression": {
+        "en": "Regression: a Gaussian's negative log-likelihood is least squares",
+        "zh": "回归：高斯分布的负对数似然即最小二乘",
+    },
+    "loss_title_heteroscedastic": {
+        "en": "Heteroscedastic regression: the network predicts μ(x) and σ(x)",
+        "zh": "异方差回归：网络同时预测 μ(x) 与 σ(x)",
+    },
+    "loss_title_binary": {
+        "en": "Binary classification: a Bernoulli's negative log-likelihood is binary "
+        "cross-entropy",
+        "zh": "二分类：伯努利分布的负对数似然即二元交叉熵",
+    },
+    "loss_title_multiclass": {
+        "en": "Multiclass classification: a categorical's negative log-likelihood is cross-entropy",
+        "zh": "多分类：类别分布的负对数似然即交叉熵",
+    },
+    "loss_title_information": {
+        "en": "Entropy, cross-entropy and KL divergence (in {units})",
+        "zh": "熵、交叉熵与 KL 散度（单位：{units}）",
+    },
+    "nats": {"en": "nats", "zh": "奈特"},
+    "bits": {"en": "bits", "zh": "比特"},
+    "loss_model_udl": {"en": "UDL notebook {nb}'s network", "zh": "UDL 笔记本 {nb} 的网络"},
+    "loss_model_network": {"en": "a given ReLU network", "zh": "给定的 ReLU 网络"},
+    "loss_model_line": {"en": "the line f = {f}", "zh": "直线 f = {f}"},
+    "loss_model_poly": {"en": "the polynomial f = {f}", "zh": "多项式 f = {f}"},
+    "loss_data_udl": {"en": "UDL's {n} points", "zh": "UDL 的 {n} 个数据点"},
+    "loss_data_seeded": {
+        "en": "{n} points drawn from the model (seed {seed})",
+        "zh": "从模型中抽取的 {n} 个数据点（种子 {seed}）",
+    },
+    "loss_data_given": {"en": "{n} given points", "zh": "{n} 个给定数据点"},
+    "loss_sigma_fixed": {"en": "σ = {sigma}", "zh": "σ = {sigma}"},
+    "loss_sigma_output": {"en": "σ(x) = |f₂(x)|", "zh": "σ(x) = |f₂(x)|"},
+    "loss_temperature": {"en": "T = {t}", "zh": "T = {t}"},
+    "loss_eq_likelihood": {"en": "likelihood", "zh": "似然"},
+    "loss_eq_nll": {"en": "negative log-likelihood", "zh": "负对数似然"},
+    "loss_eq_squares": {"en": "sum of squares", "zh": "平方和"},
+    "loss_eq_identity": {
+        "en": "the same, in parts: with one σ, the sum of squares scaled, plus constants",
+        "zh": "拆开来看：σ 固定时，即平方和的倍数加常数",
+    },
+    "loss_eq_parts": {"en": "the same, in parts", "zh": "拆开来看"},
+    "loss_least_squares": {"en": "least squares", "zh": "最小二乘"},
+    "loss_gaussian_nll": {"en": "Gaussian negative log-likelihood", "zh": "高斯负对数似然"},
+    "loss_binary_cross_entropy": {"en": "binary cross-entropy", "zh": "二元交叉熵"},
+    "loss_cross_entropy": {"en": "cross-entropy", "zh": "交叉熵"},
+    "loss_smoothed_cross_entropy": {
+        "en": "cross-entropy with label smoothing ε = {eps}",
+        "zh": "标签平滑交叉熵（ε = {eps}）",
+    },
+    "loss_is": {"en": "= {name}", "zh": "= {name}"},
+    "loss_eq_entropy": {"en": "entropy", "zh": "熵"},
+    "loss_eq_kl_direct": {"en": "KL divergence", "zh": "KL 散度"},
+    "loss_eq_kl": {"en": "KL is the gap", "zh": "KL 即两者之差"},
+    "loss_too_small": {
+        "en": "L = e^(−{nll}) ≈ 10^{power}: too small for a floating-point number",
+        "zh": "L = e^(−{nll}) ≈ 10^{power}：小于浮点数所能表示",
+    },
+    "loss_best": {
+        "en": "largest L and smallest −log L at {name} = {value}",
+        "zh": "{name} = {value} 处 L 最大、−log L 最小",
+    },
+    "loss_best_squares": {
+        "en": "smallest Σ(yₙ − μₙ)² at {name} = {value}",
+        "zh": "{name} = {value} 处 Σ(yₙ − μₙ)² 最小",
+    },
+    "loss_flat_squares": {
+        "en": "Σ(yₙ − μₙ)² = {value} whatever σ: least squares cannot choose σ",
+        "zh": "无论 σ 取何值，Σ(yₙ − μₙ)² = {value}：最小二乘无法确定 σ",
+    },
+    "loss_best_mix": {
+        "en": "KL(p‖q_t) falls to 0 at t = 1, where q_t = p and H(p, q_t) = H(p)",
+        "zh": "t = 1 时 q_t = p，KL(p‖q_t) 降为 0，H(p, q_t) = H(p)",
+    },
+    "loss_param_offset_network": {"en": "offset β₁[0]", "zh": "偏置 β₁[0]"},
+    "loss_param_offset_poly": {"en": "offset c₀", "zh": "偏置 c₀"},
+    "loss_param_sigma": {"en": "σ", "zh": "σ"},
+    "loss_param_mix": {"en": "t, in q_t = (1 − t)·q + t·p", "zh": "t（q_t = (1 − t)·q + t·p）"},
+    "loss_this_run": {"en": "this run", "zh": "本次运行"},
+    "loss_likelihood_axis": {"en": "likelihood L", "zh": "似然 L"},
+    "loss_nll_axis": {"en": "−log L", "zh": "−log L"},
+    "loss_squares_axis": {"en": "Σ(yₙ − μₙ)²", "zh": "Σ(yₙ − μₙ)²"},
+    "loss_mean": {"en": "μ(x) = f(x)", "zh": "μ(x) = f(x)"},
+    "loss_band": {"en": "μ(x) ± 2σ(x)", "zh": "μ(x) ± 2σ(x)"},
+    "loss_density": {
+        "en": "p(y | xₙ) at each point; the bar's length is p(yₙ | xₙ)",
+        "zh": "各点处的 p(y | xₙ)；横条长度为 p(yₙ | xₙ)",
+    },
+    "loss_density_bars": {
+        "en": "the bar's length is p(yₙ | xₙ)",
+        "zh": "横条长度为 p(yₙ | xₙ)",
+    },
+    "loss_lambda": {
+        "en": "λ(x) = sigmoid(f(x)) = P(y = 1 | x)",
+        "zh": "λ(x) = sigmoid(f(x)) = P(y = 1 | x)",
+    },
+    "loss_logit": {"en": "f(x), right axis", "zh": "f(x)（右轴）"},
+    "loss_miss": {"en": "|yₙ − λₙ| = 1 − p(yₙ | xₙ)", "zh": "|yₙ − λₙ| = 1 − p(yₙ | xₙ)"},
+    "loss_class": {"en": "class {k}", "zh": "类别 {k}"},
+    "loss_true_class": {
+        "en": "outlined: each point's true class; above: its probability p(yₙ | xₙ)",
+        "zh": "描边：各点的真实类别；上方数字：其概率 p(yₙ | xₙ)",
+    },
+    "loss_points_by_x": {"en": "the points, by input xₙ", "zh": "各数据点（按输入 xₙ 排列）"},
+    "loss_input": {"en": "input x", "zh": "输入 x"},
+    "loss_output": {"en": "output y", "zh": "输出 y"},
+    "loss_label": {"en": "label y", "zh": "标签 y"},
+    "loss_probability": {"en": "probability", "zh": "概率"},
+    "loss_outcome": {"en": "outcome k", "zh": "结果 k"},
+    "loss_sweep_title": {
+        "en": "Sweeping {name}, every other parameter fixed",
+        "zh": "扫描{name}，其余参数固定",
+    },
+    "loss_entropy_line": {"en": "H(p) = {value}", "zh": "H(p) = {value}"},
+}
+
+
 TOPICS: tuple[Topic, ...] = (
     _topic(
         "optimizers",
@@ -572,6 +692,20 @@ TOPICS: tuple[Topic, ...] = (
             "backprop-mlp",
             ("--widths", "2,3,2", "--seed", "10"),
             {"widths": (2, 3, 2), "seed": 10},
+        ),
+    ),
+    _topic(
+        "loss",
+        ("From likelihood to loss", "从似然到损失函数"),
+        "Losses as negative log-likelihoods, with real numbers.  e.g. dlviz loss --task binary",
+        _LOSS_STRINGS,
+        ("loss-regression", (), {}),
+        ("loss-binary", ("--task", "binary"), {"task": "binary"}),
+        ("loss-multiclass", ("--task", "multiclass"), {"task": "multiclass"}),
+        (
+            "loss-information",
+            ("--task", "information", "--units", "bits"),
+            {"task": "information", "units": "bits"},
         ),
     ),
 )

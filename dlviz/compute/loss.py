@@ -605,6 +605,8 @@ class Sweep:
     sigma: Array | None = None
     probs: Array | None = None
     points: Array | None = None
+    point_mu: Array | None = None  # (S, N) regression: μ and σ at the points
+    point_sigma: Array | None = None
 
     @property
     def best(self) -> int:
@@ -646,6 +648,7 @@ class LossResult:
     grid_mu: Array | None = None
     grid_sigma: Array | None = None
     grid_probs: Array | None = None
+    grid_logits: Array | None = None
     entropy: float | None = None
     cross_entropy: float | None = None
     kl: float | None = None
@@ -671,7 +674,9 @@ def run(spec: LossSpec, progress: Callable[[int, int], None] | None = None) -> L
         loss = nll if spec.heteroscedastic else ss
     else:
         probs, logits = distribution(spec, x)
-        fields |= {"probs": probs, "logits": logits, "grid_probs": distribution(spec, grid)[0]}
+        grid_probs, grid_logits = distribution(spec, grid)
+        fields |= {"probs": probs, "logits": logits, "grid_probs": grid_probs,
+                   "grid_logits": grid_logits}  # fmt: skip
         name, loss = spec.task, nll
         if spec.smoothing:
             name = "smoothed"
@@ -691,7 +696,7 @@ def _sweep(spec: LossSpec, x: Array, y: Array, grid: Array, progress) -> Sweep:
     """Every value of the swept parameter: the model rebuilt, its NLL
     recomputed from scratch (no shortcut through the parameter's form)."""
     values = np.linspace(*spec.sweep_range, spec.steps)
-    nll, ss, points, curves, spreads = [], [], [], [], []
+    nll, ss, points, curves, spreads, centres, widths = [], [], [], [], [], [], []
     for i, value in enumerate(values):
         at = with_value(spec, value)
         nlls = point_nll(at, x, y)
@@ -701,7 +706,10 @@ def _sweep(spec: LossSpec, x: Array, y: Array, grid: Array, progress) -> Sweep:
             mu, sigma = distribution(at, grid)
             curves.append(mu)
             spreads.append(sigma)
-            ss.append(math.fsum((y - distribution(at, x)[0]) ** 2))
+            centre, width = distribution(at, x)
+            centres.append(centre)
+            widths.append(width)
+            ss.append(math.fsum((y - centre) ** 2))
         else:
             curves.append(distribution(at, grid)[0])
         if progress:
@@ -710,7 +718,8 @@ def _sweep(spec: LossSpec, x: Array, y: Array, grid: Array, progress) -> Sweep:
     sweep = Sweep(spec.sweep, values, nll, likelihood=np.exp(-nll), points=np.array(points))
     if spec.task == "regression":
         return replace(sweep, sum_squares=np.array(ss), mu=np.array(curves),
-                       sigma=np.array(spreads))  # fmt: skip
+                       sigma=np.array(spreads), point_mu=np.array(centres),
+                       point_sigma=np.array(widths))  # fmt: skip
     return replace(sweep, probs=np.array(curves))
 
 
@@ -767,7 +776,7 @@ def data_equations(r: LossResult) -> tuple[tuple[str, Equation], ...]:
                     parts,
                     r.nll,
                     sig=SIG,
-                    prefix="−log L = Σ_{yₙ=1} −log λₙ + Σ_{yₙ=0} −log(1 − λₙ) = ",
+                    prefix="−log L = Σ[yₙ=1] −log λₙ + Σ[yₙ=0] −log(1 − λₙ) = ",
                 ),
             )
         )
@@ -782,7 +791,7 @@ def data_equations(r: LossResult) -> tuple[tuple[str, Equation], ...]:
                     parts,
                     r.loss,
                     sig=SIG,
-                    prefix="(1 − ε)·(−log L) + ε·Σₙ meanₖ(−log softmax(fₙ/T)[k]) = ",
+                    prefix="(1 − ε)·(−log L) + ε·Σₙ (1/C)·Σₖ −log softmax(fₙ/T)[k] = ",
                 ),
             )
         )
