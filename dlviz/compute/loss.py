@@ -283,7 +283,7 @@ def make_spec(
     model, layers, coef = _model(task, model, coef, given, layers, heteroscedastic)
     heteroscedastic = bool(heteroscedastic)
     if heteroscedastic:
-        check(task == "regression", "heteroscedastic", True, "applies to regression")
+        check(task == "regression", "heteroscedastic", True, "applies to --task regression")
         check(sigma is None, "sigma", sigma, "σ(x) comes from the network's second output "
               "with --heteroscedastic")  # fmt: skip
     else:
@@ -299,6 +299,7 @@ def make_spec(
     else:
         temperature = _only(temperature, "temperature", task, "multiclass")
         smoothing = _only(smoothing, "smoothing", task, "multiclass")
+    seed_given = seed is not None
     seed = whole("seed", 0 if seed is None else seed, 0, 2**32 - 1)
     spec = LossSpec(
         task,
@@ -312,7 +313,7 @@ def make_spec(
         seed=seed,
         units=units,
     )
-    spec = _with_data(spec, given, points, x, y, data)
+    spec = _with_data(spec, given, points, x, y, data, seed_given)
     return _with_sweep(spec, sweep, sweep_range, steps)
 
 
@@ -449,7 +450,7 @@ def with_value(spec: LossSpec, value: float) -> LossSpec:
 # ---------------------------------------------------------------------------- data and sweep
 
 
-def _with_data(spec: LossSpec, given, points, x, y, data) -> LossSpec:
+def _with_data(spec: LossSpec, given, points, x, y, data, seed_given: bool) -> LossSpec:
     """``spec`` with its data: a replayed spec's, given (--weights x and y),
     ``points`` drawn from the model itself, or UDL's 20 points."""
     given = given or {}
@@ -458,8 +459,8 @@ def _with_data(spec: LossSpec, given, points, x, y, data) -> LossSpec:
     elif "x" in given or "y" in given:
         check("x" in given and "y" in given, "given", "…", "give both x and y, or neither")
         x, y, data = given["x"], given["y"], "given"
-    elif points is not None:
-        count = whole("points", points, 1, MAX_POINTS)
+    elif points is not None or seed_given:  # --seed alone draws UDL's number of points
+        count = whole("points", len(UDL_X) if points is None else points, 1, MAX_POINTS)
         x, y, data = _draw(spec, count), None, "seeded"
     else:
         x, y, data = UDL_X, UDL_Y[spec.task], "udl"
@@ -607,6 +608,7 @@ class Sweep:
     points: Array | None = None
     point_mu: Array | None = None  # (S, N) regression: μ and σ at the points
     point_sigma: Array | None = None
+    point_probs: Array | None = None  # (S, N, C) the classifiers: every class's probability
 
     @property
     def best(self) -> int:
@@ -712,6 +714,7 @@ def _sweep(spec: LossSpec, x: Array, y: Array, grid: Array, progress) -> Sweep:
             ss.append(math.fsum((y - centre) ** 2))
         else:
             curves.append(distribution(at, grid)[0])
+            centres.append(distribution(at, x)[0])
         if progress:
             progress(i + 1, len(values))
     nll = np.array(nll)
@@ -720,7 +723,7 @@ def _sweep(spec: LossSpec, x: Array, y: Array, grid: Array, progress) -> Sweep:
         return replace(sweep, sum_squares=np.array(ss), mu=np.array(curves),
                        sigma=np.array(spreads), point_mu=np.array(centres),
                        point_sigma=np.array(widths))  # fmt: skip
-    return replace(sweep, probs=np.array(curves))
+    return replace(sweep, probs=np.array(curves), point_probs=np.array(centres))
 
 
 def _run_information(spec: LossSpec, progress) -> LossResult:

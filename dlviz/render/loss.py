@@ -27,8 +27,8 @@ EQUATION_NAMES = {  # each printed equation's name: a key of the topic's strings
     "kl_direct": "loss_eq_kl_direct",
     "kl": "loss_eq_kl",
 }
-SIZE = (12.8, 7.2)
-MAX_CURVES = 30  # points that each get their predicted density drawn beside them  # both looks are 16:9 pages
+SIZE = (12.8, 7.2)  # both looks are 16:9 pages
+MAX_CURVES = 30  # points that each get their predicted density drawn beside them
 
 
 def value_text(v: float) -> str:
@@ -207,7 +207,7 @@ def draw_multiclass(ax: Axes, result: LossResult, *, theme: Theme = LIGHT, lang:
     """One stacked bar of softmax(f(xₙ)/T) per point, ordered by xₙ; the true
     class's part outlined, its probability written above the bar."""
     order = np.argsort(result.x, kind="stable")
-    probs = result.probs if at is None else _multiclass_points(result, at)
+    probs = result.probs if at is None else result.sweep.point_probs[at]
     classes = probs.shape[1]
     bottom = np.zeros(len(order))
     for k in range(classes):
@@ -230,15 +230,6 @@ def draw_multiclass(ax: Axes, result: LossResult, *, theme: Theme = LIGHT, lang:
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small")
     ax.set_title(text("loss_true_class", lang), fontsize=size * 0.8, loc="left")
     return ax
-
-
-def _multiclass_points(result: LossResult, at: int) -> np.ndarray:
-    """The class probabilities at the points for sweep value ``at``: the sweep
-    keeps only the true class's, so the others are read from the grid's
-    nearest input (for the animation's bars)."""
-    grid = result.sweep.probs[at]
-    nearest = np.abs(result.grid[None, :] - result.x[:, None]).argmin(axis=1)
-    return grid[nearest]
 
 
 def draw_distributions(ax: Axes, result: LossResult, *, theme: Theme = LIGHT, lang: str = "en",
@@ -413,3 +404,73 @@ def plot_loss(result: LossResult, *, theme: Theme = LIGHT, lang: str = "en") -> 
 def figure(result: LossResult, *, theme: Theme = LIGHT, lang: str = "en") -> Figure:
     """The figure ``dlviz loss`` draws."""
     return plot_loss(result, theme=theme, lang=lang)
+
+
+# ---------------------------------------------------------------------------- the animation
+
+MAX_FRAMES = 40  # sweep values an animation shows (evenly spaced, the ends included)
+
+
+def frame_indices(result: LossResult) -> list[int]:
+    """The sweep's indices the animation shows, first to last."""
+    count = len(result.sweep.values)
+    if count <= MAX_FRAMES:
+        return list(range(count))
+    return sorted(set(np.linspace(0, count - 1, MAX_FRAMES).round().astype(int).tolist()))
+
+
+def sweep_caption(result: LossResult, at: int, lang: str) -> str:
+    """'offset β₁[0] = 0.27: L = 0.0213, −log L = 3.85' (or q_t's H and KL)."""
+    s = result.sweep
+    value = f"{parameter_name(result, lang)} = {value_text(s.values[at])}"
+    if result.spec.task == "information":
+        return (f"t = {value_text(s.values[at])}: H(p, q_t) = {value_text(s.cross_entropy[at])}, "
+                f"KL(p‖q_t) = {value_text(s.kl[at])}")  # fmt: skip
+    return f"{value}: L = {value_text(s.likelihood[at])}, −log L = {value_text(s.nll[at])}"
+
+
+def animate_loss(result: LossResult, *, theme: Theme = LIGHT, lang: str = "en"):
+    """The swept parameter moving: the model's prediction over the data (or
+    q_t beside p) and the likelihood and −log L curves tracing out."""
+    from matplotlib.animation import FuncAnimation
+
+    task = result.spec.task
+    frames = frame_indices(result)
+    with themed(theme):
+        size = _font(theme)
+        fig = new_figure(theme, SIZE, layout=None)
+        fig.suptitle(title(result, lang), fontsize=size * 1.25, y=0.985)
+        caption = fig.text(0.5, 0.05, "", ha="center", fontsize=size * 1.1)
+        data_ax = fig.add_axes((0.06, 0.2, 0.5 if task != "multiclass" else 0.44, 0.6))
+        sweep_ax = fig.add_axes((0.7, 0.2, 0.23, 0.6))
+
+        def update(i: int):
+            at = frames[i]
+            for ax in fig.axes[:]:
+                if ax not in (data_ax, sweep_ax):
+                    ax.remove()  # the twin axes of the last frame
+            data_ax.clear()
+            sweep_ax.clear()
+            if task == "information":
+                q = result.sweep.probs[at]
+                draw_distributions(data_ax, result, theme=theme, lang=lang, q=q, size=size)
+                data_ax.legend(["p", "q_t"], fontsize=size * 0.8)
+            else:
+                draw = {"regression": draw_regression, "binary": draw_binary,
+                        "multiclass": draw_multiclass}[task]  # fmt: skip
+                draw(data_ax, result, theme=theme, lang=lang, at=at, size=size)
+            draw_sweep(sweep_ax, result, theme=theme, lang=lang, upto=at, size=size)
+            caption.set_text(sweep_caption(result, at, lang))
+            for ax in fig.axes:
+                ax.tick_params(labelsize=size * 0.85)
+            return ()
+
+        update(0)
+    anim = FuncAnimation(fig, update, frames=len(frames), blit=False)
+    anim.dlviz_fps = 6  # a sweep of 40 values in about 7 s
+    return anim
+
+
+def animation(result: LossResult, *, theme: Theme = LIGHT, lang: str = "en"):
+    """The parameter sweeping while the prediction moves and the curves trace out."""
+    return animate_loss(result, theme=theme, lang=lang)
