@@ -66,6 +66,12 @@ def _relu(**requests):
     return R.run(R.make_spec(**requests), cuts=requests.get("input_dim", 2) == 2)
 
 
+def _loss(**requests):
+    from dlviz.compute import loss as L
+
+    return L.run(L.make_spec(**requests))
+
+
 def _residual(**requests):
     from dlviz.compute import residual as V
 
@@ -120,7 +126,23 @@ CASES = {
         "BackpropScene",
         lambda: _backprop(widths=(8, 8, 8, 8, 8), batch=16, loss="cross-entropy"),
     ),
+    "loss regression": ("loss", "LossScene", None),
+    "loss multiclass, 10 classes, 60 points": (
+        "loss",
+        "LossScene",
+        lambda: _loss(task="multiclass", points=60, smoothing=0.1, given=_ten_classes()),
+    ),
+    "loss information, 10 outcomes": (
+        "loss",
+        "LossScene",
+        lambda: _loss(task="information", p=(0.1,) * 10, q=(0.05,) * 5 + (0.15,) * 5),
+    ),
 }
+
+
+def _ten_classes() -> dict:
+    rows = [[float(k - 5)] for k in range(10)]
+    return {"layers": [{"weight": rows, "bias": [0.0] * 10}]}
 
 
 def _is_text(mob) -> bool:

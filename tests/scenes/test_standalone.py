@@ -23,6 +23,7 @@ SCENES = [
     ("attention", "AttentionScene"),
     ("beam", "BeamScene"),
     ("backprop", "BackpropScene"),
+    ("loss", "LossScene"),
 ]
 
 
