@@ -158,13 +158,14 @@ def loss(
             "temperature": temperature,
             "smoothing": smoothing,
             "sweep": sweep,
-            "range": range_,
+            "range_": range_,
             "steps": steps,
             "p": p,
             "q": q,
             "units": units,
         }
     )
+    typed = {("range" if k == "range_" else k): v for k, v in typed.items()}  # as typed
     requests = parse_requests(typed)
     from dlviz.compute import loss as L
 
