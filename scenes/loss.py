@@ -331,9 +331,8 @@ class LossScene(Scene):
         r, theme, lang = self.result, self.theme, self.lang
         here = VGroup()
         if r.spec.task != "information":
-            value = r.spec.sigma if r.spec.sweep == "sigma" else L.offset_of(r.spec)
             here.add(label(f"{text('loss_this_run', lang)}: {parameter_name(r, lang)} = "
-                           f"{value_text(value)}", theme, lang, font_size=22))  # fmt: skip
+                           f"{value_text(r.current)}", theme, lang, font_size=22))  # fmt: skip
             here.next_to(heading, DOWN, buff=0.3)
             self.play(FadeIn(here), run_time=0.5)
         names = [name for name, _ in equation_lines(r, lang)]

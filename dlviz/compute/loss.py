@@ -632,6 +632,8 @@ class LossResult:
     spec: LossSpec
     sweep: Sweep
     equations: tuple[tuple[str, Equation], ...]
+    current: float = 0.0  # the swept parameter's value in this run (the mix: 0, q itself)
+    model_source: str = ""  # "udl" (the notebook's network), "given", "line" or "poly"
     x: Array | None = None
     y: Array | None = None
     mu: Array | None = None
@@ -683,8 +685,11 @@ def run(spec: LossSpec, progress: Callable[[int, int], None] | None = None) -> L
         if spec.smoothing:
             name = "smoothed"
             loss = math.fsum(categorical_nll(logits / spec.temperature, y, spec.smoothing))
-    result = LossResult(spec, _sweep(spec, x, y, grid, progress), (), grid=grid, loss=loss,
-                        loss_name=LOSS_NAMES[name], **fields)  # fmt: skip
+    udl = spec.layers == udl_layers(spec.task, spec.heteroscedastic)
+    source = spec.model if spec.model != "network" else "udl" if udl else "given"
+    current = spec.sigma if spec.sweep == "sigma" else offset_of(spec)
+    result = LossResult(spec, _sweep(spec, x, y, grid, progress), (), current, source,
+                        grid=grid, loss=loss, loss_name=LOSS_NAMES[name], **fields)  # fmt: skip
     return replace(result, equations=data_equations(result))
 
 

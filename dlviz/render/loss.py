@@ -12,7 +12,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from dlviz.compute.expr import number
-from dlviz.compute.loss import SIG, LossResult, offset_of
+from dlviz.compute.loss import SIG, LossResult
 from dlviz.render.base import new_figure, themed
 from dlviz.theme import LIGHT, Theme, series_color, text
 
@@ -63,9 +63,7 @@ def model_text(result: LossResult, lang: str) -> str:
         terms = [value_text(c) + ("" if k == 0 else "x" if k == 1 else f"x{k}".translate(powers))
                  for k, c in enumerate(spec.coef)]  # fmt: skip
         return text(f"loss_model_{spec.model}", lang, f=" + ".join(terms).replace("+ −", "− "))
-    from dlviz.compute.loss import udl_layers
-
-    if spec.layers == udl_layers(spec.task, spec.heteroscedastic):
+    if result.model_source == "udl":
         return text("loss_model_udl", lang, nb=NOTEBOOK[spec.task])
     return text("loss_model_network", lang)
 
@@ -115,6 +113,7 @@ def elided(line: str, lang: str) -> str:
 
 
 def loss_name(result: LossResult, lang: str) -> str:
+    """The run's loss by its usual name (least squares, binary cross-entropy, …)."""
     return text(result.loss_name, lang, eps=f"{result.spec.smoothing or 0:g}")
 
 
@@ -284,7 +283,7 @@ def draw_sweep(ax: Axes, result: LossResult, *, theme: Theme = LIGHT, lang: str 
     best = s.values[s.best]
     ax.axvline(best, color=theme.muted, linestyle=":", linewidth=1.5)
     if upto is None:
-        here = _current(result)
+        here = result.current
         ax.axvline(here, color=theme.foreground, linewidth=1, alpha=0.6)
         ax.text(here, ax.get_ylim()[1] * 0.98, " " + text("loss_this_run", lang), ha="left",
                 va="top", fontsize=size * 0.7, color=theme.foreground)  # fmt: skip
@@ -296,11 +295,6 @@ def draw_sweep(ax: Axes, result: LossResult, *, theme: Theme = LIGHT, lang: str 
                       value=value_text(best)), fontsize=size * 0.85)  # fmt: skip
     ax.grid(True, alpha=0.3)
     return ax
-
-
-def _current(result: LossResult) -> float:
-    spec = result.spec
-    return spec.sigma if spec.sweep == "sigma" else offset_of(spec)
 
 
 def _draw_information_sweep(ax, result: LossResult, theme: Theme, lang: str, end: int, size):
