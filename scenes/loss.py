@@ -121,11 +121,7 @@ class LossScene(Scene):
     # ------------------------------------------------------------------ the sweep
 
     def frames(self) -> list[int]:
-        shown = frame_indices(self.result)
-        if len(shown) <= FILMED:
-            return shown
-        picks = np.linspace(0, len(shown) - 1, FILMED).round().astype(int)
-        return [shown[i] for i in sorted(set(picks.tolist()))]
+        return filmed(self.result)
 
     def caption_at(self, at: int):
         line = label(sweep_caption(self.result, at, self.lang), self.theme, self.lang,
@@ -359,6 +355,15 @@ class LossScene(Scene):
         for line in lines:
             block.add(label(line, theme, lang, font_size=22))
         return block.arrange(DOWN, aligned_edge=LEFT, buff=0.1)
+
+
+def filmed(result) -> list[int]:
+    """The sweep's indices the video films: at most FILMED of the animation's, ends included."""
+    shown = frame_indices(result)
+    if len(shown) <= FILMED:
+        return shown
+    picks = np.linspace(0, len(shown) - 1, FILMED).round().astype(int)
+    return [shown[i] for i in sorted(set(picks.tolist()))]
 
 
 def _unit(values: np.ndarray, panel: _Panel):

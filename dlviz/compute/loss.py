@@ -280,6 +280,11 @@ def make_spec(
         return _information_spec(p, q, seed, sweep, sweep_range, steps, units)
     check(p is None and q is None, "p" if p is not None else "q", p if p is not None else q,
           "applies to --task information")  # fmt: skip
+    if given is not None:
+        check(isinstance(given, Mapping), "given", "…", "expected {'layers': [...], 'x': [...], "
+              "'y': [...]}")  # fmt: skip
+        unknown = sorted(set(given) - {"layers", "x", "y"})
+        check(not unknown, "given", "…", f"unknown key {unknown[:1]}; expected layers, x, y")
     model, layers, coef = _model(task, model, coef, given, layers, heteroscedastic)
     heteroscedastic = bool(heteroscedastic)
     if heteroscedastic:

@@ -71,6 +71,9 @@ EXTRA = [
     ("landscape", "linear", "--view", "heatmap"),
     ("backprop", "--view", "layers", "--batch", "3"),
     ("backprop", "--widths", "3,4,3", "--loss", "cross-entropy", "--activation", "tanh"),
+    ("loss", "--heteroscedastic"),
+    ("loss", "--task", "multiclass", "--smoothing", "0.1", "--points", "40"),
+    ("loss", "--model", "poly", "--points", "40", "--sweep", "sigma"),
 ]
 CASES = [i.args for i in G.FIGURES] + EXTRA
 
