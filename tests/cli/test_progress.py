@@ -11,13 +11,14 @@ import pytest
 
 # command → the bar's words (each run takes a second or more here)
 RUNS = {
-    "residual blocks": ["residual", "--depth", "30"],
+    "residual blocks": ["residual", "--depth", "30", "--width", "64", "--batch", "64"],
     "running the optimizers": ["optimizers", "--optimizer", "adam", "--basins", "120"],
     "cutting regions": ["relu", "--widths", "40,40"],
     "sliding the window": ["conv", "--input", "1024x1024", "--kernel", "31x31"],
     "evaluating the grid": ["landscape", "gabor", "--resolution", "1500"],
-    "writing optimizers_gabor": ["optimizers", "--format", "gif"],
+    "writing optimizers_gabor": ["optimizers", "--format", "gif", "--steps", "20"],
     "checking gradients": ["backprop", "--widths", "32,32,32", "--batch", "32"],
+    "sweeping offset": ["loss", "--points", "500", "--steps", "1001"],
 }
 
 
