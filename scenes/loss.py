@@ -191,6 +191,15 @@ class LossScene(Scene):
         high = float(s.cross_entropy.max()) * 1.1 if s.kl is not None else 1.0
         panel = _Panel((4.35, 0.15), 3.9, 3.9, (s.values[0], s.values[-1]), (0.0, high))
         frame = self.frame_of(panel, (parameter_name(r, lang), ""), numbered=True, y_ticks=False)
+        if s.kl is not None:  # the curves named in their colours, between them
+            keys = VGroup(*[label(name, self.theme, lang, font_size=18,
+                                  color=series_color(self.theme, colour))
+                            for name, colour in (("H(p, q_t)", 1), ("KL(p‖q_t)", MISS),
+                                                 ("H(p)", 0))])  # fmt: skip
+            keys.arrange(DOWN, aligned_edge=LEFT, buff=0.1)
+            middle = (r.entropy + float(s.kl.max())) / 2
+            frame.add(keys.move_to(panel.point(s.values[-1], middle), aligned_edge=RIGHT)
+                      .shift(LEFT * 0.15))  # fmt: skip
         if s.kl is None:  # the two curves, each in its own scale, named in its colour
             for key, colour, y in (("loss_likelihood_axis", LIKELIHOOD, 0.8),
                                    ("loss_nll_axis", NLL, 0.65)):  # fmt: skip
