@@ -48,7 +48,7 @@ from dlviz.render.loss import (
 from dlviz.scenes._common import label
 from dlviz.theme import get_theme, series_color, text
 
-FILMED = 30  # sweep values filmed
+FILMED = 24  # sweep values filmed
 LINE_CHARS = 62  # an equation's numbers are wrapped to lines of about this many characters
 PER_PAGE = 2  # equations on screen at once
 

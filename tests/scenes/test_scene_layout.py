@@ -127,10 +127,10 @@ CASES = {
         lambda: _backprop(widths=(8, 8, 8, 8, 8), batch=16, loss="cross-entropy"),
     ),
     "loss regression": ("loss", "LossScene", None),
-    "loss multiclass, 10 classes, 60 points": (
+    "loss multiclass, 10 classes": (
         "loss",
         "LossScene",
-        lambda: _loss(task="multiclass", points=60, smoothing=0.1, given=_ten_classes()),
+        lambda: _loss(task="multiclass", points=12, smoothing=0.1, given=_ten_classes()),
     ),
     "loss information, 10 outcomes": (
         "loss",
