@@ -52,3 +52,17 @@ def video_ratio(args: list[str], quality: str, work: Path) -> tuple[float, float
     length = video_seconds(video)
     video.unlink()
     return render, length
+
+
+def figure_seconds(figure, result, work: Path, repeat: int) -> float:
+    """Best time to draw ``figure(result)`` in-process and save it as a PNG
+    (light theme) in ``work``, in seconds."""
+    from dlviz.output import save_figure
+    from dlviz.render.base import themed
+    from dlviz.theme import LIGHT
+
+    def draw() -> None:
+        with themed(LIGHT):
+            save_figure(figure(result), work / "figure.png", "png")
+
+    return best(draw, repeat)

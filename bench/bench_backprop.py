@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _timing import best, video_ratio, wall  # noqa: E402
+from _timing import best, figure_seconds, video_ratio, wall  # noqa: E402
 
 from dlviz.compute import backprop as B  # noqa: E402
 
@@ -32,19 +32,11 @@ def main() -> None:
     estimate = spec.seconds() * 1000
     print(f"compute, widths 4,8,8,3, batch 16: {t * 1000:.1f} ms "
           f"({len(result.checks)} parameters checked; estimate {estimate:.0f} ms)")  # fmt: skip
-    from dlviz.output import save_figure
     from dlviz.render import backprop as R
-    from dlviz.render.base import themed
-    from dlviz.theme import LIGHT
 
     with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "f.png"
-
-        def draw() -> None:
-            with themed(LIGHT):
-                save_figure(R.figure(result), out, "png")
-
-        print(f"figure (draw and save a PNG): {best(draw, 3):.2f} s")
+        t = figure_seconds(R.figure, result, Path(tmp), 3)
+        print(f"figure (draw and save a PNG): {t:.2f} s")
         t = wall([sys.executable, "-m", "dlviz", *ARGS, "--out", "b.png"], Path(tmp), 3)
         print(f"figure (whole command): {t:.2f} s")
         for name, args in (("MLP 4,8,8,3, batch 16", ARGS), ("toy chain", ["backprop"])):

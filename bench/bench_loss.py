@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _timing import best, video_ratio, wall  # noqa: E402
+from _timing import best, figure_seconds, video_ratio, wall  # noqa: E402
 
 from dlviz.compute import loss as L  # noqa: E402
 
@@ -30,19 +30,11 @@ def main() -> None:
     big = L.make_spec(task="multiclass", points=500, steps=1001)
     print(f"compute, multiclass, 500 points, 1001 offsets: {best(lambda: L.run(big), 3):.2f} s")
     result = L.run(spec)
-    from dlviz.output import save_figure
     from dlviz.render import loss as R
-    from dlviz.render.base import themed
-    from dlviz.theme import LIGHT
 
     with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "f.png"
-
-        def draw() -> None:
-            with themed(LIGHT):
-                save_figure(R.figure(result), out, "png")
-
-        print(f"figure (draw and save a PNG): {best(draw, 3):.2f} s")
+        t = figure_seconds(R.figure, result, Path(tmp), 3)
+        print(f"figure (draw and save a PNG): {t:.2f} s")
         t = wall([sys.executable, "-m", "dlviz", "loss", "--out", "l.png"], Path(tmp), 3)
         print(f"figure (whole command): {t:.2f} s")
         t = wall([sys.executable, "-m", "dlviz", "loss", "--format", "gif", "--out", "l.gif"],

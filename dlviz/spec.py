@@ -22,6 +22,14 @@ def check(ok: bool, param: str, value: object, allowed: str) -> None:
         raise SpecError(param, value, allowed)
 
 
+def unused(args: Mapping, owner: str) -> None:
+    """A SpecError for the first of ``args`` that was given (not None): it
+    applies to ``owner`` only. A whole given document is named by its option alone."""
+    for name, value in args.items():
+        shown = "…" if isinstance(value, Mapping) else value
+        check(value is None, name, shown, f"applies to {owner}")
+
+
 def whole(param: str, value: object, lo: int, hi: int | float) -> int:
     """``value`` as an int in [lo, hi], or a SpecError naming ``param``."""
     ok = isinstance(value, (int, float)) and not isinstance(value, bool)

@@ -340,10 +340,11 @@ class LossScene(Scene):
                            f"{value_text(r.current)}", theme, lang, font_size=22))  # fmt: skip
             here.next_to(heading, DOWN, buff=0.3)
             self.play(FadeIn(here), run_time=0.5)
-        names = [name for name, _ in equation_lines(r, lang)]
+        written = equation_lines(r, lang)
+        names = [name for name, _ in written]
         texts = [_split(elided(eq.text(), lang), eq.prefix) for _, eq in r.equations]
         if len(names) > len(texts):  # the likelihood too small for a float: said in words
-            texts.insert(0, [equation_lines(r, lang)[0][1]])
+            texts.insert(0, [written[0][1]])
         blocks = [self.block(name, lines) for name, lines in zip(names, texts, strict=True)]
         below = here if len(here) else heading
         for first in range(0, len(blocks), PER_PAGE):

@@ -24,8 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dlviz.compute.expr import Equation, Num, Product, Sum
-from dlviz.errors import SpecError
-from dlviz.spec import check, choice, frozen, number, whole
+from dlviz.spec import check, choice, frozen, number, unused, whole
 
 Array = np.ndarray
 SIG = 4  # significant digits of every number an equation writes (2.234·(−0.7536))
@@ -533,7 +532,7 @@ def make_spec(
         network = "mlp" if any(v is not None for v in mlp_args.values()) else "chain"
     network = choice("network", network, NETWORKS)
     if network == "chain":
-        _refuse_others(mlp_args, "the MLP (--network mlp)")
+        unused(mlp_args, "the MLP (--network mlp)")
         return BackpropSpec(
             "chain",
             _four("beta", UDL_BETA if beta is None else beta),
@@ -541,15 +540,8 @@ def make_spec(
             number("x", UDL_X if x is None else x, -DATA_LIMIT, DATA_LIMIT),
             number("y", UDL_Y if y is None else y, -DATA_LIMIT, DATA_LIMIT),
         )
-    _refuse_others(chain_args, "the toy chain (--network chain)")
+    unused(chain_args, "the toy chain (--network chain)")
     return _mlp_spec(**mlp_args)
-
-
-def _refuse_others(args: Mapping, owner: str) -> None:
-    for name, value in args.items():
-        # a whole given file is named by its option alone (the command line writes lists)
-        shown = "…" if isinstance(value, Mapping) else value
-        check(value is None, name, shown, f"applies to {owner}")
 
 
 def _four(name: str, values) -> tuple[float, ...]:
@@ -600,22 +592,12 @@ def _mlp_spec(*, widths, activation, loss, batch, seed, given, view) -> Backprop
 def _given(doc: Mapping, loss: str) -> dict:
     """The given parts, as nested tuples of floats: {"layers": {"weight",
     "bias"}, "x": (d0, B), "y": (dL, B) or (B,) class indices}."""
-    from dlviz.compute.relu import read_layers
+    from dlviz.compute.relu import given_document, given_layers, layers_field
 
-    check(isinstance(doc, Mapping), "given", "…", "expected {'layers': [...], 'x': ..., 'y': ...}")
-    unknown = set(doc) - {"layers", "x", "y"}
-    check(not unknown, "given", "…", f"unknown key {sorted(unknown)[:1]}; expected layers, x, y")
+    given_document(doc)
     out = {}
     if "layers" in doc:
-        try:
-            weights, biases = read_layers(doc)
-        except ValueError as exc:
-            raise SpecError("given", "…", str(exc).splitlines()[0]) from None
-        for w, b in zip(weights, biases, strict=True):
-            check(max(np.abs(w).max(), np.abs(b).max()) <= MAX_VALUE, "given", "…",
-                  f"weights and biases within ±{MAX_VALUE:g}")  # fmt: skip
-        out["layers"] = {"weight": tuple(frozen(w.tolist()) for w in weights),
-                         "bias": tuple(frozen(b.tolist()) for b in biases)}  # fmt: skip
+        out["layers"] = layers_field(*given_layers(doc, MAX_VALUE))
     for key in ("x", "y"):
         if key in doc:
             out[key] = _array(key, doc[key], loss)

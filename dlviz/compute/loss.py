@@ -26,8 +26,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from dlviz.compute.expr import Equation, Num, Product, Quotient, Sum
-from dlviz.errors import SpecError
-from dlviz.spec import check, choice, frozen, number, pair, whole
+from dlviz.spec import check, choice, number, pair, unused, whole
 
 Array = np.ndarray
 LOG_2PI = math.log(2.0 * math.pi)
@@ -274,36 +273,31 @@ def make_spec(
                   "sigma": sigma, "heteroscedastic": heteroscedastic or None,
                   "temperature": temperature, "smoothing": smoothing, "layers": layers,
                   "x": x, "y": y}  # fmt: skip
-        for name, value in others.items():
-            shown = "…" if isinstance(value, Mapping) else value
-            check(value is None, name, shown, "applies to regression, binary and multiclass")
+        unused(others, "regression, binary and multiclass")
         return _information_spec(p, q, seed, sweep, sweep_range, steps, units)
-    check(p is None and q is None, "p" if p is not None else "q", p if p is not None else q,
-          "applies to --task information")  # fmt: skip
+    unused({"p": p, "q": q}, "--task information")
     if given is not None:
-        check(isinstance(given, Mapping), "given", "…", "expected {'layers': [...], 'x': [...], "
-              "'y': [...]}")  # fmt: skip
-        unknown = sorted(set(given) - {"layers", "x", "y"})
-        check(not unknown, "given", "…", f"unknown key {unknown[:1]}; expected layers, x, y")
+        from dlviz.compute.relu import given_document
+
+        given_document(given)
     model, layers, coef = _model(task, model, coef, given, layers, heteroscedastic)
     heteroscedastic = bool(heteroscedastic)
     if heteroscedastic:
         check(task == "regression", "heteroscedastic", True, "applies to --task regression")
         check(sigma is None, "sigma", sigma, "σ(x) comes from the network's second output "
               "with --heteroscedastic")  # fmt: skip
+    elif task == "regression":
+        sigma = number("sigma", UDL_SIGMA if sigma is None else sigma, 0.0, MAX_VALUE,
+                       open_lo=True)  # fmt: skip
     else:
-        sigma = (
-            number("sigma", UDL_SIGMA if sigma is None else sigma, 0.0, MAX_VALUE, open_lo=True)
-            if task == "regression"
-            else _only(sigma, "sigma", task, "regression")
-        )
+        unused({"sigma": sigma}, f"--task regression, not {task}")
     if task == "multiclass":
         temperature = number("temperature", 1.0 if temperature is None else temperature,
                              0.01, 100.0)  # fmt: skip
         smoothing = number("smoothing", 0.0 if smoothing is None else smoothing, 0.0, 1.0)
     else:
-        temperature = _only(temperature, "temperature", task, "multiclass")
-        smoothing = _only(smoothing, "smoothing", task, "multiclass")
+        unused({"temperature": temperature, "smoothing": smoothing},
+               f"--task multiclass, not {task}")  # fmt: skip
     seed_given = seed is not None
     seed = whole("seed", 0 if seed is None else seed, 0, 2**32 - 1)
     spec = LossSpec(
@@ -320,11 +314,6 @@ def make_spec(
     )
     spec = _with_data(spec, given, points, x, y, data, seed_given)
     return _with_sweep(spec, sweep, sweep_range, steps)
-
-
-def _only(value, name: str, task: str, owner: str):
-    check(value is None, name, value, f"applies to --task {owner}, not {task}")
-    return None
 
 
 def udl_layers(task: str, heteroscedastic: bool = False) -> dict:
@@ -370,14 +359,11 @@ def _coef(task: str, model: str, coef) -> tuple[float, ...]:
 def _layers(task: str, doc, heteroscedastic: bool) -> dict:
     """Given layers ({"weight": [...], "bias": [...]} per layer, or a replayed
     spec's {"weight": (...), "bias": (...)}) checked for this task."""
-    from dlviz.compute.relu import read_layers
+    from dlviz.compute.relu import given_layers, layers_field
 
     if isinstance(doc, Mapping):  # a replayed spec's own field
         doc = [{"weight": w, "bias": b} for w, b in zip(doc["weight"], doc["bias"], strict=True)]
-    try:
-        weights, biases = read_layers({"layers": doc})
-    except (ValueError, TypeError) as exc:
-        raise SpecError("given", "…", str(exc).splitlines()[0]) from None
+    weights, biases = given_layers({"layers": doc}, MAX_VALUE)
     outputs = weights[-1].shape[0]
     want = {"regression": 2 if heteroscedastic else 1, "binary": 1}.get(task)
     ok = outputs == want if want else 2 <= outputs <= MAX_CLASSES
@@ -386,10 +372,7 @@ def _layers(task: str, doc, heteroscedastic: bool) -> dict:
     check(weights[0].shape[1] == 1, "given", "…", "the network must take one input x")
     check(len(weights) <= MAX_LAYERS and max(w.shape[0] for w in weights) <= MAX_WIDTH,
           "given", "…", f"at most {MAX_LAYERS} layers of {MAX_WIDTH} units")  # fmt: skip
-    big = max(max(np.abs(w).max(), np.abs(b).max()) for w, b in zip(weights, biases, strict=True))
-    check(big <= MAX_VALUE, "given", "…", f"weights and biases within ±{MAX_VALUE:g}")
-    return {"weight": tuple(frozen(w.tolist()) for w in weights),
-            "bias": tuple(frozen(b.tolist()) for b in biases)}  # fmt: skip
+    return layers_field(weights, biases)
 
 
 # ---------------------------------------------------------------------------- the model
@@ -423,17 +406,16 @@ def distribution(spec: LossSpec, x: Array) -> tuple[Array, Array | None]:
     return softmax(out, temperature=spec.temperature), out
 
 
-def point_nll(spec: LossSpec, x: Array, y: Array) -> Array:
-    """−log p(yₙ | xₙ) per point, computed stably (from logits, with log-sum-exp)."""
-    if spec.task == "regression":
-        mu, sigma = distribution(spec, x)
-        if np.any(sigma <= 0):
-            raise ValueError("σ(x) = 0 at a data point: a Gaussian of σ = 0 has no density")
-        return gaussian_nll(y, mu, sigma)
-    out = model_outputs(spec, x)
+def fit(spec: LossSpec, x: Array, y: Array) -> tuple[Array, Array, Array]:
+    """−log p(yₙ | xₙ) per point beside what the model predicts there
+    (``distribution``'s pair), from one pass of the model; the NLL from the
+    logits (log-sigmoid, log-sum-exp), never from the rounded probabilities."""
+    first, second = distribution(spec, x)
+    if spec.task == "regression":  # gaussian_nll refuses a σ of 0
+        return gaussian_nll(y, first, second), first, second
     if spec.task == "binary":
-        return bernoulli_nll(y, out[:, 0])
-    return categorical_nll(out / spec.temperature, y)
+        return bernoulli_nll(y, second[:, 0]), first, second
+    return categorical_nll(second / spec.temperature, y), first, second
 
 
 def offset_of(spec: LossSpec) -> float:
@@ -668,13 +650,13 @@ def run(spec: LossSpec, progress: Callable[[int, int], None] | None = None) -> L
     if spec.task == "information":
         return _run_information(spec, progress)
     x, y = np.array(spec.x, float), np.array(spec.y)
-    nlls = point_nll(spec, x, y)
+    nlls, first, second = fit(spec, x, y)
     nll = math.fsum(nlls)
     fields = {"x": x, "y": y, "point_nll": nlls, "point_prob": np.exp(-nlls), "nll": nll,
               "log10_likelihood": -nll / math.log(10), "likelihood": math.exp(-nll)}  # fmt: skip
     grid = np.linspace(*_grid_span(x), GRID)
     if spec.task == "regression":
-        mu, sigma = distribution(spec, x)
+        mu, sigma = first, second
         grid_mu, grid_sigma = distribution(spec, grid)
         ss = math.fsum((y - mu) ** 2)
         fields |= {"mu": mu, "sigma": sigma, "sum_squares": ss, "grid_mu": grid_mu,
@@ -682,7 +664,7 @@ def run(spec: LossSpec, progress: Callable[[int, int], None] | None = None) -> L
         name = "heteroscedastic" if spec.heteroscedastic else "regression"
         loss = nll if spec.heteroscedastic else ss
     else:
-        probs, logits = distribution(spec, x)
+        probs, logits = first, second
         grid_probs, grid_logits = distribution(spec, grid)
         fields |= {"probs": probs, "logits": logits, "grid_probs": grid_probs,
                    "grid_logits": grid_logits}  # fmt: skip
@@ -711,20 +693,19 @@ def _sweep(spec: LossSpec, x: Array, y: Array, grid: Array, progress) -> Sweep:
     nll, ss, points, curves, spreads, centres, widths = [], [], [], [], [], [], []
     for i, value in enumerate(values):
         at = with_value(spec, value)
-        nlls = point_nll(at, x, y)
+        nlls, first, second = fit(at, x, y)
         nll.append(math.fsum(nlls))
         points.append(np.exp(-nlls))
         if spec.task == "regression":
             mu, sigma = distribution(at, grid)
             curves.append(mu)
             spreads.append(sigma)
-            centre, width = distribution(at, x)
-            centres.append(centre)
-            widths.append(width)
-            ss.append(math.fsum((y - centre) ** 2))
+            centres.append(first)
+            widths.append(second)
+            ss.append(math.fsum((y - first) ** 2))
         else:
             curves.append(distribution(at, grid)[0])
-            centres.append(distribution(at, x)[0])
+            centres.append(first)
         if progress:
             progress(i + 1, len(values))
     nll = np.array(nll)

@@ -130,6 +130,31 @@ def read_layers(doc) -> tuple[tuple[Array, ...], tuple[Array, ...]]:
     return tuple(weights), tuple(biases)
 
 
+def given_document(doc) -> None:
+    """A --weights document is an object of layers, x and y (each optional)."""
+    check(isinstance(doc, Mapping), "given", "…", "expected {'layers': [...], 'x': ..., 'y': ...}")
+    unknown = set(doc) - {"layers", "x", "y"}
+    check(not unknown, "given", "…", f"unknown key {sorted(unknown)[:1]}; expected layers, x, y")
+
+
+def given_layers(doc, limit: float) -> tuple[tuple[Array, ...], tuple[Array, ...]]:
+    """``read_layers`` for a spec's given network: a bad document is a
+    SpecError naming "given", and every weight and bias is within ±``limit``."""
+    try:
+        weights, biases = read_layers(doc)
+    except (ValueError, TypeError) as exc:
+        raise SpecError("given", "…", str(exc).splitlines()[0]) from None
+    big = max(max(np.abs(w).max(), np.abs(b).max()) for w, b in zip(weights, biases, strict=True))
+    check(big <= limit, "given", "…", f"weights and biases within ±{limit:g}")
+    return weights, biases
+
+
+def layers_field(weights, biases) -> dict:
+    """The layers as a spec holds them: {"weight": (W1, …), "bias": (b1, …)}, nested tuples."""
+    return {"weight": tuple(frozen(np.asarray(w).tolist()) for w in weights),
+            "bias": tuple(frozen(np.asarray(b).tolist()) for b in biases)}  # fmt: skip
+
+
 def network_from_dict(doc: dict) -> Network:
     """{"layers": [{"weight": [[...]], "bias": [...]}, ...]}, rows = outputs;
     shapes must chain and the last layer must have one output."""

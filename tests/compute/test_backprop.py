@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from dlviz.compute import backprop as B
+from dlviz.errors import SpecError
 
 # Understanding Deep Learning, notebook 7.1 (its printed values, 3 decimals)
 UDL_FORWARD = {
@@ -310,7 +311,7 @@ def test_an_mlp_option_asks_for_the_mlp_and_every_default_is_resolved():
     ],
 )  # fmt: skip
 def test_bad_values_are_refused_naming_the_parameter(requests, param):
-    with pytest.raises(B.SpecError) as caught:
+    with pytest.raises(SpecError) as caught:
         B.make_spec(**requests)
     assert caught.value.param == param
 
