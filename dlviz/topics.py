@@ -619,6 +619,66 @@ _LOSS_STRINGS = {
 }
 
 
+_ACTIVATIONS_STRINGS = {
+    "act_sigmoid": {"en": "sigmoid σ(z)", "zh": "sigmoid σ(z)"},
+    "act_tanh": {"en": "tanh(z)", "zh": "tanh(z)"},
+    "act_relu": {"en": "ReLU", "zh": "ReLU"},
+    "act_leaky_relu": {"en": "leaky ReLU (a = {a})", "zh": "Leaky ReLU（a = {a}）"},
+    "act_prelu": {"en": "PReLU (a = {a})", "zh": "PReLU（a = {a}）"},
+    "act_elu": {"en": "ELU (α = {alpha})", "zh": "ELU（α = {alpha}）"},
+    "act_gelu": {"en": "GELU = z·Φ(z)", "zh": "GELU = z·Φ(z)"},
+    "act_maxout": {"en": "maxout of {k} lines", "zh": "maxout（{k} 条直线取最大）"},
+    "act_peak_at": {"en": "max a′ = {value} at z = {at}", "zh": "a′ 最大值 {value}（z = {at}）"},
+    "act_peak_above": {
+        "en": "max a′ = {value} for z > {lo}",
+        "zh": "a′ 最大值 {value}（z > {lo}）",
+    },
+    "act_peak_between": {
+        "en": "max a′ = {value} for {lo} ≤ z ≤ {hi}",
+        "zh": "a′ 最大值 {value}（{lo} ≤ z ≤ {hi}）",
+    },
+    "act_saturated": {
+        "en": "shaded: saturated, |a′(z)| ≤ {threshold} out to the edge "
+        "(almost no gradient passes)",
+        "zh": "阴影：饱和区，|a′(z)| ≤ {threshold} 直到边缘（梯度几乎无法回传）",
+    },
+    "act_value": {"en": "activation a(z)", "zh": "激活函数 a(z)"},
+    "act_slope": {"en": "derivative a′(z)", "zh": "导数 a′(z)"},
+    "act_title": {"en": "Activation functions and their derivatives", "zh": "激活函数及其导数"},
+    "act_pre": {"en": "pre-activation", "zh": "预激活"},
+    "act_post": {"en": "{name}", "zh": "{name}"},
+    "act_weighted": {"en": "weighted φ·h", "zh": "加权 φ·h"},
+    "act_all_units": {"en": "{n} hidden units", "zh": "{n} 个隐藏单元"},
+    "act_output": {
+        "en": "output y = φ₀ + Σ φ_d·h_d  (φ₀ = {phi0})",
+        "zh": "输出 y = φ₀ + Σ φ_d·h_d（φ₀ = {phi0}）",
+    },
+    "act_shallow_title": {
+        "en": "A shallow network (UDL fig. 3.3): {n} hidden units with {name}",
+        "zh": "浅层网络（UDL 图 3.3）：{n} 个隐藏单元，激活函数 {name}",
+    },
+    "act_example": {"en": "for x = ({x}):", "zh": "取 x = ({x})："},
+    "act_bent": {
+        "en": "with {name} between: bent, no one matrix",
+        "zh": "中间加 {name}：被折弯，不再是一个矩阵",
+    },
+    "act_linear_pair": {"en": "W₂(W₁x + b₁) + b₂", "zh": "W₂(W₁x + b₁) + b₂"},
+    "act_one_matrix": {"en": "Wx + b (one layer)", "zh": "Wx + b（单层）"},
+    "act_images_linear": {
+        "en": "a square grid through both linear layers",
+        "zh": "正方形网格经过两层线性层",
+    },
+    "act_collapse_title": {
+        "en": "Without an activation, two linear layers are one: W₂(W₁x + b₁) + b₂ = Wx + b",
+        "zh": "没有激活函数，两层线性层就是一层：W₂(W₁x + b₁) + b₂ = Wx + b",
+    },
+    "act_sum_frame": {
+        "en": "φ₀ + the first {k} of {n} weighted units ({name})",
+        "zh": "φ₀ 加上前 {k} 个（共 {n} 个）加权单元（{name}）",
+    },
+}
+
+
 TOPICS: tuple[Topic, ...] = (
     _topic(
         "optimizers",
@@ -707,6 +767,20 @@ TOPICS: tuple[Topic, ...] = (
             ("--task", "information", "--units", "bits"),
             {"task": "information", "units": "bits"},
         ),
+    ),
+    _topic(
+        "activations",
+        ("Activation functions", "激活函数"),
+        "Activation functions, their derivatives, and why networks need them.  "
+        "e.g. dlviz activations",
+        _ACTIVATIONS_STRINGS,
+        ("activations", (), {}),
+        (
+            "activations-shallow",
+            ("--view", "shallow", "--activation", "tanh"),
+            {"view": "shallow", "activations": ("tanh",)},
+        ),
+        ("activations-collapse", ("--view", "collapse"), {"view": "collapse"}),
     ),
 )
 BY_NAME = {t.name: t for t in TOPICS}
