@@ -159,6 +159,15 @@ def colormap_image(values: np.ndarray, cmap: str, levels: int | None = None) -> 
     return np.round(rgb).astype(np.uint8)
 
 
+def span(lo: float, hi: float, ticks: int = 6) -> list[float]:
+    """An Axes range [lo, hi, step] with about ``ticks`` ticks: Manim's
+    default step of 1 would draw a million ticks over a wide domain."""
+    width = max(float(hi) - float(lo), 1e-12)
+    power = 10.0 ** np.floor(np.log10(width / ticks))
+    step = next(k * power for k in (1, 2, 5, 10) if width / (k * power) <= ticks)
+    return [float(lo), float(hi), step]
+
+
 def plot_frame(
     result: LandscapeResult,
     theme: Theme,

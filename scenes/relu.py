@@ -29,7 +29,7 @@ from manim import (
 )
 
 from dlviz.compute import relu as R
-from dlviz.scenes._common import label
+from dlviz.scenes._common import label, span
 from dlviz.theme import CUT_COLOUR, REGION_COLOURS, get_theme, text, wrap
 
 
@@ -56,8 +56,8 @@ class ReluRegionsScene(Scene):
         x0, x1, y0, y1 = self.result.spec.domain
         side = 6.7
         axes = Axes(
-            x_range=[x0, x1],
-            y_range=[y0, y1],
+            x_range=span(x0, x1),
+            y_range=span(y0, y1),
             x_length=side,
             y_length=side,
             tips=False,
@@ -231,11 +231,11 @@ class ReluSumScene(Scene):
         lo, hi = xs[0], xs[-1]
         terms = self.result.terms
         partial = net.biases[-1][0] + np.cumsum(terms, axis=1)
-        span = np.concatenate([partial.ravel(), terms.ravel()])
-        pad = 0.1 * (np.ptp(span) or 1.0)
+        values = np.concatenate([partial.ravel(), terms.ravel()])
+        pad = 0.1 * (np.ptp(values) or 1.0)
         axes = Axes(
-            x_range=[lo, hi],
-            y_range=[span.min() - pad, span.max() + pad],
+            x_range=span(lo, hi),
+            y_range=span(values.min() - pad, values.max() + pad),
             x_length=10,
             y_length=5.2,
             tips=False,

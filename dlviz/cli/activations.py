@@ -168,15 +168,19 @@ def parse_requests(typed: Mapping) -> dict:
 
 def parse_lines(value: str) -> list[tuple[float, float]]:
     """'-1:0,1:0' → [(-1, 0), (1, 0)]."""
+    import math
+
     lines = []
     for part in str(value).split(","):
-        w, colon, b = part.partition(":")
-        numbers = parse_floats("--maxout", f"{w},{b}", 2) if colon else None
-        if numbers is None:
+        try:
+            w, b = (float(v) for v in part.split(":"))
+        except ValueError:
+            w = b = math.nan
+        if not (math.isfinite(w) and math.isfinite(b)):
             raise BadInput(
                 "--maxout", value, "expected lines W:B separated by commas, e.g. -1:0,1:0"
             )
-        lines.append(numbers)
+        lines.append((w, b))
     return lines
 
 

@@ -46,6 +46,7 @@ def peak_text(peak: Peak, lang: str) -> str:
 
 
 def saturation_text(result: ActivationsResult, lang: str) -> str:
+    """What the shading means, with this run's threshold."""
     return text("act_saturated", lang, threshold=value_text(result.spec.saturation))
 
 

@@ -35,6 +35,11 @@ KEPT = {
     "UDL",  # the book, as the course abbreviates it
     "sigmoid",
     "tanh",
+    "PReLU",  # activation functions, named as the literature and PyTorch name them
+    "ELU",
+    "GELU",
+    "Leaky",
+    "maxout",
     "onehot",
     "d2l",
     "pytorch",

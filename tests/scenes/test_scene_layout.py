@@ -72,6 +72,12 @@ def _loss(**requests):
     return L.run(L.make_spec(**requests))
 
 
+def _activations(**requests):
+    from dlviz.compute import activations as A
+
+    return A.run(A.make_spec(**requests))
+
+
 def _residual(**requests):
     from dlviz.compute import residual as V
 
@@ -136,6 +142,26 @@ CASES = {
         "loss",
         "LossScene",
         lambda: _loss(task="information", p=(0.1,) * 10, q=(0.05,) * 5 + (0.15,) * 5),
+    ),
+    "activations curves": ("activations", "ActivationsScene", None),
+    "activations, widest names": (
+        "activations",
+        "ActivationsScene",
+        lambda: _activations(
+            activations=("leaky_relu", "maxout", "gelu"),
+            domain=(-1e5, 1e5),
+            params={"leaky_slope": 0.123456},
+        ),  # fmt: skip
+    ),
+    "activations shallow, 16 units": (
+        "activations",
+        "ActivationsScene",
+        lambda: _activations(view="shallow", theta=[[1, -2]] * 16, phi=[0.5] * 17),
+    ),
+    "activations collapse": (
+        "activations",
+        "ActivationsScene",
+        lambda: _activations(view="collapse", seed=3),
     ),
 }
 

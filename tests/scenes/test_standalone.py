@@ -24,6 +24,7 @@ SCENES = [
     ("beam", "BeamScene"),
     ("backprop", "BackpropScene"),
     ("loss", "LossScene"),
+    ("activations", "ActivationsScene"),
 ]
 
 
