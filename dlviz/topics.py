@@ -213,6 +213,50 @@ _CONV_STRINGS = {
 }
 
 _RELU_STRINGS = {
+    "fit_target_sin": {"en": "sin x on [{a}, {b}]", "zh": "sin x（区间 [{a}, {b}]）"},
+    "fit_target_abs": {"en": "|x| on [{a}, {b}]", "zh": "|x|（区间 [{a}, {b}]）"},
+    "fit_target_step": {
+        "en": "a step at 0 on [{a}, {b}]",
+        "zh": "0 处的阶跃函数（区间 [{a}, {b}]）",
+    },
+    "fit_target_file": {"en": "the samples on [{a}, {b}]", "zh": "给定样本（区间 [{a}, {b}]）"},
+    "fit_target": {"en": "target f(x)", "zh": "目标函数 f(x)"},
+    "fit_network": {
+        "en": "ReLU network, {d} units (one colour a piece)",
+        "zh": "ReLU 网络，{d} 个单元（每段一种颜色）",
+    },
+    "fit_partial": {"en": "the first {k} of {d} units", "zh": "前 {k} 个单元（共 {d} 个）"},
+    "fit_knots": {"en": "{n} knots, where it equals f", "zh": "{n} 个节点（与 f 相等）"},
+    "fit_error": {"en": "max |f − fit|", "zh": "最大误差 |f − 拟合|"},
+    "fit_error_zero": {"en": "0: the kink is a knot", "zh": "0：折点恰为节点"},
+    "fit_bound_curvature": {"en": "bound h²/8·max|f″|", "zh": "上界 h²/8·max|f″|"},
+    "fit_bound_lipschitz": {"en": "bound L·h/2", "zh": "上界 L·h/2"},
+    "fit_this_run": {"en": "this run, D = {d}", "zh": "本次运行，D = {d}"},
+    "fit_units_axis": {"en": "hidden units D", "zh": "隐藏单元数 D"},
+    "fit_error_axis": {"en": "largest error", "zh": "最大误差"},
+    "fit_parameters": {"en": "parameters: {eq}", "zh": "参数个数：{eq}"},
+    "fit_regions": {
+        "en": "linear regions on ℝ: {eq} (the first, left of the first knot, flat); "
+        "{pieces} distinct pieces",
+        "zh": "ℝ 上的线性区域：{eq}（第一个位于首个节点左侧，是平的）；不同的线性段 {pieces} 个",
+    },
+    "fit_error_line": {
+        "en": "largest error {error} ≤ {bound}",
+        "zh": "最大误差 {error} ≤ {bound}",
+    },
+    "fit_error_step": {
+        "en": "largest error {error}: it does not fall with D, a continuous network cannot jump "
+        "(the theorem asks for a continuous f)",
+        "zh": "最大误差 {error}：不随 D 减小，连续的网络无法跳变（定理要求 f 连续）",
+    },
+    "fit_title": {
+        "en": "A shallow ReLU network with D = {d} units interpolates {target}",
+        "zh": "D = {d} 个单元的浅层 ReLU 网络插值 {target}",
+    },
+    "fit_frame": {
+        "en": "{k} of {d} units: equal to f up to the knot t_{k}, then straight",
+        "zh": "{d} 个单元中的前 {k} 个：直到节点 t_{k} 都与 f 相等，之后是直线",
+    },
     "joints": {"en": "kinks (the slope changes): {n}", "zh": "折点（斜率改变）：{n}"},
     "silent_switches": {
         "en": "units switching, the line unchanged: {n}",

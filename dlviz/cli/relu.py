@@ -45,6 +45,13 @@ Examples:
   dlviz relu --weights net.json --domain 0,1
 
   dlviz relu --input-dim 1 --sweep depth --budget 200
+
+  dlviz relu --fit sin --widths 8
+
+--fit sin|step|abs|FILE builds a shallow network of D = --widths units
+(default 8) that interpolates the target at D + 1 equally spaced knots on
+--domain (FILE: JSON {"x": [...], "y": [...]} or CSV with columns x,y), and
+draws its largest error against D beside the bound h²/8·max|f″| (or L·h/2).
 """
 
 # spec parameter → the option that sets it, for messages
@@ -60,6 +67,9 @@ OPTIONS = {
     "seeds": "--seeds",
     "steps": "--sweep",
     "view": "--view",
+    "target": "--fit",
+    "samples": "--fit",
+    "units": "--widths",
 }
 
 
@@ -93,6 +103,13 @@ def relu(
             "folding composes two one-input networks (--widths A,B)"
         ),
     ] = View.regions,
+    fit: Annotated[
+        str | None,
+        typer.Option(
+            metavar="sin|step|abs|FILE",
+            help="Interpolate a target with a shallow network of --widths D units",
+        ),
+    ] = None,
     *,
     common: Common,
 ) -> None:
@@ -107,11 +124,14 @@ def relu(
             "budget": budget,
             "seeds": seeds,
             "view": view,
+            "fit": fit,
         }
     )
     from dlviz.compute import relu as R
     from dlviz.output import progress_bar
 
+    if "fit" in typed or "target" in common.replayed:
+        return run_fit(typed, common)
     requests = parse_requests(typed)
     if "sweep" in typed or "kind" in common.replayed:
         return run_sweep(typed, requests, common)
@@ -190,6 +210,79 @@ def run_sweep(typed: dict, requests: dict, common: Common) -> None:
         rows,
         written,
     )
+
+
+def run_fit(typed: dict, common: Common) -> None:
+    from dlviz.compute import relu_fit as F
+    from dlviz.render.relu_fit import claim_lines
+
+    for name in ("input_dim", "init", "weights", "sweep", "budget", "seeds", "view"):
+        if name in typed:
+            shown = getattr(typed[name], "value", typed[name])
+            option = OPTIONS.get(name, "--" + name.replace("_", "-"))
+            raise BadInput(option, shown, "does not apply to --fit (one layer of --widths D units)")
+    requests: dict = {}
+    if "fit" in typed:
+        requests["target"] = typed["fit"] if typed["fit"] in F.TARGETS[:3] else "file"
+        if requests["target"] == "file":
+            requests["samples"] = read_samples(Path(typed["fit"]))
+    if "widths" in typed:
+        widths = parse_widths(typed["widths"])
+        if len(widths) != 1:
+            raise BadInput("--widths", typed["widths"], "--fit builds one hidden layer: --widths D")
+        requests["units"] = widths[0]
+    if "domain" in typed:
+        requests["domain"] = parse_floats("--domain", typed["domain"], 2)
+    spec = build_spec(F.make_fit_spec, common, requests, OPTIONS, _rebase_fit)
+    named = {k: (Path(v).stem if k == "fit" and spec.target == "file" else v)
+             for k, v in typed.items()}  # fmt: skip
+    plan = plan_outputs(common, "relu", "fit", named)
+    result = F.run_fit(spec)
+    written = publish("relu", spec, result, plan, common)
+    rows = [_cells(line) for line in claim_lines(result, "en")]
+    report_table(f"relu fit: {spec.target}, D = {spec.units}", [], rows, written)
+
+
+def _cells(line: str) -> list[str]:
+    """'parameters: 3D + 1 = 25' → ['parameters', '3D + 1 = 25']."""
+    head, _, rest = line.partition(": ")
+    return [head, rest] if rest and len(head) < 30 else [line, ""]
+
+
+def _rebase_fit(base: dict, requests: dict) -> dict:
+    """A new target drops the replayed samples and domain."""
+    if "target" in requests and requests["target"] != base.get("target"):
+        return {k: v for k, v in base.items() if k not in ("samples", "domain", "target")}
+    return base
+
+
+def read_samples(path: Path) -> dict:
+    """A --fit FILE: JSON {"x": [...], "y": [...]} or CSV rows x,y (a header allowed)."""
+    from dlviz.cli.common import read_text
+
+    if path.suffix.lower() == ".json":
+        doc = read_json("--fit", path)
+        if not isinstance(doc, dict):
+            raise BadInput("--fit", path, 'expected a JSON object {"x": [...], "y": [...]}')
+        return doc
+    xs, ys = [], []
+    for n, line in enumerate(read_text("--fit", path).splitlines()):
+        cells = [c.strip() for c in line.replace(";", ",").split(",")]
+        if not line.strip() or (n == 0 and not _numeric(cells[0])):
+            continue  # a blank line or the header
+        if len(cells) != 2 or not all(map(_numeric, cells)):
+            raise BadInput("--fit", path, f"line {n + 1}: expected two numbers x,y")
+        xs.append(float(cells[0]))
+        ys.append(float(cells[1]))
+    return {"x": xs, "y": ys}
+
+
+def _numeric(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
 
 
 def register(app: typer.Typer) -> None:

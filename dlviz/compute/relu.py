@@ -1104,8 +1104,13 @@ def regions_json(result: ReluResult) -> dict:
     }
 
 
-def result_json(result: ReluResult | Sweep) -> dict:
-    """What ``--data`` exports beside the parameters: the regions, or the sweep's counts."""
+def result_json(result) -> dict:
+    """What ``--data`` exports beside the parameters: the regions, the
+    sweep's counts, or a fit's network and errors."""
+    from dlviz.compute.relu_fit import FitResult, fit_json
+
+    if isinstance(result, FitResult):
+        return fit_json(result)
     if isinstance(result, ReluResult):
         return regions_json(result)
     out = {

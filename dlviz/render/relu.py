@@ -10,7 +10,9 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from dlviz.compute.relu import ReluResult, Sweep
+from dlviz.compute.relu_fit import FitResult
 from dlviz.render.base import new_figure, themed
+from dlviz.render.relu_fit import animate_fit, plot_fit
 from dlviz.theme import LIGHT, REGION_COLOURS, Theme, text
 
 LAYER_STYLES = ("-", (0, (6, 2)), (0, (1, 1.5)), (0, (6, 2, 1, 2)), (0, (10, 3)), (0, (3, 3)))
@@ -400,8 +402,10 @@ def animate_relu_1d(result: ReluResult, *, theme: Theme = LIGHT, lang: str = "en
     return FuncAnimation(fig, update, frames=terms.shape[1], blit=False)
 
 
-def figure(result: ReluResult | Sweep, *, theme: Theme = LIGHT, lang: str = "en") -> Figure:
-    """The figure ``dlviz relu`` draws: 1-D pieces, 2-D regions, or a sweep."""
+def figure(result, *, theme: Theme = LIGHT, lang: str = "en") -> Figure:
+    """The figure ``dlviz relu`` draws: 1-D pieces, 2-D regions, a sweep or a fit."""
+    if isinstance(result, FitResult):
+        return plot_fit(result, theme=theme, lang=lang)
     if isinstance(result, Sweep):
         return plot_sweep(result, theme=theme, lang=lang)
     if result.spec.input_dim == 1:
@@ -412,7 +416,10 @@ def figure(result: ReluResult | Sweep, *, theme: Theme = LIGHT, lang: str = "en"
     return plot_relu_2d(result, theme=theme, lang=lang)
 
 
-def animation(result: ReluResult, *, theme: Theme = LIGHT, lang: str = "en"):
-    """Units summed into the output (1-D) or regions cut unit by unit (2-D)."""
+def animation(result, *, theme: Theme = LIGHT, lang: str = "en"):
+    """Units summed into the output (1-D), regions cut unit by unit (2-D),
+    or a fit's units added one at a time."""
+    if isinstance(result, FitResult):
+        return animate_fit(result, theme=theme, lang=lang)
     animate = animate_relu_1d if result.spec.input_dim == 1 else animate_relu_2d
     return animate(result, theme=theme, lang=lang)
