@@ -758,6 +758,7 @@ TOPICS: tuple[Topic, ...] = (
         _RELU_STRINGS,
         ("relu-2d", (), {}),
         ("relu-1d", ("--input-dim", "1"), {"input_dim": 1}),
+        ("relu-fit-sin", ("--fit", "sin"), {"target": "sin"}),
     ),
     _topic(
         "residual",

@@ -18,6 +18,7 @@ from manim import (
     UP,
     Axes,
     Create,
+    Dot,
     FadeIn,
     FadeOut,
     Line,
@@ -29,6 +30,8 @@ from manim import (
 )
 
 from dlviz.compute import relu as R
+from dlviz.compute import relu_fit as F
+from dlviz.render.relu_fit import claim_lines, target_name
 from dlviz.scenes._common import label, span
 from dlviz.theme import CUT_COLOUR, REGION_COLOURS, get_theme, text, wrap
 
@@ -287,6 +290,61 @@ class ReluSumScene(Scene):
         return line
 
 
+class ReluFitScene(Scene):
+    """A shallow network built unit by unit to interpolate a target: after k
+    units it equals f up to the knot t_k; then the counts and the error bound."""
+
+    params = {"result": None, "theme": "dark", "lang": "en", "explained": 3, "speedup": 3}
+
+    def setup(self):
+        p = self.params
+        self.theme, self.lang = get_theme(p["theme"]), p["lang"]
+        self.result = p["result"] or F.run_fit(F.make_fit_spec(units=6))
+        self.camera.background_color = self.theme.background
+
+    def construct(self):
+        theme, lang, r = self.theme, self.lang, self.result
+        net, (a, b) = r.fit, r.spec.domain
+        h = r.spacing
+        xs = np.linspace(a - h, b, 801)
+        partial = [net.forward(xs, k) for k in range(net.units + 1)]
+        values = np.concatenate([r.target, *partial])
+        pad = 0.1 * (np.ptp(values) or 1.0)
+        axes = Axes(x_range=span(a - h, b), y_range=span(values.min() - pad, values.max() + pad),
+                    x_length=11, y_length=4.6, tips=False,
+                    axis_config={"color": theme.muted}).shift(0.5 * DOWN)  # fmt: skip
+        title = label(text("fit_title", lang, d=net.units, target=target_name(r, lang)), theme,
+                      lang, font_size=28)  # fmt: skip
+        title.scale_to_fit_width(min(title.width, 13.4)).to_edge(UP, buff=0.25)
+        target = ReluSumScene.curve(axes, r.xs, r.target, theme.muted, 10).set_stroke(opacity=0.5)
+        knots = VGroup(*(Dot(axes.c2p(x, y), radius=0.06, color=theme.foreground)
+                         for x, y in zip(net.knots, net.values, strict=True)))  # fmt: skip
+        self.play(FadeIn(title), Create(axes), Create(target), run_time=1.2)
+        self.play(FadeIn(knots), run_time=0.6)
+        fit = ReluSumScene.curve(axes, xs, partial[0], theme.palette[8], 5)
+        self.add(fit)
+        caption, explained, k = None, self.params["explained"], self.params["speedup"]
+        for j in range(1, net.units + 1):
+            pace = 1.0 if j <= explained else 1.0 / k
+            words = label(text("fit_frame", lang, k=j, d=net.units), theme, lang, font_size=26)
+            words.next_to(title, DOWN, buff=0.2)
+            swap = [FadeIn(words)] + ([FadeOut(caption)] if caption is not None else [])
+            self.play(Transform(fit, ReluSumScene.curve(axes, xs, partial[j], theme.palette[8], 5)),
+                      *swap, run_time=max(1.0, 1.2 * pace))  # fmt: skip
+            caption = words
+        claims = VGroup(*(label(s, theme, lang, font_size=24) for s in claim_lines(r, lang)))
+        claims.arrange(DOWN, aligned_edge=LEFT, buff=0.15)
+        claims.scale_to_fit_width(min(claims.width, 13.4)).to_edge(DOWN, buff=0.2)
+        self.play(FadeOut(caption), axes.animate.shift(0.6 * UP), fit.animate.shift(0.6 * UP),
+                  target.animate.shift(0.6 * UP), knots.animate.shift(0.6 * UP),
+                  run_time=0.6)  # fmt: skip
+        self.play(FadeIn(claims), run_time=0.8)
+        self.wait(2.5)
+
+
 def scene_for(result) -> str:
-    """The scene that films ``result``: units summed (1-D) or regions cut (2-D)."""
+    """The scene that films ``result``: units summed (1-D), regions cut
+    (2-D), or a fit built unit by unit."""
+    if isinstance(result, F.FitResult):
+        return "ReluFitScene"
     return "ReluSumScene" if result.spec.input_dim == 1 else "ReluRegionsScene"

@@ -103,6 +103,13 @@ def relu(
             "folding composes two one-input networks (--widths A,B)"
         ),
     ] = View.regions,
+    activation: Annotated[
+        str | None,
+        typer.Option(
+            help="1-D, one hidden layer: the units' activation (sigmoid, tanh, leaky_relu, "
+            "prelu, elu, gelu, maxout), drawn as UDL fig. 3.3 by dlviz activations"
+        ),
+    ] = None,
     fit: Annotated[
         str | None,
         typer.Option(
@@ -125,8 +132,12 @@ def relu(
             "seeds": seeds,
             "view": view,
             "fit": fit,
+            "activation": activation,
         }
     )
+    if typed.get("activation", "relu") != "relu":
+        return run_activation(typed, common)
+    typed.pop("activation", None)
     from dlviz.compute import relu as R
     from dlviz.output import progress_bar
 
@@ -241,6 +252,44 @@ def run_fit(typed: dict, common: Common) -> None:
     written = publish("relu", spec, result, plan, common)
     rows = [_cells(line) for line in claim_lines(result, "en")]
     report_table(f"relu fit: {spec.target}, D = {spec.units}", [], rows, written)
+
+
+def run_activation(typed: dict, common: Common) -> None:
+    """A one-input, one-hidden-layer network (random, or --weights) with
+    another activation: its units, activations and sum, as ``dlviz
+    activations --view shallow`` draws them (the regions are ReLU's alone)."""
+    from dlviz.compute import activations as A
+    from dlviz.compute import relu as R
+
+    for name in ("sweep", "budget", "seeds", "view", "fit"):
+        if name in typed:
+            shown = getattr(typed[name], "value", typed[name])
+            raise BadInput(OPTIONS.get(name, "--" + name), shown, "does not apply to --activation")
+    if common.params is not None:
+        raise BadInput("--params", common.params, "replay with dlviz activations --params")
+    requests = parse_requests(typed)
+    requests.setdefault("input_dim", 1)
+    requests.setdefault("widths", [3])  # UDL fig. 3.3's three units
+    spec = build_spec(R.make_spec, common, requests, OPTIONS)
+    if spec.input_dim != 1 or len(spec.widths) != 1:
+        raise BadInput("--activation", typed["activation"], "draws one input and one hidden layer "
+                       "(--input-dim 1 --widths D)")  # fmt: skip
+    net = R.network_of(spec)
+    theta = [[b, w] for b, w in zip(net.biases[0].tolist(), net.weights[0][:, 0].tolist(),
+                                    strict=True)]  # fmt: skip
+    phi = [float(net.biases[1][0]), *net.weights[1][0].tolist()]
+    name = typed["activation"].strip().lower().replace("-", "_")
+    options = {"activations": "--activation", "theta": "--widths", "phi": "--widths"}
+    with spec_errors(common, {}, options):
+        shallow = A.make_spec(view="shallow", activations=[name], theta=theta, phi=phi,
+                              domain=spec.domain)  # fmt: skip
+    plan = plan_outputs(common, "relu", "1d", typed)
+    result = A.run(shallow)
+    written = publish("activations", shallow, result, plan, common)
+    out = result.shallow.output
+    rows = [["units", len(theta)], ["activation", name],
+            ["output range", f"{out.min():.6g} to {out.max():.6g}"]]  # fmt: skip
+    report_table(f"relu 1-D {len(theta)} units, {name}", [], rows, written)
 
 
 def _cells(line: str) -> list[str]:

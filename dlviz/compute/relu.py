@@ -826,10 +826,19 @@ def make_spec(
     domain=None,
     network=None,
     view: str = "regions",
-) -> ReluSpec:
+    target: str | None = None,
+    units: int | None = None,
+    samples=None,
+):
     """The spec with every default resolved; a bad value raises ``SpecError``.
     ``network`` is a given network ({"layers": [...]} or ((W, b), ...)), which
-    fixes the input dimension and the widths."""
+    fixes the input dimension and the widths. ``target`` (with ``units``,
+    ``domain`` and ``samples``) asks for a fit instead: a ``FitSpec``."""
+    if target is not None:
+        from dlviz.compute.relu_fit import make_fit_spec
+
+        return make_fit_spec(target=target, units=8 if units is None else units, domain=domain,
+                             samples=samples)  # fmt: skip
     seed = whole("seed", seed, 0, 2**32 - 1)
     layers = ()
     if network:
@@ -981,7 +990,12 @@ def run(
     spec: ReluSpec, *, cuts: bool = False, progress: Callable[[int, int], None] | None = None
 ) -> ReluResult:
     """The regions of the network ``spec`` describes; with ``cuts``, the
-    polygons after each unit too (the frames of the cutting animation)."""
+    polygons after each unit too (the frames of the cutting animation). A
+    ``FitSpec`` gives its fit."""
+    from dlviz.compute.relu_fit import FitSpec, run_fit
+
+    if isinstance(spec, FitSpec):
+        return run_fit(spec)
     net, dims = network_of(spec), spec.input_dim
     bounds = region_bounds(net.widths, dims)
     if dims == 1:

@@ -72,6 +72,12 @@ def _loss(**requests):
     return L.run(L.make_spec(**requests))
 
 
+def _fit(**requests):
+    from dlviz.compute import relu_fit as F
+
+    return F.run_fit(F.make_fit_spec(**requests))
+
+
 def _activations(**requests):
     from dlviz.compute import activations as A
 
@@ -111,6 +117,12 @@ CASES = {
     "relu 5 layers": ("relu", "ReluRegionsScene", lambda: _relu(widths=(5, 5, 5, 5, 5))),
     "relu sum": ("relu", "ReluSumScene", None),
     "relu sum, 16 units": ("relu", "ReluSumScene", lambda: _relu(input_dim=1, widths=(16,))),
+    "relu fit": ("relu", "ReluFitScene", None),
+    "relu fit, 20 units of a file": (
+        "relu",
+        "ReluFitScene",
+        lambda: _fit(units=20, samples={"x": [-1e5, 0.0, 1e5], "y": [0.0, 1e5, -3.0]}),
+    ),
     "residual": ("residual", "ResidualFlowScene", None),
     "attention": ("attention", "AttentionScene", None),
     "attention, 40 tokens": (

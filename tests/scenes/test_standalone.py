@@ -19,6 +19,7 @@ SCENES = [
     ("conv", "ConvChannelsScene"),
     ("relu", "ReluRegionsScene"),
     ("relu", "ReluSumScene"),
+    ("relu", "ReluFitScene"),
     ("residual", "ResidualFlowScene"),
     ("attention", "AttentionScene"),
     ("beam", "BeamScene"),
