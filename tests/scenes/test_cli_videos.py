@@ -31,6 +31,8 @@ CASES = {
     "conv-pool": ["conv", "--input", "4x4", "--pool", "max"],
     "relu-2d": ["relu", "--widths", "4,4"],
     "relu-1d": ["relu", "--input-dim", "1", "--widths", "4"],
+    "relu-fit": ["relu", "--fit", "abs", "--widths", "3"],
+    "activations": ["activations", "--view", "shallow"],
     "residual": ["residual", "--depth", "3", "--width", "32", "--batch", "64", "--repeats", "1"],
     "attention": [
         "attention",
