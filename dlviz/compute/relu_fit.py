@@ -31,7 +31,7 @@ from dlviz.spec import check, choice, pair, whole
 
 Array = np.ndarray
 TARGETS = ("sin", "step", "abs", "file")
-MAX_UNITS = 100_000  # the fit and its error are O(D) each: a few milliseconds at the most
+MAX_UNITS = 2048  # as dlviz relu: its exact pieces hold a (D + 1) × D table of unit states
 MAX_SAMPLES = 100_000
 MAX_VALUE = 1e6
 MAX_FILMED_UNITS = 64  # units an animation or a video adds one at a time
@@ -170,8 +170,13 @@ class Fit:
     def forward(self, x: Array, first: int | None = None) -> Array:
         """The network's output at x; with ``first``, only its first units."""
         k = self.units if first is None else first
-        hidden = np.maximum(np.asarray(x, float)[:, None] + self.biases[:k], 0.0)
-        return self.bias + hidden @ self.weights[:k]
+        x = np.asarray(x, float)
+        rows = max(1, 4_000_000 // max(k, 1))  # points per block: about 32 MB of unit states
+        out = np.empty(len(x))
+        for i in range(0, len(x), rows):
+            hidden = np.maximum(x[i : i + rows, None] + self.biases[:k], 0.0)
+            out[i : i + rows] = self.bias + hidden @ self.weights[:k]
+        return out
 
     def network(self):
         """As a ``dlviz.compute.relu.Network`` (one input, D units, one output)."""
