@@ -704,7 +704,7 @@ _ACTIVATIONS_STRINGS = {
     "act_example": {"en": "for x = ({x}):", "zh": "取 x = ({x})："},
     "act_bent": {
         "en": "with {name} between: bent, no one matrix",
-        "zh": "中间加 {name}：被折弯，不再是一个矩阵",
+        "zh": "中间加 {name}：折弯，非一个矩阵",
     },
     "act_linear_pair": {"en": "W₂(W₁x + b₁) + b₂", "zh": "W₂(W₁x + b₁) + b₂"},
     "act_one_matrix": {"en": "Wx + b (one layer)", "zh": "Wx + b（单层）"},

@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 from dlviz.compute.activations import ActivationsResult, Curve, Peak
 from dlviz.compute.expr import number
 from dlviz.render.base import new_figure, themed
-from dlviz.theme import LIGHT, Theme, text
+from dlviz.theme import LIGHT, Theme, text, wrap
 
 SIZE = (12.8, 7.2)  # both looks are 16:9 pages
 SIG = 4  # significant digits of the numbers written on the figures
@@ -270,7 +270,7 @@ def draw_linear_image(ax: Axes, result: ActivationsResult, *, theme: Theme = LIG
     ax.plot(dots[:, 0], dots[:, 1], "o", color=theme.palette[2], markersize=3.5,
             label=text("act_one_matrix", lang))  # fmt: skip
     _limits(ax, c.grid, c.linear)
-    ax.set_title(text("act_images_linear", lang), fontsize=size * 0.95)
+    ax.set_title(wrap(text("act_images_linear", lang), 34), fontsize=size * 0.95)
     ax.legend(fontsize=size * 0.75, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncols=1)
     return ax
 
@@ -285,7 +285,7 @@ def draw_bent_image(ax: Axes, result: ActivationsResult, *, theme: Theme = LIGHT
     for line in bent:
         ax.plot(line[:, 0], line[:, 1], color=theme.palette[8], linewidth=1.3)
     _limits(ax, c.grid, c.bent)
-    ax.set_title(text("act_bent", lang, name=name), fontsize=size * 0.95)
+    ax.set_title(wrap(text("act_bent", lang, name=name), 34), fontsize=size * 0.95)
     return ax
 
 
