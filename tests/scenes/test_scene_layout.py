@@ -118,10 +118,10 @@ CASES = {
     "relu sum": ("relu", "ReluSumScene", None),
     "relu sum, 16 units": ("relu", "ReluSumScene", lambda: _relu(input_dim=1, widths=(16,))),
     "relu fit": ("relu", "ReluFitScene", None),
-    "relu fit, 20 units of a file": (
+    "relu fit, 10 units of a file": (
         "relu",
         "ReluFitScene",
-        lambda: _fit(units=20, samples={"x": [-1e5, 0.0, 1e5], "y": [0.0, 1e5, -3.0]}),
+        lambda: _fit(units=10, samples={"x": [-1e5, 0.0, 1e5], "y": [0.0, 1e5, -3.0]}),
     ),
     "residual": ("residual", "ResidualFlowScene", None),
     "attention": ("attention", "AttentionScene", None),
@@ -165,10 +165,10 @@ CASES = {
             params={"leaky_slope": 0.123456},
         ),  # fmt: skip
     ),
-    "activations shallow, 16 units": (
+    "activations shallow, 8 units": (
         "activations",
         "ActivationsScene",
-        lambda: _activations(view="shallow", theta=[[1, -2]] * 16, phi=[0.5] * 17),
+        lambda: _activations(view="shallow", theta=[[1, -2]] * 8, phi=[0.5] * 9),
     ),
     "activations collapse": (
         "activations",
