@@ -8,7 +8,7 @@ import shutil
 import sys
 
 import numpy as np
-from manim import DOWN, LEFT, PI, Axes, ImageMobject, MathTex, Rectangle, Text, VGroup
+from manim import DOWN, LEFT, PI, Axes, ImageMobject, MathTex, Rectangle, Text, VGroup, VMobject
 
 from dlviz.compute.landscape import LandscapeResult, unit_scale
 from dlviz.theme import CMAP_ANCHORS, Theme, landscape_axis_names, manim_font
@@ -166,6 +166,13 @@ def span(lo: float, hi: float, ticks: int = 6) -> list[float]:
     power = 10.0 ** np.floor(np.log10(width / ticks))
     step = next(k * power for k in (1, 2, 5, 10) if width / (k * power) <= ticks)
     return [float(lo), float(hi), step]
+
+
+def polyline(axes: Axes, xs: np.ndarray, ys: np.ndarray, colour: str, width: float) -> VMobject:
+    """The points (xs, ys) of ``axes`` joined by straight segments."""
+    line = VMobject(stroke_color=colour, stroke_width=width)
+    line.set_points_as_corners(np.array(axes.c2p(xs, ys)).T.reshape(-1, 3))
+    return line
 
 
 def plot_frame(

@@ -37,7 +37,7 @@ from manim import (
 
 from dlviz.compute import activations as A
 from dlviz.render.activations import activation_name, peak_text, saturation_text, value_text
-from dlviz.scenes._common import label, span
+from dlviz.scenes._common import label, polyline, span
 from dlviz.theme import get_theme, text
 
 
@@ -77,8 +77,8 @@ class ActivationsScene(Scene):
                     x_length=7.6, y_length=4.4, tips=False,
                     axis_config={"color": theme.muted}).shift(0.2 * DOWN + 2.6 * LEFT)  # fmt: skip
         shade = VGroup(*(self.band(axes, lo, hi) for lo, hi in c.saturated))
-        value = self.line(axes, xs, c.values, theme.palette[0], 5)
-        slope = self.line(axes, xs, c.slopes, theme.palette[8], 4)
+        value = polyline(axes, xs, c.values, theme.palette[0], 5)
+        slope = polyline(axes, xs, c.slopes, theme.palette[8], 4)
         name = self.text(activation_name(r, c.name, lang), 32).next_to(axes, UP, buff=0.2)
         keys = VGroup(
             self.text(text("act_value", lang), 26, colour=theme.palette[0]),
@@ -145,16 +145,16 @@ class ActivationsScene(Scene):
         title = self.text(text("act_shallow_title", lang, name=name, n=len(spec.theta)), 30)
         title.scale_to_fit_width(min(title.width, 13.4)).to_edge(UP, buff=0.3)
         self.play(FadeIn(title), Create(axes), run_time=1.0)
-        total = self.line(axes, r.xs, np.full(len(r.xs), spec.phi[0]), theme.foreground, 6)
+        total = polyline(axes, r.xs, np.full(len(r.xs), spec.phi[0]), theme.foreground, 6)
         self.add(total)
         caption = None
         for d in range(len(spec.theta)):
-            unit = self.line(axes, r.xs, s.weighted[:, d], theme.palette[d % 8], 4)
+            unit = polyline(axes, r.xs, s.weighted[:, d], theme.palette[d % 8], 4)
             words = self.text(text("act_sum_frame", lang, k=d + 1, n=len(spec.theta), name=name),
                               26).next_to(title, DOWN, buff=0.25)  # fmt: skip
             swap = [FadeIn(words)] + ([FadeOut(caption)] if caption is not None else [])
             self.play(Create(unit), *swap, run_time=0.8)
-            self.play(Transform(total, self.line(axes, r.xs, partial[:, d], theme.foreground, 6)),
+            self.play(Transform(total, polyline(axes, r.xs, partial[:, d], theme.foreground, 6)),
                       unit.animate.set_stroke(opacity=0.3), run_time=0.9)  # fmt: skip
             caption = words
 
@@ -208,8 +208,8 @@ class ActivationsScene(Scene):
             axes.shift((3.4 if k else -3.4) * RIGHT + 0.6 * DOWN)
             head = self.text(text(key, lang, name=name), 26).next_to(axes, UP, buff=0.2)
             head.scale_to_fit_width(min(head.width, 6.6))
-            grid = VGroup(*(self.line(axes, g[:, 0], g[:, 1], theme.muted, 2) for g in c.grid))
-            moved = VGroup(*(self.line(axes, g[:, 0], g[:, 1], colour, 3) for g in image))
+            grid = VGroup(*(polyline(axes, g[:, 0], g[:, 1], theme.muted, 2) for g in c.grid))
+            moved = VGroup(*(polyline(axes, g[:, 0], g[:, 1], colour, 3) for g in image))
             panels.append((axes, head, grid, moved))
         self.play(*(FadeIn(VGroup(a, h, g)) for a, h, g, _ in panels), run_time=1.0)
         self.play(*(Transform(g, m) for _, _, g, m in panels), run_time=2.5)
@@ -255,12 +255,6 @@ class ActivationsScene(Scene):
         return label(
             words, self.theme, self.lang, font_size=size, color=colour or self.theme.foreground
         )
-
-    @staticmethod
-    def line(axes: Axes, xs: np.ndarray, ys: np.ndarray, colour: str, width: float) -> VMobject:
-        line = VMobject(stroke_color=colour, stroke_width=width)
-        line.set_points_as_corners(np.array(axes.c2p(xs, ys)).T.reshape(-1, 3))
-        return line
 
 
 def scene_for(result) -> str:

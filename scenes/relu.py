@@ -26,13 +26,12 @@ from manim import (
     Scene,
     Transform,
     VGroup,
-    VMobject,
 )
 
 from dlviz.compute import relu as R
 from dlviz.compute import relu_fit as F
 from dlviz.render.relu_fit import claim_lines, target_name
-from dlviz.scenes._common import label, span
+from dlviz.scenes._common import label, polyline, span
 from dlviz.theme import CUT_COLOUR, REGION_COLOURS, get_theme, text, wrap
 
 
@@ -257,7 +256,7 @@ class ReluSumScene(Scene):
             font_size=30,
         ).to_edge(UP, buff=0.25)
         self.play(FadeIn(title), Create(axes), run_time=1.0)
-        total = self.curve(axes, xs, np.full(len(xs), net.biases[-1][0]), theme.palette[8], 5)
+        total = polyline(axes, xs, np.full(len(xs), net.biases[-1][0]), theme.palette[8], 5)
         self.add(total)
         units, explained, k = terms.shape[1], self.params["explained"], self.params["speedup"]
         speed = None
@@ -272,22 +271,16 @@ class ReluSumScene(Scene):
                 ).to_corner(DOWN + RIGHT, buff=0.3)
                 self.play(FadeIn(speed), run_time=0.5)
             pace = 1.0 if j < explained else 1.0 / k
-            unit = self.curve(axes, xs, terms[:, j], theme.palette[0], 3)
+            unit = polyline(axes, xs, terms[:, j], theme.palette[0], 3)
             self.play(Create(unit), run_time=0.6 * pace)
             self.play(
-                Transform(total, self.curve(axes, xs, partial[:, j], theme.palette[8], 5)),
+                Transform(total, polyline(axes, xs, partial[:, j], theme.palette[8], 5)),
                 unit.animate.set_stroke(opacity=0.25),
                 run_time=0.8 * pace,
             )
         if speed is not None:
             self.play(FadeOut(speed), run_time=0.3)
         self.wait(1.5)
-
-    @staticmethod
-    def curve(axes: Axes, xs: np.ndarray, ys: np.ndarray, colour: str, width: float):
-        line = VMobject(stroke_color=colour, stroke_width=width)
-        line.set_points_as_corners(np.array(axes.c2p(xs, ys)).T.reshape(-1, 3))
-        return line
 
 
 class ReluFitScene(Scene):
@@ -316,12 +309,12 @@ class ReluFitScene(Scene):
         title = label(text("fit_title", lang, d=net.units, target=target_name(r, lang)), theme,
                       lang, font_size=28)  # fmt: skip
         title.scale_to_fit_width(min(title.width, 13.4)).to_edge(UP, buff=0.25)
-        target = ReluSumScene.curve(axes, r.xs, r.target, theme.muted, 10).set_stroke(opacity=0.5)
+        target = polyline(axes, r.xs, r.target, theme.muted, 10).set_stroke(opacity=0.5)
         knots = VGroup(*(Dot(axes.c2p(x, y), radius=0.06, color=theme.foreground)
                          for x, y in zip(net.knots, net.values, strict=True)))  # fmt: skip
         self.play(FadeIn(title), Create(axes), Create(target), run_time=1.2)
         self.play(FadeIn(knots), run_time=0.6)
-        fit = ReluSumScene.curve(axes, xs, partial[0], theme.palette[8], 5)
+        fit = polyline(axes, xs, partial[0], theme.palette[8], 5)
         self.add(fit)
         caption, explained, k = None, self.params["explained"], self.params["speedup"]
         for j in range(1, net.units + 1):
@@ -329,7 +322,7 @@ class ReluFitScene(Scene):
             words = label(text("fit_frame", lang, k=j, d=net.units), theme, lang, font_size=26)
             words.next_to(title, DOWN, buff=0.2)
             swap = [FadeIn(words)] + ([FadeOut(caption)] if caption is not None else [])
-            self.play(Transform(fit, ReluSumScene.curve(axes, xs, partial[j], theme.palette[8], 5)),
+            self.play(Transform(fit, polyline(axes, xs, partial[j], theme.palette[8], 5)),
                       *swap, run_time=max(1.0, 1.2 * pace))  # fmt: skip
             caption = words
         claims = VGroup(*(label(s, theme, lang, font_size=24) for s in claim_lines(r, lang)))

@@ -227,11 +227,8 @@ def run_fit(typed: dict, common: Common) -> None:
     from dlviz.compute import relu_fit as F
     from dlviz.render.relu_fit import claim_lines
 
-    for name in ("input_dim", "init", "weights", "sweep", "budget", "seeds", "view"):
-        if name in typed:
-            shown = getattr(typed[name], "value", typed[name])
-            option = OPTIONS.get(name, "--" + name.replace("_", "-"))
-            raise BadInput(option, shown, "does not apply to --fit (one layer of --widths D units)")
+    refuse(typed, ("input_dim", "init", "weights", "sweep", "budget", "seeds", "view"),
+           "does not apply to --fit (one layer of --widths D units)")  # fmt: skip
     requests: dict = {}
     if "fit" in typed:
         requests["target"] = typed["fit"] if typed["fit"] in F.TARGETS[:3] else "file"
@@ -254,6 +251,14 @@ def run_fit(typed: dict, common: Common) -> None:
     report_table(f"relu fit: {spec.target}, D = {spec.units}", [], rows, written)
 
 
+def refuse(typed: dict, names, why: str) -> None:
+    """One line for the first of ``names`` typed: it does not apply here."""
+    for name in names:
+        if name in typed:
+            shown = getattr(typed[name], "value", typed[name])
+            raise BadInput(OPTIONS.get(name, "--" + name.replace("_", "-")), shown, why)
+
+
 def run_activation(typed: dict, common: Common) -> None:
     """A one-input, one-hidden-layer network (random, or --weights) with
     another activation: its units, activations and sum, as ``dlviz
@@ -261,10 +266,7 @@ def run_activation(typed: dict, common: Common) -> None:
     from dlviz.compute import activations as A
     from dlviz.compute import relu as R
 
-    for name in ("sweep", "budget", "seeds", "view", "fit"):
-        if name in typed:
-            shown = getattr(typed[name], "value", typed[name])
-            raise BadInput(OPTIONS.get(name, "--" + name), shown, "does not apply to --activation")
+    refuse(typed, ("sweep", "budget", "seeds", "view", "fit"), "does not apply to --activation")
     if common.params is not None:
         raise BadInput("--params", common.params, "replay with dlviz activations --params")
     requests = parse_requests(typed)

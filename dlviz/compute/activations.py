@@ -500,7 +500,7 @@ class ActivationsResult:
     collapse: Collapse | None = None
 
 
-def run(spec: ActivationsSpec, progress=None) -> ActivationsResult:
+def run(spec: ActivationsSpec) -> ActivationsResult:
     """The curves, the shallow network or the collapse ``spec`` asks for
     (a few thousand evaluations: no progress to report)."""
     xs = np.linspace(*spec.domain, GRID)

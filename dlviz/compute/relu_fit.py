@@ -281,7 +281,7 @@ def equations(spec: FitSpec, net: Fit, bound: Bound | None, h: float) -> tuple[E
     return tuple(out)
 
 
-def run_fit(spec: FitSpec, progress=None) -> FitResult:
+def run_fit(spec: FitSpec) -> FitResult:
     """The fit of ``spec``, its exact pieces and its error against D."""
     from dlviz.compute.relu import pieces_1d
 

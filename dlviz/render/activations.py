@@ -10,16 +10,10 @@ from matplotlib.figure import Figure
 
 from dlviz.compute.activations import ActivationsResult, Curve, Peak
 from dlviz.compute.expr import number
-from dlviz.render.base import new_figure, themed
+from dlviz.render.base import SLIDE, new_figure, slide_font, themed
 from dlviz.theme import LIGHT, Theme, text, wrap
 
-SIZE = (12.8, 7.2)  # both looks are 16:9 pages
 SIG = 4  # significant digits of the numbers written on the figures
-
-
-def _font(theme: Theme) -> float:
-    """One type size for both looks on the 16:9 page (the dark one, for slides, larger)."""
-    return 11.0 if theme.name == "light" else 13.0
 
 
 def value_text(v: float) -> str:
@@ -95,8 +89,8 @@ def _grid(n: int) -> tuple[int, int]:
 def plot_curves(result: ActivationsResult, *, theme: Theme = LIGHT, lang: str = "en") -> Figure:
     """Small multiples: each activation and its derivative."""
     with themed(theme):
-        size = _font(theme)
-        fig = new_figure(theme, SIZE, layout="constrained")
+        size = slide_font(theme)
+        fig = new_figure(theme, SLIDE, layout="constrained")
         rows, cols = _grid(len(result.curves))
         axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).ravel()
         for ax, c in zip(axes, result.curves, strict=False):
@@ -134,8 +128,8 @@ def plot_shallow(result: ActivationsResult, *, theme: Theme = LIGHT, lang: str =
     units = len(spec.theta)
     cols = units if units <= 4 else 1  # more units share one panel per row
     with themed(theme):
-        size = _font(theme)
-        fig = new_figure(theme, SIZE, layout="constrained")
+        size = slide_font(theme)
+        fig = new_figure(theme, SLIDE, layout="constrained")
         grid = fig.add_gridspec(3, cols + 2)
         name = activation_name(result, spec.activations[0], lang)
         rows = (("act_pre", s.pre), ("act_post", s.act), ("act_weighted", s.weighted))
@@ -292,8 +286,8 @@ def draw_bent_image(ax: Axes, result: ActivationsResult, *, theme: Theme = LIGHT
 def plot_collapse(result: ActivationsResult, *, theme: Theme = LIGHT, lang: str = "en") -> Figure:
     """The matrices and their product beside the grid's two images."""
     with themed(theme):
-        size = _font(theme)
-        fig = new_figure(theme, SIZE, layout=None)
+        size = slide_font(theme)
+        fig = new_figure(theme, SLIDE, layout=None)
         fig.suptitle(text("act_collapse_title", lang), fontsize=size * 1.2, y=0.975)
         draw_products(fig.add_axes((0.03, 0.04, 0.47, 0.84)), result, theme=theme, lang=lang,
                       size=size)  # fmt: skip
@@ -357,8 +351,8 @@ def animate_shallow(result: ActivationsResult, *, theme: Theme = LIGHT, lang: st
     partial = spec.phi[0] + np.cumsum(s.weighted, axis=1)
     units = len(spec.theta)
     with themed(theme):
-        size = _font(theme)
-        fig = new_figure(theme, SIZE, layout="constrained")
+        size = slide_font(theme)
+        fig = new_figure(theme, SLIDE, layout="constrained")
         ax = fig.add_subplot()
         ax.plot(result.xs, s.output, color=theme.muted, linestyle="--", linewidth=1.2,
                 label=text("network_output", lang))  # fmt: skip
@@ -392,7 +386,7 @@ def animate_collapse(result: ActivationsResult, *, theme: Theme = LIGHT, lang: s
 
     fig = plot_collapse(result, theme=theme, lang=lang)
     linear_ax, bent_ax = fig.axes[1:3]
-    size = _font(theme)
+    size = slide_font(theme)
 
     def update(i: int):
         t = min(1.0, i / (FRAMES - 12))  # the last frames hold the images

@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 
 from dlviz.compute.backprop import MAIN_PATH, OPS, SIG, BackpropResult, Graph
 from dlviz.compute.expr import number
-from dlviz.render.base import new_figure, themed
+from dlviz.render.base import SLIDE, new_figure, slide_font, themed
 from dlviz.theme import LIGHT, Theme, series_color, text, wrap
 
 FORWARD, BACKWARD, GOOD, BAD = 0, 8, 2, 4  # palette places
@@ -219,8 +219,8 @@ def _kink_note(ax, result: BackpropResult, theme: Theme, lang: str, size: float)
 def plot_chain(result: BackpropResult, *, theme: Theme = LIGHT, lang: str = "en") -> Figure:
     """The toy chain's graph above its backward steps and the gradient check."""
     with themed(theme):
-        fig = new_figure(theme, _size(theme), layout=None)
-        size = _font(theme)
+        fig = new_figure(theme, SLIDE, layout=None)
+        size = slide_font(theme)
         fig.suptitle(text("backprop_chain_title", lang, loss=value_text(result.loss)),
                      fontsize=size * 1.3, y=0.975)  # fmt: skip
         draw_chain_graph(fig.add_axes((0.01, 0.45, 0.98, 0.47)), result, theme=theme,
@@ -230,15 +230,6 @@ def plot_chain(result: BackpropResult, *, theme: Theme = LIGHT, lang: str = "en"
         draw_check_table(fig.add_axes((0.58, 0.05, 0.4, 0.34)), result, theme=theme,
                          lang=lang, size=size)  # fmt: skip
     return fig
-
-
-def _size(theme: Theme) -> tuple[float, float]:
-    return (12.8, 7.2)
-
-
-def _font(theme: Theme) -> float:
-    """One type size for both looks on the 16:9 page (the dark one, for slides, larger)."""
-    return 11.0 if theme.name == "light" else 13.0
 
 
 # ---------------------------------------------------------------------------- the MLP
@@ -393,8 +384,8 @@ def draw_check_errors(
 def plot_mlp(result: BackpropResult, *, theme: Theme = LIGHT, lang: str = "en") -> Figure:
     """The MLP's units with values and δ, the δ recursion in numbers, the check."""
     with themed(theme):
-        fig = new_figure(theme, _size(theme), layout=None)
-        size = _font(theme)
+        fig = new_figure(theme, SLIDE, layout=None)
+        size = slide_font(theme)
         fig.suptitle(_mlp_title(result, lang), fontsize=size * 1.2, y=0.975)
         draw_mlp_graph(fig.add_axes((0.02, 0.45, 0.62, 0.47)), result, theme=theme, lang=lang,
                        size=size)  # fmt: skip
@@ -472,8 +463,8 @@ def plot_mlp_layers(result: BackpropResult, *, theme: Theme = LIGHT, lang: str =
     """The layer view above the δ recursion written with this run's numbers."""
     spec = result.spec
     with themed(theme):
-        fig = new_figure(theme, _size(theme), layout=None)
-        size = _font(theme)
+        fig = new_figure(theme, SLIDE, layout=None)
+        size = slide_font(theme)
         fig.suptitle(_mlp_title(result, lang), fontsize=size * 1.2, y=0.975)
         ax = fig.add_axes((0.02, 0.4, 0.96, 0.52))
         draw_mlp_layers(ax, result, theme=theme, lang=lang, size=size)
@@ -517,8 +508,8 @@ def animate_backprop(result: BackpropResult, *, theme: Theme = LIGHT, lang: str 
 
     frames = animation_frames(result, lang)
     with themed(theme):
-        fig = new_figure(theme, _size(theme), layout=None)
-        size = _font(theme) * 1.1
+        fig = new_figure(theme, SLIDE, layout=None)
+        size = slide_font(theme) * 1.1
         ax = fig.add_axes((0.02, 0.22, 0.96, 0.66))
         title = fig.suptitle("", fontsize=size * 1.2, y=0.96)
         caption = fig.text(0.5, 0.08, "", ha="center", va="center", fontsize=size,

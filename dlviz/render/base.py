@@ -11,6 +11,13 @@ from matplotlib.figure import Figure
 
 from dlviz.theme import Theme, matplotlib_rc, wrap
 
+SLIDE = (12.8, 7.2)  # inches: the 16:9 page of the figures drawn as slides, in both looks
+
+
+def slide_font(theme: Theme) -> float:
+    """One type size for both looks on the 16:9 page (the dark one, for slides, larger)."""
+    return 11.0 if theme.name == "light" else 13.0
+
 
 @contextmanager
 def themed(theme: Theme) -> Iterator[None]:

@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 
 from dlviz.compute.expr import number
 from dlviz.compute.loss import SIG, LossResult
-from dlviz.render.base import new_figure, themed
+from dlviz.render.base import SLIDE, new_figure, slide_font, themed
 from dlviz.theme import LIGHT, Theme, series_color, text
 
 MEAN, BAND, MISS, NLL, LIKELIHOOD, SQUARES = 0, 0, 8, 0, 8, 2  # palette indices
@@ -27,17 +27,12 @@ EQUATION_NAMES = {  # each printed equation's name: a key of the topic's strings
     "kl_direct": "loss_eq_kl_direct",
     "kl": "loss_eq_kl",
 }
-SIZE = (12.8, 7.2)  # both looks are 16:9 pages
 MAX_CURVES = 30  # points that each get their predicted density drawn beside them
 
 
 def value_text(v: float) -> str:
     """A number as the equations write it (4 significant digits)."""
     return number(v, SIG)
-
-
-def _font(theme: Theme) -> float:
-    return 11.0 if theme.name == "light" else 13.0
 
 
 def title(result: LossResult, lang: str) -> str:
@@ -368,8 +363,8 @@ def plot_loss(result: LossResult, *, theme: Theme = LIGHT, lang: str = "en") -> 
     """The data panel (or p and q) beside the sweep, the equations below."""
     task = result.spec.task
     with themed(theme):
-        size = _font(theme)
-        fig = new_figure(theme, SIZE, layout=None)
+        size = slide_font(theme)
+        fig = new_figure(theme, SLIDE, layout=None)
         fig.suptitle(title(result, lang), fontsize=size * 1.25, y=0.985)
         bottom = 0.03 + 0.068 * len(equation_lines(result, lang))  # the equations' room
         low, high = bottom + 0.1, 0.8  # the panels, x labels below them, legends above
@@ -431,8 +426,8 @@ def animate_loss(result: LossResult, *, theme: Theme = LIGHT, lang: str = "en"):
     task = result.spec.task
     frames = frame_indices(result)
     with themed(theme):
-        size = _font(theme)
-        fig = new_figure(theme, SIZE, layout=None)
+        size = slide_font(theme)
+        fig = new_figure(theme, SLIDE, layout=None)
         fig.suptitle(title(result, lang), fontsize=size * 1.25, y=0.985)
         caption = fig.text(0.5, 0.05, "", ha="center", fontsize=size * 1.1)
         data_ax = fig.add_axes((0.06, 0.2, 0.5 if task != "multiclass" else 0.44, 0.6))

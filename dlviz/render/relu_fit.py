@@ -10,15 +10,10 @@ from matplotlib.figure import Figure
 
 from dlviz.compute.expr import number
 from dlviz.compute.relu_fit import FitResult
-from dlviz.render.base import new_figure, themed
+from dlviz.render.base import SLIDE, new_figure, slide_font, themed
 from dlviz.theme import LIGHT, Theme, text
 
-SIZE = (12.8, 7.2)  # both looks are 16:9 pages
 SIG = 4
-
-
-def _font(theme: Theme) -> float:
-    return 11.0 if theme.name == "light" else 13.0
 
 
 def value_text(v: float) -> str:
@@ -118,8 +113,8 @@ def claim_lines(result: FitResult, lang: str) -> list[str]:
 def plot_fit(result: FitResult, *, theme: Theme = LIGHT, lang: str = "en") -> Figure:
     """The fit beside its error against D, the counts and the bound below."""
     with themed(theme):
-        size = _font(theme)
-        fig = new_figure(theme, SIZE, layout=None)
+        size = slide_font(theme)
+        fig = new_figure(theme, SLIDE, layout=None)
         fig.suptitle(text("fit_title", lang, d=result.spec.units, target=target_name(result, lang)),
                      fontsize=size * 1.2, y=0.975)  # fmt: skip
         draw_fit(fig.add_axes((0.06, 0.3, 0.52, 0.6)), result, theme=theme, lang=lang, size=size)
@@ -139,8 +134,8 @@ def animate_fit(result: FitResult, *, theme: Theme = LIGHT, lang: str = "en"):
 
     units = result.spec.units
     with themed(theme):
-        size = _font(theme)
-        fig = new_figure(theme, SIZE, layout="constrained")
+        size = slide_font(theme)
+        fig = new_figure(theme, SLIDE, layout="constrained")
         ax = fig.add_subplot()
 
         def update(k: int):
